@@ -1,0 +1,18 @@
+# Project-wide compile settings as INTERFACE targets, so every stage and tool
+# links the same flags without repeating them.
+add_library(sipdx_settings INTERFACE)
+target_compile_features(sipdx_settings INTERFACE cxx_std_20)
+
+add_library(sipdx_warnings INTERFACE)
+target_compile_options(sipdx_warnings INTERFACE
+    -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
+    -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(SIPDX_WERROR)
+    target_compile_options(sipdx_warnings INTERFACE -Werror)
+endif()
+
+if(SIPDX_SANITIZE)
+    target_compile_options(sipdx_settings INTERFACE
+        -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(sipdx_settings INTERFACE -fsanitize=address,undefined)
+endif()

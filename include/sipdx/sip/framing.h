@@ -1,0 +1,38 @@
+// Finding SIP messages in transport payloads: content detection for datagrams and message
+// framing for byte streams (TCP, TLS plaintext, WebSocket payload runs), RFC 3261 section 18.3.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace sipdx::sip {
+
+enum class FrameStatus {
+    not_sip,  // the bytes do not start (after keep-alives) with a SIP start line
+    partial,  // a SIP message starts here but more bytes are needed
+    complete, // one whole message is at [skipped, skipped + length)
+};
+
+struct FrameResult {
+    FrameStatus status = FrameStatus::not_sip;
+    std::size_t skipped = 0;   // bytes before the message: CRLF keep-alives (RFC 5626) and junk
+    std::size_t junk = 0;      // of `skipped`, bytes that were not keep-alives (report them)
+    std::size_t length = 0;    // the message's length (start line, headers, body) when complete
+    bool content_length_missing = false; // framed on a stream without Content-Length
+};
+
+// True when `payload` begins, after optional CRLF keep-alives, with a SIP request line
+// ("METHOD sip:... SIP/2.0") or status line ("SIP/2.0 NNN"). Cheap: looks at the first line only.
+bool looks_like_sip(std::string_view payload);
+
+// Frames the first message in a stream buffer. Keep-alives are skipped; junk before a start line
+// is skipped up to the next plausible start line and counted in `junk`. On a stream the body is
+// exactly Content-Length bytes (a missing Content-Length on a stream means an empty body and sets
+// content_length_missing). Never reads outside `bytes`.
+FrameResult frame_stream(std::string_view bytes);
+
+// Frames a datagram (UDP, SCTP DATA, one WebSocket message): the whole payload is the message,
+// less trailing bytes beyond Content-Length. `length` covers headers plus the body.
+FrameResult frame_datagram(std::string_view payload);
+
+} // namespace sipdx::sip

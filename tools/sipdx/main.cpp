@@ -1,0 +1,58 @@
+// sipdx: the command-line face of the sipdx library. All the work is in the library; the
+// commands in commands/ register themselves (see command.h).
+#include "command.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <utility>
+#include <vector>
+
+namespace sipdx::cli {
+namespace {
+std::vector<std::pair<int, CommandSetup>>& registry() {
+    static std::vector<std::pair<int, CommandSetup>> commands;
+    return commands;
+}
+} // namespace
+
+CommandRegistration::CommandRegistration(int order, CommandSetup setup) {
+    registry().emplace_back(order, setup);
+}
+} // namespace sipdx::cli
+
+int main(int argc, char** argv) {
+    using namespace sipdx::cli;
+    CLI::App app{"sipdx: what happened in a SIP/IMS signalling trace, and why.", "sipdx"};
+    app.set_version_flag("--version", SIPDX_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough(false);
+
+    CliContext context;
+    auto commands = registry();
+    std::sort(commands.begin(), commands.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [order, setup] : commands) {
+        setup(app, context);
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "sipdx: %s (see 'sipdx --help')\n", e.what());
+        return exit_unusable;
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "sipdx: %s\n", e.what());
+        return exit_unusable;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "sipdx: %s\n", e.what());
+        return exit_unusable;
+    }
+    return context.exit_code;
+}
