@@ -1,0 +1,146 @@
+#include <capture/detail/byte_input.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <unistd.h>
+
+namespace sipdx::capture::detail {
+
+std::span<const std::uint8_t> MemoryInput::peek(std::size_t /*n*/) {
+    return m_bytes.subspan(m_offset);
+}
+
+void MemoryInput::consume(std::size_t n) {
+    n = std::min(n, m_bytes.size() - m_offset);
+    m_offset += n;
+    m_position += n;
+}
+
+std::span<const std::uint8_t> BufferedInput::peek(std::size_t n) {
+    while (m_end - m_begin < n && !m_eof) {
+        // Make room: compact when the consumed prefix dominates, grow when the request does
+        // not fit. Capacity stays at about twice the largest request (bounded memory).
+        const std::size_t want_capacity = std::max<std::size_t>(2 * n, 256 * 1024);
+        if (m_buffer.size() < want_capacity) {
+            if (m_begin > 0) {
+                std::memmove(m_buffer.data(), m_buffer.data() + m_begin, m_end - m_begin);
+                m_end -= m_begin;
+                m_begin = 0;
+            }
+            m_buffer.resize(want_capacity);
+        } else if (m_buffer.size() - m_begin < n || m_end == m_buffer.size()) {
+            std::memmove(m_buffer.data(), m_buffer.data() + m_begin, m_end - m_begin);
+            m_end -= m_begin;
+            m_begin = 0;
+        }
+        const std::size_t got = fill(m_buffer.data() + m_end, m_buffer.size() - m_end);
+        if (got == 0) {
+            m_eof = true;
+            break;
+        }
+        m_end += got;
+    }
+    return {m_buffer.data() + m_begin, m_end - m_begin};
+}
+
+void BufferedInput::consume(std::size_t n) {
+    n = std::min(n, m_end - m_begin);
+    m_begin += n;
+    m_position += n;
+    if (m_begin == m_end) {
+        m_begin = m_end = 0;
+    }
+}
+
+FdInput::~FdInput() {
+    if (m_owns_fd && m_fd >= 0) {
+        ::close(m_fd);
+    }
+}
+
+std::size_t FdInput::fill(std::uint8_t* out, std::size_t room) {
+    for (;;) {
+        const ssize_t got = ::read(m_fd, out, room);
+        if (got >= 0) {
+            return static_cast<std::size_t>(got);
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        m_error = std::string("read failed: ") + std::strerror(errno);
+        m_error_code = ProblemCode::read_error;
+        return 0;
+    }
+}
+
+GzipInput::GzipInput(std::unique_ptr<ByteInput> inner) : m_inner(std::move(inner)) {
+    // 15 + 32: a window of 32 KiB, accept gzip or zlib headers.
+    m_ready = inflateInit2(&m_zs, 15 + 32) == Z_OK;
+    if (!m_ready) {
+        m_error = "zlib initialisation failed";
+        m_error_code = ProblemCode::bad_gzip;
+    }
+}
+
+GzipInput::~GzipInput() {
+    if (m_ready) {
+        inflateEnd(&m_zs);
+    }
+}
+
+std::size_t GzipInput::fill(std::uint8_t* out, std::size_t room) {
+    if (!m_ready || m_done) {
+        return 0;
+    }
+    m_zs.next_out = out;
+    m_zs.avail_out = static_cast<uInt>(std::min<std::size_t>(room, 1u << 30));
+    // Stop as soon as something was produced: on a pipe, waiting to fill `room` could block
+    // on input that is not needed yet.
+    while (m_zs.next_out == out && m_zs.avail_out > 0) {
+        auto in = m_inner->peek(1);
+        if (in.empty()) {
+            if (m_inner->failed()) {
+                m_error = m_inner->error();
+                m_error_code = m_inner->error_code();
+            } else if (m_zs.total_in > 0 || m_zs.total_out > 0) {
+                m_error = "gzip stream ends before its end marker (cut short)";
+                m_error_code = ProblemCode::truncated;
+            }
+            m_done = true;
+            break;
+        }
+        const std::size_t chunk = std::min<std::size_t>(in.size(), 1u << 30);
+        m_zs.next_in = const_cast<Bytef*>(in.data()); // zlib's API is not const-correct
+        m_zs.avail_in = static_cast<uInt>(chunk);
+        const int rc = inflate(&m_zs, Z_NO_FLUSH);
+        m_inner->consume(chunk - m_zs.avail_in);
+        if (rc == Z_STREAM_END) {
+            // Another gzip member may follow (cat a.gz b.gz); anything else ends the data.
+            auto rest = m_inner->peek(2);
+            if (rest.size() >= 2 && rest[0] == 0x1f && rest[1] == 0x8b) {
+                inflateReset(&m_zs);
+                continue;
+            }
+            if (!rest.empty()) {
+                m_error = "bytes after the end of the gzip stream ignored";
+                m_error_code = ProblemCode::garbage_skipped;
+            }
+            m_done = true;
+            break;
+        }
+        if (rc == Z_BUF_ERROR) {
+            continue; // needs more input; the next peek() supplies it or ends
+        }
+        if (rc != Z_OK) {
+            m_error = std::string("corrupt gzip data: ") + (m_zs.msg ? m_zs.msg : "inflate failed");
+            m_error_code = ProblemCode::bad_gzip;
+            m_done = true;
+            break;
+        }
+    }
+    return static_cast<std::size_t>(m_zs.next_out - out);
+}
+
+} // namespace sipdx::capture::detail
