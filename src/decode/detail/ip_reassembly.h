@@ -1,0 +1,87 @@
+// IPv4 (RFC 791) and IPv6 (RFC 8200 section 4.5) fragment reassembly with bounded memory.
+// Overlapping fragments (RFC 5722 forbids them for IPv6; they are an evasion trick on IPv4) are
+// handled safely: bytes already held win, and a mismatch is flagged rather than trusted.
+#pragma once
+
+#include <sipdx/decode/packet.h>
+
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace sipdx::decode::detail {
+
+struct FragmentKey {
+    Address src;
+    Address dst;
+    std::uint32_t id = 0;
+    std::uint8_t protocol = 0; // IPv4 protocol; IPv6 leaves it 0 (the id is per address pair)
+    std::uint64_t path = 0;    // hash of the encapsulation it was seen under
+    friend bool operator==(const FragmentKey&, const FragmentKey&) = default;
+};
+
+struct FragmentKeyHash {
+    std::size_t operator()(const FragmentKey& k) const noexcept;
+};
+
+struct ReassemblyLimits {
+    std::size_t max_datagrams = 4096;
+    std::size_t max_bytes = 64u << 20;
+    std::int64_t timeout_ns = 30'000'000'000;
+};
+
+enum class FragmentStatus : std::uint8_t {
+    pending,  // held; the datagram is not complete yet
+    complete, // `out` holds the reassembled payload
+    dropped,  // over a limit, or offset/length impossible (beyond 65535)
+};
+
+struct FragmentResult {
+    FragmentStatus status = FragmentStatus::pending;
+    bool overlap_mismatch = false; // some fragment overlapped held bytes with different content
+    std::uint32_t fragments = 0;
+    std::uint8_t next_header = 0; // IPv6: the next header named by the first fragment
+};
+
+class IpReassembler {
+public:
+    explicit IpReassembler(ReassemblyLimits limits = {}) : m_limits(limits) {}
+
+    // Adds one fragment: `offset` in bytes from the start of the fragmentable payload, `more`
+    // is the MF flag. On completion the whole payload is moved into `out` (its previous content
+    // is discarded) and the datagram's state is freed.
+    FragmentResult add(const FragmentKey& key, std::uint32_t offset,
+                       std::span<const std::uint8_t> data, bool more, std::int64_t now_ns,
+                       std::vector<std::uint8_t>& out, std::uint8_t next_header = 0);
+
+    // Frees datagrams older than the timeout; returns how many were dropped incomplete.
+    std::size_t expire(std::int64_t now_ns);
+    std::size_t clear();
+
+    // Datagrams dropped by the periodic sweep inside add() since the last call.
+    std::size_t take_expired() { return std::exchange(m_expired, 0); }
+    std::size_t datagrams() const { return m_table.size(); }
+    std::size_t bytes_held() const { return m_bytes; }
+
+private:
+    struct Datagram {
+        std::vector<std::uint8_t> data;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges; // [begin, end), sorted, merged
+        std::uint32_t total = 0;
+        bool total_known = false;
+        bool overlap_mismatch = false;
+        std::uint32_t fragments = 0;
+        std::uint8_t next_header = 0;
+        std::int64_t first_ns = 0;
+    };
+
+    ReassemblyLimits m_limits;
+    std::unordered_map<FragmentKey, Datagram, FragmentKeyHash> m_table;
+    std::size_t m_bytes = 0;
+    std::int64_t m_last_sweep_ns = 0;
+    std::size_t m_expired = 0;
+};
+
+} // namespace sipdx::decode::detail

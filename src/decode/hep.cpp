@@ -1,0 +1,144 @@
+#include "decode/detail/hep.h"
+
+#include <zlib.h>
+
+#include <cstring>
+
+namespace sipdx::decode::detail {
+
+namespace {
+
+bool parse_hep3(Bytes b, HepPacket& out) {
+    const std::size_t total = be16(b, 4);
+    if (total < 6 || total > b.size()) return false;
+    b = b.first(total);
+    out.version = 3;
+    bool have_payload = false;
+    std::uint32_t seconds = 0;
+    std::uint32_t micros = 0;
+    bool have_time = false;
+    std::size_t off = 6;
+    while (off + 6 <= b.size()) {
+        const std::uint16_t vendor = be16(b, off);
+        const std::uint16_t type = be16(b, off + 2);
+        const std::size_t length = be16(b, off + 4);
+        if (length < 6 || off + length > b.size()) return false;
+        Bytes v = b.subspan(off + 6, length - 6);
+        off += length;
+        if (vendor != 0) continue; // vendor-specific chunks are ignored
+        switch (type) {
+        case 2:
+            if (v.size() >= 1) out.ip_protocol = v[0];
+            break;
+        case 3:
+            if (v.size() == 4) out.src = Address::v4(v.data());
+            break;
+        case 4:
+            if (v.size() == 4) out.dst = Address::v4(v.data());
+            break;
+        case 5:
+            if (v.size() == 16) out.src = Address::v6(v.data());
+            break;
+        case 6:
+            if (v.size() == 16) out.dst = Address::v6(v.data());
+            break;
+        case 7:
+            if (v.size() == 2) out.sport = be16(v, 0);
+            break;
+        case 8:
+            if (v.size() == 2) out.dport = be16(v, 0);
+            break;
+        case 9:
+            if (v.size() == 4) {
+                seconds = be32(v, 0);
+                have_time = true;
+            }
+            break;
+        case 10:
+            if (v.size() == 4) micros = be32(v, 0);
+            break;
+        case 11:
+            if (v.size() == 1) out.is_sip = v[0] == 1;
+            break;
+        case 15:
+        case 16:
+            out.payload = v;
+            out.compressed = type == 16;
+            have_payload = true;
+            break;
+        default:
+            break;
+        }
+    }
+    if (have_time) {
+        out.time_ns = static_cast<std::int64_t>(seconds) * 1'000'000'000 +
+                      static_cast<std::int64_t>(micros % 1'000'000) * 1'000;
+    }
+    return have_payload;
+}
+
+// HEP v1/v2: 8-byte header, addresses, then (v2) a 12-byte time header, then the payload.
+bool parse_hep12(Bytes b, HepPacket& out) {
+    const std::uint8_t version = b[0];
+    const std::uint8_t length = b[1];
+    const std::uint8_t family = b[2];
+    const std::size_t want = family == 2 ? 16 : family == 10 ? 40 : 0;
+    if (want == 0 || length != want) return false;
+    const std::size_t time_header = version == 2 ? 12 : 0;
+    if (b.size() < want + time_header) return false;
+    out.version = version;
+    out.ip_protocol = b[3];
+    if (out.ip_protocol != 17 && out.ip_protocol != 6 && out.ip_protocol != 132) return false;
+    out.sport = be16(b, 4);
+    out.dport = be16(b, 6);
+    if (family == 2) {
+        out.src = Address::v4(b.data() + 8);
+        out.dst = Address::v4(b.data() + 12);
+    } else {
+        out.src = Address::v6(b.data() + 8);
+        out.dst = Address::v6(b.data() + 24);
+    }
+    if (version == 2) {
+        // tv_sec and tv_usec are in the agent's host order (little-endian in practice).
+        const std::uint32_t seconds = le32(b, want);
+        const std::uint32_t micros = le32(b, want + 4);
+        out.time_ns = static_cast<std::int64_t>(seconds) * 1'000'000'000 +
+                      static_cast<std::int64_t>(micros % 1'000'000) * 1'000;
+    }
+    out.payload = b.subspan(want + time_header);
+    return !out.payload.empty();
+}
+
+} // namespace
+
+bool parse_hep(Bytes b, HepPacket& out) {
+    if (b.size() >= 6 && std::memcmp(b.data(), "HEP3", 4) == 0) return parse_hep3(b, out);
+    if (b.size() >= 16 && (b[0] == 1 || b[0] == 2)) return parse_hep12(b, out);
+    return false;
+}
+
+bool inflate_payload(Bytes in, std::vector<std::uint8_t>& out, std::size_t limit) {
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 32) != Z_OK) return false; // 32: accept zlib and gzip headers
+    out.resize(std::min<std::size_t>(limit, std::max<std::size_t>(4096, in.size() * 4)));
+    zs.next_in = const_cast<Bytef*>(in.data());
+    zs.avail_in = static_cast<uInt>(in.size());
+    std::size_t produced = 0;
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        if (produced == out.size()) {
+            if (out.size() >= limit) break;
+            out.resize(std::min(limit, out.size() * 2));
+        }
+        zs.next_out = out.data() + produced;
+        zs.avail_out = static_cast<uInt>(out.size() - produced);
+        rc = inflate(&zs, Z_NO_FLUSH);
+        produced = out.size() - zs.avail_out;
+        if (rc == Z_BUF_ERROR && zs.avail_in == 0) break; // truncated input
+    }
+    inflateEnd(&zs);
+    out.resize(produced);
+    return rc == Z_STREAM_END;
+}
+
+} // namespace sipdx::decode::detail
