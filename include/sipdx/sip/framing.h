@@ -15,9 +15,9 @@ enum class FrameStatus {
 
 struct FrameResult {
     FrameStatus status = FrameStatus::not_sip;
-    std::size_t skipped = 0;   // bytes before the message: CRLF keep-alives (RFC 5626) and junk
-    std::size_t junk = 0;      // of `skipped`, bytes that were not keep-alives (report them)
-    std::size_t length = 0;    // the message's length (start line, headers, body) when complete
+    std::size_t skipped = 0; // bytes before the message: CRLF keep-alives (RFC 5626) and junk
+    std::size_t junk = 0;    // of `skipped`, bytes that were not keep-alives (report them)
+    std::size_t length = 0;  // the message's length (start line, headers, body) when complete
     bool content_length_missing = false; // framed on a stream without Content-Length
 };
 

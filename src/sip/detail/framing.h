@@ -1,0 +1,27 @@
+// Framing helpers shared by framing.cpp and the parser.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace sipdx::sip::detail {
+
+// Number of leading CR/LF bytes (RFC 5626 keep-alives, stray line ends).
+std::size_t skip_keepalives(std::string_view bytes);
+
+enum class StartLineGuess { no, prefix, yes };
+// Whether `line` (without its line end) is a plausible request or status line; `prefix` when
+// it could still become one with more bytes.
+StartLineGuess guess_start_line(std::string_view line);
+
+struct HeadScan {
+    bool complete = false;       // the empty line ending the headers was found
+    std::size_t head_length = 0; // through the empty line
+    bool content_length_seen = false;
+    bool content_length_valid = false;
+    std::size_t content_length = 0;
+};
+// Finds the end of the header section and the first Content-Length (full or compact name).
+HeadScan scan_head(std::string_view message);
+
+} // namespace sipdx::sip::detail

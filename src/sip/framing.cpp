@@ -1,0 +1,195 @@
+// Stream and datagram framing (RFC 3261 section 18.3; keep-alives per RFC 5626 section 4.4.1).
+#include <sipdx/sip/framing.h>
+#include <sipdx/sip/header.h>
+#include <sipdx/sip/method.h>
+
+#include "sip/detail/framing.h"
+#include "sip/detail/text.h"
+
+#include <cstring>
+
+namespace sipdx::sip {
+using namespace detail;
+
+namespace detail {
+
+std::size_t skip_keepalives(std::string_view bytes) {
+    std::size_t i = 0;
+    while (i < bytes.size() && (bytes[i] == '\r' || bytes[i] == '\n'))
+        ++i;
+    return i;
+}
+
+namespace {
+bool sip_version_prefix(std::string_view s) {
+    // "SIP/" DIGIT... ; the literal is case-insensitive (RFC 3261 section 7.1 ABNF strings).
+    if (s.size() < 5) return false;
+    return to_lower(s[0]) == 's' && to_lower(s[1]) == 'i' && to_lower(s[2]) == 'p' && s[3] == '/' &&
+           is_digit(s[4]);
+}
+} // namespace
+
+StartLineGuess guess_start_line(std::string_view line) {
+    if (line.size() >= 4 && to_lower(line[0]) == 's' && to_lower(line[1]) == 'i' &&
+        to_lower(line[2]) == 'p' && line[3] == '/') {
+        // Status-Line: SIP-Version SP Status-Code SP Reason-Phrase
+        std::size_t i = 4;
+        while (i < line.size() && (is_digit(line[i]) || line[i] == '.'))
+            ++i;
+        if (i == line.size()) return StartLineGuess::prefix;
+        if (i == 4 || line[i] != ' ') return StartLineGuess::no;
+        while (i < line.size() && line[i] == ' ')
+            ++i;
+        if (i == line.size()) return StartLineGuess::prefix;
+        return is_digit(line[i]) ? StartLineGuess::yes : StartLineGuess::no;
+    }
+    // Request-Line: Method SP Request-URI SP SIP-Version
+    std::size_t i = 0;
+    while (i < line.size() && i < 64 && is_token_char(line[i]))
+        ++i;
+    if (i == line.size()) return i > 0 ? StartLineGuess::prefix : StartLineGuess::prefix;
+    if (i == 0 || line[i] != ' ') return StartLineGuess::no;
+    // Find " SIP/x" ending the line (trailing whitespace tolerated).
+    std::size_t e = line.size();
+    while (e > i && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+        --e;
+    std::string_view body = line.substr(i, e - i);
+    std::size_t sp = body.rfind(' ');
+    if (sp == std::string_view::npos || sp == 0) return StartLineGuess::no;
+    return sip_version_prefix(body.substr(sp + 1)) ? StartLineGuess::yes : StartLineGuess::no;
+}
+
+HeadScan scan_head(std::string_view bytes) {
+    HeadScan r;
+    const char* const begin = bytes.data();
+    const char* const end = begin + bytes.size();
+    const char* p = begin;
+    bool first = true;
+    while (p < end) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+        if (nl == nullptr) return r; // incomplete
+        const char* content_end = (nl > p && nl[-1] == '\r') ? nl - 1 : nl;
+        if (!first) {
+            if (content_end == p) {
+                r.complete = true;
+                r.head_length = static_cast<std::size_t>(nl + 1 - begin);
+                return r;
+            }
+            // Content-Length or its compact form "l"; only the first one frames the body.
+            char c = *p;
+            if ((c == 'C' || c == 'c' || c == 'l' || c == 'L') && !r.content_length_seen) {
+                const char* colon = static_cast<const char*>(
+                    std::memchr(p, ':', static_cast<std::size_t>(content_end - p)));
+                if (colon != nullptr) {
+                    std::string_view name = trim(std::string_view(p, colon - p));
+                    if (lookup_header(name) == HeaderId::content_length) {
+                        r.content_length_seen = true;
+                        std::string_view v =
+                            trim(std::string_view(colon + 1, content_end - colon - 1));
+                        std::uint64_t n = 0;
+                        if (parse_decimal(v, 0xFFFFFFFFull, n)) {
+                            r.content_length_valid = true;
+                            r.content_length = static_cast<std::size_t>(n);
+                        }
+                    }
+                }
+            }
+        }
+        first = false;
+        p = nl + 1;
+    }
+    return r;
+}
+
+} // namespace detail
+
+bool looks_like_sip(std::string_view payload) {
+    std::string_view s = payload.substr(skip_keepalives(payload));
+    std::size_t nl = s.find('\n');
+    std::string_view line = s.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return guess_start_line(line) == StartLineGuess::yes;
+}
+
+namespace {
+
+// Finds the first plausible start line, skipping keep-alives and junk lines. Returns false when
+// the buffer holds none (r.skipped / r.junk then cover what was examined).
+bool locate_start(std::string_view bytes, FrameResult& r, bool allow_prefix) {
+    std::size_t pos = skip_keepalives(bytes);
+    std::size_t keepalive = pos;
+    while (pos < bytes.size()) {
+        std::size_t nl = bytes.find('\n', pos);
+        std::string_view line =
+            bytes.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        StartLineGuess g = guess_start_line(line);
+        if (g == StartLineGuess::yes ||
+            (g == StartLineGuess::prefix && nl == std::string_view::npos && allow_prefix)) {
+            r.skipped = pos;
+            r.junk = pos - keepalive;
+            return true;
+        }
+        if (nl == std::string_view::npos) break;
+        pos = nl + 1;
+        // Keep-alives between junk lines are still keep-alives.
+        std::size_t k = skip_keepalives(bytes.substr(pos));
+        keepalive += k;
+        pos += k;
+    }
+    r.status = FrameStatus::not_sip;
+    r.skipped = bytes.size();
+    r.junk = bytes.size() - keepalive;
+    return false;
+}
+
+} // namespace
+
+FrameResult frame_stream(std::string_view bytes) {
+    FrameResult r;
+    if (skip_keepalives(bytes) == bytes.size()) {
+        // Only keep-alives (or nothing): consume them and wait for more.
+        r.status = FrameStatus::partial;
+        r.skipped = bytes.size();
+        return r;
+    }
+    if (!locate_start(bytes, r, true)) return r;
+    std::string_view msg = bytes.substr(r.skipped);
+    HeadScan head = scan_head(msg);
+    if (!head.complete) {
+        r.status = FrameStatus::partial;
+        return r;
+    }
+    std::size_t body = 0;
+    if (head.content_length_valid) {
+        body = head.content_length;
+    } else {
+        r.content_length_missing = true; // absent or unusable: RFC 3261 18.3 says empty body
+    }
+    if (msg.size() - head.head_length < body) {
+        r.status = FrameStatus::partial;
+        return r;
+    }
+    r.status = FrameStatus::complete;
+    r.length = head.head_length + body;
+    return r;
+}
+
+FrameResult frame_datagram(std::string_view payload) {
+    FrameResult r;
+    if (!locate_start(payload, r, false)) return r;
+    std::string_view msg = payload.substr(r.skipped);
+    r.status = FrameStatus::complete;
+    r.length = msg.size();
+    HeadScan head = scan_head(msg);
+    if (!head.complete) return r; // truncated: the parser reports it
+    if (head.content_length_valid) {
+        if (head.head_length + head.content_length < msg.size())
+            r.length = head.head_length + head.content_length;
+    } else {
+        r.content_length_missing = true;
+    }
+    return r;
+}
+
+} // namespace sipdx::sip
