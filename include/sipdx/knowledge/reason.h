@@ -11,9 +11,9 @@
 namespace sipdx::knowledge {
 
 struct ReasonValue {
-    std::string protocol;          // as written ("SIP", "Q.850", "EMM", ...)
-    std::optional<int> cause;      // the cause parameter, when present and numeric
-    std::string text;              // the text parameter, quotes removed and escapes undone
+    std::string protocol;     // as written ("SIP", "Q.850", "EMM", ...)
+    std::optional<int> cause; // the cause parameter, when present and numeric
+    std::string text;         // the text parameter, quotes removed and escapes undone
     std::vector<std::pair<std::string, std::string>> params; // other parameters, in order
     std::vector<std::string> problems; // what was wrong with this value, if anything
     // The meaning of the cause from the knowledge base ("User busy", "Busy Here"), or empty.
@@ -25,9 +25,9 @@ struct ReasonValue {
 std::vector<ReasonValue> parse_reason(std::string_view header_value);
 
 struct WarningValue {
-    int code = 0;                  // 0 when the warn-code was missing or malformed
-    std::string agent;             // warn-agent (host[:port] or pseudonym)
-    std::string text;              // warn-text, quotes removed and escapes undone
+    int code = 0;      // 0 when the warn-code was missing or malformed
+    std::string agent; // warn-agent (host[:port] or pseudonym)
+    std::string text;  // warn-text, quotes removed and escapes undone
     std::vector<std::string> problems;
     std::string_view code_meaning() const; // registered meaning, or empty
 };

@@ -40,29 +40,43 @@ std::optional<Category> parse_category(std::string_view id);
 
 // One SIP response code.
 struct ResponseCode {
-    int code = 0;                              // 100..699
-    std::string_view reason;                   // the registered reason phrase, exact
+    int code = 0;            // 100..699
+    std::string_view reason; // the registered reason phrase, exact
     Category category = Category::progress;
-    bool registered = true;                    // false for a code explained by its class only
-    std::span<const std::string_view> references; // "RFC 3261", "3GPP TS 24.229", ...
-    std::string_view meaning;                  // what it means, in our words
-    std::string_view ims_context;              // which IMS nodes send it, in which procedures
-    std::string_view retry;                    // may the UAC retry, when, how
+    bool registered = true;                        // false for a code explained by its class only
+    std::span<const std::string_view> references;  // "RFC 3261", "3GPP TS 24.229", ...
+    std::string_view meaning;                      // what it means, in our words
+    std::string_view ims_context;                  // which IMS nodes send it, in which procedures
+    std::string_view retry;                        // may the UAC retry, when, how
     std::span<const std::string_view> next_checks; // 2-5 concrete things to check next
-    std::span<const int> related;              // related codes worth comparing
+    std::span<const int> related;                  // related codes worth comparing
+    // Other phrases met for this code on the wire or in older documents (RFC 2543 names,
+    // common vendor variants). The reason phrase on the wire is free text (RFC 3261 section
+    // 7.2): match on the code, never on the phrase.
+    std::span<const std::string_view> seen_phrases;
+    bool deprecated = false; // registered, but a later RFC says not to send it (202)
+    // The code whose entry explains this one: `code` itself when registered, the class's x00
+    // otherwise (RFC 3261 section 8.1.3.2).
+    int treated_as = 0;
 
     int status_class() const { return code / 100; }
 };
 
 // The six response classes (RFC 3261 section 7.2).
 struct StatusClass {
-    int number = 0;             // 1..6
-    std::string_view name;      // "Provisional", "Success", "Redirection", ...
+    int number = 0;               // 1..6
+    std::string_view name;        // "Provisional", "Success", "Redirection", ...
     std::string_view fast_answer; // the one-sentence reading of the first digit
 };
 
 // The class for 1..6; nullopt otherwise.
 std::optional<StatusClass> status_class(int number);
+
+// The six classes, 1 to 6.
+std::span<const StatusClass> status_classes();
+
+// Every category, in enum order (category_count of them).
+std::span<const Category> all_categories();
 
 // Every registered code, in ascending numeric order.
 std::span<const ResponseCode> registered_codes();

@@ -1,0 +1,154 @@
+// `sipdx explain CODE...`: what a SIP response code, a status line, a Reason or Warning header, a
+// Q.850 cause or a warn-code means, read the IMS way. All knowledge is in sipdx::knowledge.
+#include "command.h"
+
+#include <sipdx/knowledge/explain.h>
+#include <sipdx/knowledge/json.h>
+#include <sipdx/knowledge/reason.h>
+#include <sipdx/knowledge/render.h>
+#include <sipdx/knowledge/response_codes.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sipdx::cli {
+namespace {
+
+namespace kb = sipdx::knowledge;
+
+struct ExplainArgs {
+    std::vector<std::string> inputs;
+    std::vector<std::string> q850;
+    std::vector<std::string> warnings;
+    bool json = false;
+};
+
+// One thing to explain, validated before anything is printed so that a bad input fails the
+// whole command with exit 2 and no partial output.
+struct Item {
+    enum class Kind { code, q850, warn_code, reason, warning } kind = Kind::code;
+    int number = 0;
+    std::vector<kb::ReasonValue> reason;
+    std::vector<kb::WarningValue> warning;
+};
+
+bool has_problems(const Item& item) {
+    for (const auto& v : item.reason) {
+        if (!v.problems.empty()) return true;
+    }
+    for (const auto& v : item.warning) {
+        if (!v.problems.empty()) return true;
+    }
+    return false;
+}
+
+void print(const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+void run_explain(const ExplainArgs& args, CliContext& context) {
+    if (args.inputs.empty() && args.q850.empty() && args.warnings.empty()) {
+        throw UsageError("explain: give a response code, a status line, a Reason/Warning "
+                         "header, --q850 CAUSE or --warning CODE (see 'sipdx explain --help')");
+    }
+    std::vector<Item> items;
+    for (const auto& input : args.inputs) {
+        const auto query = kb::parse_query(input);
+        if (!query) throw UsageError(fmt::format("explain: {}", query.error()));
+        Item item;
+        switch (query->kind) {
+        case kb::QueryKind::response_code:
+            item.kind = Item::Kind::code;
+            item.number = query->code;
+            break;
+        case kb::QueryKind::reason_header:
+            item.kind = Item::Kind::reason;
+            item.reason = kb::parse_reason(query->header_value);
+            break;
+        case kb::QueryKind::warning_header:
+            item.kind = Item::Kind::warning;
+            item.warning = kb::parse_warning(query->header_value);
+            break;
+        }
+        items.push_back(std::move(item));
+    }
+    for (const auto& input : args.q850) {
+        const auto cause = kb::parse_q850_cause(input);
+        if (!cause) throw UsageError(fmt::format("explain --q850: {}", cause.error()));
+        items.push_back(Item{Item::Kind::q850, *cause, {}, {}});
+    }
+    for (const auto& input : args.warnings) {
+        const auto code = kb::parse_warn_code(input);
+        if (!code) throw UsageError(fmt::format("explain --warning: {}", code.error()));
+        items.push_back(Item{Item::Kind::warn_code, *code, {}, {}});
+    }
+
+    bool first = true;
+    for (const auto& item : items) {
+        if (has_problems(item)) context.exit_code = exit_input_errors;
+        if (args.json) {
+            nlohmann::ordered_json j;
+            switch (item.kind) {
+            case Item::Kind::code:
+                j = kb::code_to_json(*kb::explain_code(item.number));
+                break;
+            case Item::Kind::q850:
+                j = kb::q850_to_json(item.number);
+                break;
+            case Item::Kind::warn_code:
+                j = kb::warn_code_to_json(item.number);
+                break;
+            case Item::Kind::reason:
+                j = kb::reason_to_json(item.reason);
+                break;
+            case Item::Kind::warning:
+                j = kb::warning_to_json(item.warning);
+                break;
+            }
+            print(j.dump() + "\n"); // JSON Lines: one object per input
+            continue;
+        }
+        if (!first) print("\n");
+        first = false;
+        switch (item.kind) {
+        case Item::Kind::code:
+            print(kb::render_code_text(*kb::explain_code(item.number)));
+            break;
+        case Item::Kind::q850:
+            print(kb::render_q850_text(item.number));
+            break;
+        case Item::Kind::warn_code:
+            print(kb::render_warn_code_text(item.number));
+            break;
+        case Item::Kind::reason:
+            print(kb::render_reason_text(item.reason));
+            break;
+        case Item::Kind::warning:
+            print(kb::render_warning_text(item.warning));
+            break;
+        }
+    }
+}
+
+void setup_explain(CLI::App& root, CliContext& context) {
+    auto args = std::make_shared<ExplainArgs>();
+    auto* command = root.add_subcommand(
+        "explain", "Explain SIP response codes the IMS way. INPUT is a code (486), a status line "
+                   "('SIP/2.0 503 Service Unavailable') or a header ('Reason: Q.850;cause=17', "
+                   "'Warning: 399 host \"text\"'). Exit 1 when a pasted header is malformed.");
+    command->add_option("INPUT", args->inputs, "Codes, status lines or Reason/Warning headers");
+    command->add_option("--q850", args->q850, "Explain a Q.850 cause value (0-127)");
+    command->add_option("--warning", args->warnings, "Explain a Warning warn-code (300-399)");
+    command->add_flag("--json", args->json, "One JSON object per input, one per line");
+    command->callback([args, &context] { run_explain(*args, context); });
+}
+
+} // namespace
+
+SIPDX_REGISTER_COMMAND(10, setup_explain);
+
+} // namespace sipdx::cli
