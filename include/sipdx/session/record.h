@@ -1,0 +1,141 @@
+// What the tracker says about one Call-ID once it is finished (or the capture ended): its kind,
+// its outcome by the rules of docs/analysis.md, the timings and the evidence behind them.
+// Plain values that own their strings: a record outlives the capture it came from.
+#pragma once
+
+#include <sipdx/session/event.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sipdx::session {
+
+enum class Kind : std::uint8_t { call, registration, subscription, message, options, other };
+std::string_view to_string(Kind kind);
+std::optional<Kind> parse_kind(std::string_view text);
+
+enum class Outcome : std::uint8_t {
+    answered,     // INVITE got a 2xx
+    failed,       // final 4xx/5xx/6xx (other than the cases below)
+    cancelled,    // caller gave up: CANCEL and/or 487
+    redirected,   // final 3xx
+    timeout,      // no final response: Timer B/F expired within the capture
+    in_progress,  // no final response yet when the capture ended
+    registered,   // REGISTER 2xx binding contacts
+    unregistered, // REGISTER 2xx removing bindings (Expires 0, expires=0 or Contact: *)
+    challenged,   // ended on a 401/407 that was never answered with credentials
+    completed,    // non-INVITE request answered 2xx
+};
+std::string_view to_string(Outcome outcome);
+std::optional<Outcome> parse_outcome(std::string_view text);
+
+// Anomalies found while tracking. Stable identifiers (to_string) are used in JSON and docs.
+enum class FindingCode : std::uint8_t {
+    request_retransmitted,    // a request was sent more than once
+    response_retransmitted,   // a response was sent more than once
+    duplicate_copy,           // the same bytes captured twice (mirror / several capture points)
+    transaction_timeout,      // Timer B/F: no final response to a request
+    response_without_request, // response to a request the capture does not hold
+    cancel_unmatched,         // CANCEL with no INVITE to cancel in the capture
+    answered_after_cancel,    // 2xx to an INVITE that was being cancelled (CANCEL race)
+    ack_missing,              // a final response to INVITE never acknowledged
+    forked,                   // several To tags answered one INVITE (forking)
+    credentials_rejected,     // challenged again after sending credentials
+    reinvite_failed,          // re-INVITE or UPDATE inside a dialog got a failure
+    glare,                    // 491 Request Pending (re-INVITE collision)
+    dialog_gone,              // 481: a request for a dialog/transaction that does not exist
+    bye_without_answer,       // BYE for a call that was never answered in the capture
+    count_
+};
+inline constexpr std::size_t finding_code_count = static_cast<std::size_t>(FindingCode::count_);
+std::string_view to_string(FindingCode code);
+enum class Severity : std::uint8_t { info, warning, error };
+std::string_view to_string(Severity severity);
+Severity severity_of(FindingCode code);
+std::string_view describe(FindingCode code); // one sentence
+
+struct FindingHit {
+    FindingCode code = FindingCode::request_retransmitted;
+    std::uint64_t frame = 0; // first frame it was seen on
+    std::uint32_t count = 1;
+};
+
+// One message of the Call-ID as kept for ladders and filtering (TrackerOptions::keep_messages).
+struct MessageRecord {
+    std::int64_t time_ns = 0;
+    std::uint64_t frame = 0;
+    std::uint32_t source = 0;
+    Endpoint src;
+    Endpoint dst;
+    decode::Transport transport = decode::Transport::udp;
+    bool is_request = true;
+    std::string label; // "INVITE", "180 Ringing"
+    std::uint32_t cseq = 0;
+    std::string cseq_method;
+    bool retransmission = false;
+    bool duplicate = false;
+    bool has_sdp = false;
+};
+
+struct CallRecord {
+    std::string call_id;
+    Kind kind = Kind::other;
+    std::string first_method; // method of the first message (CSeq method for a response)
+    std::string from;         // From URI of the first request
+    std::string to;           // To URI of the first request
+    std::int64_t start_ns = 0;
+    std::int64_t end_ns = 0;
+    std::uint32_t source = 0; // input file of the first message
+
+    Outcome outcome = Outcome::in_progress;
+    int final_code = 0;       // the final answer that decided the outcome; 0 when none
+    std::string final_reason; // its reason phrase as sent
+
+    // Evidence.
+    std::string reason_header; // Reason of the deciding response, else of the CANCEL/BYE
+    std::string warning;       // Warning of the deciding response
+    bool has_failed_by = false;
+    Endpoint failed_by;            // who sent the deciding failure (deepest hop seen)
+    std::string failed_by_product; // its Server / User-Agent header
+    std::string icid;              // P-Charging-Vector icid-value
+    std::string bye_by;            // "caller" / "callee" when a BYE was seen
+
+    // Timings (calls): first INVITE -> first 18x, -> 2xx; 2xx -> BYE.
+    std::optional<double> pdd_ms;
+    std::optional<double> setup_ms;
+    std::optional<double> duration_s;
+
+    // Counters.
+    std::uint32_t messages = 0;        // transmissions (duplicate copies excluded)
+    std::uint32_t retransmissions = 0; // requests and responses
+    std::uint32_t duplicates = 0;      // copies of the same transmission
+    std::uint32_t transactions = 0;
+    std::uint32_t attempts = 0;   // initial requests (INVITE/REGISTER ... without To tag)
+    std::uint32_t challenges = 0; // 401/407 received
+    std::uint32_t dialogs = 0;    // distinct To tags on 1xx/2xx to the initial INVITE
+    std::uint32_t reinvites = 0;  // INVITE/UPDATE inside the dialog
+    std::uint32_t pracks = 0;
+    std::uint32_t hops = 1; // transactions sharing the deciding CSeq (proxies seen)
+    bool cancel_seen = false;
+    bool has_sdp = false;
+
+    // Registrations: procedures (REGISTER .. challenge .. final) and their results.
+    std::uint32_t registrations = 0;
+    std::uint32_t registrations_ok = 0;
+    std::uint32_t deregistrations = 0;
+
+    // Final answers of every transaction of this Call-ID (code, count), ascending code.
+    std::vector<std::pair<int, std::uint32_t>> transaction_finals;
+    std::vector<FindingHit> findings;
+    std::vector<MessageRecord> message_log; // only with TrackerOptions::keep_messages
+
+    // Filled by the analysis stage (analysis::explain), empty from the tracker.
+    std::string explanation;
+
+    bool has_finding(FindingCode code) const;
+};
+
+} // namespace sipdx::session

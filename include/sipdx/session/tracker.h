@@ -1,0 +1,74 @@
+// The call tracker: feeds SipEvents (in capture order) into per-Call-ID state holding the
+// transactions (transaction.h) and dialogs of that Call-ID, and emits one CallRecord per
+// Call-ID when it is finished.
+//
+// Memory is bounded by concurrency, not by input size: a Call-ID whose last transaction is
+// over is emitted `linger_ns` of capture time later (so late retransmissions are still
+// absorbed) and forgotten; a Call-ID idle for `idle_ns` is emitted as it stands. Time is capture
+// time only, so a file always gives the same answer.
+//
+//   session::Tracker tracker([&](session::CallRecord&& r) { ... });
+//   for each message: tracker.feed(event);
+//   tracker.finish(); // emits every Call-ID still open (outcome in-progress/timeout as due)
+#pragma once
+
+#include <sipdx/session/event.h>
+#include <sipdx/session/record.h>
+#include <sipdx/session/transaction.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace sipdx::session {
+
+struct TrackerOptions {
+    std::int64_t linger_ns = 32'000'000'000;        // RFC 3261 Timer B/F/J: 64*T1
+    std::int64_t idle_ns = 3'600'000'000'000;       // emit a Call-ID silent this long
+    std::int64_t timer_ns = 32'000'000'000;         // Timer B/F for timeouts
+    std::int64_t duplicate_window_ns = 200'000'000; // see TxTimings
+    bool keep_messages = false;                     // fill CallRecord::message_log
+    std::uint32_t max_messages_per_call = 20000;    // bound on message_log
+    std::uint32_t max_transactions_per_call = 4096; // older finished ones are dropped beyond
+};
+
+// What one fed message was, for the caller's wire statistics.
+struct FeedResult {
+    TxStep step = TxStep::request;
+    bool dialog_ack = false; // ACK for a 2xx (its own end-to-end request)
+    bool retransmission() const { return is_retransmission(step); }
+    bool duplicate() const { return is_duplicate(step); }
+};
+
+struct TrackerStats {
+    std::uint64_t events = 0;
+    std::uint64_t ignored = 0; // no Call-ID: cannot be tracked
+    std::uint64_t emitted = 0;
+    std::uint64_t peak_active = 0;
+    std::int64_t first_time_ns = 0;
+    std::int64_t last_time_ns = 0;
+};
+
+class Tracker {
+public:
+    using Sink = std::function<void(CallRecord&&)>;
+
+    explicit Tracker(Sink sink, TrackerOptions options = {});
+    ~Tracker();
+    Tracker(const Tracker&) = delete;
+    Tracker& operator=(const Tracker&) = delete;
+
+    // One message, in capture order (small reorderings are tolerated).
+    FeedResult feed(const SipEvent& event);
+    // End of input: emits every open Call-ID, deciding timeouts against the last capture time.
+    void finish();
+
+    std::size_t active() const;
+    const TrackerStats& stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace sipdx::session

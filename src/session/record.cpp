@@ -1,0 +1,111 @@
+#include <sipdx/session/record.h>
+
+#include <algorithm>
+#include <array>
+
+namespace sipdx::session {
+
+namespace {
+constexpr std::array<std::string_view, 6> kind_names{"call",    "registration", "subscription",
+                                                     "message", "options",      "other"};
+constexpr std::array<std::string_view, 10> outcome_names{
+    "answered",    "failed",     "cancelled",    "redirected", "timeout",
+    "in-progress", "registered", "unregistered", "challenged", "completed"};
+
+struct FindingInfo {
+    std::string_view id;
+    Severity severity;
+    std::string_view text;
+};
+constexpr std::array<FindingInfo, finding_code_count> finding_info{{
+    {"request-retransmitted", Severity::info,
+     "A request was sent more than once: the sender got no timely response (loss, slow peer)."},
+    {"response-retransmitted", Severity::info,
+     "A response was sent more than once: the UAS saw the request again or got no ACK."},
+    {"duplicate-copy", Severity::info,
+     "The same bytes were captured more than once (mirror port or several capture points); "
+     "counted once."},
+    {"transaction-timeout", Severity::error,
+     "A request got no final response (RFC 3261 Timer B/F): the next hop is unreachable, "
+     "dropping packets, or overloaded."},
+    {"response-without-request", Severity::info,
+     "A response whose request is not in the capture (capture started late or a path was "
+     "missed)."},
+    {"cancel-unmatched", Severity::warning,
+     "A CANCEL for an INVITE the capture does not hold, or whose branch does not match."},
+    {"answered-after-cancel", Severity::warning,
+     "The INVITE was answered 2xx although a CANCEL was on its way (CANCEL/200 race); the "
+     "caller must ACK and then BYE."},
+    {"ack-missing", Severity::warning,
+     "A final response to INVITE was never acknowledged: the ACK was lost or routed "
+     "elsewhere (check Record-Route / Contact reachability)."},
+    {"forked", Severity::info,
+     "Several To tags answered one INVITE: the request was forked to several devices."},
+    {"credentials-rejected", Severity::warning,
+     "Challenged again after sending credentials: wrong password, stale nonce or AKA "
+     "resynchronisation."},
+    {"reinvite-failed", Severity::warning,
+     "A re-INVITE or UPDATE inside an established dialog was refused; the session may have "
+     "kept its old parameters or been torn down."},
+    {"glare", Severity::warning,
+     "491 Request Pending: both sides sent a re-INVITE at once (RFC 3261 section 14.1)."},
+    {"dialog-gone", Severity::warning,
+     "481 Call/Transaction Does Not Exist: a request for a dialog the peer had already "
+     "forgotten (late BYE, lost state, failover)."},
+    {"bye-without-answer", Severity::info,
+     "BYE for a call never answered in the capture (the 2xx was not captured or the call "
+     "started before the capture)."},
+}};
+} // namespace
+
+std::string_view to_string(Kind kind) {
+    return kind_names[static_cast<std::size_t>(kind)];
+}
+
+std::optional<Kind> parse_kind(std::string_view text) {
+    for (std::size_t i = 0; i < kind_names.size(); ++i)
+        if (kind_names[i] == text) return static_cast<Kind>(i);
+    return std::nullopt;
+}
+
+std::string_view to_string(Outcome outcome) {
+    return outcome_names[static_cast<std::size_t>(outcome)];
+}
+
+std::optional<Outcome> parse_outcome(std::string_view text) {
+    for (std::size_t i = 0; i < outcome_names.size(); ++i)
+        if (outcome_names[i] == text) return static_cast<Outcome>(i);
+    if (text == "in_progress") return Outcome::in_progress;
+    return std::nullopt;
+}
+
+std::string_view to_string(FindingCode code) {
+    return finding_info[static_cast<std::size_t>(code)].id;
+}
+
+Severity severity_of(FindingCode code) {
+    return finding_info[static_cast<std::size_t>(code)].severity;
+}
+
+std::string_view describe(FindingCode code) {
+    return finding_info[static_cast<std::size_t>(code)].text;
+}
+
+std::string_view to_string(Severity severity) {
+    switch (severity) {
+    case Severity::info:
+        return "info";
+    case Severity::warning:
+        return "warning";
+    case Severity::error:
+        return "error";
+    }
+    return "?";
+}
+
+bool CallRecord::has_finding(FindingCode code) const {
+    return std::any_of(findings.begin(), findings.end(),
+                       [code](const FindingHit& f) { return f.code == code; });
+}
+
+} // namespace sipdx::session

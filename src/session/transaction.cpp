@@ -1,0 +1,224 @@
+#include <sipdx/session/transaction.h>
+
+#include <algorithm>
+
+namespace sipdx::session {
+
+std::uint64_t content_hash(std::string_view bytes) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : bytes) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h == 0 ? 1 : h; // 0 is reserved for "unknown"
+}
+
+std::string Endpoint::to_string() const {
+    if (address.family == 0) return port ? ":" + std::to_string(port) : std::string("?");
+    std::string text = address.to_string();
+    if (address.family == 6) text = "[" + text + "]";
+    if (port != 0) text += ":" + std::to_string(port);
+    return text;
+}
+
+bool is_rfc3261_branch(std::string_view branch) {
+    return branch.size() > 7 && branch.substr(0, 7) == "z9hG4bK";
+}
+
+std::string_view to_string(TxState state) {
+    switch (state) {
+    case TxState::trying:
+        return "trying";
+    case TxState::proceeding:
+        return "proceeding";
+    case TxState::completed:
+        return "completed";
+    case TxState::confirmed:
+        return "confirmed";
+    case TxState::terminated:
+        return "terminated";
+    }
+    return "?";
+}
+
+std::string_view to_string(TxStep step) {
+    switch (step) {
+    case TxStep::request:
+        return "request";
+    case TxStep::request_retransmission:
+        return "request-retransmission";
+    case TxStep::request_duplicate:
+        return "request-duplicate";
+    case TxStep::ack:
+        return "ack";
+    case TxStep::ack_retransmission:
+        return "ack-retransmission";
+    case TxStep::provisional:
+        return "provisional";
+    case TxStep::provisional_retransmission:
+        return "provisional-retransmission";
+    case TxStep::final_response:
+        return "final";
+    case TxStep::final_retransmission:
+        return "final-retransmission";
+    case TxStep::additional_final:
+        return "additional-final";
+    case TxStep::response_duplicate:
+        return "response-duplicate";
+    case TxStep::response_without_request:
+        return "response-without-request";
+    }
+    return "?";
+}
+
+bool is_retransmission(TxStep step) {
+    return step == TxStep::request_retransmission || step == TxStep::ack_retransmission ||
+           step == TxStep::provisional_retransmission || step == TxStep::final_retransmission;
+}
+
+bool is_duplicate(TxStep step) {
+    return step == TxStep::request_duplicate || step == TxStep::response_duplicate;
+}
+
+namespace {
+// The transaction an ACK or CANCEL names: ACK belongs to the INVITE transaction (non-2xx
+// final), CANCEL has its own (RFC 3261 section 9.2) but shares the branch.
+sip::Method transaction_method(const SipEvent& e) {
+    sip::Method m = e.about();
+    return m == sip::Method::ack ? sip::Method::invite : m;
+}
+
+std::uint64_t provisional_identity(const SipEvent& e) {
+    std::uint64_t h = content_hash(e.to_tag);
+    h ^= static_cast<std::uint64_t>(e.status) * 0x9E3779B97F4A7C15ull;
+    if (e.rseq) h ^= (static_cast<std::uint64_t>(*e.rseq) + 1) << 20;
+    return h;
+}
+} // namespace
+
+Transaction::Transaction(const SipEvent& first, TxTimings timings) : m_timings(timings) {
+    m_method = transaction_method(first);
+    m_method_text = m_method == sip::Method::unknown ? std::string(first.about_text())
+                                                     : std::string(sip::method_name(m_method));
+    m_branch = first.branch;
+    m_sent_by = first.sent_by;
+    m_rfc3261 = is_rfc3261_branch(first.branch);
+    m_call_id = first.call_id;
+    m_from_tag = first.from_tag;
+    m_cseq = first.cseq;
+    if (first.is_request) {
+        m_client = first.src;
+        m_server = first.dst;
+        m_request_to_tag = first.to_tag;
+    } else {
+        m_client = first.dst;
+        m_server = first.src;
+    }
+}
+
+bool Transaction::matches(const SipEvent& e) const {
+    const sip::Method m = transaction_method(e);
+    if (m != m_method) {
+        if (m_method != sip::Method::unknown || m != sip::Method::unknown) return false;
+        if (e.about_text() != m_method_text) return false;
+    }
+    if (m_rfc3261 || is_rfc3261_branch(e.branch)) {
+        return e.branch == m_branch && e.sent_by == m_sent_by;
+    }
+    // RFC 2543 (section 17.2.3, last paragraphs): no usable branch.
+    if (e.cseq != m_cseq || e.call_id != m_call_id || e.from_tag != m_from_tag ||
+        e.sent_by != m_sent_by || e.branch != m_branch)
+        return false;
+    // An ACK for a 2xx is a new request, not part of the INVITE transaction.
+    if (e.is_request && e.method == sip::Method::ack && m_final_status / 100 == 2) return false;
+    return true;
+}
+
+bool Transaction::duplicate_of_last(const SipEvent& e, bool request) const {
+    if (e.content_hash == 0) return false;
+    const std::uint64_t hash = request ? m_last_request_hash : m_last_response_hash;
+    const std::int64_t time = request ? m_last_request_time : m_last_response_time;
+    if (hash != e.content_hash) return false;
+    const std::int64_t delta = e.time_ns >= time ? e.time_ns - time : time - e.time_ns;
+    return delta < m_timings.duplicate_window_ns;
+}
+
+TxStep Transaction::observe(const SipEvent& e) {
+    if (e.is_request) {
+        const bool duplicate = duplicate_of_last(e, true);
+        m_last_request_hash = e.content_hash;
+        m_last_request_time = e.time_ns;
+        if (e.method == sip::Method::ack && m_method == sip::Method::invite) {
+            if (duplicate) return TxStep::request_duplicate;
+            ++m_ack_count;
+            if (m_ack_count > 1) return TxStep::ack_retransmission;
+            m_acked = true;
+            if (m_final_status >= 300) m_state = TxState::confirmed;
+            return TxStep::ack;
+        }
+        if (duplicate) return TxStep::request_duplicate;
+        if (!m_request_seen) {
+            m_request_seen = true;
+            m_request_time = e.time_ns;
+            m_request_frame = e.frame;
+            m_client = e.src;
+            m_server = e.dst;
+            m_request_to_tag = e.to_tag;
+            return TxStep::request;
+        }
+        ++m_request_retransmissions;
+        return TxStep::request_retransmission;
+    }
+
+    const bool duplicate = duplicate_of_last(e, false);
+    m_last_response_hash = e.content_hash;
+    m_last_response_time = e.time_ns;
+    if (duplicate) return TxStep::response_duplicate;
+
+    TxStep step;
+    if (e.status < 200) {
+        const std::uint64_t id = provisional_identity(e);
+        if (std::find(m_provisionals.begin(), m_provisionals.end(), id) != m_provisionals.end()) {
+            ++m_response_retransmissions;
+            return TxStep::provisional_retransmission;
+        }
+        if (m_provisionals.size() < 64) m_provisionals.push_back(id);
+        if (!m_has_provisional) m_first_provisional_time = e.time_ns;
+        if (e.status >= 180 && !m_has_ringing) m_first_ringing_time = e.time_ns;
+        m_has_provisional = true;
+        if (e.status >= 180) m_has_ringing = true;
+        if (m_state == TxState::trying) m_state = TxState::proceeding;
+        step = TxStep::provisional;
+    } else if (m_final_status == 0) {
+        m_final_status = e.status;
+        m_final_to_tag = e.to_tag;
+        m_final_time = e.time_ns;
+        m_state = TxState::completed;
+        step = TxStep::final_response;
+    } else if (e.status == m_final_status && e.to_tag == m_final_to_tag) {
+        ++m_response_retransmissions;
+        return TxStep::final_retransmission;
+    } else {
+        // A forked 2xx (another To tag) or a proxy's different final: keep a 2xx as the answer.
+        if (e.status / 100 == 2 && m_final_status / 100 != 2) {
+            m_final_status = e.status;
+            m_final_to_tag = e.to_tag;
+            m_final_time = e.time_ns;
+        }
+        step = TxStep::additional_final;
+    }
+    if (!m_request_seen && step != TxStep::additional_final) {
+        return step == TxStep::final_response || step == TxStep::provisional
+                   ? TxStep::response_without_request
+                   : step;
+    }
+    return step;
+}
+
+bool Transaction::timed_out(std::int64_t now_ns, std::int64_t timer_ns) const {
+    if (!m_request_seen || m_final_status != 0) return false;
+    if (m_method == sip::Method::invite && m_has_provisional) return false;
+    return m_request_retransmissions > 0 || now_ns - m_request_time > timer_ns;
+}
+
+} // namespace sipdx::session
