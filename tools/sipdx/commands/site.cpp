@@ -1,0 +1,56 @@
+// `sipdx site OUTDIR`: writes the response reference as a static website (docs/site.md).
+#include "command.h"
+
+#include <sipdx/report/site.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace sipdx::cli {
+namespace {
+
+struct SiteArgs {
+    std::string out_dir;
+    bool quiet = false;
+};
+
+void run_site(const SiteArgs& args) {
+    report::SiteOptions options;
+    options.generator_version = SIPDX_VERSION;
+    const auto written = report::write_site(args.out_dir, options);
+    if (!written) {
+        throw UsageError(
+            fmt::format("site: {}: {}", written.error().path.string(), written.error().message));
+    }
+    if (!args.quiet) {
+        const auto index = std::filesystem::path(args.out_dir) / "index.html";
+        std::fprintf(stdout,
+                     "Wrote %zu files (%zu code pages, %zu Q.850 causes, %zu Warning codes, %ju "
+                     "bytes) to %s\nOpen %s in a browser.\n",
+                     written->files, written->code_pages, written->q850_pages,
+                     written->warning_pages, written->bytes, args.out_dir.c_str(),
+                     index.string().c_str());
+    }
+}
+
+void setup_site(CLI::App& root, CliContext& /*context*/) {
+    auto args = std::make_shared<SiteArgs>();
+    auto* command = root.add_subcommand(
+        "site", "Write the response reference as a static website (HTML, CSS, a little JS) that "
+                "works offline from file:// or any web server.");
+    command
+        ->add_option("OUTDIR", args->out_dir, "Folder to write the site into (created if needed)")
+        ->required();
+    command->add_flag("-q,--quiet", args->quiet, "Print nothing on success");
+    command->callback([args] { run_site(*args); });
+}
+
+} // namespace
+
+SIPDX_REGISTER_COMMAND(90, setup_site);
+
+} // namespace sipdx::cli
