@@ -186,8 +186,14 @@ void Message::validate() {
     bool seen_warning_header = false;
     for (const Header& h : headers) {
         // Control characters other than HTAB (and the CR LF of folds) in a value.
-        for (char c : h.value) {
+        // A quoted-pair ("\\" then any byte but CR/LF) may carry one (RFC 3261 section 25.1).
+        for (std::size_t i = 0; i < h.value.size(); ++i) {
+            char c = h.value[i];
             auto u = static_cast<unsigned char>(c);
+            if (c == '\\') {
+                ++i;
+                continue;
+            }
             if ((u < 0x20 && c != '\t' && c != '\r' && c != '\n') || u == 0x7f) {
                 sink.add(FindingCode::header_value_invalid_char, h.value);
                 break;
