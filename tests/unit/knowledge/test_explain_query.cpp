@@ -1,0 +1,67 @@
+// Classification of what users paste into `sipdx explain`.
+#include <sipdx/knowledge/explain.h>
+
+#include <gtest/gtest.h>
+
+namespace kb = sipdx::knowledge;
+
+TEST(ExplainQuery, BareCodesAndStatusLines) {
+    for (const auto& [input, code] : std::initializer_list<std::pair<const char*, int>>{
+             {"486", 486},
+             {" 100 ", 100},
+             {"699", 699},
+             {"SIP/2.0 503 Service Unavailable", 503},
+             {"sip/2.0 180 Ringing\r\n", 180},
+             {"SIP/2.0 499", 499},
+             {"SIP/2.0  487   Request Terminated", 487}}) {
+        SCOPED_TRACE(input);
+        const auto q = kb::parse_query(input);
+        ASSERT_TRUE(q.has_value()) << q.error();
+        EXPECT_EQ(q->kind, kb::QueryKind::response_code);
+        EXPECT_EQ(q->code, code);
+    }
+}
+
+TEST(ExplainQuery, Headers) {
+    const auto reason = kb::parse_query(R"(Reason: Q.850;cause=17;text="User busy")");
+    ASSERT_TRUE(reason.has_value());
+    EXPECT_EQ(reason->kind, kb::QueryKind::reason_header);
+    EXPECT_EQ(reason->header_value, R"(Q.850;cause=17;text="User busy")");
+
+    const auto spaced = kb::parse_query("reason :SIP;cause=200");
+    ASSERT_TRUE(spaced.has_value());
+    EXPECT_EQ(spaced->kind, kb::QueryKind::reason_header);
+    EXPECT_EQ(spaced->header_value, "SIP;cause=200");
+
+    const auto warning = kb::parse_query(R"(Warning: 399 host "text")");
+    ASSERT_TRUE(warning.has_value());
+    EXPECT_EQ(warning->kind, kb::QueryKind::warning_header);
+    EXPECT_EQ(warning->header_value, R"(399 host "text")");
+}
+
+TEST(ExplainQuery, NotACode) {
+    for (const char* input : {"", "   ", "abc", "99", "700", "1000", "0", "-1", "48x", "SIP/2.0",
+                              "SIP/2.0 abc", "SIP/2.0 700 Nope", "Reasonable", "4861"}) {
+        SCOPED_TRACE(input);
+        const auto q = kb::parse_query(input);
+        ASSERT_FALSE(q.has_value());
+        EXPECT_FALSE(q.error().empty());
+        EXPECT_EQ(q.error().find('\n'), std::string::npos) << "one line only";
+    }
+    EXPECT_NE(kb::parse_query("700").error().find("100-699"), std::string::npos);
+    const std::string long_input(500, 'x');
+    EXPECT_LT(kb::parse_query(long_input).error().size(), 200u) << "long input is shortened";
+}
+
+TEST(ExplainQuery, Q850AndWarnCodes) {
+    EXPECT_EQ(kb::parse_q850_cause("17"), 17);
+    EXPECT_EQ(kb::parse_q850_cause("0"), 0);
+    EXPECT_EQ(kb::parse_q850_cause("127"), 127);
+    for (const char* bad : {"128", "-1", "", "x", "1000"}) {
+        EXPECT_FALSE(kb::parse_q850_cause(bad).has_value()) << bad;
+    }
+    EXPECT_EQ(kb::parse_warn_code("399"), 399);
+    for (const char* bad : {"299", "400", "", "abc", "3999"}) {
+        EXPECT_FALSE(kb::parse_warn_code(bad).has_value()) << bad;
+    }
+}
