@@ -1,0 +1,74 @@
+// The front door of the analysis: captures in, CallRecords and a Summary out.
+//
+//   analysis::Analyzer analyzer(options);
+//   analyzer.on_record([&](session::CallRecord&& r) { ... }); // optional
+//   auto run = analyzer.run({"a.pcap", "b.pcapng"});          // several files: one trace
+//   const analysis::Summary& summary = analyzer.summary();
+//
+// Several inputs are read together, merged by capture time (each keeps its own decoder, so
+// reassembly never mixes files); a directory stands for the capture files in it. Messages go
+// decode -> sip::Parser -> session::make_event -> session::Tracker; records are explained
+// (explain.h) before they reach the callback. Memory is bounded by the tracker's and the
+// decoder's limits whatever the input size.
+#pragma once
+
+#include <sipdx/analysis/summary.h>
+#include <sipdx/decode/pipeline.h>
+#include <sipdx/session/record.h>
+#include <sipdx/session/tracker.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace sipdx::analysis {
+
+struct AnalyzeOptions {
+    session::TrackerOptions tracker;
+    decode::PipelineOptions decode;
+    bool explain = true; // fill CallRecord::explanation
+    // Called now and then (every few thousand frames) with bytes read so far and in total.
+    std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+    // Called for every message with its event and what the tracker made of it (flow, filter).
+    std::function<void(const session::SipEvent&, const session::FeedResult&)> on_message;
+};
+
+struct InputResult {
+    std::string path;
+    bool opened = false;
+    bool clean = true; // no read problem, nothing skipped by the decoder
+    std::uint64_t frames = 0;
+    std::uint64_t sip_messages = 0;
+    std::vector<std::string> problems; // one line each: "<file>: frame <n>, offset <o>: ..."
+};
+
+struct RunResult {
+    std::vector<InputResult> inputs;
+    std::uint64_t bytes = 0; // input bytes read
+    // 0 ok, 1 something was skipped or unreadable, 2 nothing could be read at all.
+    int exit_code() const;
+};
+
+// Expands directories into the regular files they hold (sorted, not recursive); keeps files.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& paths);
+
+class Analyzer {
+public:
+    explicit Analyzer(AnalyzeOptions options = {});
+
+    void on_record(std::function<void(session::CallRecord&&)> sink) { m_sink = std::move(sink); }
+    // Reads every input to the end, then flushes the tracker.
+    RunResult run(const std::vector<std::string>& paths);
+
+    const Summary& summary() const { return m_summary; }
+    const session::TrackerStats& tracker_stats() const { return m_tracker_stats; }
+
+private:
+    AnalyzeOptions m_options;
+    std::function<void(session::CallRecord&&)> m_sink;
+    Summary m_summary;
+    session::TrackerStats m_tracker_stats;
+};
+
+} // namespace sipdx::analysis

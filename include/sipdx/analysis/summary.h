@@ -1,0 +1,122 @@
+// The aggregate reading of a trace: responses by class and code (counted as Wireshark's SIP
+// statistics count them, plus the final answers of transactions and Call-IDs), requests by
+// method, outcomes per kind, KPIs and the top findings. Memory grows with the number of
+// distinct codes/methods and with one number per call for the percentiles, never with the
+// number of messages. docs/analysis.md defines every figure.
+#pragma once
+
+#include <sipdx/session/record.h>
+#include <sipdx/session/tracker.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sipdx::analysis {
+
+// Median and 95th percentile (nearest rank) of a sample.
+struct Distribution {
+    std::uint64_t samples = 0;
+    std::optional<double> median;
+    std::optional<double> p95;
+    std::optional<double> min;
+    std::optional<double> max;
+};
+Distribution distribution(std::vector<double> values);
+
+struct CodeRow {
+    int code = 0;
+    std::uint64_t messages = 0;           // every response with this code (retransmissions incl.)
+    std::uint64_t final_transactions = 0; // transactions whose final answer it was
+    std::uint64_t final_calls = 0;        // Call-IDs whose deciding answer it was
+};
+
+struct FindingRow {
+    session::FindingCode code = session::FindingCode::request_retransmitted;
+    std::uint64_t occurrences = 0;     // messages/events
+    std::uint64_t call_ids = 0;        // Call-IDs affected
+    std::vector<std::string> examples; // up to 3 Call-IDs, earliest first
+};
+
+struct Kpis {
+    std::uint64_t call_attempts = 0; // call Call-IDs with a decided outcome (not in-progress)
+    std::uint64_t calls_answered = 0;
+    std::uint64_t calls_in_progress = 0;
+    std::optional<double> asr;       // answered / attempts
+    std::optional<double> ner;       // (answered + user-side endings) / attempts
+    Distribution pdd_ms;             // INVITE -> first 18x
+    Distribution setup_ms;           // INVITE -> 2xx
+    Distribution duration_s;         // 2xx -> BYE
+    std::uint64_t registrations = 0; // registration procedures with an end
+    std::uint64_t registrations_ok = 0;
+    std::uint64_t deregistrations = 0;
+    std::optional<double> registration_success; // ok / registrations
+    std::optional<double> retransmission_rate;  // retransmissions / transmissions
+};
+
+class Summary {
+public:
+    // Every message seen (before tracking), as Wireshark counts them.
+    void add_message(const session::SipEvent& event, const session::FeedResult& result);
+    // Every record the tracker emits.
+    void add_record(const session::CallRecord& record);
+
+    Kpis kpis() const;
+    std::vector<CodeRow> codes() const; // ascending code
+    const std::map<std::string, std::uint64_t, std::less<>>& requests() const { return m_requests; }
+    // (kind, outcome) -> Call-IDs
+    const std::map<std::pair<session::Kind, session::Outcome>, std::uint64_t>& outcomes() const {
+        return m_outcomes;
+    }
+    // Most frequent first (by Call-IDs affected, then occurrences).
+    std::vector<FindingRow> findings() const;
+
+    std::uint64_t messages() const { return m_messages; }
+    std::uint64_t requests_total() const { return m_request_total; }
+    std::uint64_t responses_total() const { return m_response_total; }
+    std::uint64_t retransmissions() const { return m_retransmissions; }
+    std::uint64_t duplicates() const { return m_duplicates; }
+    std::uint64_t records() const { return m_records; }
+    std::int64_t first_time_ns() const { return m_first_time; }
+    std::int64_t last_time_ns() const { return m_last_time; }
+
+private:
+    struct FindingAgg {
+        std::uint64_t occurrences = 0;
+        std::uint64_t call_ids = 0;
+        std::vector<std::pair<std::int64_t, std::string>> examples;
+    };
+
+    std::uint64_t m_messages = 0;
+    std::uint64_t m_request_total = 0;
+    std::uint64_t m_response_total = 0;
+    std::uint64_t m_retransmissions = 0;
+    std::uint64_t m_duplicates = 0;
+    std::uint64_t m_transmissions = 0;
+    std::uint64_t m_records = 0;
+    std::int64_t m_first_time = 0;
+    std::int64_t m_last_time = 0;
+    std::map<int, CodeRow> m_codes;
+    std::map<std::string, std::uint64_t, std::less<>> m_requests;
+    std::map<std::pair<session::Kind, session::Outcome>, std::uint64_t> m_outcomes;
+    std::array<FindingAgg, session::finding_code_count> m_findings{};
+    std::vector<double> m_pdd;
+    std::vector<double> m_setup;
+    std::vector<double> m_duration;
+    std::uint64_t m_call_attempts = 0;
+    std::uint64_t m_calls_answered = 0;
+    std::uint64_t m_calls_effective = 0;
+    std::uint64_t m_calls_in_progress = 0;
+    std::uint64_t m_registrations = 0;
+    std::uint64_t m_registrations_ok = 0;
+    std::uint64_t m_deregistrations = 0;
+};
+
+// Codes that end a call for a user-side reason and so count as "effective" in the NER
+// (ITU-T E.425 style): busy, no answer, rejected by the user.
+bool is_user_side_ending(int code);
+
+} // namespace sipdx::analysis

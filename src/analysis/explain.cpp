@@ -1,0 +1,220 @@
+#include <sipdx/analysis/explain.h>
+
+#include <sipdx/knowledge/q850.h>
+#include <sipdx/knowledge/reason.h>
+#include <sipdx/knowledge/response_codes.h>
+
+#include <fmt/format.h>
+
+namespace sipdx::analysis {
+
+using session::CallRecord;
+using session::Kind;
+using session::Outcome;
+
+std::string_view class_name(int code) {
+    auto cls = knowledge::status_class(code / 100);
+    if (code < 100 || code > 699 || !cls) return {};
+    return cls->name;
+}
+
+std::string_view category_of(int code) {
+    auto entry = knowledge::explain_code(code);
+    if (!entry) return {};
+    return knowledge::category_id(entry->category);
+}
+
+std::string_view standard_phrase(int code) {
+    if (const auto* entry = knowledge::find_registered(code)) return entry->reason;
+    if (const auto* base = knowledge::find_registered(code / 100 * 100)) return base->reason;
+    return {};
+}
+
+std::string code_meaning(int code) {
+    auto entry = knowledge::explain_code(code);
+    if (!entry) return {};
+    std::string_view text = entry->meaning;
+    // The first sentence is enough for tables; explanations use it too.
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] == '.' && text[i + 1] == ' ') return std::string(text.substr(0, i + 1));
+    }
+    return std::string(text);
+}
+
+std::string failed_by_text(const CallRecord& r) {
+    if (!r.has_failed_by) return {};
+    std::string text = r.failed_by.to_string();
+    if (!r.failed_by_product.empty()) text += fmt::format(" ({})", r.failed_by_product);
+    return text;
+}
+
+namespace {
+
+std::string_view noun(Kind kind) {
+    switch (kind) {
+    case Kind::call:
+        return "call";
+    case Kind::registration:
+        return "registration";
+    case Kind::subscription:
+        return "subscription";
+    case Kind::message:
+        return "MESSAGE";
+    case Kind::options:
+        return "OPTIONS request";
+    case Kind::other:
+        return "request";
+    }
+    return "request";
+}
+
+std::string parties(const CallRecord& r) {
+    if (r.kind == Kind::registration) return r.from.empty() ? "" : fmt::format(" of {}", r.from);
+    if (r.from.empty() && r.to.empty()) return {};
+    return fmt::format(" from {} to {}", r.from.empty() ? "?" : r.from, r.to.empty() ? "?" : r.to);
+}
+
+std::string code_text(const CallRecord& r) {
+    std::string phrase =
+        r.final_reason.empty() ? std::string(standard_phrase(r.final_code)) : r.final_reason;
+    return fmt::format("{} {}", r.final_code, phrase);
+}
+
+std::string evidence(const CallRecord& r) {
+    std::string text;
+    if (r.final_code >= 300) {
+        auto entry = knowledge::explain_code(r.final_code);
+        if (entry) {
+            std::string meaning = code_meaning(r.final_code);
+            if (!meaning.empty() && meaning.back() == '.') meaning.pop_back();
+            text += fmt::format(" {} (category: {}).", meaning,
+                                knowledge::category_label(entry->category));
+        }
+        if (r.has_failed_by) {
+            text += fmt::format(
+                " The failure was first sent by {}{}.", r.failed_by.to_string(),
+                r.failed_by_product.empty()
+                    ? std::string()
+                    : fmt::format(", which identifies itself as \"{}\"", r.failed_by_product));
+        }
+    }
+    if (!r.reason_header.empty()) {
+        for (const auto& v : knowledge::parse_reason(r.reason_header)) {
+            if (!v.cause) continue;
+            const auto meaning = v.cause_meaning();
+            text += fmt::format(" The Reason header gives {} cause {}{}{}.", v.protocol, *v.cause,
+                                meaning.empty() ? "" : " — ", meaning);
+            if (v.protocol == "Q.850") {
+                if (const auto* q = knowledge::find_q850(*v.cause); q && !q->meaning.empty())
+                    text += fmt::format(" {}", q->meaning);
+            }
+        }
+    }
+    if (!r.warning.empty()) {
+        for (const auto& w : knowledge::parse_warning(r.warning)) {
+            if (w.code == 0) continue;
+            const auto meaning = w.code_meaning();
+            text += fmt::format(" Warning {} from {}: \"{}\"{}{}.", w.code, w.agent, w.text,
+                                meaning.empty() ? "" : " — ", meaning);
+        }
+    }
+    if (r.final_code >= 300) {
+        auto entry = knowledge::explain_code(r.final_code);
+        if (entry && !entry->next_checks.empty())
+            text += fmt::format(" Check next: {}", entry->next_checks.front());
+        if (!text.empty() && text.back() != '.') text += '.';
+    }
+    return text;
+}
+
+std::string seconds(double ms) {
+    return fmt::format("{:.3f} s", ms / 1000.0);
+}
+
+} // namespace
+
+std::string explain(const CallRecord& r) {
+    std::string text;
+    const std::string who = parties(r);
+    switch (r.outcome) {
+    case Outcome::answered:
+        text = fmt::format("The {}{} was answered ({})", noun(r.kind), who, code_text(r));
+        if (r.setup_ms) text += fmt::format(" {} after the first INVITE", seconds(*r.setup_ms));
+        if (r.pdd_ms) text += fmt::format(", ringing after {}", seconds(*r.pdd_ms));
+        text += '.';
+        if (r.duration_s) {
+            text += fmt::format(" It lasted {:.1f} s and the {} hung up with BYE.", *r.duration_s,
+                                r.bye_by.empty() ? "caller or callee" : r.bye_by);
+        } else {
+            text += " No BYE was captured: the call was still up when the capture ended, or "
+                    "its end went another way.";
+        }
+        if (r.challenges > 0)
+            text += " The first INVITE was challenged for credentials, which is normal.";
+        break;
+    case Outcome::failed:
+        text = fmt::format("The {}{} failed with {}.", noun(r.kind), who, code_text(r));
+        text += evidence(r);
+        break;
+    case Outcome::cancelled:
+        text = fmt::format("The {}{} was cancelled: the caller gave up (CANCEL) before an answer",
+                           noun(r.kind), who);
+        if (r.pdd_ms) text += fmt::format(", after ringing began at {}", seconds(*r.pdd_ms));
+        text += r.final_code == 487
+                    ? "; the INVITE ended with 487 Request Terminated, the normal answer to a "
+                      "CANCEL."
+                    : ".";
+        if (!r.reason_header.empty()) text += evidence(r);
+        break;
+    case Outcome::redirected:
+        text = fmt::format("The {}{} was redirected with {}: the caller was told to try another "
+                           "target (Contact of the response).",
+                           noun(r.kind), who, code_text(r));
+        break;
+    case Outcome::timeout:
+        text = fmt::format(
+            "The {}{} got no final response: the request {}and no answer came (RFC 3261 Timer "
+            "B/F). The next hop is unreachable, dropping packets, or overloaded; check routing, "
+            "firewalls and the transport to it.",
+            noun(r.kind), who,
+            r.retransmissions > 0 ? fmt::format("was retransmitted {} times ", r.retransmissions)
+                                  : std::string("waited more than 32 s "));
+        break;
+    case Outcome::in_progress:
+        text =
+            fmt::format("The {}{} had no final response when the capture ended", noun(r.kind), who);
+        text += r.pdd_ms ? " (it was ringing)." : ".";
+        break;
+    case Outcome::registered:
+        text = fmt::format("The registration{} succeeded ({})", who, code_text(r));
+        text += r.challenges > 0 ? " after a digest/AKA challenge, which is the normal "
+                                   "authentication exchange, not a failure."
+                                 : ".";
+        break;
+    case Outcome::unregistered:
+        text = fmt::format("The client{} removed its registration (Expires 0), answered {}.",
+                           who.empty() ? "" : who, code_text(r));
+        break;
+    case Outcome::challenged:
+        text = fmt::format("The {}{} ended on a {} challenge that was never answered with "
+                           "credentials: the client gave up, has no credentials for this realm, "
+                           "or the retry is outside the capture.",
+                           noun(r.kind), who, code_text(r));
+        break;
+    case Outcome::completed:
+        text = fmt::format("The {}{} completed with {}.", noun(r.kind), who, code_text(r));
+        break;
+    }
+    if (r.has_finding(session::FindingCode::credentials_rejected))
+        text += " Credentials were rejected at least once (challenged again after answering).";
+    if (r.has_finding(session::FindingCode::answered_after_cancel))
+        text += " A CANCEL crossed the 2xx (race): the call had to be ended with BYE.";
+    if (r.has_finding(session::FindingCode::forked))
+        text += fmt::format(" The INVITE was forked ({} early dialogs).", r.dialogs);
+    if (r.has_finding(session::FindingCode::ack_missing))
+        text += " An ACK is missing for a final response.";
+    if (r.hops > 1) text += fmt::format(" The request was seen on {} hops.", r.hops);
+    return text;
+}
+
+} // namespace sipdx::analysis

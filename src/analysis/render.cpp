@@ -1,0 +1,437 @@
+#include <sipdx/analysis/render.h>
+
+#include <sipdx/analysis/explain.h>
+#include <sipdx/knowledge/response_codes.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ctime>
+
+namespace sipdx::analysis {
+
+using session::CallRecord;
+
+std::string iso_time(std::int64_t time_ns) {
+    std::int64_t secs = time_ns / 1'000'000'000;
+    std::int64_t frac = time_ns % 1'000'000'000;
+    if (frac < 0) {
+        frac += 1'000'000'000;
+        --secs;
+    }
+    const std::time_t t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900,
+                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac / 1000);
+}
+
+namespace {
+
+std::string percent(std::optional<double> v) {
+    return v ? fmt::format("{:.1f} %", *v * 100.0) : std::string("-");
+}
+
+std::string dist_text(const Distribution& d, std::string_view unit, int precision) {
+    if (d.samples == 0) return "-";
+    return fmt::format("median {:.{}f} {}, p95 {:.{}f} {} (n={})", *d.median, precision, unit,
+                       *d.p95, precision, unit, d.samples);
+}
+
+nlohmann::ordered_json dist_json(const Distribution& d) {
+    nlohmann::ordered_json j;
+    j["samples"] = d.samples;
+    j["median"] = d.median ? nlohmann::ordered_json(*d.median) : nlohmann::ordered_json();
+    j["p95"] = d.p95 ? nlohmann::ordered_json(*d.p95) : nlohmann::ordered_json();
+    j["min"] = d.min ? nlohmann::ordered_json(*d.min) : nlohmann::ordered_json();
+    j["max"] = d.max ? nlohmann::ordered_json(*d.max) : nlohmann::ordered_json();
+    return j;
+}
+
+nlohmann::ordered_json opt(std::optional<double> v) {
+    return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json();
+}
+
+std::string fixed(std::optional<double> v, int precision) {
+    return v ? fmt::format("{:.{}f}", *v, precision) : std::string();
+}
+
+} // namespace
+
+std::string render_summary_text(const Summary& s, const RunResult& run) {
+    std::string out;
+    std::size_t opened = 0;
+    for (const auto& in : run.inputs)
+        opened += in.opened ? 1 : 0;
+    out += fmt::format("{} SIP messages in {} input{} ({} requests, {} responses; {} "
+                       "retransmissions, {} duplicate copies)\n",
+                       s.messages(), opened, opened == 1 ? "" : "s", s.requests_total(),
+                       s.responses_total(), s.retransmissions(), s.duplicates());
+    if (s.messages() > 0) {
+        out += fmt::format("Capture time {} .. {} ({:.1f} s), {} Call-IDs\n",
+                           iso_time(s.first_time_ns()), iso_time(s.last_time_ns()),
+                           static_cast<double>(s.last_time_ns() - s.first_time_ns()) / 1e9,
+                           s.records());
+    }
+
+    const auto codes = s.codes();
+    if (!codes.empty()) {
+        out += "\nResponses by class and code          messages  final/tx  final/call-id\n";
+        int current_class = 0;
+        for (const auto& row : codes) {
+            const int cls = row.code / 100;
+            if (cls != current_class) {
+                current_class = cls;
+                auto info = knowledge::status_class(cls);
+                out += fmt::format("{}xx {}\n", cls, info ? info->name : std::string_view("?"));
+                if (info) out += fmt::format("    {}\n", info->fast_answer);
+            }
+            std::string label = fmt::format("{} {}", row.code, standard_phrase(row.code));
+            out += fmt::format("  {:<34} {:>8}  {:>8}  {:>13}\n", label, row.messages,
+                               row.final_transactions, row.final_calls);
+            const std::string meaning = code_meaning(row.code);
+            if (!meaning.empty()) out += fmt::format("      {}\n", meaning);
+        }
+    }
+
+    if (!s.requests().empty()) {
+        out += "\nRequests by method                    messages\n";
+        std::vector<std::pair<std::string, std::uint64_t>> rows(s.requests().begin(),
+                                                                s.requests().end());
+        std::stable_sort(rows.begin(), rows.end(),
+                         [](const auto& a, const auto& b) { return a.second > b.second; });
+        for (const auto& [method, count] : rows)
+            out += fmt::format("  {:<34} {:>8}\n", method, count);
+    }
+
+    if (!s.outcomes().empty()) {
+        out += "\nOutcomes per Call-ID\n";
+        session::Kind kind = s.outcomes().begin()->first.first;
+        std::string line;
+        auto flush = [&] {
+            if (!line.empty()) out += fmt::format("  {:<14}{}\n", session::to_string(kind), line);
+            line.clear();
+        };
+        for (const auto& [key, count] : s.outcomes()) {
+            if (key.first != kind) {
+                flush();
+                kind = key.first;
+            }
+            line += fmt::format("{}{} {}", line.empty() ? "" : ", ", session::to_string(key.second),
+                                count);
+        }
+        flush();
+    }
+
+    const Kpis k = s.kpis();
+    out += "\nKPIs\n";
+    out += fmt::format("  {:<28}{}", "Calls attempted", k.call_attempts);
+    if (k.calls_in_progress > 0)
+        out += fmt::format(" (+{} still in progress at the end)", k.calls_in_progress);
+    out += '\n';
+    out += fmt::format("  {:<28}{}\n", "Calls answered", k.calls_answered);
+    out += fmt::format("  {:<28}{}\n", "ASR (answer-seizure)", percent(k.asr));
+    out += fmt::format("  {:<28}{}\n", "NER (network effectiveness)", percent(k.ner));
+    out += fmt::format("  {:<28}{}\n", "PDD INVITE -> first 18x", dist_text(k.pdd_ms, "ms", 0));
+    out += fmt::format("  {:<28}{}\n", "Setup INVITE -> 2xx", dist_text(k.setup_ms, "ms", 0));
+    out += fmt::format("  {:<28}{}\n", "Call duration", dist_text(k.duration_s, "s", 1));
+    out += fmt::format("  {:<28}{} procedures, {} successful ({}), {} de-registrations\n",
+                       "Registrations", k.registrations, k.registrations_ok,
+                       percent(k.registration_success), k.deregistrations);
+    out += fmt::format("  {:<28}{}\n", "Retransmission rate", percent(k.retransmission_rate));
+
+    const auto findings = s.findings();
+    if (!findings.empty()) {
+        out += "\nFindings\n";
+        std::size_t shown = 0;
+        for (const auto& f : findings) {
+            if (++shown > 10) break;
+            std::string examples;
+            for (const auto& id : f.examples)
+                examples += (examples.empty() ? "" : ", ") + id;
+            out += fmt::format("  {:<8} {:<26} {} Call-ID{}, {} time{}; e.g. {}\n",
+                               session::to_string(session::severity_of(f.code)),
+                               session::to_string(f.code), f.call_ids, f.call_ids == 1 ? "" : "s",
+                               f.occurrences, f.occurrences == 1 ? "" : "s", examples);
+            out += fmt::format("           {}\n", session::describe(f.code));
+        }
+    }
+
+    bool header = false;
+    for (const auto& in : run.inputs) {
+        for (const auto& p : in.problems) {
+            if (!header) out += "\nInput problems\n";
+            header = true;
+            out += fmt::format("  {}\n", p);
+        }
+    }
+    return out;
+}
+
+nlohmann::ordered_json summary_json(const Summary& s, const RunResult& run) {
+    nlohmann::ordered_json j;
+    j["schema"] = analyze_schema;
+    auto& inputs = j["inputs"] = nlohmann::ordered_json::array();
+    for (const auto& in : run.inputs) {
+        inputs.push_back({{"path", in.path},
+                          {"opened", in.opened},
+                          {"clean", in.clean},
+                          {"frames", in.frames},
+                          {"sip_messages", in.sip_messages},
+                          {"problems", in.problems}});
+    }
+    j["time"] = {{"first", s.messages() ? nlohmann::ordered_json(iso_time(s.first_time_ns()))
+                                        : nlohmann::ordered_json()},
+                 {"last", s.messages() ? nlohmann::ordered_json(iso_time(s.last_time_ns()))
+                                       : nlohmann::ordered_json()}};
+    j["messages"] = {{"total", s.messages()},
+                     {"requests", s.requests_total()},
+                     {"responses", s.responses_total()},
+                     {"retransmissions", s.retransmissions()},
+                     {"duplicates", s.duplicates()},
+                     {"call_ids", s.records()}};
+    auto& responses = j["responses"] = nlohmann::ordered_json::array();
+    for (const auto& row : s.codes()) {
+        responses.push_back({{"code", row.code},
+                             {"reason", standard_phrase(row.code)},
+                             {"class", row.code / 100},
+                             {"class_name", class_name(row.code)},
+                             {"category", category_of(row.code)},
+                             {"meaning", code_meaning(row.code)},
+                             {"messages", row.messages},
+                             {"final_transactions", row.final_transactions},
+                             {"final_calls", row.final_calls}});
+    }
+    auto& requests = j["requests"] = nlohmann::ordered_json::array();
+    for (const auto& [method, count] : s.requests())
+        requests.push_back({{"method", method}, {"messages", count}});
+    auto& outcomes = j["outcomes"] = nlohmann::ordered_json::array();
+    for (const auto& [key, count] : s.outcomes()) {
+        outcomes.push_back({{"kind", session::to_string(key.first)},
+                            {"outcome", session::to_string(key.second)},
+                            {"count", count}});
+    }
+    const Kpis k = s.kpis();
+    j["kpis"] = {{"calls",
+                  {{"attempts", k.call_attempts},
+                   {"answered", k.calls_answered},
+                   {"in_progress", k.calls_in_progress},
+                   {"asr", opt(k.asr)},
+                   {"ner", opt(k.ner)},
+                   {"pdd_ms", dist_json(k.pdd_ms)},
+                   {"setup_ms", dist_json(k.setup_ms)},
+                   {"duration_s", dist_json(k.duration_s)}}},
+                 {"registrations",
+                  {{"procedures", k.registrations},
+                   {"successful", k.registrations_ok},
+                   {"deregistrations", k.deregistrations},
+                   {"success_ratio", opt(k.registration_success)}}},
+                 {"retransmission_rate", opt(k.retransmission_rate)}};
+    auto& findings = j["findings"] = nlohmann::ordered_json::array();
+    for (const auto& f : s.findings()) {
+        findings.push_back({{"code", session::to_string(f.code)},
+                            {"severity", session::to_string(session::severity_of(f.code))},
+                            {"description", session::describe(f.code)},
+                            {"call_ids", f.call_ids},
+                            {"occurrences", f.occurrences},
+                            {"examples", f.examples}});
+    }
+    return j;
+}
+
+const std::vector<std::string>& record_fields() {
+    static const std::vector<std::string> fields{"call_id",
+                                                 "kind",
+                                                 "first_method",
+                                                 "from",
+                                                 "to",
+                                                 "start",
+                                                 "end",
+                                                 "final_code",
+                                                 "final_reason",
+                                                 "class",
+                                                 "category",
+                                                 "outcome",
+                                                 "pdd_ms",
+                                                 "setup_ms",
+                                                 "duration_s",
+                                                 "messages",
+                                                 "retransmissions",
+                                                 "reason_header",
+                                                 "warning",
+                                                 "failed_by",
+                                                 "icid",
+                                                 "explanation"};
+    return fields;
+}
+
+std::vector<std::string> record_values(const CallRecord& r) {
+    return {r.call_id,
+            std::string(session::to_string(r.kind)),
+            r.first_method,
+            r.from,
+            r.to,
+            iso_time(r.start_ns),
+            iso_time(r.end_ns),
+            r.final_code ? std::to_string(r.final_code) : std::string(),
+            r.final_reason,
+            r.final_code ? fmt::format("{}xx", r.final_code / 100) : std::string(),
+            std::string(category_of(r.final_code)),
+            std::string(session::to_string(r.outcome)),
+            fixed(r.pdd_ms, 1),
+            fixed(r.setup_ms, 1),
+            fixed(r.duration_s, 3),
+            std::to_string(r.messages),
+            std::to_string(r.retransmissions),
+            r.reason_header,
+            r.warning,
+            failed_by_text(r),
+            r.icid,
+            r.explanation};
+}
+
+nlohmann::ordered_json record_json(const CallRecord& r) {
+    nlohmann::ordered_json j;
+    j["call_id"] = r.call_id;
+    j["kind"] = session::to_string(r.kind);
+    j["first_method"] = r.first_method;
+    j["from"] = r.from;
+    j["to"] = r.to;
+    j["start"] = iso_time(r.start_ns);
+    j["end"] = iso_time(r.end_ns);
+    j["final_code"] =
+        r.final_code ? nlohmann::ordered_json(r.final_code) : nlohmann::ordered_json();
+    j["final_reason"] = r.final_reason;
+    j["class"] =
+        r.final_code ? nlohmann::ordered_json(r.final_code / 100) : nlohmann::ordered_json();
+    j["category"] = category_of(r.final_code);
+    j["outcome"] = session::to_string(r.outcome);
+    j["pdd_ms"] = opt(r.pdd_ms);
+    j["setup_ms"] = opt(r.setup_ms);
+    j["duration_s"] = opt(r.duration_s);
+    j["messages"] = r.messages;
+    j["retransmissions"] = r.retransmissions;
+    j["reason_header"] = r.reason_header;
+    j["warning"] = r.warning;
+    j["failed_by"] = failed_by_text(r);
+    j["icid"] = r.icid;
+    j["explanation"] = r.explanation;
+    auto& findings = j["findings"] = nlohmann::ordered_json::array();
+    for (const auto& f : r.findings)
+        findings.push_back(session::to_string(f.code));
+    return j;
+}
+
+namespace {
+
+std::string escape_csv(const std::string& v) {
+    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+std::string escape_tsv(const std::string& v) {
+    std::string out;
+    out.reserve(v.size());
+    for (char c : v) {
+        switch (c) {
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string clip(const std::string& v, std::size_t width) {
+    if (v.size() <= width) return v;
+    return v.substr(0, width - 1) + "~";
+}
+
+} // namespace
+
+std::string render_records(const std::vector<CallRecord>& records, RecordFormat format) {
+    std::string out;
+    switch (format) {
+    case RecordFormat::ndjson:
+        for (const auto& r : records) {
+            out += record_json(r).dump();
+            out += '\n';
+        }
+        break;
+    case RecordFormat::csv:
+    case RecordFormat::tsv: {
+        const bool csv = format == RecordFormat::csv;
+        const char sep = csv ? ',' : '\t';
+        const auto& fields = record_fields();
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i) out += sep;
+            out += fields[i];
+        }
+        out += '\n';
+        for (const auto& r : records) {
+            const auto values = record_values(r);
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                if (i) out += sep;
+                out += csv ? escape_csv(values[i]) : escape_tsv(values[i]);
+            }
+            out += '\n';
+        }
+        break;
+    }
+    case RecordFormat::table: {
+        out += fmt::format("{:<15} {:<12} {:<8} {:<24} {:<24} {:>4} {:<12} {:>8} {:>8} {:>8} "
+                           "{}\n",
+                           "start", "kind", "method", "from", "to", "code", "outcome", "pdd_ms",
+                           "setup_ms", "dur_s", "call_id");
+        for (const auto& r : records) {
+            const std::string start = iso_time(r.start_ns).substr(11, 15);
+            out += fmt::format(
+                "{:<15} {:<12} {:<8} {:<24} {:<24} {:>4} {:<12} {:>8} {:>8} {:>8} {}\n", start,
+                session::to_string(r.kind), clip(r.first_method, 8), clip(r.from, 24),
+                clip(r.to, 24), r.final_code ? std::to_string(r.final_code) : std::string("-"),
+                session::to_string(r.outcome), fixed(r.pdd_ms, 0), fixed(r.setup_ms, 0),
+                fixed(r.duration_s, 1), r.call_id);
+        }
+        break;
+    }
+    }
+    return out;
+}
+
+bool RecordFilter::empty() const {
+    return outcomes.empty() && codes.empty() && classes.empty() && methods.empty() &&
+           from.empty() && to.empty() && kinds.empty() && call_id.empty();
+}
+
+bool RecordFilter::matches(const CallRecord& r) const {
+    auto in = [](const auto& list, const auto& value) {
+        return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+    };
+    if (!call_id.empty() && r.call_id != call_id) return false;
+    if (!in(outcomes, r.outcome)) return false;
+    if (!in(kinds, r.kind)) return false;
+    if (!in(codes, r.final_code)) return false;
+    if (!in(classes, r.final_code / 100)) return false;
+    if (!in(methods, r.first_method)) return false;
+    if (!from.empty() && r.from.find(from) == std::string::npos) return false;
+    if (!to.empty() && r.to.find(to) == std::string::npos) return false;
+    return true;
+}
+
+} // namespace sipdx::analysis

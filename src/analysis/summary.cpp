@@ -1,0 +1,165 @@
+#include <sipdx/analysis/summary.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace sipdx::analysis {
+
+using session::Kind;
+using session::Outcome;
+
+Distribution distribution(std::vector<double> values) {
+    Distribution d;
+    d.samples = values.size();
+    if (values.empty()) return d;
+    std::sort(values.begin(), values.end());
+    auto rank = [&](double p) {
+        // Nearest rank: the smallest value with at least p of the sample at or below it.
+        auto n = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())));
+        return values[std::clamp<std::size_t>(n, 1, values.size()) - 1];
+    };
+    d.median = rank(0.5);
+    d.p95 = rank(0.95);
+    d.min = values.front();
+    d.max = values.back();
+    return d;
+}
+
+bool is_user_side_ending(int code) {
+    switch (code) {
+    case 480: // no answer / not reachable at the terminal
+    case 486: // busy here
+    case 487: // caller abandoned
+    case 600: // busy everywhere
+    case 603: // declined
+        return true;
+    default:
+        return false;
+    }
+}
+
+void Summary::add_message(const session::SipEvent& e, const session::FeedResult& result) {
+    ++m_messages;
+    if (m_messages == 1 || e.time_ns < m_first_time) m_first_time = e.time_ns;
+    m_last_time = std::max(m_last_time, e.time_ns);
+    if (e.is_request) {
+        ++m_request_total;
+        std::string_view name =
+            e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method);
+        auto it = m_requests.find(name);
+        if (it == m_requests.end()) {
+            m_requests.emplace(std::string(name), 1);
+        } else {
+            ++it->second;
+        }
+    } else {
+        ++m_response_total;
+        auto& row = m_codes[e.status];
+        row.code = e.status;
+        ++row.messages;
+    }
+    if (result.duplicate()) {
+        ++m_duplicates;
+    } else {
+        ++m_transmissions;
+        if (result.retransmission()) ++m_retransmissions;
+    }
+}
+
+void Summary::add_record(const session::CallRecord& r) {
+    ++m_records;
+    ++m_outcomes[{r.kind, r.outcome}];
+    for (const auto& [code, count] : r.transaction_finals) {
+        auto& row = m_codes[code];
+        row.code = code;
+        row.final_transactions += count;
+    }
+    if (r.final_code != 0) {
+        auto& row = m_codes[r.final_code];
+        row.code = r.final_code;
+        ++row.final_calls;
+    }
+    for (const auto& hit : r.findings) {
+        auto& agg = m_findings[static_cast<std::size_t>(hit.code)];
+        agg.occurrences += hit.count;
+        ++agg.call_ids;
+        const bool known = std::any_of(agg.examples.begin(), agg.examples.end(),
+                                       [&](const auto& ex) { return ex.second == r.call_id; });
+        if (!known) agg.examples.emplace_back(r.start_ns, r.call_id);
+        std::sort(agg.examples.begin(), agg.examples.end());
+        if (agg.examples.size() > 3) agg.examples.pop_back();
+    }
+    if (r.kind == Kind::call) {
+        if (r.outcome == Outcome::in_progress) {
+            ++m_calls_in_progress;
+        } else {
+            ++m_call_attempts;
+            if (r.outcome == Outcome::answered) {
+                ++m_calls_answered;
+                ++m_calls_effective;
+            } else if (r.outcome == Outcome::cancelled || is_user_side_ending(r.final_code)) {
+                ++m_calls_effective;
+            }
+        }
+        if (r.pdd_ms) m_pdd.push_back(*r.pdd_ms);
+        if (r.setup_ms) m_setup.push_back(*r.setup_ms);
+        if (r.duration_s) m_duration.push_back(*r.duration_s);
+    }
+    m_registrations += r.registrations;
+    m_registrations_ok += r.registrations_ok;
+    m_deregistrations += r.deregistrations;
+}
+
+Kpis Summary::kpis() const {
+    Kpis k;
+    k.call_attempts = m_call_attempts;
+    k.calls_answered = m_calls_answered;
+    k.calls_in_progress = m_calls_in_progress;
+    if (m_call_attempts > 0) {
+        k.asr = static_cast<double>(m_calls_answered) / static_cast<double>(m_call_attempts);
+        k.ner = static_cast<double>(m_calls_effective) / static_cast<double>(m_call_attempts);
+    }
+    k.pdd_ms = distribution(m_pdd);
+    k.setup_ms = distribution(m_setup);
+    k.duration_s = distribution(m_duration);
+    k.registrations = m_registrations;
+    k.registrations_ok = m_registrations_ok;
+    k.deregistrations = m_deregistrations;
+    if (m_registrations > 0)
+        k.registration_success =
+            static_cast<double>(m_registrations_ok) / static_cast<double>(m_registrations);
+    if (m_transmissions > 0)
+        k.retransmission_rate =
+            static_cast<double>(m_retransmissions) / static_cast<double>(m_transmissions);
+    return k;
+}
+
+std::vector<CodeRow> Summary::codes() const {
+    std::vector<CodeRow> rows;
+    rows.reserve(m_codes.size());
+    for (const auto& [code, row] : m_codes)
+        rows.push_back(row);
+    return rows;
+}
+
+std::vector<FindingRow> Summary::findings() const {
+    std::vector<FindingRow> rows;
+    for (std::size_t i = 0; i < m_findings.size(); ++i) {
+        const auto& agg = m_findings[i];
+        if (agg.call_ids == 0) continue;
+        FindingRow row;
+        row.code = static_cast<session::FindingCode>(i);
+        row.occurrences = agg.occurrences;
+        row.call_ids = agg.call_ids;
+        for (const auto& [t, id] : agg.examples)
+            row.examples.push_back(id);
+        rows.push_back(std::move(row));
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const FindingRow& a, const FindingRow& b) {
+        if (a.call_ids != b.call_ids) return a.call_ids > b.call_ids;
+        return a.occurrences > b.occurrences;
+    });
+    return rows;
+}
+
+} // namespace sipdx::analysis

@@ -1,0 +1,107 @@
+// sipdx analyze CAPTURE...: what happened in the trace, and why (docs/analysis.md).
+#include "command.h"
+
+#include <sipdx/analysis/analyzer.h>
+#include <sipdx/analysis/render.h>
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sipdx::cli {
+namespace {
+
+struct AnalyzeCliOptions {
+    std::vector<std::string> captures;
+    bool json = false;
+    bool quiet = false;
+};
+
+// A one-line progress bar on stderr (terminal only): percentage, MB/s and ETA.
+class Progress {
+public:
+    explicit Progress(bool enabled) : m_enabled(enabled) {}
+    ~Progress() { clear(); }
+    void update(std::uint64_t done, std::uint64_t total) {
+        if (!m_enabled) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (m_drawn && now - m_last < std::chrono::milliseconds(200)) return;
+        m_last = now;
+        m_drawn = true;
+        const double seconds = std::chrono::duration<double>(now - m_start).count();
+        const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
+        std::string line;
+        if (total > 0) {
+            const double fraction = std::min(1.0, static_cast<double>(done) / total);
+            const int filled = static_cast<int>(fraction * 30);
+            const double eta =
+                rate > 0 ? static_cast<double>(total - std::min(done, total)) / rate : 0.0;
+            line = fmt::format("\r[{:<30}] {:5.1f}% {:7.1f} MB/s ETA {:4.0f} s",
+                               std::string(static_cast<std::size_t>(filled), '#'), fraction * 100.0,
+                               rate / 1e6, eta);
+        } else {
+            line = fmt::format("\r{:.1f} MB read, {:.1f} MB/s", done / 1e6, rate / 1e6);
+        }
+        std::fputs(line.c_str(), stderr);
+        std::fflush(stderr);
+    }
+    void clear() {
+        if (m_enabled && m_drawn) std::fputs("\r\033[K", stderr);
+        m_drawn = false;
+    }
+
+private:
+    bool m_enabled;
+    bool m_drawn = false;
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point m_last;
+};
+
+int run(const AnalyzeCliOptions& options) {
+    Progress progress(!options.quiet && isatty(STDERR_FILENO));
+    analysis::AnalyzeOptions analyze_options;
+    analyze_options.progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.update(done, total);
+    };
+    analysis::Analyzer analyzer(analyze_options);
+    const auto run = analyzer.run(options.captures);
+    progress.clear();
+
+    for (const auto& in : run.inputs)
+        for (const auto& p : in.problems)
+            std::fprintf(stderr, "sipdx: %s\n", p.c_str());
+    if (run.inputs.empty()) throw UsageError("no capture files found in the given directories");
+    const int code = run.exit_code();
+    if (code == exit_unusable) return code;
+
+    std::string text = options.json ? analysis::summary_json(analyzer.summary(), run).dump(2) + "\n"
+                                    : analysis::render_summary_text(analyzer.summary(), run);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    return code;
+}
+
+void setup(CLI::App& root, CliContext& context) {
+    auto options = std::make_shared<AnalyzeCliOptions>();
+    CLI::App* cmd = root.add_subcommand(
+        "analyze", "What happened in the trace and why: responses by class and code, outcomes, "
+                   "KPIs, findings (several files or a directory are one trace)");
+    cmd->add_option("captures", options->captures, "Capture files or directories ('-' = stdin)")
+        ->required();
+    cmd->add_flag("--json", options->json,
+                  "JSON report (schema sipdx.analyze/1, docs/analysis.md)");
+    cmd->add_flag("-q,--quiet", options->quiet, "No progress bar on stderr");
+    cmd->callback([options, &context] { context.exit_code = run(*options); });
+}
+
+} // namespace
+
+SIPDX_REGISTER_COMMAND(50, setup);
+
+} // namespace sipdx::cli
