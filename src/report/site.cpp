@@ -277,6 +277,10 @@ void add_code_item(std::string& out, const k::ResponseCode& code) {
     search += k::category_id(code.category);
     search += ' ';
     search += summary;
+    for (const auto phrase : code.seen_phrases) {
+        search += ' ';
+        search += phrase;
+    }
     addf(out, "<li class=\"code-item {}\" data-code=\"{}\" data-search=\"",
          category_class(code.category), code.code);
     add_text(out, detail::ascii_lower(search));
@@ -285,7 +289,11 @@ void add_code_item(std::string& out, const k::ResponseCode& code) {
          "<span class=\"reason\">",
          code.code, code.code);
     add_text(out, code.reason);
-    add(out, "</span></a>\n");
+    add(out, "</span>");
+    if (code.deprecated) {
+        add(out, " <span class=\"flag\">Deprecated</span>");
+    }
+    add(out, "</a>\n");
     add_badge(out, code.category);
     add(out, "\n<p class=\"summary\">");
     add_text(out, summary);
@@ -502,7 +510,6 @@ void add_capture_section(std::string& out, Toc& toc, int code) {
 std::string render_code_page(const k::ResponseCode& code, const k::ResponseCode* prev,
                              const k::ResponseCode* next, const SiteOptions& options) {
     const int number = code.status_class();
-    const auto status = k::status_class(number);
     const auto title = fmt::format("{} {}", code.code, code.reason);
     std::string out;
     out.reserve(16 * 1024);
@@ -522,6 +529,9 @@ std::string render_code_page(const k::ResponseCode& code, const k::ResponseCode*
     add_text(out, class_label(number) + " " + class_name(number));
     addf(out, "</p>\n<h1><span class=\"num\">{}</span> ", code.code);
     add_text(out, code.reason);
+    if (code.deprecated) {
+        add(out, " <span class=\"flag\">Deprecated</span>");
+    }
     add(out, "</h1>\n<p class=\"lede\">");
     add_text(out, code.meaning);
     add(out, "</p>\n<dl class=\"facts\">\n");
@@ -529,10 +539,9 @@ std::string render_code_page(const k::ResponseCode& code, const k::ResponseCode*
     std::string value;
     addf(value, "<a href=\"../index.html#class-{}\">{}</a> ", number, class_label(number));
     add_text(value, class_name(number));
-    if (status) {
-        add(value, "<span class=\"fact-note\">");
-        add_text(value, status->fast_answer);
-        add(value, "</span>");
+    if (code.deprecated) {
+        add(value, "<span class=\"fact-note\">Registered, but deprecated: a later RFC says not "
+                   "to send it.</span>");
     }
     add_fact(out, "Class", value);
 
@@ -551,6 +560,18 @@ std::string render_code_page(const k::ResponseCode& code, const k::ResponseCode*
         add_text(value, code.references[i]);
     }
     add_fact(out, "Defined in", value.empty() ? std::string("RFC 3261") : value);
+
+    if (!code.seen_phrases.empty()) {
+        value.clear();
+        for (std::size_t i = 0; i < code.seen_phrases.size(); ++i) {
+            add(value, i > 0 ? ", &#8220;" : "&#8220;");
+            add_text(value, code.seen_phrases[i]);
+            add(value, "&#8221;");
+        }
+        add(value, "<span class=\"fact-note\">The phrase on the wire is free text (RFC 3261 "
+                   "§7.2): the code is what counts.</span>");
+        add_fact(out, "Also seen as", value);
+    }
     add(out, "</dl>\n</header>\n");
 
     Toc toc;
@@ -653,6 +674,14 @@ std::string render_q850_index(const SiteOptions& options) {
             } else {
                 addf(out, "{}", *cause.sip_code);
             }
+            if (cause.alt_sip_code) {
+                add(out, " or ");
+                if (const auto* code = k::find_registered(*cause.alt_sip_code)) {
+                    add_code_link(out, *code, "../codes/");
+                } else {
+                    addf(out, "{}", *cause.alt_sip_code);
+                }
+            }
         } else {
             add(out, "<span class=\"muted\">none</span>");
         }
@@ -696,6 +725,14 @@ std::string render_q850_page(const k::Q850Cause& cause, const k::Q850Cause* prev
         }
     } else {
         add(value, "None in RFC 3398 §8.2.6.1");
+    }
+    if (cause.alt_sip_code) {
+        add(value, " or ");
+        if (const auto* code = k::find_registered(*cause.alt_sip_code)) {
+            add_code_link(value, *code, "../codes/");
+        } else {
+            addf(value, "{}", *cause.alt_sip_code);
+        }
     }
     if (!cause.mapping_note.empty()) {
         add(value, "<span class=\"fact-note\">");
@@ -788,7 +825,10 @@ std::string render_warning_page(const k::WarningCode& warning, const k::WarningC
     add(out, "<main id=\"main\" class=\"wrap narrow\" tabindex=\"-1\">\n");
     add_breadcrumb(out, {{"index.html", "Warning codes"}, {"", title}});
     add(out, "<article class=\"entry\">\n<header class=\"entry-head\">\n<p class=\"eyebrow\">"
-             "SIP Warning header · RFC 3261 §20.43</p>\n");
+             "SIP Warning header · ");
+    add_text(out,
+             warning.reference.empty() ? std::string_view("RFC 3261 §20.43") : warning.reference);
+    add(out, "</p>\n");
     addf(out, "<h1><span class=\"num\">{}</span> ", warning.code);
     add_text(out, warning.text);
     add(out, "</h1>\n");

@@ -105,6 +105,13 @@ kbd {
 }
 .num { font-family: var(--mono); font-variant-numeric: tabular-nums; font-weight: 650; }
 .muted { color: var(--muted); font-weight: 400; }
+.flag {
+  display: inline-block; align-self: center; margin-left: 0.5rem; padding: 0.1em 0.5em;
+  border: 1px solid var(--border-strong); border-radius: 4px; color: var(--muted);
+  font: 700 0.68rem/1.4 var(--font); letter-spacing: 0.07em; text-transform: uppercase;
+  vertical-align: 0.2em;
+}
+h1 .flag { font-size: 0.8rem; }
 
 .wrap { width: 100%; max-width: 78rem; margin: 0 auto; padding: 0 1.5rem; }
 .wrap.narrow { max-width: 52rem; }
@@ -181,7 +188,7 @@ kbd {
   color: var(--text-2); text-decoration: none;
 }
 .class-nav a:hover { background: var(--surface-2); color: var(--text); }
-.class-nav .class-name { flex: 1; }
+.class-nav .class-name { flex: 1; font-size: 0.93rem; }
 .class-nav .count { font-size: 0.8rem; color: var(--muted); font-variant-numeric: tabular-nums; }
 .class-nav a.is-empty { opacity: 0.45; }
 
@@ -290,7 +297,7 @@ kbd {
   padding: 0.02em 0.3em; border-radius: 8px; font-weight: 700;
 }
 .facts {
-  display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 0.75rem;
+  display: grid; grid-template-columns: repeat(auto-fit, minmax(11.5rem, 1fr)); gap: 0.75rem;
   margin: 1.5rem 0 0;
 }
 .fact {
@@ -372,7 +379,7 @@ a.external::after { content: " \2197"; font-size: 0.85em; }
 .num-cell { font-family: var(--mono); font-weight: 700; font-variant-numeric: tabular-nums; white-space: nowrap; }
 
 @media (min-width: 62rem) {
-  .index-layout { grid-template-columns: 17rem minmax(0, 1fr); gap: 3rem; }
+  .index-layout { grid-template-columns: 18.5rem minmax(0, 1fr); gap: 3rem; }
   .sidebar {
     position: sticky; top: 1.25rem; max-height: calc(100vh - 2.5rem); overflow-y: auto;
     padding: 0.25rem 0.5rem 1rem 0.25rem; margin-left: -0.25rem;
@@ -397,6 +404,12 @@ a.external::after { content: " \2197"; font-size: 0.85em; }
   .code-item .badge { justify-self: start; margin: 0.25rem 0 0.2rem 3rem; }
   .code-link .num { width: 3rem; }
   .code-item .summary { padding-left: 3rem; }
+  .class-head h2 { font-size: 1.2rem; }
+  .fast-answer { font-size: 0.93rem; }
+  .code-link { font-size: 1rem; }
+  .code-item .summary { font-size: 0.88rem; }
+  .facts { gap: 0.5rem; margin-top: 1.1rem; }
+  .fact { padding: 0.6rem 0.85rem; }
   .pager { grid-template-columns: 1fr; }
   .pager-next { grid-column: 1; }
   .data-table th, .data-table td { padding: 0.55rem 0.7rem; }

@@ -47,7 +47,11 @@ inline std::optional<HtmlProblem> check_html(std::string_view html,
         }
         const auto entity = html.substr(at, end - at + 1);
         static const std::set<std::string_view> known{"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
-        if (known.count(entity) == 0) {
+        const bool numeric = entity.size() > 3 && entity[1] == '#' &&
+                             std::all_of(entity.begin() + 2, entity.end() - 1, [](char d) {
+                                 return std::isdigit(static_cast<unsigned char>(d)) != 0;
+                             });
+        if (known.count(entity) == 0 && !numeric) {
             return HtmlProblem{at, "unknown entity " + std::string(entity)};
         }
         return std::nullopt;

@@ -84,8 +84,10 @@ TEST(Site, EveryRegisteredCodeHasAPageWithItsFacts) {
         const auto path = report::site_code_path(code.code);
         ASSERT_TRUE(site().count(path)) << path;
         const auto& html = page(path);
-        const auto heading = "<h1><span class=\"num\">" + std::to_string(code.code) + "</span> " +
-                             sipdx::report::detail::escape(code.reason) + "</h1>";
+        const auto heading =
+            "<h1><span class=\"num\">" + std::to_string(code.code) + "</span> " +
+            sipdx::report::detail::escape(code.reason) +
+            (code.deprecated ? " <span class=\"flag\">Deprecated</span></h1>" : "</h1>");
         EXPECT_NE(html.find(heading), std::string::npos) << path;
         EXPECT_NE(html.find(sipdx::report::detail::escape(code.meaning)), std::string::npos)
             << path << ": meaning";

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Generates the site with the built sipdx, then runs the headless-Chromium test on it.
+# Usage: run-site-test.sh path/to/sipdx SITE_DIR
+# Exit 77 (ctest SKIP_RETURN_CODE) when node or chromium is not installed.
+set -euo pipefail
+sipdx="$1"
+site="$2"
+here="$(cd "$(dirname "$0")" && pwd)"
+
+if ! command -v node >/dev/null 2>&1; then
+    echo "browser test skipped: node is not installed"
+    exit 77
+fi
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+    echo "browser test skipped: chromium is not installed (scripts/install-deps installs it)"
+    exit 77
+fi
+
+rm -rf "$site"
+"$sipdx" site "$site"
+exec node "$here/site_test.mjs" "$site"
