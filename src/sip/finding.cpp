@@ -45,8 +45,8 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(count_)> table{{
     {header_line_malformed, "sip.header.malformed-line", E, "a header line has no ':'"},
     {header_name_invalid, "sip.header.invalid-name", E,
      "a header name holds characters that are not token characters"},
-    {header_value_invalid_char, "sip.header.invalid-char", W,
-     "a header value holds a control character"},
+    {header_value_invalid_char, "sip.header.invalid-char", E,
+     "a header value holds a control character (a bare CR, NUL, ...) outside a quoted-pair"},
     {header_duplicate, "sip.header.duplicate", E,
      "a header that may occur once occurs several times"},
     {header_empty_element, "sip.header.empty-element", E,
@@ -137,6 +137,8 @@ constexpr std::array<CodeInfo, static_cast<std::size_t>(count_)> table{{
     {rseq_malformed, "sip.rseq.malformed", E, "RSeq is not a number 1..2^32-1"},
     {uri_unknown_param, "sip.uri.unknown-param", I,
      "a SIP URI carries a parameter sipdx does not know (kept by registrars and proxies)"},
+    {param_malformed, "sip.param.malformed", E,
+     "header parameters are not separated by ';' (e.g. a value with whitespace inside)"},
 }};
 
 constexpr bool table_in_order() {

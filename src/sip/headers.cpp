@@ -27,6 +27,10 @@ void report_empty_params(const ParamList& params, const FindingSink& sink) {
             sink.add(FindingCode::header_empty_element, params.text());
             return;
         }
+        if (p.missing_separator) {
+            sink.add(FindingCode::param_malformed, p.name);
+            return;
+        }
     }
 }
 
@@ -91,19 +95,20 @@ std::optional<Via> parse_via(std::string_view element, const FindingSink& sink) 
     }
     v.sent_by = s.substr(host_begin, sent_by_end - host_begin);
     if (!is_valid_host(v.host)) sink.add(FindingCode::uri_bad_host, v.host);
-    if (j < s.size() && s[j] == '(') { // a comment after sent-by (RFC 2543 style); skip it
-        std::size_t close = s.find(')', j);
-        j = close == std::string_view::npos ? s.size() : skip_lws_at(s, close + 1);
-    }
     if (j < s.size() && s[j] != ';') return bad(s.substr(j));
     v.params = ParamList(s.substr(j));
     report_empty_params(v.params, sink);
+    // The first occurrence of a parameter wins (as ParamList::find does).
+    bool have_branch = false;
+    bool have_received = false;
     for (const Param& p : v.params) {
         if (iequals(p.name, "branch")) {
-            v.branch = unquote(p.value);
+            if (!have_branch) v.branch = unquote(p.value);
+            have_branch = true;
         } else if (iequals(p.name, "received")) {
-            v.received = p.value;
-        } else if (iequals(p.name, "rport")) {
+            if (!have_received) v.received = p.value;
+            have_received = true;
+        } else if (iequals(p.name, "rport") && !v.has_rport) {
             v.has_rport = true;
             std::uint64_t port = 0;
             if (p.has_value && parse_decimal(p.value, 65535, port))

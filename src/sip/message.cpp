@@ -150,16 +150,6 @@ void index_header(Message& m, Header&& h, std::size_t max_headers, const Finding
         sink.add(FindingCode::header_duplicate, h.name);
     }
     if (m.counts[id] < 0xFF) ++m.counts[id];
-    if (h.id == HeaderId::content_length) {
-        std::uint64_t n = 0;
-        if (!parse_decimal(h.value, 0xFFFFFFFFull, n)) {
-            sink.add(FindingCode::content_length_invalid, h.value);
-        } else if (!m.content_length) {
-            if (m.counts[id] == 1) m.content_length = static_cast<std::uint32_t>(n);
-        } else if (*m.content_length != n) {
-            sink.add(FindingCode::content_length_conflict, h.value);
-        }
-    }
     m.headers.push_back(h);
 }
 
@@ -275,6 +265,23 @@ std::size_t Parser::parse(std::string_view bytes, Message& m) const {
     missing(HeaderId::via, FindingCode::missing_via);
     if (m.kind == MessageKind::request)
         missing(HeaderId::max_forwards, FindingCode::missing_max_forwards);
+
+    // Content-Length, read after the header loop because a fold may still extend a value.
+    if (m.counts[static_cast<std::size_t>(HeaderId::content_length)] != 0) {
+        bool first = true;
+        for (const Header& h : m.headers) {
+            if (h.id != HeaderId::content_length) continue;
+            std::uint64_t n = 0;
+            if (!parse_decimal(h.value, 0xFFFFFFFFull, n)) {
+                sink.add(FindingCode::content_length_invalid, h.value);
+            } else if (first) {
+                m.content_length = static_cast<std::uint32_t>(n);
+            } else if (m.content_length && *m.content_length != n) {
+                sink.add(FindingCode::content_length_conflict, h.value);
+            }
+            first = false;
+        }
+    }
 
     // Body.
     std::string_view rest = view(p, end);

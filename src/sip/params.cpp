@@ -32,12 +32,15 @@ void ParamList::Iterator::advance() {
     }
     // A leading ';' is optional, so a value that is only parameters (P-Charging-Vector) can be
     // iterated directly; every step consumes at least one character.
-    if (s.front() == ';') s = skip_lws(s.substr(1));
+    bool separated = s.front() == ';';
+    if (separated) s = skip_lws(s.substr(1));
     std::size_t i = 0;
     while (i < s.size() && s[i] != '=' && s[i] != ';' && !is_lws(s[i]))
         ++i;
     Param p;
     p.name = s.substr(0, i);
+    p.missing_separator = !separated && !m_first;
+    m_first = false;
     std::string_view rest = skip_lws(s.substr(i));
     if (!rest.empty() && rest.front() == '=') {
         p.has_value = true;

@@ -194,7 +194,12 @@ void Message::validate() {
                 ++i;
                 continue;
             }
-            if ((u < 0x20 && c != '\t' && c != '\r' && c != '\n') || u == 0x7f) {
+            // CR and LF may only appear as the CRLF of a fold.
+            bool fold = (c == '\r' && i + 2 < h.value.size() && h.value[i + 1] == '\n' &&
+                         (h.value[i + 2] == ' ' || h.value[i + 2] == '\t')) ||
+                        (c == '\n' && i + 1 < h.value.size() &&
+                         (h.value[i + 1] == ' ' || h.value[i + 1] == '\t'));
+            if ((u < 0x20 && c != '\t' && !fold) || u == 0x7f) {
                 sink.add(FindingCode::header_value_invalid_char, h.value);
                 break;
             }

@@ -98,6 +98,7 @@ enum class FindingCode : std::uint16_t {
     rack_malformed,              // sip.rack.malformed
     rseq_malformed,              // sip.rseq.malformed
     uri_unknown_param,           // sip.uri.unknown-param
+    param_malformed,             // sip.param.malformed
     count_                       // not a code: the number of codes
 };
 

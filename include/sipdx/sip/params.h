@@ -11,6 +11,7 @@ struct Param {
     std::string_view name;  // as written (compare case-insensitively)
     std::string_view value; // as written, quotes kept; empty when the parameter has no '='
     bool has_value = false;
+    bool missing_separator = false; // not the first parameter, yet no ';' before it ("a=1 b=2")
 };
 
 // Iterates over the parameters in `text`, which starts at the first ';' (or is empty; the
@@ -52,6 +53,7 @@ public:
         std::string_view m_rest;
         Param m_current;
         bool m_done = true;
+        bool m_first = true;
     };
     Iterator begin() const { return Iterator(m_text); }
     Iterator end() const { return Iterator(); }
