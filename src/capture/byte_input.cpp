@@ -75,6 +75,13 @@ std::size_t FdInput::fill(std::uint8_t* out, std::size_t room) {
     }
 }
 
+std::size_t ChunkedMemoryInput::fill(std::uint8_t* out, std::size_t room) {
+    const std::size_t n = std::min({room, m_chunk, m_bytes.size() - m_offset});
+    std::memcpy(out, m_bytes.data() + m_offset, n);
+    m_offset += n;
+    return n;
+}
+
 GzipInput::GzipInput(std::unique_ptr<ByteInput> inner) : m_inner(std::move(inner)) {
     // 15 + 32: a window of 32 KiB, accept gzip or zlib headers.
     m_ready = inflateInit2(&m_zs, 15 + 32) == Z_OK;

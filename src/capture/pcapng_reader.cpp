@@ -24,6 +24,7 @@ constexpr std::uint32_t block_dsb = 0x0A;
 constexpr std::uint32_t block_custom = 0x00000BAD;
 constexpr std::uint32_t block_custom_nocopy = 0x40000BAD;
 constexpr std::uint32_t byte_order_magic = 0x1A2B3C4D;
+constexpr std::size_t resync_window = max_caplen + 64;
 
 constexpr std::uint16_t opt_endofopt = 0;
 constexpr std::uint16_t opt_comment = 1;
@@ -112,7 +113,7 @@ public:
             if (head.size() < 12) {
                 finish_input(offset);
                 report(
-                    ProblemCode::truncated, m_counters.frames + 1, offset,
+                    ProblemCode::truncated, next_number(), offset,
                     fmt::format("input ends inside a block header ({} bytes left)", head.size()));
                 break;
             }
@@ -125,7 +126,7 @@ public:
             }
             const std::uint32_t total = load32(head.data() + 4, m_swap);
             if (total < 12 || total % 4 != 0 || total > max_block_size) {
-                report(ProblemCode::bad_record_length, m_counters.frames + 1, offset,
+                report(ProblemCode::bad_record_length, next_number(), offset,
                        fmt::format("block type 0x{:08x} claims length {}: corrupt", type, total));
                 resync(offset);
                 continue;
@@ -133,13 +134,13 @@ public:
             auto block = m_input->peek(total);
             if (block.size() < total) {
                 finish_input(offset);
-                report(ProblemCode::truncated, m_counters.frames + 1, offset,
+                report(ProblemCode::truncated, next_number(), offset,
                        fmt::format("input ends inside a block of {} bytes ({} present)", total,
                                    block.size()));
                 break;
             }
             if (load32(block.data() + total - 4, m_swap) != total) {
-                report(ProblemCode::bad_block, m_counters.frames + 1, offset,
+                report(ProblemCode::bad_block, next_number(), offset,
                        fmt::format("block type 0x{:08x}: trailing length differs from {}", type,
                                    total));
                 resync(offset);
@@ -164,8 +165,15 @@ public:
             case block_spb:
                 produced = read_spb(body, offset, frame);
                 break;
+            case block_custom:
+            case block_custom_nocopy:
+            case block_journal:
+                // Wireshark (4.0) lists these as records of their own and numbers them like
+                // packets; skip the number so that ours stay equal to Wireshark's.
+                ++m_number_gap;
+                break;
             default:
-                break; // NRB, ISB, DSB, custom and unknown blocks carry no packets
+                break; // NRB, ISB, DSB and unknown blocks are not records
             }
             // Consuming does not move buffered bytes (only the next peek may), so the views
             // in `frame` stay valid until the next call.
@@ -180,6 +188,8 @@ public:
     }
 
 private:
+    std::uint64_t next_number() const { return m_counters.frames + m_number_gap + 1; }
+
     // Options: code, length, value padded to 32 bits; stops at opt_endofopt or the end.
     template <typename Fn>
     void for_each_option(std::span<const std::uint8_t> opts, std::uint64_t offset, Fn&& fn) {
@@ -191,7 +201,7 @@ private:
                 return;
             }
             if (pos + 4 + len > opts.size()) {
-                report(ProblemCode::bad_block, m_counters.frames + 1, offset,
+                report(ProblemCode::bad_block, next_number(), offset,
                        fmt::format("option {} overruns its block", code));
                 return;
             }
@@ -204,13 +214,13 @@ private:
         ++m_section;
         m_section_ifaces.clear();
         if (body.size() < 16) {
-            report(ProblemCode::bad_block, m_counters.frames + 1, offset,
+            report(ProblemCode::bad_block, next_number(), offset,
                    "section header block too short");
             return;
         }
         const std::uint16_t major = load16(body.data() + 4, m_swap);
         if (major != 1) {
-            report(ProblemCode::bad_block, m_counters.frames + 1, offset,
+            report(ProblemCode::bad_block, next_number(), offset,
                    fmt::format("section header version {} (expected 1), read anyway", major));
         }
         const std::uint32_t section = m_section - 1;
@@ -223,7 +233,7 @@ private:
 
     void read_idb(std::span<const std::uint8_t> body, std::uint64_t offset) {
         if (body.size() < 8) {
-            report(ProblemCode::bad_block, m_counters.frames + 1, offset,
+            report(ProblemCode::bad_block, next_number(), offset,
                    "interface description block too short");
             return;
         }
@@ -266,7 +276,7 @@ private:
                             1'000'000'000;
         const unsigned exponent = info.tsresol & 0x7f;
         if (((info.tsresol & 0x80) == 0 && exponent > 19) || exponent > 63) {
-            report(ProblemCode::bad_block, m_counters.frames + 1, offset,
+            report(ProblemCode::bad_block, next_number(), offset,
                    fmt::format("interface {} has an unusable if_tsresol 0x{:02x}, using 10^-6",
                                m_section_ifaces.size(), info.tsresol));
             iface.tsresol = 6;
@@ -295,7 +305,7 @@ private:
         if (id < m_section_ifaces.size()) {
             return &m_section_ifaces[id];
         }
-        report(ProblemCode::unknown_interface, m_counters.frames + 1, offset,
+        report(ProblemCode::unknown_interface, next_number(), offset,
                fmt::format("packet on interface {} but the section describes {}: skipped", id,
                            m_section_ifaces.size()));
         ++m_counters.skipped_records;
@@ -305,7 +315,7 @@ private:
     bool emit(Frame& frame, const Iface& iface, std::uint32_t id, std::int64_t time_ns,
               std::span<const std::uint8_t> data, std::uint32_t origlen,
               std::span<const std::uint8_t> options, std::uint64_t offset) {
-        frame.number = ++m_counters.frames;
+        frame.number = ++m_counters.frames + m_number_gap;
         frame.time_ns = time_ns;
         frame.link_type = m_interfaces[iface.global_index].link_type;
         frame.interface_id = id;
@@ -330,7 +340,7 @@ private:
 
     bool read_epb(std::span<const std::uint8_t> body, std::uint64_t offset, Frame& frame) {
         if (body.size() < 20) {
-            report(ProblemCode::bad_block, m_counters.frames + 1, offset,
+            report(ProblemCode::bad_block, next_number(), offset,
                    "enhanced packet block too short: skipped");
             ++m_counters.skipped_records;
             return false;
@@ -345,7 +355,7 @@ private:
 
     bool read_opb(std::span<const std::uint8_t> body, std::uint64_t offset, Frame& frame) {
         if (body.size() < 20) {
-            report(ProblemCode::bad_block, m_counters.frames + 1, offset,
+            report(ProblemCode::bad_block, next_number(), offset,
                    "packet block too short: skipped");
             ++m_counters.skipped_records;
             return false;
@@ -366,14 +376,14 @@ private:
             return false;
         }
         if (caplen > rest.size() || caplen > max_caplen) {
-            report(ProblemCode::bad_record_length, m_counters.frames + 1, offset,
+            report(ProblemCode::bad_record_length, next_number(), offset,
                    fmt::format("packet claims {} captured bytes but its block holds {}: skipped",
                                caplen, rest.size()));
             ++m_counters.skipped_records;
             return false;
         }
         if (iface->snaplen != 0 && caplen > iface->snaplen) {
-            report(ProblemCode::caplen_exceeds_snaplen, m_counters.frames + 1, offset,
+            report(ProblemCode::caplen_exceeds_snaplen, next_number(), offset,
                    fmt::format("packet has {} captured bytes, more than the snaplen {} (kept)",
                                caplen, iface->snaplen));
         }
@@ -385,7 +395,7 @@ private:
 
     bool read_spb(std::span<const std::uint8_t> body, std::uint64_t offset, Frame& frame) {
         if (body.size() < 4) {
-            report(ProblemCode::bad_block, m_counters.frames + 1, offset,
+            report(ProblemCode::bad_block, next_number(), offset,
                    "simple packet block too short: skipped");
             ++m_counters.skipped_records;
             return false;
@@ -421,7 +431,9 @@ private:
             swap = bom != byte_order_magic;
         }
         const std::uint32_t total = load32(window.data() + 4, swap);
-        if (total < 12 || total % 4 != 0 || total > window.size()) {
+        // Only blocks that fit the look-ahead qualify, so the result does not depend on how
+        // much of the input happens to be buffered.
+        if (total < 12 || total % 4 != 0 || total > resync_window || total > window.size()) {
             return false;
         }
         if (load32(window.data() + total - 4, swap) != total) {
@@ -442,7 +454,7 @@ private:
         m_input->consume(1);
         std::uint64_t skipped = 1;
         for (;;) {
-            auto window = m_input->peek(max_caplen + 64);
+            auto window = m_input->peek(resync_window);
             if (window.size() < 12) {
                 skipped += window.size();
                 m_input->consume(window.size());
@@ -456,7 +468,7 @@ private:
         }
         m_counters.skipped_bytes += skipped;
         ++m_counters.skipped_records;
-        report(ProblemCode::garbage_skipped, m_counters.frames + 1, bad_offset,
+        report(ProblemCode::garbage_skipped, next_number(), bad_offset,
                fmt::format("skipped {} bytes to the next valid block", skipped));
         m_counters.input_bytes = m_input->position();
     }
@@ -464,7 +476,7 @@ private:
     void finish_input(std::uint64_t offset) {
         m_counters.input_bytes = m_input->position();
         if (m_input->failed()) {
-            report(m_input->error_code(), m_counters.frames + 1, offset, m_input->error());
+            report(m_input->error_code(), next_number(), offset, m_input->error());
         }
     }
 
@@ -472,6 +484,7 @@ private:
     std::unique_ptr<ByteInput> m_input;
     std::vector<Iface> m_section_ifaces;
     std::uint32_t m_section = 0;
+    std::uint64_t m_number_gap = 0; // records Wireshark numbers that are not packets
     bool m_swap = false;
     bool m_ended = false;
 };

@@ -136,7 +136,8 @@ std::optional<std::int64_t> parse_date(std::string_view s) {
     unsigned m = 0;
     unsigned d = 0;
     if (!parse_uint(s.substr(0, 4), y) || !parse_uint(s.substr(5, 2), m) ||
-        !parse_uint(s.substr(8, 2), d) || m < 1 || m > 12 || d < 1 || d > 31) {
+        !parse_uint(s.substr(8, 2), d) || m < 1 || m > 12 || d < 1 || d > 31 || y < 1970 ||
+        y > 2261) { // nanoseconds since 1970 fit 64 bits until 2262
         return std::nullopt;
     }
     return days_from_civil(y, m, d);
@@ -493,34 +494,19 @@ private:
 
     std::string_view content(const Line& l) { return view(l.begin, l.end); }
 
-    // True when nothing but blank lines lies between `off` and the next boundary line or the
-    // end of the input (so a message may end at `off`).
-    bool ends_cleanly_at(std::size_t off) {
-        auto w = m_input->peek(off);
+    // True when a length taken from the message (Content-Length, FreeSWITCH's byte count)
+    // ends on a line end: then it is trusted, whatever follows. A length that ends inside a
+    // line means the log changed the bytes (lost CRs), and the body is delimited by lines.
+    bool ends_on_line_end(std::size_t off) {
+        auto w = m_input->peek(off + 1);
         if (w.size() < off) {
             return false;
         }
-        // `off` may sit inside a line end; the rest of that line must be empty.
-        std::size_t pos = off;
-        auto first = line_at(pos);
-        if (!first) {
+        if (off == 0 || w.size() == off || w[off - 1] == '\n') {
             return true;
         }
-        if (!is_blank(content(*first)) && pos != 0 && view(pos - 1, pos) != "\n") {
-            return false;
-        }
-        for (int guard = 0; guard < 64; ++guard) {
-            auto l = line_at(pos);
-            if (!l) {
-                return true;
-            }
-            const auto kind = classify(content(*l));
-            if (kind != LineKind::blank) {
-                return is_boundary(kind);
-            }
-            pos = l->next;
-        }
-        return false;
+        auto rest = line_at(off);
+        return !rest || is_blank(content(*rest));
     }
 
     void skip_to(std::size_t off) {
@@ -615,10 +601,10 @@ private:
             end = *headers_end;
             std::optional<std::size_t> exact;
             if (env && env->byte_count && *env->byte_count >= *headers_end - *msg_start &&
-                ends_cleanly_at(*msg_start + *env->byte_count)) {
+                ends_on_line_end(*msg_start + *env->byte_count)) {
                 exact = *msg_start + *env->byte_count;
             } else if (content_length && *content_length <= max_message &&
-                       ends_cleanly_at(*headers_end + *content_length)) {
+                       ends_on_line_end(*headers_end + *content_length)) {
                 exact = *headers_end + *content_length;
             }
             if (exact) {

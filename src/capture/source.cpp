@@ -126,6 +126,7 @@ SourceResult detect(std::unique_ptr<ByteInput> input, std::string name, const Op
         // Grow the look-ahead only as long as no line was complete, so a pipe is not drained.
         for (std::size_t want = 256; want <= 64 * 1024; want *= 2) {
             auto text = input->peek(want);
+            text = text.first(std::min(text.size(), want)); // same verdict mapped or piped
             const bool complete = text.size() < want;
             if (detail::looks_like_sip_text(text, complete)) {
                 return detail::make_sip_text_reader(std::move(input), std::move(name), gzip);
@@ -145,6 +146,17 @@ SourceResult detect(std::unique_ptr<ByteInput> input, std::string name, const Op
               fmt::format("not a pcap, pcapng{} or SIP text input (first bytes:{})",
                           gzip ? "" : ", gzip", first)));
 }
+
+} // namespace
+
+namespace detail {
+SourceResult open_input(std::unique_ptr<ByteInput> input, std::string name,
+                        const OpenOptions& options) {
+    return detect(std::move(input), std::move(name), options, false);
+}
+} // namespace detail
+
+namespace {
 
 struct Mapping {
     void* address = nullptr;

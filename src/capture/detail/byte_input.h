@@ -89,6 +89,22 @@ private:
     bool m_owns_fd;
 };
 
+// Memory handed out a few bytes per fill(), as a slow pipe would (tests and fuzzing use it
+// to drive the buffered path deterministically).
+class ChunkedMemoryInput final : public BufferedInput {
+public:
+    ChunkedMemoryInput(std::span<const std::uint8_t> bytes, std::size_t chunk)
+        : m_bytes(bytes), m_chunk(chunk == 0 ? 1 : chunk) {}
+
+protected:
+    std::size_t fill(std::uint8_t* out, std::size_t room) override;
+
+private:
+    std::span<const std::uint8_t> m_bytes;
+    std::size_t m_chunk;
+    std::size_t m_offset = 0;
+};
+
 // Streaming inflate of gzip (several members allowed) or zlib data read from `inner`.
 class GzipInput final : public BufferedInput {
 public:

@@ -42,6 +42,10 @@ SourceResult make_pcap_reader(std::unique_ptr<ByteInput> input, std::string name
 SourceResult make_pcapng_reader(std::unique_ptr<ByteInput> input, std::string name, bool gzip);
 SourceResult make_sip_text_reader(std::unique_ptr<ByteInput> input, std::string name, bool gzip);
 
+// What open() does after choosing the input: sniff the format (and gzip) and make the reader.
+SourceResult open_input(std::unique_ptr<ByteInput> input, std::string name,
+                        const OpenOptions& options);
+
 // Content sniffing for SIP text: the first lines (no binary bytes) include a SIP start line.
 // `complete` says the span is the whole input (so a last line without newline counts).
 bool looks_like_sip_text(std::span<const std::uint8_t> head, bool complete);
