@@ -50,6 +50,16 @@ TEST(Markdown, HasEverySectionAndCode) {
     EXPECT_EQ(md.back(), '\n');
 }
 
+TEST(KnowledgeDoc, DescribesEveryCategory) {
+    const auto path = std::filesystem::path(SIPDX_SOURCE_DIR) / "docs" / "knowledge.md";
+    const auto doc = read_file(path);
+    ASSERT_FALSE(doc.empty()) << path;
+    for (const auto category : kb::all_categories()) {
+        const auto id = "`" + std::string(kb::category_id(category)) + "`";
+        EXPECT_NE(doc.find(id), std::string::npos) << id << " missing from docs/knowledge.md";
+    }
+}
+
 TEST(TextRendering, CodeAndClassTable) {
     const auto text = kb::render_code_text(*kb::explain_code(486));
     EXPECT_EQ(text.rfind("486 Busy Here\n", 0), 0u);
