@@ -390,7 +390,7 @@ a.external::after { content: " \2197"; font-size: 0.85em; }
   .wrap { padding: 0 1rem; }
   .header-inner { padding-top: 0.7rem; padding-bottom: 0.6rem; gap: 0.6rem; }
   .site-nav { width: 100%; margin: 0 -0.55rem; }
-  .site-nav ul { gap: 0; flex-wrap: nowrap; }
+  .site-nav ul { gap: 0; }
   .site-nav a { padding: 0.3rem 0.5rem; font-size: 0.85rem; white-space: nowrap; }
   .brand-mark { width: 2.1rem; height: 2.1rem; font-size: 0.72rem; }
   .hero { padding: 1.5rem 0 1rem; }
@@ -398,7 +398,9 @@ a.external::after { content: " \2197"; font-size: 0.85em; }
   .stats, .keys-hint { display: none; }
   .sidebar { gap: 1rem; }
   .class-nav ul { display: flex; flex-wrap: wrap; gap: 0.2rem; }
-  .class-nav a { padding: 0.15rem 0.2rem; gap: 0.3rem; }
+  .class-nav a { padding: 0.1rem 0.15rem; gap: 0.2rem; }
+  .class-nav .class-chip { min-width: 2.6em; }
+  .class-nav .count { font-size: 0.75rem; }
   .class-nav .class-name { display: none; }
   .code-item { grid-template-columns: minmax(0, 1fr); padding: 0.7rem 0.9rem 0.75rem 1.1rem; }
   .code-item .badge { justify-self: start; margin: 0.25rem 0 0.2rem 3rem; }

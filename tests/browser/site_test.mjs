@@ -174,13 +174,15 @@ try {
     check(cause.url.includes("/q850/") && /^\d+/.test(cause.h1 || ""), "a Q.850 link opens the cause page", cause.h1);
   }
 
-  // Phone width: nothing wider than the screen.
-  await page.resize({ width: 390, height: 844, scale: 2, mobile: true });
-  for (const path of ["index.html", "codes/486.html", "q850/index.html"]) {
-    if (!existsSync(join(siteDir, path))) continue;
-    await page.goto(pathToFileURL(join(siteDir, path)).href);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    check(width <= 390, `${path} fits a 390 px wide phone (${width} px)`);
+  // Phone widths: nothing wider than the screen.
+  for (const phone of [320, 390]) {
+    await page.resize({ width: phone, height: 800, scale: 2, mobile: true });
+    for (const path of ["index.html", "codes/486.html", "q850/index.html", "warning/index.html"]) {
+      if (!existsSync(join(siteDir, path))) continue;
+      await page.goto(pathToFileURL(join(siteDir, path)).href);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(width <= phone, `${path} fits a ${phone} px wide phone (${width} px)`);
+    }
   }
 
   // Contrast (WCAG AA, 4.5:1 for text) in light and dark mode.
