@@ -118,7 +118,7 @@ void open_page(std::string& out, const PageMeta& meta) {
              "<span class=\"brand-text\"><span class=\"brand-name\">sipdx</span> "
              "<span class=\"brand-sub\">response reference</span></span></a>\n");
     add(out, "<nav class=\"site-nav\" aria-label=\"Reference sections\"><ul>");
-    add_nav_item(out, meta, Section::responses, "index.html", "SIP responses");
+    add_nav_item(out, meta, Section::responses, "index.html", "Responses");
     add_nav_item(out, meta, Section::q850, "q850/index.html", "Q.850 causes");
     add_nav_item(out, meta, Section::warnings, "warning/index.html", "Warning codes");
     add(out, "</ul></nav>\n</div>\n</header>\n");

@@ -391,7 +391,7 @@ a.external::after { content: " \2197"; font-size: 0.85em; }
   .header-inner { padding-top: 0.7rem; padding-bottom: 0.6rem; gap: 0.6rem; }
   .site-nav { width: 100%; margin: 0 -0.55rem; }
   .site-nav ul { gap: 0; }
-  .site-nav a { padding: 0.3rem 0.5rem; font-size: 0.85rem; white-space: nowrap; }
+  .site-nav a { padding: 0.3rem 0.45rem; font-size: 0.85rem; white-space: nowrap; }
   .brand-mark { width: 2.1rem; height: 2.1rem; font-size: 0.72rem; }
   .hero { padding: 1.5rem 0 1rem; }
   .lede { font-size: 1rem; }
