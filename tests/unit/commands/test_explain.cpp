@@ -198,6 +198,12 @@ TEST(ExplainCli, Q850Causes) {
     EXPECT_NE(r.out.find("410 Gone"), std::string::npos);
     EXPECT_NE(r.out.find("301 Moved Permanently"), std::string::npos);
 
+    const auto mixed = run_cli({"explain", "--q850", "17", "486", "--q850", "18"});
+    ASSERT_EQ(mixed.exit_code, 0) << mixed.err; // each --q850 takes one value
+    EXPECT_NE(mixed.out.find("486 Busy Here"), std::string::npos);
+    EXPECT_NE(mixed.out.find("Q.850 cause 17: User busy"), std::string::npos);
+    EXPECT_NE(mixed.out.find("Q.850 cause 18: No user responding"), std::string::npos);
+
     const auto json = run_cli({"explain", "--json", "--q850", "10"});
     ASSERT_EQ(json.exit_code, 0) << json.err;
     const auto objects = json_lines(json.out);

@@ -141,8 +141,12 @@ void setup_explain(CLI::App& root, CliContext& context) {
                    "('SIP/2.0 503 Service Unavailable') or a header ('Reason: Q.850;cause=17', "
                    "'Warning: 399 host \"text\"'). Exit 1 when a pasted header is malformed.");
     command->add_option("INPUT", args->inputs, "Codes, status lines or Reason/Warning headers");
-    command->add_option("--q850", args->q850, "Explain a Q.850 cause value (0-127)");
-    command->add_option("--warning", args->warnings, "Explain a Warning warn-code (300-399)");
+    command->add_option("--q850", args->q850, "Explain a Q.850 cause value (0-127); repeatable")
+        ->allow_extra_args(false);
+    command
+        ->add_option("--warning", args->warnings,
+                     "Explain a Warning warn-code (300-399); repeatable")
+        ->allow_extra_args(false);
     command->add_flag("--json", args->json, "One JSON object per input, one per line");
     command->callback([args, &context] { run_explain(*args, context); });
 }
