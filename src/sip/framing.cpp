@@ -65,32 +65,50 @@ HeadScan scan_head(std::string_view bytes) {
     const char* const end = begin + bytes.size();
     const char* p = begin;
     bool first = true;
+    // The first Content-Length value, which may continue on folded lines (RFC 3261 7.3.1);
+    // read like the parser reads it, so framing and parsing always agree.
+    const char* cl_begin = nullptr;
+    const char* cl_end = nullptr;
+    bool in_cl = false;
+    auto finish_cl = [&] {
+        if (!in_cl) return;
+        in_cl = false;
+        std::uint64_t n = 0;
+        if (parse_decimal(
+                trim(std::string_view(cl_begin, static_cast<std::size_t>(cl_end - cl_begin))),
+                0xFFFFFFFFull, n)) {
+            r.content_length_valid = true;
+            r.content_length = static_cast<std::size_t>(n);
+        }
+    };
     while (p < end) {
-        const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+        const char* nl =
+            static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
         if (nl == nullptr) return r; // incomplete
         const char* content_end = (nl > p && nl[-1] == '\r') ? nl - 1 : nl;
         if (!first) {
             if (content_end == p) {
+                finish_cl();
                 r.complete = true;
                 r.head_length = static_cast<std::size_t>(nl + 1 - begin);
                 return r;
             }
-            // Content-Length or its compact form "l"; only the first one frames the body.
             char c = *p;
-            if ((c == 'C' || c == 'c' || c == 'l' || c == 'L') && !r.content_length_seen) {
-                const char* colon = static_cast<const char*>(
-                    std::memchr(p, ':', static_cast<std::size_t>(content_end - p)));
-                if (colon != nullptr) {
-                    std::string_view name = trim(std::string_view(p, colon - p));
-                    if (lookup_header(name) == HeaderId::content_length) {
+            if (c == ' ' || c == '\t') {
+                if (in_cl) cl_end = content_end;
+            } else {
+                finish_cl();
+                // Content-Length or its compact form "l"; only the first one frames the body.
+                if ((c == 'C' || c == 'c' || c == 'l' || c == 'L') && !r.content_length_seen) {
+                    const char* colon = static_cast<const char*>(
+                        std::memchr(p, ':', static_cast<std::size_t>(content_end - p)));
+                    if (colon != nullptr &&
+                        lookup_header(trim(std::string_view(
+                            p, static_cast<std::size_t>(colon - p)))) == HeaderId::content_length) {
                         r.content_length_seen = true;
-                        std::string_view v =
-                            trim(std::string_view(colon + 1, content_end - colon - 1));
-                        std::uint64_t n = 0;
-                        if (parse_decimal(v, 0xFFFFFFFFull, n)) {
-                            r.content_length_valid = true;
-                            r.content_length = static_cast<std::size_t>(n);
-                        }
+                        in_cl = true;
+                        cl_begin = colon + 1;
+                        cl_end = content_end;
                     }
                 }
             }
@@ -111,7 +129,7 @@ bool looks_like_sip(std::string_view payload) {
     return guess_start_line(line) == StartLineGuess::yes;
 }
 
-namespace {
+namespace detail {
 
 // Finds the first plausible start line, skipping keep-alives and junk lines. Returns false when
 // the buffer holds none (r.skipped / r.junk then cover what was examined).
@@ -143,7 +161,7 @@ bool locate_start(std::string_view bytes, FrameResult& r, bool allow_prefix) {
     return false;
 }
 
-} // namespace
+} // namespace detail
 
 FrameResult frame_stream(std::string_view bytes) {
     FrameResult r;

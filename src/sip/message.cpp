@@ -137,10 +137,13 @@ std::string_view view(const char* b, const char* e) {
     return std::string_view(b, static_cast<std::size_t>(e - b));
 }
 
-void index_header(Message& m, Header&& h, std::size_t max_headers, const FindingSink& sink) {
+// Returns whether the header was indexed.
+bool index_header(Message& m, Header&& h, std::size_t max_headers, const FindingSink& sink,
+                  bool& limit_reported) {
     if (m.headers.size() >= max_headers) {
-        if (m.headers.size() == max_headers) sink.add(FindingCode::too_many_headers, h.name);
-        return;
+        if (!limit_reported) sink.add(FindingCode::too_many_headers, h.name);
+        limit_reported = true;
+        return false;
     }
     auto id = static_cast<std::size_t>(h.id);
     if (m.first_index[id] == absent) {
@@ -151,6 +154,7 @@ void index_header(Message& m, Header&& h, std::size_t max_headers, const Finding
     }
     if (m.counts[id] < 0xFF) ++m.counts[id];
     m.headers.push_back(h);
+    return true;
 }
 
 } // namespace
@@ -187,6 +191,8 @@ std::size_t Parser::parse(std::string_view bytes, Message& m) const {
     // Header lines.
     const char* p = nl != nullptr ? nl + 1 : end;
     bool ended = false;
+    bool can_fold = false;
+    bool limit_reported = false;
     while (p < end) {
         nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
         line_end = nl != nullptr ? nl : end;
@@ -208,28 +214,31 @@ std::size_t Parser::parse(std::string_view bytes, Message& m) const {
             break;
         }
         if (is_sp(*p)) {
-            // A fold (RFC 3261 section 7.3.1): the line continues the previous header value.
-            if (!m.headers.empty() && m.headers.size() <= m_options.max_headers) {
+            // A fold (RFC 3261 section 7.3.1): the line continues the previous header value,
+            // but only when the previous line was that header (or a fold of it).
+            if (can_fold) {
                 Header& h = m.headers.back();
                 h.value = trim(view(h.value.data(), content_end));
-            } else if (m.headers.empty()) {
+            } else {
                 sink.add(FindingCode::header_line_malformed, view(p, content_end));
             }
         } else {
+            can_fold = false;
             const char* colon = static_cast<const char*>(std::memchr(p, ':', content_end - p));
             if (colon == nullptr) {
                 sink.add(FindingCode::header_line_malformed, view(p, content_end));
             } else {
                 Header h;
                 const char* name_end = colon;
-                while (name_end > p && is_sp(name_end[-1]))
+                // Trim LWS (a stray CR included) the same way framing's scan_head does.
+                while (name_end > p && is_lws(name_end[-1]))
                     --name_end;
                 h.name = view(p, name_end);
                 const char* vb = colon + 1;
-                while (vb < content_end && is_sp(*vb))
+                while (vb < content_end && is_lws(*vb))
                     ++vb;
                 const char* ve = content_end;
-                while (ve > vb && is_sp(ve[-1]))
+                while (ve > vb && is_lws(ve[-1]))
                     --ve;
                 h.value = view(vb, ve);
                 h.offset = static_cast<std::uint32_t>(p - base);
@@ -241,7 +250,8 @@ std::size_t Parser::parse(std::string_view bytes, Message& m) const {
                         sink.add(FindingCode::unknown_compact_form, h.name);
                     }
                 }
-                index_header(m, std::move(h), m_options.max_headers, sink);
+                can_fold =
+                    index_header(m, std::move(h), m_options.max_headers, sink, limit_reported);
             }
         }
         if (nl == nullptr) {
@@ -311,10 +321,27 @@ std::size_t Parser::parse(std::string_view bytes, Message& m) const {
 }
 
 FrameResult Parser::parse_stream(std::string_view bytes, Message& out) const {
-    FrameResult r = frame_stream(bytes);
-    if (r.status != FrameStatus::complete) return r;
+    // One pass: locate the start line, then parse with stream framing; the parse result tells
+    // whether the message is complete (frame_stream gives the same answer, see scan_head).
+    FrameResult r;
+    if (skip_keepalives(bytes) == bytes.size()) {
+        r.status = FrameStatus::partial;
+        r.skipped = bytes.size();
+        return r;
+    }
+    if (!locate_start(bytes, r, true)) return r;
     Parser stream_parser(ParseOptions{Transport::stream, m_options.max_headers});
-    stream_parser.parse(bytes.substr(r.skipped, r.length), out);
+    stream_parser.parse(bytes.substr(r.skipped), out);
+    for (const Finding& f : out.findings) {
+        if (f.code == FindingCode::truncated_headers ||
+            f.code == FindingCode::content_length_exceeds) {
+            r.status = FrameStatus::partial;
+            return r;
+        }
+    }
+    r.status = FrameStatus::complete;
+    r.length = out.raw.size();
+    r.content_length_missing = !out.content_length;
     return r;
 }
 

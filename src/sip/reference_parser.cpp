@@ -196,15 +196,19 @@ Summary reference_parse(std::string_view bytes) {
     }
 
     // Headers, with folded lines joined to the previous one.
+    // A continuation line belongs to the header right above it; after a line that is not a
+    // header it belongs to nothing.
     std::vector<std::pair<std::string, std::string>> raw;
+    bool continues = false;
     for (std::size_t i = 1; i < lines.size(); ++i) {
         const std::string& line = lines[i];
         if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
-            if (!raw.empty()) raw.back().second += " " + line;
+            if (continues) raw.back().second += " " + line;
             continue;
         }
         std::size_t colon = line.find(':');
-        if (colon == std::string::npos) continue;
+        continues = colon != std::string::npos;
+        if (!continues) continue;
         raw.emplace_back(strip(line.substr(0, colon)), line.substr(colon + 1));
     }
     for (auto& [name, value] : raw)

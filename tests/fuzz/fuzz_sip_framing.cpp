@@ -1,6 +1,8 @@
-// Fuzz target: stream and datagram framing. Checks the FrameResult invariants and that framing
-// a complete message again, alone, gives the same result.
+// Fuzz target: stream and datagram framing. Checks the FrameResult invariants, that framing
+// a complete message again, alone, gives the same result, and that the one-pass
+// Parser::parse_stream frames exactly as frame_stream does.
 #include <sipdx/sip/framing.h>
+#include <sipdx/sip/message.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -21,10 +23,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)looks_like_sip(input);
 
     // Walk the buffer like a TCP reader would.
+    Parser parser;
+    Message message;
     std::string_view rest = input;
     for (std::size_t guard = 0; !rest.empty(); ++guard) {
         if (guard > size) fail("no progress");
         FrameResult r = frame_stream(rest);
+        FrameResult p = parser.parse_stream(rest, message);
+        if (p.status != r.status || p.skipped != r.skipped || p.junk != r.junk)
+            fail("parse_stream and frame_stream disagree on status/skipped");
+        if (r.status == FrameStatus::complete &&
+            (p.length != r.length || p.content_length_missing != r.content_length_missing)) {
+            std::fprintf(stderr, "frame_stream length %zu missing %d, parse_stream %zu %d\n",
+                         r.length, r.content_length_missing, p.length, p.content_length_missing);
+            fail("parse_stream and frame_stream disagree on length");
+        }
         if (r.junk > r.skipped) fail("junk > skipped");
         if (r.skipped > rest.size()) fail("skipped beyond buffer");
         if (r.status == FrameStatus::complete) {

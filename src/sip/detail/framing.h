@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include <sipdx/sip/framing.h>
+
 namespace sipdx::sip::detail {
 
 // Number of leading CR/LF bytes (RFC 5626 keep-alives, stray line ends).
@@ -23,5 +25,10 @@ struct HeadScan {
 };
 // Finds the end of the header section and the first Content-Length (full or compact name).
 HeadScan scan_head(std::string_view message);
+
+// Finds the first plausible start line after keep-alives and junk lines, filling r.skipped
+// and r.junk. Returns false (r.status = not_sip) when the buffer holds none; with
+// allow_prefix, a final incomplete line that could still become a start line counts.
+bool locate_start(std::string_view bytes, FrameResult& r, bool allow_prefix);
 
 } // namespace sipdx::sip::detail
