@@ -346,7 +346,9 @@ std::string render_index(const SiteOptions& options) {
              "class-{0}\">{1}</span> <span class=\"class-name\">",
              number, class_label(number));
         add_text(out, class_name(number));
-        addf(out, "</span> <span class=\"count\" aria-label=\"{0} codes\">{0}</span></a></li>\n",
+        addf(out,
+             "</span> <span class=\"count\"><span data-count>{}</span><span "
+             "class=\"visually-hidden\"> codes</span></span></a></li>\n",
              count);
     }
     add(out, "</ul>\n</nav>\n");

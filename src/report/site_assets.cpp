@@ -76,6 +76,10 @@ constexpr std::string_view stylesheet =
 
 *, *::before, *::after { box-sizing: border-box; }
 [hidden] { display: none !important; }
+.visually-hidden {
+  position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
 
 html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body {
@@ -481,10 +485,9 @@ constexpr std::string_view script =
     });
     classLinks.forEach(function (link) {
       var n = perClass[link.getAttribute("data-class-link")] || 0;
-      var count = link.querySelector(".count");
+      var count = link.querySelector("[data-count]");
       if (count) {
         count.textContent = String(n);
-        count.setAttribute("aria-label", n + (n === 1 ? " code" : " codes"));
       }
       link.classList.toggle("is-empty", n === 0);
     });

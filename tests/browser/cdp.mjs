@@ -20,7 +20,7 @@ export class Browser {
     const args = [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
+      "--disable-extensions", "--disable-default-apps", "--disable-dev-shm-usage", "--mute-audio", "--hide-scrollbars",
       "--allow-file-access-from-files", `--user-data-dir=${profile}`, "--remote-debugging-pipe",
       "about:blank",
     ];

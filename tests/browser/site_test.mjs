@@ -39,6 +39,7 @@ function visibleState() {
     noResults: shown(document.getElementById("no-results")),
     active: document.activeElement ? document.activeElement.id : "",
     value: document.getElementById("filter-input").value,
+    counts: Object.fromEntries([...document.querySelectorAll("[data-class-link]")].map((a) => [a.dataset.classLink, a.querySelector("[data-count]").textContent])),
   };
 }
 
@@ -124,6 +125,8 @@ try {
     `typing '48' leaves exactly the 48x codes`, `${state.codes} vs ${expected48}`);
   check(JSON.stringify(state.sections) === '["4"]', "only the 4xx section stays", JSON.stringify(state.sections));
   check(state.status === `${expected48.length} of ${total} codes shown`, "the status line counts the matches", state.status);
+  check(state.counts["4"] === String(expected48.length) && ["1", "2", "3", "5", "6"].every((c) => state.counts[c] === "0"),
+    "the class list counts the matches per class", JSON.stringify(state.counts));
 
   await page.press("Escape", { code: "Escape", keyCode: 27 });
   state = await page.evaluate(visibleState);
