@@ -53,6 +53,15 @@ struct PageMeta {
 // and 21.6.4 (606) say the response should say in a Warning header why the offer failed.
 constexpr std::array<int, 2> warning_bearing_codes{488, 606};
 
+// RFC 3261 section 20.43 gives 300-379 to session-description problems (keywords, network
+// services, QoS) and 390-399 to miscellaneous warnings; 380 and 381 (RFC 5630) are about SIPS.
+bool is_session_warning(int warn_code) {
+    return warn_code < 380;
+}
+bool fits_offer_rejection(int warn_code) {
+    return is_session_warning(warn_code) || warn_code >= 390;
+}
+
 void add(std::string& out, std::string_view raw) {
     out += raw;
 }
@@ -481,6 +490,9 @@ void add_warning_section(std::string& out, Toc& toc, const k::ResponseCode& code
          "<ul class=\"link-list columns\">",
          code.code);
     for (const auto& warning : k::warning_codes()) {
+        if (!fits_offer_rejection(warning.code)) {
+            continue;
+        }
         addf(out,
              "<li><a class=\"code-ref\" href=\"../warning/{0}.html\"><span class=\"num\">"
              "{0}</span> ",
@@ -840,18 +852,25 @@ std::string render_warning_page(const k::WarningCode& warning, const k::WarningC
         add(out, "</p>\n");
     }
     add(out, "</header>\n<section class=\"block\" aria-labelledby=\"seen-with\">\n<h2 "
-             "id=\"seen-with\">Seen with</h2>\n<p>Warning codes in the 3xx range explain why a "
-             "session description was refused; they are expected on:</p>\n<ul "
-             "class=\"link-list\">");
-    for (const int code : warning_bearing_codes) {
-        if (const auto* entry = k::find_registered(code)) {
-            add(out, "<li>");
-            add_code_link(out, *entry, "../codes/");
-            add(out, "</li>");
+             "id=\"seen-with\">Seen with</h2>\n");
+    if (is_session_warning(warning.code)) {
+        add(out, "<p>Warn-codes 300 to 379 say which part of a session description could not be "
+                 "accepted (RFC 3261 §20.43). They are expected on:</p>\n<ul class=\"link-list\">");
+        for (const int code : warning_bearing_codes) {
+            if (const auto* entry = k::find_registered(code)) {
+                add(out, "<li>");
+                add_code_link(out, *entry, "../codes/");
+                add(out, "</li>");
+            }
         }
+        add(out, "</ul>\n<p>Other responses may carry one too; the warn-code then qualifies "
+                 "that response.</p>\n");
+    } else {
+        add(out, "<p>This warn-code is not about a session description, so it is not tied to "
+                 "one response: it qualifies whichever response carries it. See <a "
+                 "href=\"index.html\">all Warning codes</a>.</p>\n");
     }
-    add(out, "</ul>\n<p>Any other response may carry one too; the code then qualifies that "
-             "response.</p>\n</section>\n");
+    add(out, "</section>\n");
     add(out, "<section class=\"block\" aria-labelledby=\"capture\">\n<h2 id=\"capture\">Find it "
              "in a capture</h2>\n<ul class=\"command-list\">\n");
     add_command(out, "This warn-code explained, in the terminal",

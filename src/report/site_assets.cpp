@@ -352,7 +352,8 @@ h1 .flag { font-size: 0.8rem; }
 .related-list .summary { margin: 0.35rem 0 0; font-size: 0.88rem; color: var(--muted); line-height: 1.45; }
 
 .code-ref .num { font-weight: 700; margin-right: 0.1em; }
-.link-list { margin: 0.25rem 0 0; padding-left: 1.2rem; display: grid; gap: 0.3rem; }
+.link-list { margin: 0.25rem 0 1rem; padding-left: 1.2rem; display: grid; gap: 0.3rem; }
+.mapping .link-list { margin-bottom: 0; }
 .link-list.columns { grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); column-gap: 2rem; }
 
 .mapping { margin: 0; display: grid; gap: 1rem; }
