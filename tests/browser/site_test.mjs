@@ -43,6 +43,16 @@ function visibleState() {
   };
 }
 
+// Runs with scripts disabled in the page, so it must not rely on anything the site script sets.
+function visibleStateWithoutScript() {
+  const shown = (el) => el.getClientRects().length > 0;
+  return {
+    entries: [...document.querySelectorAll(".code-item")].filter(shown).length,
+    sections: [...document.querySelectorAll(".class-section")].filter(shown).length,
+    filterShown: shown(document.querySelector("[data-filter]")),
+  };
+}
+
 // WCAG contrast ratio of an element's text against the first opaque background behind it.
 function contrastReport(selectors) {
   const parse = (c) => {
@@ -209,6 +219,24 @@ try {
   const darkBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   check(/rgb\((\d+), (\d+), (\d+)\)/.test(darkBg) && darkBg.match(/\d+/g).slice(0, 3).every((v) => Number(v) < 60),
     "dark mode gives a dark page", darkBg);
+
+  // Keyboard: the first Tab reaches the skip link, Enter on it moves to the main content.
+  await page.colorScheme("light");
+  await page.goto(indexUrl);
+  await page.press("Tab", { code: "Tab", keyCode: 9 });
+  const skip = await page.evaluate(() => document.activeElement?.className || "");
+  check(skip === "skip-link", "the first Tab focuses the skip link", skip);
+  await page.press("Enter", { code: "Enter", keyCode: 13, text: "\r" });
+  const afterSkip = await page.evaluate(() => location.hash);
+  check(afterSkip === "#main", "the skip link jumps to the main content", afterSkip);
+
+  // Without JavaScript the whole list is there and no dead filter box shows.
+  await page.send("Emulation.setScriptExecutionDisabled", { value: true });
+  await page.goto(indexUrl);
+  const noScript = await page.evaluate(visibleStateWithoutScript);
+  check(noScript.entries === total && noScript.sections === 6 && !noScript.filterShown,
+    "without JavaScript every entry shows and the filter box stays hidden", JSON.stringify(noScript));
+  await page.send("Emulation.setScriptExecutionDisabled", { value: false });
 
   check(page.errors.length === 0, "no script errors or failed loads", page.errors.join(" | "));
 } catch (error) {
