@@ -189,6 +189,7 @@ nlohmann::ordered_json summary_json(const Summary& s, const RunResult& run) {
                      {"responses", s.responses_total()},
                      {"retransmissions", s.retransmissions()},
                      {"duplicates", s.duplicates()},
+                     {"invalid_status", s.invalid_status()},
                      {"call_ids", s.records()}};
     auto& responses = j["responses"] = nlohmann::ordered_json::array();
     for (const auto& row : s.codes()) {
@@ -370,7 +371,8 @@ std::string render_records(const std::vector<CallRecord>& records, RecordFormat 
     switch (format) {
     case RecordFormat::ndjson:
         for (const auto& r : records) {
-            out += record_json(r).dump();
+            out += record_json(r).dump(-1, ' ', false,
+                                       nlohmann::ordered_json::error_handler_t::replace);
             out += '\n';
         }
         break;

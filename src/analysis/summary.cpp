@@ -52,6 +52,9 @@ void Summary::add_message(const session::SipEvent& e, const session::FeedResult&
         } else {
             ++it->second;
         }
+    } else if (e.status < 100 || e.status > 699) {
+        ++m_response_total; // not a status code Wireshark would count: kept out of the table
+        ++m_invalid_status;
     } else {
         ++m_response_total;
         auto& row = m_codes[e.status];
@@ -70,11 +73,12 @@ void Summary::add_record(const session::CallRecord& r) {
     ++m_records;
     ++m_outcomes[{r.kind, r.outcome}];
     for (const auto& [code, count] : r.transaction_finals) {
+        if (code < 100 || code > 699) continue;
         auto& row = m_codes[code];
         row.code = code;
         row.final_transactions += count;
     }
-    if (r.final_code != 0) {
+    if (r.final_code >= 100 && r.final_code <= 699) {
         auto& row = m_codes[r.final_code];
         row.code = r.final_code;
         ++row.final_calls;

@@ -79,6 +79,7 @@ public:
     std::uint64_t responses_total() const { return m_response_total; }
     std::uint64_t retransmissions() const { return m_retransmissions; }
     std::uint64_t duplicates() const { return m_duplicates; }
+    std::uint64_t invalid_status() const { return m_invalid_status; } // outside 100..699
     std::uint64_t records() const { return m_records; }
     std::int64_t first_time_ns() const { return m_first_time; }
     std::int64_t last_time_ns() const { return m_last_time; }
@@ -95,6 +96,7 @@ private:
     std::uint64_t m_response_total = 0;
     std::uint64_t m_retransmissions = 0;
     std::uint64_t m_duplicates = 0;
+    std::uint64_t m_invalid_status = 0;
     std::uint64_t m_transmissions = 0;
     std::uint64_t m_records = 0;
     std::int64_t m_first_time = 0;

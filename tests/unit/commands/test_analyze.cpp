@@ -1,0 +1,142 @@
+// `sipdx analyze` end to end: per-code response counts equal tshark's `-z sip,stat` on every
+// corpus capture (exceptions in tests/stat/allowlist.tsv), the report's sections, JSON
+// schema, several inputs, exit codes.
+#include "unit/commands/analysis_cli.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <regex>
+#include <set>
+
+using namespace sipdx::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::set<std::string> allow_list() {
+    std::set<std::string> files;
+    std::istringstream in(slurp(fs::path(SIPDX_SOURCE_DIR) / "tests/stat/allowlist.tsv"));
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#' || line.rfind("file\t", 0) == 0) continue;
+        files.insert(line.substr(0, line.find('\t')));
+    }
+    return files;
+}
+
+struct Counts {
+    std::map<int, std::uint64_t> codes;
+    std::map<std::string, std::uint64_t> methods;
+};
+
+Counts parse_stat(const std::string& text) {
+    Counts c;
+    const std::regex code_line(R"(SIP (\d{3}) [^\n]*?:\s+(\d+) Packets)");
+    for (std::sregex_iterator it(text.begin(), text.end(), code_line), end; it != end; ++it)
+        c.codes[std::stoi((*it)[1])] = std::stoull((*it)[2]);
+    const std::regex method_line(R"(\n  ([A-Za-z]+)\s+:\s+(\d+) Packets)");
+    for (std::sregex_iterator it(text.begin(), text.end(), method_line), end; it != end; ++it)
+        c.methods[(*it)[1]] = std::stoull((*it)[2]);
+    return c;
+}
+
+Counts from_json(const nlohmann::json& j) {
+    Counts c;
+    for (const auto& row : j["responses"])
+        if (row["messages"].get<std::uint64_t>() > 0)
+            c.codes[row["code"].get<int>()] = row["messages"].get<std::uint64_t>();
+    for (const auto& row : j["requests"])
+        c.methods[row["method"].get<std::string>()] = row["messages"].get<std::uint64_t>();
+    return c;
+}
+
+} // namespace
+
+TEST(AnalyzeCommand, PerCodeCountsEqualTsharkOnTheCorpus) {
+    if (!fs::exists(corpus_dir() / "truth")) GTEST_SKIP() << "../shared/corpus is absent";
+    const auto allowed = allow_list();
+    ASSERT_FALSE(allowed.empty());
+    std::size_t compared = 0;
+    for (const auto& entry : fs::directory_iterator(corpus_dir() / "truth")) {
+        const std::string name = entry.path().filename().string();
+        const std::string suffix = ".stat.txt";
+        if (name.size() <= suffix.size() || name.substr(name.size() - suffix.size()) != suffix)
+            continue;
+        const std::string capture = name.substr(0, name.size() - suffix.size());
+        const auto run = run_sipdx("analyze -q --json " + quoted(corpus_dir() / capture));
+        ASSERT_NE(run.exit_code, 2) << capture;
+        const auto json = nlohmann::json::parse(run.out, nullptr, false);
+        ASSERT_FALSE(json.is_discarded()) << capture;
+        if (allowed.count(capture)) continue;
+        const Counts truth = parse_stat(slurp(entry.path()));
+        const Counts ours = from_json(json);
+        EXPECT_EQ(ours.codes, truth.codes) << capture;
+        EXPECT_EQ(ours.methods, truth.methods) << capture;
+        ++compared;
+    }
+    EXPECT_GE(compared, 25u);
+}
+
+TEST(AnalyzeCommand, TextReportOnTheWiresharkSample) {
+    const auto capture = corpus_dir() / "sip-udp-wireshark-sample-register-invite-cancel.pcap";
+    if (!fs::exists(capture)) GTEST_SKIP() << "../shared/corpus is absent";
+    const auto run = run_sipdx("analyze -q " + quoted(capture));
+    EXPECT_EQ(run.exit_code, 0);
+    for (const char* needle :
+         {"Responses by class and code", "4xx Request", "401 Unauthorized", "Requests by method",
+          "REGISTER", "KPIs", "ASR", "Registrations", "Findings", "credentials-rejected"})
+        EXPECT_NE(run.out.find(needle), std::string::npos) << needle;
+}
+
+TEST(AnalyzeCommand, JsonSchemaOnTheSample) {
+    ASSERT_TRUE(fs::exists(sample_capture()));
+    const auto run = run_sipdx("analyze -q --json " + quoted(sample_capture()));
+    ASSERT_EQ(run.exit_code, 0);
+    const auto j = nlohmann::json::parse(run.out);
+    EXPECT_EQ(j["schema"], "sipdx.analyze/1");
+    for (const char* key :
+         {"inputs", "time", "messages", "responses", "requests", "outcomes", "kpis", "findings"})
+        EXPECT_TRUE(j.contains(key)) << key;
+    EXPECT_EQ(j["kpis"]["calls"]["attempts"], 13);
+    EXPECT_EQ(j["kpis"]["calls"]["answered"], 5);
+    EXPECT_EQ(j["kpis"]["registrations"]["successful"], 2);
+    bool busy = false;
+    for (const auto& row : j["responses"]) {
+        if (row["code"] == 486) {
+            busy = true;
+            EXPECT_EQ(row["category"], "reachability");
+            EXPECT_EQ(row["final_calls"], 1);
+            EXPECT_FALSE(row["meaning"].get<std::string>().empty());
+        }
+    }
+    EXPECT_TRUE(busy);
+}
+
+TEST(AnalyzeCommand, SeveralFilesAndADirectoryAreOneTrace) {
+    ASSERT_TRUE(fs::exists(sample_capture()));
+    const auto one =
+        nlohmann::json::parse(run_sipdx("analyze -q --json " + quoted(sample_capture())).out);
+    const auto dir = fs::temp_directory_path() / ("sipdx-analyze-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    fs::copy_file(sample_capture(), dir / "a.pcap", fs::copy_options::overwrite_existing);
+    fs::copy_file(sample_capture(), dir / "b.pcap", fs::copy_options::overwrite_existing);
+    const auto both = nlohmann::json::parse(run_sipdx("analyze -q --json " + quoted(dir)).out);
+    fs::remove_all(dir);
+    EXPECT_EQ(both["inputs"].size(), 2u);
+    EXPECT_EQ(both["messages"]["total"].get<int>(), 2 * one["messages"]["total"].get<int>());
+    // The second copy of each message is the same transmission seen twice: not a new call.
+    EXPECT_EQ(both["messages"]["call_ids"], one["messages"]["call_ids"]);
+    EXPECT_EQ(both["kpis"]["calls"]["attempts"], one["kpis"]["calls"]["attempts"]);
+}
+
+TEST(AnalyzeCommand, ExitCodes) {
+    EXPECT_EQ(run_sipdx("analyze /nonexistent/capture.pcap").exit_code, 2);
+    EXPECT_EQ(run_sipdx("analyze").exit_code, 2);
+    const auto garbage =
+        fs::temp_directory_path() / ("sipdx-garbage-" + std::to_string(::getpid()));
+    { std::ofstream(garbage) << "this is not a capture\n"; }
+    EXPECT_EQ(run_sipdx("analyze " + quoted(garbage)).exit_code, 2);
+    fs::remove(garbage);
+}
