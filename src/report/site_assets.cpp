@@ -391,6 +391,10 @@ a.external::after { content: " \2197"; font-size: 0.85em; }
   }
 }
 
+@media (max-width: 61.99rem) {
+  .class-nav ul { grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); column-gap: 1rem; }
+}
+
 @media (max-width: 40rem) {
   .wrap { padding: 0 1rem; }
   .header-inner { padding-top: 0.7rem; padding-bottom: 0.6rem; gap: 0.6rem; }
