@@ -103,6 +103,33 @@ std::string_view to_string(Severity severity) {
     return "?";
 }
 
+MessageRecord make_message_record(const SipEvent& e, bool retransmission, bool duplicate) {
+    MessageRecord m;
+    m.time_ns = e.time_ns;
+    m.frame = e.frame;
+    m.source = e.source;
+    m.src = e.src;
+    m.dst = e.dst;
+    m.transport = e.transport;
+    m.is_request = e.is_request;
+    if (e.is_request) {
+        m.label = e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method);
+    } else {
+        m.label = std::to_string(e.status);
+        if (!e.reason_phrase.empty()) {
+            m.label += ' ';
+            m.label += e.reason_phrase;
+        }
+    }
+    m.cseq = e.cseq;
+    m.cseq_method = e.cseq_method == sip::Method::unknown ? e.cseq_method_text
+                                                          : sip::method_name(e.cseq_method);
+    m.retransmission = retransmission;
+    m.duplicate = duplicate;
+    m.has_sdp = e.has_sdp;
+    return m;
+}
+
 bool CallRecord::has_finding(FindingCode code) const {
     return std::any_of(findings.begin(), findings.end(),
                        [code](const FindingHit& f) { return f.code == code; });

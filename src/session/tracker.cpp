@@ -331,30 +331,8 @@ FeedResult Tracker::Impl::feed(const SipEvent& e) {
         ++r.messages;
     }
     if (options.keep_messages && r.message_log.size() < options.max_messages_per_call) {
-        MessageRecord m;
-        m.time_ns = e.time_ns;
-        m.frame = e.frame;
-        m.source = e.source;
-        m.src = e.src;
-        m.dst = e.dst;
-        m.transport = e.transport;
-        m.is_request = e.is_request;
-        if (e.is_request) {
-            m.label = e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method);
-        } else {
-            m.label = std::to_string(e.status);
-            if (!e.reason_phrase.empty()) {
-                m.label += ' ';
-                m.label += e.reason_phrase;
-            }
-        }
-        m.cseq = e.cseq;
-        m.cseq_method = e.cseq_method == sip::Method::unknown ? e.cseq_method_text
-                                                              : sip::method_name(e.cseq_method);
-        m.retransmission = is_retransmission(result.step);
-        m.duplicate = is_duplicate(result.step);
-        m.has_sdp = e.has_sdp;
-        r.message_log.push_back(std::move(m));
+        r.message_log.push_back(
+            make_message_record(e, is_retransmission(result.step), is_duplicate(result.step)));
     }
 
     if (settled(c)) {

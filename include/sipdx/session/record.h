@@ -80,6 +80,9 @@ struct MessageRecord {
     bool has_sdp = false;
 };
 
+// The MessageRecord for one fed event (what CallRecord::message_log holds).
+MessageRecord make_message_record(const SipEvent& event, bool retransmission, bool duplicate);
+
 struct CallRecord {
     std::string call_id;
     Kind kind = Kind::other;

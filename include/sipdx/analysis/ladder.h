@@ -1,0 +1,27 @@
+// Ladder (sequence) diagrams of one Call-ID's messages: hosts as columns in order of
+// appearance, one arrow per message with its method or status, the time since the first
+// message and since the previous one; retransmissions and duplicate copies are marked.
+// Three renderings: terminal text, Mermaid (sequenceDiagram) and standalone SVG.
+#pragma once
+
+#include <sipdx/session/record.h>
+
+#include <string>
+#include <vector>
+
+namespace sipdx::analysis {
+
+struct LadderOptions {
+    bool show_duplicates = true; // draw duplicate copies (marked) or leave them out
+};
+
+// Every function returns a complete text ending in a newline; an empty message list gives a
+// diagram with no arrows.
+std::string render_ladder_text(const std::vector<session::MessageRecord>& messages,
+                               const LadderOptions& options = {});
+std::string render_ladder_mermaid(const std::vector<session::MessageRecord>& messages,
+                                  const LadderOptions& options = {});
+std::string render_ladder_svg(const std::vector<session::MessageRecord>& messages,
+                              const LadderOptions& options = {});
+
+} // namespace sipdx::analysis

@@ -1,0 +1,210 @@
+#include <sipdx/analysis/ladder.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace sipdx::analysis {
+
+using session::MessageRecord;
+
+namespace {
+
+struct Layout {
+    std::vector<std::string> hosts;
+    std::vector<const MessageRecord*> rows;
+    std::vector<std::pair<std::size_t, std::size_t>> columns; // (from, to) per row
+};
+
+std::size_t host_index(std::vector<std::string>& hosts, const std::string& host) {
+    auto it = std::find(hosts.begin(), hosts.end(), host);
+    if (it != hosts.end()) return static_cast<std::size_t>(it - hosts.begin());
+    hosts.push_back(host);
+    return hosts.size() - 1;
+}
+
+Layout layout(const std::vector<MessageRecord>& messages, const LadderOptions& options) {
+    Layout l;
+    for (const auto& m : messages) {
+        if (m.duplicate && !options.show_duplicates) continue;
+        const std::size_t from = host_index(l.hosts, m.src.to_string());
+        const std::size_t to = host_index(l.hosts, m.dst.to_string());
+        l.rows.push_back(&m);
+        l.columns.emplace_back(from, to);
+    }
+    return l;
+}
+
+std::string label_of(const MessageRecord& m) {
+    std::string label = m.label;
+    if (m.has_sdp) label += " (SDP)";
+    if (m.retransmission) label += " *retransmission*";
+    if (m.duplicate) label += " (copy)";
+    return label;
+}
+
+std::string seconds(std::int64_t ns) {
+    return fmt::format("{:.3f}", static_cast<double>(ns) / 1e9);
+}
+
+std::string xml_escape(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::string render_ladder_text(const std::vector<MessageRecord>& messages,
+                               const LadderOptions& options) {
+    const Layout l = layout(messages, options);
+    std::size_t width = 24;
+    for (const auto* m : l.rows)
+        width = std::max(width, label_of(*m).size() + 6);
+    for (const auto& h : l.hosts)
+        width = std::max(width, h.size() + 2);
+    width = std::min<std::size_t>(width, 48);
+    const std::size_t left = 22; // "  12.345 s  +0.123 s  "
+    const std::size_t line_len = left + width * (l.hosts.empty() ? 1 : l.hosts.size() - 1) + 2;
+
+    auto column_x = [&](std::size_t i) { return left + i * width; };
+    std::string out;
+    // Host names centred on their columns.
+    std::string header(line_len + width, ' ');
+    for (std::size_t i = 0; i < l.hosts.size(); ++i) {
+        const std::string& h = l.hosts[i];
+        const std::size_t x = column_x(i);
+        const std::size_t start = x >= h.size() / 2 ? x - h.size() / 2 : 0;
+        header.replace(start, h.size(), h);
+    }
+    while (!header.empty() && header.back() == ' ')
+        header.pop_back();
+    out += header + '\n';
+
+    const std::int64_t t0 = l.rows.empty() ? 0 : l.rows.front()->time_ns;
+    std::int64_t previous = t0;
+    for (std::size_t r = 0; r < l.rows.size(); ++r) {
+        const MessageRecord& m = *l.rows[r];
+        std::string line(line_len, ' ');
+        for (std::size_t i = 0; i < l.hosts.size(); ++i)
+            line[column_x(i)] = '|';
+        const std::string times =
+            fmt::format("{:>9} s +{:>7}", seconds(m.time_ns - t0), seconds(m.time_ns - previous));
+        line.replace(0, times.size(), times);
+        previous = m.time_ns;
+        const auto [from, to] = l.columns[r];
+        const std::string label = label_of(m);
+        if (from == to) {
+            line.replace(column_x(from) + 1, label.size() + 4, " <> " + label);
+        } else {
+            const std::size_t a = column_x(std::min(from, to));
+            const std::size_t b = column_x(std::max(from, to));
+            for (std::size_t x = a + 1; x < b; ++x)
+                line[x] = '-';
+            if (from < to) {
+                line[b - 1] = '>';
+            } else {
+                line[a + 1] = '<';
+            }
+            const std::size_t span = b - a - 3;
+            const std::string text = label.size() > span ? label.substr(0, span) : label;
+            const std::size_t start = a + 2 + (span - text.size()) / 2;
+            line.replace(start, text.size(), text);
+        }
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        out += line + '\n';
+    }
+    return out;
+}
+
+std::string render_ladder_mermaid(const std::vector<MessageRecord>& messages,
+                                  const LadderOptions& options) {
+    const Layout l = layout(messages, options);
+    std::string out = "sequenceDiagram\n";
+    for (std::size_t i = 0; i < l.hosts.size(); ++i)
+        out += fmt::format("    participant h{} as {}\n", i, l.hosts[i]);
+    const std::int64_t t0 = l.rows.empty() ? 0 : l.rows.front()->time_ns;
+    for (std::size_t r = 0; r < l.rows.size(); ++r) {
+        const MessageRecord& m = *l.rows[r];
+        std::string label = label_of(m);
+        // ';' and '#' have meanings in Mermaid text.
+        std::replace(label.begin(), label.end(), ';', ',');
+        std::replace(label.begin(), label.end(), '#', ' ');
+        const auto [from, to] = l.columns[r];
+        out += fmt::format("    h{}{}h{}: {} (+{} s)\n", from,
+                           m.retransmission || m.duplicate ? "--)" : "->>", to, label,
+                           seconds(m.time_ns - t0));
+    }
+    return out;
+}
+
+std::string render_ladder_svg(const std::vector<MessageRecord>& messages,
+                              const LadderOptions& options) {
+    const Layout l = layout(messages, options);
+    const int col = 220;
+    const int left = 120;
+    const int top = 50;
+    const int row = 28;
+    const int hosts = static_cast<int>(std::max<std::size_t>(l.hosts.size(), 1));
+    const int width = left + col * (hosts - 1) + 140;
+    const int height = top + row * static_cast<int>(l.rows.size() + 1) + 20;
+    std::string out = fmt::format(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
+        "font-family=\"monospace\" font-size=\"12\">\n"
+        "<defs><marker id=\"arrow\" markerWidth=\"10\" markerHeight=\"8\" refX=\"9\" refY=\"4\" "
+        "orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\"/></marker></defs>\n"
+        "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
+        width, height);
+    for (int i = 0; i < static_cast<int>(l.hosts.size()); ++i) {
+        const int x = left + i * col;
+        out += fmt::format("<text x=\"{}\" y=\"20\" text-anchor=\"middle\" "
+                           "font-weight=\"bold\">{}</text>\n",
+                           x, xml_escape(l.hosts[static_cast<std::size_t>(i)]));
+        out += fmt::format("<line x1=\"{}\" y1=\"30\" x2=\"{}\" y2=\"{}\" stroke=\"#999\"/>\n", x,
+                           x, height - 10);
+    }
+    const std::int64_t t0 = l.rows.empty() ? 0 : l.rows.front()->time_ns;
+    for (std::size_t r = 0; r < l.rows.size(); ++r) {
+        const MessageRecord& m = *l.rows[r];
+        const int y = top + row * static_cast<int>(r + 1);
+        const auto [from, to] = l.columns[r];
+        const int x1 = left + static_cast<int>(from) * col;
+        const int x2 = left + static_cast<int>(to) * col;
+        const char* color = m.retransmission ? "#c00" : (m.duplicate ? "#888" : "#000");
+        out += fmt::format("<text x=\"4\" y=\"{}\" fill=\"#555\">+{} s</text>\n", y,
+                           seconds(m.time_ns - t0));
+        if (from == to) {
+            out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">&#x21BA; {}</text>\n", x1 + 6,
+                               y, color, xml_escape(label_of(m)));
+            continue;
+        }
+        out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
+                           "marker-end=\"url(#arrow)\"{}/>\n",
+                           x1, y, x2, y, color,
+                           m.retransmission || m.duplicate ? " stroke-dasharray=\"4,3\"" : "");
+        out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
+                           (x1 + x2) / 2, y - 4, color, xml_escape(label_of(m)));
+    }
+    out += "</svg>\n";
+    return out;
+}
+
+} // namespace sipdx::analysis

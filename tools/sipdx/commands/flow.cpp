@@ -1,0 +1,76 @@
+// sipdx flow CAPTURE --call CALL_ID: the ladder diagram of one Call-ID (docs/analysis.md).
+#include "command.h"
+
+#include <sipdx/analysis/analyzer.h>
+#include <sipdx/analysis/ladder.h>
+#include <sipdx/session/record.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sipdx::cli {
+namespace {
+
+struct FlowCliOptions {
+    std::vector<std::string> captures;
+    std::string call_id;
+    std::string format = "text";
+    bool no_duplicates = false;
+};
+
+int run(const FlowCliOptions& options) {
+    analysis::AnalyzeOptions analyze_options;
+    analyze_options.explain = false;
+    std::vector<session::MessageRecord> messages;
+    std::string explanation;
+    analyze_options.on_message = [&](const session::SipEvent& e, const session::FeedResult& r) {
+        if (e.call_id == options.call_id && messages.size() < 100000)
+            messages.push_back(session::make_message_record(e, r.retransmission(), r.duplicate()));
+    };
+    analysis::Analyzer analyzer(analyze_options);
+    const auto run = analyzer.run(options.captures);
+    for (const auto& in : run.inputs)
+        for (const auto& p : in.problems)
+            std::fprintf(stderr, "sipdx: %s\n", p.c_str());
+    const int code = run.exit_code();
+    if (code == exit_unusable) return code;
+    if (messages.empty())
+        throw UsageError("no message with Call-ID '" + options.call_id + "' in the input");
+
+    analysis::LadderOptions ladder;
+    ladder.show_duplicates = !options.no_duplicates;
+    std::string text;
+    if (options.format == "mermaid") {
+        text = analysis::render_ladder_mermaid(messages, ladder);
+    } else if (options.format == "svg") {
+        text = analysis::render_ladder_svg(messages, ladder);
+    } else {
+        text = "Call-ID " + options.call_id + "\n" + analysis::render_ladder_text(messages, ladder);
+    }
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    return code;
+}
+
+void setup(CLI::App& root, CliContext& context) {
+    auto options = std::make_shared<FlowCliOptions>();
+    CLI::App* cmd = root.add_subcommand(
+        "flow", "Ladder diagram of one Call-ID: hosts as columns, arrows with method/status, "
+                "time deltas, retransmissions marked");
+    cmd->add_option("captures", options->captures, "Capture files or directories ('-' = stdin)")
+        ->required();
+    cmd->add_option("--call", options->call_id, "The Call-ID to draw")->required();
+    cmd->add_option("--format", options->format, "text (default), mermaid or svg")
+        ->check(CLI::IsMember({"text", "mermaid", "svg"}));
+    cmd->add_flag("--no-duplicates", options->no_duplicates,
+                  "Leave out copies of the same transmission seen at several capture points");
+    cmd->callback([options, &context] { context.exit_code = run(*options); });
+}
+
+} // namespace
+
+SIPDX_REGISTER_COMMAND(70, setup);
+
+} // namespace sipdx::cli
