@@ -40,8 +40,8 @@ void run_site(const SiteArgs& args) {
 void setup_site(CLI::App& root, CliContext& /*context*/) {
     auto args = std::make_shared<SiteArgs>();
     auto* command = root.add_subcommand(
-        "site", "Write the response reference as a static website (HTML, CSS, a little JS) that "
-                "works offline from file:// or any web server.");
+        "site", "Write the SIP response reference as a static website (HTML, one stylesheet, a "
+                "little JavaScript) that works offline, from file:// or any web server");
     command
         ->add_option("OUTDIR", args->out_dir, "Folder to write the site into (created if needed)")
         ->required();
