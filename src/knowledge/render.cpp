@@ -245,7 +245,11 @@ std::string render_warning_text(const std::vector<WarningValue>& values) {
         out += fmt::format("  text        \"{}\"\n", v.text);
         for (const auto& problem : v.problems)
             out += fmt::format("  problem     {}\n", problem);
-        if (const auto* w = find_warning(v.code)) wrap(out, w->meaning, "  ");
+        if (const auto* w = find_warning(v.code)) {
+            std::string wrapped;
+            wrap(wrapped, w->meaning, "              ");
+            out += "  meaning" + wrapped.substr(9);
+        }
         if (index != values.size()) out += '\n';
     }
     return out;
