@@ -98,6 +98,10 @@ SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
 
     e.content_hash = content_hash(payload.bytes);
     e.size = static_cast<std::uint32_t>(payload.bytes.size());
+    e.multi_frame = payload.findings.has(decode::DecodeFinding::tcp_reassembled) ||
+                    payload.findings.has(decode::DecodeFinding::ip_reassembled) ||
+                    payload.findings.has(decode::DecodeFinding::sctp_fragmented) ||
+                    payload.findings.has(decode::DecodeFinding::ws_fragmented);
     return e;
 }
 

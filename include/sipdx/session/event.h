@@ -80,6 +80,9 @@ struct SipEvent {
     // points with the same view) from a retransmission. 0 means "unknown": never a duplicate.
     std::uint64_t content_hash = 0;
     std::uint32_t size = 0; // message bytes
+    // The message took several frames to arrive (TCP segments, IP fragments, SCTP chunks...):
+    // `frame` is only the last one.
+    bool multi_frame = false;
 
     // The method this message is about: the request method, or the CSeq method of a response.
     sip::Method about() const { return is_request ? method : cseq_method; }

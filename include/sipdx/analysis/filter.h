@@ -1,0 +1,35 @@
+// `sipdx filter`: writes the frames of the selected Call-IDs to a new pcapng capture.
+//
+// Two passes over the inputs: the first tracks every Call-ID and selects records with a
+// RecordFilter; the second copies the frames that carried their messages. The decoder names
+// only the frame that completed a message, so for a message that took several frames (TCP
+// segments, IP fragments) the earlier frames are found by flow: on a plain link layer
+// (Ethernet/VLAN, SLL, SLL2, null, raw IP) every frame of the same TCP direction since the
+// previous message on it, or every IP fragment of the same address pair just before it.
+// Tunnelled multi-frame messages (GTP-U, GRE, ESP ...) keep only their completing frame.
+#pragma once
+
+#include <sipdx/analysis/analyzer.h>
+#include <sipdx/analysis/render.h>
+
+#include <tl/expected.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sipdx::analysis {
+
+struct FilterResult {
+    RunResult run;
+    std::uint64_t call_ids = 0; // selected records
+    std::uint64_t messages = 0; // their messages
+    std::uint64_t frames_written = 0;
+};
+
+// Errors are one-line messages (the output could not be written).
+tl::expected<FilterResult, std::string> filter_capture(const std::vector<std::string>& paths,
+                                                       const RecordFilter& filter,
+                                                       const std::string& output);
+
+} // namespace sipdx::analysis
