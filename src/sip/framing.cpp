@@ -47,7 +47,7 @@ StartLineGuess guess_start_line(std::string_view line) {
     std::size_t i = 0;
     while (i < line.size() && i < 64 && is_token_char(line[i]))
         ++i;
-    if (i == line.size()) return i > 0 ? StartLineGuess::prefix : StartLineGuess::prefix;
+    if (i == line.size()) return line.size() < 64 ? StartLineGuess::prefix : StartLineGuess::no;
     if (i == 0 || line[i] != ' ') return StartLineGuess::no;
     // Find " SIP/x" ending the line (trailing whitespace tolerated).
     std::size_t e = line.size();
@@ -55,8 +55,12 @@ StartLineGuess guess_start_line(std::string_view line) {
         --e;
     std::string_view body = line.substr(i, e - i);
     std::size_t sp = body.rfind(' ');
-    if (sp == std::string_view::npos || sp == 0) return StartLineGuess::no;
-    return sip_version_prefix(body.substr(sp + 1)) ? StartLineGuess::yes : StartLineGuess::no;
+    if (sp != std::string_view::npos && sp != 0 && sip_version_prefix(body.substr(sp + 1)))
+        return StartLineGuess::yes;
+    // Without its end the line may still become a request line (the URI or version is still to
+    // come); callers accept `prefix` only for a final, incomplete line. Bounded so that a long
+    // run of text is not awaited forever.
+    return line.size() < 8192 ? StartLineGuess::prefix : StartLineGuess::no;
 }
 
 HeadScan scan_head(std::string_view bytes) {
