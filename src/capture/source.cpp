@@ -16,6 +16,9 @@
 namespace sipdx::capture {
 
 std::string CaptureError::message() const {
+    if (offset == 0) { // the input as a whole (cannot open, empty, not a capture)
+        return fmt::format("{}: {}", file, detail);
+    }
     return fmt::format("{}: offset {}: {}", file, offset, detail);
 }
 

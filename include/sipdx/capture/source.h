@@ -36,7 +36,7 @@ struct CaptureError {
     std::string file; // as given to open(); "-" for stdin
     std::uint64_t offset = 0;
     std::string detail;
-    // One line: "<file>: offset <n>: <detail>".
+    // One line: "<file>: offset <n>: <detail>" ("<file>: <detail>" when offset is 0).
     [[nodiscard]] std::string message() const;
 };
 

@@ -14,33 +14,51 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sipdx::capture {
 
 enum class WriterFormat { pcap_us, pcap_ns, pcapng };
 
+// The option structs have constructors (rather than being aggregates) so that short brace
+// lists such as {WriterFormat::pcap_ns} or {LinkType::raw} leave the rest at its default
+// without tripping -Wmissing-field-initializers.
 struct WriterOptions {
-    WriterFormat format = WriterFormat::pcapng;
-    bool big_endian = false;           // default: little endian (what x86 tools write)
-    std::string section_comment;       // pcapng shb_comment (empty: none)
-    std::string application = "sipdx"; // pcapng shb_userappl (empty: none)
+    WriterOptions(WriterFormat format_ = WriterFormat::pcapng, bool big_endian_ = false,
+                  std::string section_comment_ = {}, std::string application_ = "sipdx")
+        : format(format_), big_endian(big_endian_), section_comment(std::move(section_comment_)),
+          application(std::move(application_)) {}
+    WriterFormat format;
+    bool big_endian;             // default: little endian (what x86 tools write)
+    std::string section_comment; // pcapng shb_comment (empty: none)
+    std::string application;     // pcapng shb_userappl (empty: none)
 };
 
 struct WriterInterface {
-    LinkType link_type = LinkType::ethernet;
-    std::uint32_t snaplen = max_caplen;
-    std::string name;          // if_name (pcapng only)
-    std::uint8_t tsresol = 6;  // raw if_tsresol byte (pcapng; 6 is the default, 10^-6)
-    std::int64_t tsoffset = 0; // if_tsoffset seconds (pcapng; subtracted when writing)
+    WriterInterface(LinkType link_type_ = LinkType::ethernet, std::uint32_t snaplen_ = max_caplen,
+                    std::string name_ = {}, std::uint8_t tsresol_ = 6, std::int64_t tsoffset_ = 0)
+        : link_type(link_type_), snaplen(snaplen_), name(std::move(name_)), tsresol(tsresol_),
+          tsoffset(tsoffset_) {}
+    LinkType link_type;
+    std::uint32_t snaplen;
+    std::string name;      // if_name (pcapng only)
+    std::uint8_t tsresol;  // raw if_tsresol byte (pcapng; 6 is the default, 10^-6)
+    std::int64_t tsoffset; // if_tsoffset seconds (pcapng; subtracted when writing)
 };
 
-// A packet record to write. `original_length` 0 means data.size().
+// A packet record to write. `original_length` 0 means data.size(). `data` and `comment` are
+// only read during the write call.
 struct WriterPacket {
-    std::uint32_t interface_id = 0;
-    std::int64_t time_ns = 0;
+    WriterPacket(std::uint32_t interface_id_ = 0, std::int64_t time_ns_ = 0,
+                 std::span<const std::uint8_t> data_ = {}, std::uint32_t original_length_ = 0,
+                 std::string_view comment_ = {})
+        : interface_id(interface_id_), time_ns(time_ns_), data(data_),
+          original_length(original_length_), comment(comment_) {}
+    std::uint32_t interface_id;
+    std::int64_t time_ns;
     std::span<const std::uint8_t> data;
-    std::uint32_t original_length = 0;
+    std::uint32_t original_length;
     std::string_view comment; // pcapng opt_comment (ignored for pcap)
 };
 
@@ -51,6 +69,9 @@ class CaptureWriter {
 public:
     // Writes into memory; bytes() returns the result.
     explicit CaptureWriter(WriterOptions options);
+    // Shorthand for the defaults of everything but the format (also keeps CaptureWriter({fmt})
+    // unambiguous).
+    explicit CaptureWriter(WriterFormat format) : CaptureWriter(WriterOptions(format)) {}
     // Writes to `path` ("-" for stdout), created or truncated.
     [[nodiscard]] static tl::expected<std::unique_ptr<CaptureWriter>, CaptureError>
     create(const std::string& path, WriterOptions options);
