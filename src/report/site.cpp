@@ -509,6 +509,8 @@ void add_capture_section(std::string& out, Toc& toc, int code) {
     if (code >= 200) {
         add_command(out, fmt::format("Calls and registrations whose final answer was {}", code),
                     fmt::format("sipdx calls trace.pcap --code {}", code));
+        add_command(out, "Their frames, written to a new capture that Wireshark opens",
+                    fmt::format("sipdx filter trace.pcap --code {} -w code-{}.pcapng", code, code));
     }
     add_command(out, "Every response counted by class and code, with the findings",
                 "sipdx analyze trace.pcap");

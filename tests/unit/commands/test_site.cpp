@@ -5,8 +5,11 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <string>
 #include <sys/wait.h>
 
@@ -87,4 +90,45 @@ TEST(SiteCli, UsageErrorsExitTwo) {
     EXPECT_NE(not_dir.out.find("not a directory"), std::string::npos) << not_dir.out;
     EXPECT_EQ(not_dir.out.find('\n'), not_dir.out.size() - 1) << "one line: " << not_dir.out;
     std::filesystem::remove(file);
+}
+
+// The pages tell readers which sipdx commands to run: each of them must exist.
+TEST(SiteCli, CommandsNamedOnThePagesExist) {
+    const auto dir = scratch("sipdx-cli-site-commands");
+    ASSERT_EQ(run_site("--quiet '" + dir.string() + "'").exit_code, 0);
+    std::set<std::string> commands;
+    const std::regex named("<code>sipdx ([a-z][a-z-]*)");
+    for (const char* page : {"codes/486.html", "codes/180.html", "q850/index.html"}) {
+        std::ifstream in(dir / page);
+        const std::string html((std::istreambuf_iterator<char>(in)), {});
+        for (auto it = std::sregex_iterator(html.begin(), html.end(), named);
+             it != std::sregex_iterator(); ++it) {
+            commands.insert((*it)[1]);
+        }
+    }
+    for (const auto& page : std::filesystem::directory_iterator(dir / "q850")) {
+        std::ifstream in(page.path());
+        const std::string html((std::istreambuf_iterator<char>(in)), {});
+        for (auto it = std::sregex_iterator(html.begin(), html.end(), named);
+             it != std::sregex_iterator(); ++it) {
+            commands.insert((*it)[1]);
+        }
+        break; // one cause page is enough: they all name the same commands
+    }
+    EXPECT_GE(commands.size(), 3U);
+    // `sipdx --help` lists the subcommands, one per line: "  name   description".
+    FILE* pipe = popen((std::string("'") + SIPDX_CLI + "' --help").c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string help;
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+        help.append(buffer, n);
+    }
+    pclose(pipe);
+    for (const auto& command : commands) {
+        EXPECT_NE(help.find("\n  " + command + " "), std::string::npos)
+            << "the site names 'sipdx " << command << "', which is not a sipdx command";
+    }
+    std::filesystem::remove_all(dir);
 }
