@@ -114,7 +114,13 @@ void open_page(std::string& out, const PageMeta& meta) {
     add_text(out, meta.title);
     add(out, "</title>\n<meta name=\"description\" content=\"");
     add_text(out, meta.description);
-    add(out, "\">\n<link rel=\"stylesheet\" href=\"");
+    add(out, "\">\n");
+    // An inline icon, so that browsers do not ask a web server for /favicon.ico.
+    add(out, "<link rel=\"icon\" href=\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/"
+             "svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='7' fill='%231a5bc4'/"
+             "%3E%3Ctext x='16' y='20.5' font-family='monospace' font-size='11' font-weight='700' "
+             "fill='white' text-anchor='middle'%3ESIP%3C/text%3E%3C/svg%3E\">\n");
+    add(out, "<link rel=\"stylesheet\" href=\"");
     add_text(out, meta.root);
     add(out, "assets/site.css\">\n<script src=\"");
     add_text(out, meta.root);

@@ -112,6 +112,7 @@ export class Browser {
     await page.send("Page.enable");
     await page.send("Runtime.enable");
     await page.send("Log.enable");
+    await page.send("Network.enable");
     await page.resize({ width, height, scale, mobile });
     return page;
   }
@@ -144,9 +145,12 @@ export class Page {
     this.browser = browser;
     this.sessionId = sessionId;
     this.errors = [];
+    this.requests = []; // every URL the page asked for
     browser.listeners.add((message) => {
       if (message.sessionId !== sessionId) return;
-      if (message.method === "Runtime.exceptionThrown") {
+      if (message.method === "Network.requestWillBeSent") {
+        this.requests.push(message.params.request.url);
+      } else if (message.method === "Runtime.exceptionThrown") {
         this.errors.push(message.params.exceptionDetails.exception?.description || message.params.exceptionDetails.text);
       } else if (message.method === "Log.entryAdded" && message.params.entry.level === "error") {
         this.errors.push(`${message.params.entry.text} ${message.params.entry.url || ""}`);

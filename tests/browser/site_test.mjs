@@ -239,6 +239,9 @@ try {
   await page.send("Emulation.setScriptExecutionDisabled", { value: false });
 
   check(page.errors.length === 0, "no script errors or failed loads", page.errors.join(" | "));
+  const outside = page.requests.filter((url) => !url.startsWith("file:") && !url.startsWith("data:"));
+  check(page.requests.length > 10 && outside.length === 0,
+    `every request stays on the local site (${page.requests.length} requests)`, outside.slice(0, 5).join(" "));
 } catch (error) {
   failures += 1;
   console.log(`FAIL ${error.stack || error}`);

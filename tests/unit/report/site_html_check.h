@@ -209,4 +209,9 @@ inline bool is_external(std::string_view url) {
            url.starts_with("mailto:") || url.starts_with("//");
 }
 
+// Inline content (data: URLs) is neither a file of the site nor an outside resource.
+inline bool is_inline(std::string_view url) {
+    return url.starts_with("data:");
+}
+
 } // namespace sipdx::report::test
