@@ -139,6 +139,9 @@ std::string render_summary_text(const Summary& s, const RunResult& run) {
                        "Registrations", k.registrations, k.registrations_ok,
                        percent(k.registration_success), k.deregistrations);
     out += fmt::format("  {:<28}{}\n", "Retransmission rate", percent(k.retransmission_rate));
+    if (k.icid_sessions > 0)
+        out += fmt::format("  {:<28}{} (icid-value), {} seen on several Call-IDs\n", "IMS sessions",
+                           k.icid_sessions, k.icid_multi_leg);
 
     const auto findings = s.findings();
     if (!findings.empty()) {
@@ -221,7 +224,9 @@ nlohmann::ordered_json summary_json(const Summary& s, const RunResult& run) {
                    {"ner", opt(k.ner)},
                    {"pdd_ms", dist_json(k.pdd_ms)},
                    {"setup_ms", dist_json(k.setup_ms)},
-                   {"duration_s", dist_json(k.duration_s)}}},
+                   {"duration_s", dist_json(k.duration_s)},
+                   {"icid_sessions", k.icid_sessions},
+                   {"icid_multi_leg", k.icid_multi_leg}}},
                  {"registrations",
                   {{"procedures", k.registrations},
                    {"successful", k.registrations_ok},

@@ -105,6 +105,7 @@ void Summary::add_record(const session::CallRecord& r) {
                 ++m_calls_effective;
             }
         }
+        if (!r.icid.empty()) ++m_icids[r.icid];
         if (r.pdd_ms) m_pdd.push_back(*r.pdd_ms);
         if (r.setup_ms) m_setup.push_back(*r.setup_ms);
         if (r.duration_s) m_duration.push_back(*r.duration_s);
@@ -129,6 +130,9 @@ Kpis Summary::kpis() const {
     k.registrations = m_registrations;
     k.registrations_ok = m_registrations_ok;
     k.deregistrations = m_deregistrations;
+    k.icid_sessions = m_icids.size();
+    for (const auto& [icid, legs] : m_icids)
+        if (legs > 1) ++k.icid_multi_leg;
     if (m_registrations > 0)
         k.registration_success =
             static_cast<double>(m_registrations_ok) / static_cast<double>(m_registrations);

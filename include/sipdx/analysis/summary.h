@@ -55,6 +55,10 @@ struct Kpis {
     std::uint64_t deregistrations = 0;
     std::optional<double> registration_success; // ok / registrations
     std::optional<double> retransmission_rate;  // retransmissions / transmissions
+    // IMS sessions: distinct P-Charging-Vector icid-values over call Call-IDs, and how many
+    // of them were seen on several Call-IDs (legs through B2BUAs / several capture points).
+    std::uint64_t icid_sessions = 0;
+    std::uint64_t icid_multi_leg = 0;
 };
 
 class Summary {
@@ -115,6 +119,7 @@ private:
     std::uint64_t m_registrations = 0;
     std::uint64_t m_registrations_ok = 0;
     std::uint64_t m_deregistrations = 0;
+    std::map<std::string, std::uint32_t, std::less<>> m_icids; // icid -> call Call-IDs
 };
 
 // Codes that end a call for a user-side reason and so count as "effective" in the NER
