@@ -1,0 +1,82 @@
+// ClickHouse for fleets: the same records as the SQLite store, written and queried over
+// ClickHouse's HTTP interface (a small HTTP/1.0 client over POSIX sockets, loopback only:
+// sipdx talks to a local server or a local node of a cluster).
+//
+// The DDL (clickhouse_schema) targets ClickHouse 18.16 and later: MergeTree tables
+// partitioned by day and ordered for the common queries, and for a cluster the same tables
+// as <name>_local on every shard behind Distributed tables sharded by capture, so that all
+// rows of a capture live on one shard.
+#pragma once
+
+#include <sipdx/store/error.h>
+#include <sipdx/store/query.h>
+
+#include <tl/expected.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sipdx::store {
+
+struct ClickHouseUrl {
+    std::string host; // literal address or "localhost"
+    std::uint16_t port = 8123;
+    std::string database; // from ?database=...; empty: the server's default
+    std::string user;     // from ?user=...
+    std::string password; // from ?password=...
+};
+// http://HOST[:PORT]/[?database=DB&user=U&password=P]
+tl::expected<ClickHouseUrl, StoreError> parse_clickhouse_url(std::string_view url);
+
+struct ClickHouseOptions {
+    int timeout_ms = 30000;  // per request: connect, send and each read
+    int retries = 5;         // further attempts of a failed request
+    int retry_base_ms = 200; // first back-off, doubled each time, capped at 5 s
+};
+
+class ClickHouse {
+public:
+    [[nodiscard]] static tl::expected<ClickHouse, StoreError>
+    connect(std::string_view url, ClickHouseOptions options = {});
+
+    // One request, no retry: the response body, or the server's error. `body` follows the
+    // query text (for INSERT ... FORMAT TabSeparated); `read_only` sets readonly=1.
+    [[nodiscard]] tl::expected<std::string, StoreError>
+    request(std::string_view query, std::string_view body = {}, bool read_only = false) const;
+    // request() with the bounded retries and back-off of the options.
+    [[nodiscard]] tl::expected<std::string, StoreError>
+    request_with_retry(std::string_view query, std::string_view body = {},
+                       bool read_only = false) const;
+    // A SELECT, parsed from TabSeparatedWithNamesAndTypes.
+    [[nodiscard]] tl::expected<ResultSet, StoreError> select(std::string_view sql,
+                                                             bool read_only = true) const;
+
+    // The same selection and summary as the SQLite functions in query.h.
+    [[nodiscard]] tl::expected<ResultSet, StoreError> select_calls(const QueryFilter& filter,
+                                                                   std::size_t limit = 0) const;
+    [[nodiscard]] tl::expected<std::vector<CodeCount>, StoreError>
+    summary(const QueryFilter& filter) const;
+    // Free SQL with readonly=1: the server refuses anything that writes.
+    [[nodiscard]] tl::expected<ResultSet, StoreError> run_sql(std::string_view sql) const;
+
+    const ClickHouseUrl& url() const { return m_url; }
+    const ClickHouseOptions& options() const { return m_options; }
+
+private:
+    ClickHouse(ClickHouseUrl url, ClickHouseOptions options)
+        : m_url(std::move(url)), m_options(options) {}
+    ClickHouseUrl m_url;
+    ClickHouseOptions m_options;
+};
+
+struct ChSchemaOptions {
+    std::string database = "sipdx";
+    std::string cluster; // empty: single server; else <table>_local + Distributed over it
+};
+// The DDL, statements separated by ";\n\n" (clickhouse-client --multiquery reads it).
+std::string clickhouse_schema(const ChSchemaOptions& options);
+// The table names, in creation order.
+const std::vector<std::string>& clickhouse_tables();
+
+} // namespace sipdx::store

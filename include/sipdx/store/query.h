@@ -1,0 +1,82 @@
+// Reading the store back: the `sipdx query` selection (the filters of `sipdx calls` plus time
+// and capture), the class-then-code summary over any selection, and free read-only SQL.
+// The same filter runs on SQLite (here) and on ClickHouse (clickhouse.h).
+#pragma once
+
+#include <sipdx/session/record.h>
+#include <sipdx/store/database.h>
+#include <sipdx/store/error.h>
+
+#include <tl/expected.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sipdx::store {
+
+// A selection of Call-ID records. Empty members select everything. Only captures whose
+// ingest completed are ever selected.
+struct QueryFilter {
+    std::vector<int> codes; // final code
+    std::vector<session::Outcome> outcomes;
+    std::vector<int> classes;             // 1..6: final code / 100
+    std::string from;                     // substring of the From URI
+    std::string to;                       // substring of the To URI
+    std::optional<std::int64_t> since_ns; // first message at or after (UTC ns)
+    std::optional<std::int64_t> until_ns; // first message before
+    std::vector<std::string> captures;    // capture name as ingested, or sha256 (prefix >= 8)
+
+    // True when something beyond --capture narrows the records.
+    bool selects_calls() const;
+};
+
+// "2026-05-30", "2026-05-30T12:00:00Z", "2026-05-30 12:00:00.5", epoch seconds
+// ("1780141590.5"), or an age before `now_ns`: "90m", "36h", "7d". UTC throughout.
+tl::expected<std::int64_t, std::string> parse_time(std::string_view text, std::int64_t now_ns);
+
+struct Cell {
+    enum class Type : std::uint8_t { null, integer, real, text };
+    Type type = Type::null;
+    std::int64_t integer = 0;
+    double real = 0;
+    std::string text;
+};
+
+struct ResultSet {
+    std::vector<std::string> columns;
+    std::vector<std::vector<Cell>> rows;
+};
+
+enum class OutputFormat : std::uint8_t { table, ndjson, csv, tsv };
+
+// table: aligned columns (long values clipped); ndjson: one object per row with typed
+// values; csv (RFC 4180) and tsv (backslash escapes) with a header row.
+std::string render(const ResultSet& result, OutputFormat format);
+
+// One response code over a selection, with the three counts of `sipdx analyze`.
+struct CodeCount {
+    int code = 0;
+    std::uint64_t messages = 0;           // responses with this code (retransmissions incl.)
+    std::uint64_t final_transactions = 0; // transactions it ended
+    std::uint64_t final_calls = 0;        // Call-IDs it decided
+    friend bool operator==(const CodeCount&, const CodeCount&) = default;
+};
+
+// Class then code, with the class names and standard reason phrases; table like the
+// `sipdx analyze` section, or rows (class, class_name, code, reason, counts) for the others.
+std::string render_summary(const std::vector<CodeCount>& rows, OutputFormat format);
+
+// SQLite. `limit` 0: no limit. Calls come in order of their first message.
+[[nodiscard]] tl::expected<ResultSet, StoreError>
+select_calls(Database& db, const QueryFilter& filter, std::size_t limit = 0);
+// Without call filters the per-capture code_counts table is summed (the numbers written with
+// the capture); with them, the counts are computed from the selected calls and their messages.
+[[nodiscard]] tl::expected<std::vector<CodeCount>, StoreError> summary(Database& db,
+                                                                       const QueryFilter& filter);
+// One read-only statement; anything that would write is refused (ErrorKind::rejected).
+[[nodiscard]] tl::expected<ResultSet, StoreError> run_sql(Database& db, std::string_view sql);
+
+} // namespace sipdx::store

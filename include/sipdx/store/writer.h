@@ -1,0 +1,139 @@
+// Writing analysis results into a store: one code path for `sipdx ingest` and `sipdx analyze
+// --db`. The analysis (analysis::Analyzer) produces the records; a RecordSink keeps them.
+//
+//   auto writer = store::AnalysisWriter::open(captures, {.db = "sipdx.db"});
+//   analysis::AnalyzeOptions options;
+//   (*writer)->attach(options);        // per-message rows
+//   analysis::Analyzer analyzer(options);
+//   (*writer)->attach(analyzer);       // per-Call-ID rows
+//   auto run = analyzer.run(captures);
+//   auto report = (*writer)->finish(run);
+//
+// Each capture file is identified by the SHA-256 of its bytes. A capture already stored is
+// skipped; one whose earlier ingest was interrupted is cleared and written again. Rows are
+// written in batches (one transaction each in SQLite); a capture becomes visible to queries
+// only in the transaction that marks it complete, so a killed run never shows half a capture.
+#pragma once
+
+#include <sipdx/analysis/analyzer.h>
+#include <sipdx/store/error.h>
+
+#include <tl/expected.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sipdx::store {
+
+struct CaptureMeta {
+    std::string name; // the path as given
+    std::uint64_t size = 0;
+    std::string sha256; // lower-case hex
+};
+
+// What the analysis saw of one capture, written with its completion.
+struct CaptureTotals {
+    std::int64_t first_ns = 0;
+    std::int64_t last_ns = 0;
+    std::uint64_t frames = 0;
+    std::uint64_t sip_messages = 0;
+    std::uint64_t calls = 0;
+    bool clean = true;
+};
+
+enum class BeginResult : std::uint8_t { write, resume, skip };
+
+// A destination for records (SQLite, ClickHouse). `source` is the index of the capture among
+// the inputs of one analysis run. A sink that fails keeps its first error and ignores later
+// rows; end_capture() and status() report it.
+class RecordSink {
+public:
+    virtual ~RecordSink() = default;
+    virtual tl::expected<BeginResult, StoreError> begin_capture(std::uint32_t source,
+                                                                const CaptureMeta& meta) = 0;
+    virtual void message(const session::SipEvent& event, const session::FeedResult& result) = 0;
+    virtual void call(const session::CallRecord& record) = 0;
+    // Completes every capture begun (in the order given); the sink's first error if any.
+    virtual tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) = 0;
+    // Batches that could not be written (ClickHouse after its retries); 0 for SQLite.
+    virtual std::uint64_t failed_batches() const { return 0; }
+    // Why the last batch failed (empty when none did).
+    virtual std::string last_failure() const { return {}; }
+};
+
+struct StoreOptions {
+    std::string db;                 // SQLite file; empty: none
+    std::string clickhouse;         // ClickHouse HTTP URL; empty: none
+    std::size_t batch_rows = 20000; // rows per transaction / INSERT
+    int busy_timeout_ms = 5000;
+    std::int64_t max_page_count = 0; // SQLite size quota in pages (0: none)
+    int retries = 5;                 // ClickHouse: attempts after the first, with back-off
+    int retry_base_ms = 200;         // first back-off, doubled each time (capped at 5 s)
+    int timeout_ms = 30000;          // ClickHouse: per request
+};
+
+enum class CaptureState : std::uint8_t { stored, skipped, failed };
+
+struct CaptureReport {
+    std::string name;
+    std::string sha256;
+    CaptureState state = CaptureState::stored;
+    bool resumed = false; // an interrupted earlier ingest was completed
+    std::uint64_t messages = 0;
+    std::uint64_t calls = 0;
+};
+
+struct WriteReport {
+    std::vector<CaptureReport> captures;
+    std::uint64_t failed_batches = 0; // ClickHouse batches not written after retries
+    std::string failure;              // the last reason a batch failed
+};
+
+class AnalysisWriter {
+public:
+    // Opens the store(s) and hashes the captures (directories are expanded as the analyzer
+    // does); captures already stored everywhere are marked skipped. Fails on an unusable
+    // store, a capture that cannot be read, or stdin ('-': it has no identity to store).
+    [[nodiscard]] static tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
+    open(const std::vector<std::string>& captures, const StoreOptions& options);
+    ~AnalysisWriter();
+
+    // Chains the per-message callback (keeps one already set).
+    void attach(analysis::AnalyzeOptions& options);
+    // Sets the analyzer's record callback (chaining the one given, if any).
+    void attach(analysis::Analyzer& analyzer,
+                std::function<void(session::CallRecord&&)> next = nullptr);
+    // Completes the captures after the analysis; the first store error if any.
+    [[nodiscard]] tl::expected<WriteReport, StoreError> finish(const analysis::RunResult& run);
+
+    // True when every capture is already stored (nothing to analyse).
+    bool nothing_to_do() const;
+
+private:
+    AnalysisWriter() = default;
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// For `sipdx analyze --db FILE`: an empty path gives a null writer (nothing to do); otherwise
+// the writer is opened for `captures` and its message callback chained into `options`.
+[[nodiscard]] tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
+attach_options(const std::string& db, const std::vector<std::string>& captures,
+               analysis::AnalyzeOptions& options);
+// Completes what attach_options began; a one-line summary ("stored 2 captures ...") or error.
+[[nodiscard]] tl::expected<std::string, StoreError> write_analysis(AnalysisWriter& writer,
+                                                                   const analysis::RunResult& run);
+
+// `sipdx ingest`: every capture analysed on its own and written to the store(s).
+struct IngestResult {
+    WriteReport report;
+    std::vector<std::string> problems; // capture read problems, one line each
+    int exit_code = 0;                 // 0 ok, 1 some input or batch failed
+};
+[[nodiscard]] tl::expected<IngestResult, StoreError>
+ingest(const std::vector<std::string>& captures, const StoreOptions& options,
+       const analysis::AnalyzeOptions& analyze_options = {});
+
+} // namespace sipdx::store

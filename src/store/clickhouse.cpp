@@ -1,0 +1,981 @@
+#include <sipdx/store/clickhouse.h>
+
+#include <sipdx/analysis/explain.h>
+#include <sipdx/sip/method.h>
+
+#include "store/detail/sinks.h"
+#include "store/detail/sql.h"
+
+#include <fmt/format.h>
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <thread>
+
+namespace sipdx::store {
+namespace {
+
+std::string url_encode(std::string_view text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += fmt::format("%{:02X}", c);
+        }
+    }
+    return out;
+}
+
+std::string url_decode(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            unsigned v = 0;
+            auto [p, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, v, 16);
+            if (ec == std::errc() && p == text.data() + i + 3) {
+                out += static_cast<char>(v);
+                i += 2;
+                continue;
+            }
+        }
+        out += text[i] == '+' ? ' ' : text[i];
+    }
+    return out;
+}
+
+StoreError server_error(const ClickHouseUrl& url, std::string what) {
+    return StoreError{ErrorKind::server,
+                      fmt::format("clickhouse {}:{}: {}", url.host, url.port, what)};
+}
+
+bool is_loopback(const sockaddr* sa) {
+    if (sa->sa_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    }
+    return false;
+}
+
+// Why a request failed: the network (retry) or the server's answer (retry only when the
+// server says the failure is transient).
+struct HttpFailure {
+    bool transient = true;
+    std::string what;
+};
+
+class Socket {
+public:
+    explicit Socket(int fd) : m_fd(fd) {}
+    ~Socket() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+    int fd() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+bool wait_for(int fd, short events, int timeout_ms) {
+    pollfd p{fd, events, 0};
+    for (;;) {
+        const int rc = ::poll(&p, 1, timeout_ms);
+        if (rc < 0 && errno == EINTR) continue;
+        return rc > 0;
+    }
+}
+
+tl::expected<std::string, HttpFailure> http_post(const ClickHouseUrl& url,
+                                                 const std::string& target, std::string_view body,
+                                                 int timeout_ms) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const std::string port = std::to_string(url.port);
+    if (int rc = ::getaddrinfo(url.host.c_str(), port.c_str(), &hints, &found); rc != 0)
+        return tl::unexpected(
+            HttpFailure{false, fmt::format("cannot resolve: {}", gai_strerror(rc))});
+    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, &::freeaddrinfo);
+
+    std::string last = "no address";
+    for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
+        if (!is_loopback(ai->ai_addr)) {
+            last = "not a loopback address (sipdx only talks to a local ClickHouse node)";
+            continue;
+        }
+        Socket sock(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                             ai->ai_protocol));
+        if (sock.fd() < 0) {
+            last = std::strerror(errno);
+            continue;
+        }
+        if (::connect(sock.fd(), ai->ai_addr, ai->ai_addrlen) != 0) {
+            if (errno != EINPROGRESS) {
+                last = fmt::format("connect: {}", std::strerror(errno));
+                continue;
+            }
+            if (!wait_for(sock.fd(), POLLOUT, timeout_ms)) {
+                last = "connect: timed out";
+                continue;
+            }
+            int err = 0;
+            socklen_t len = sizeof err;
+            ::getsockopt(sock.fd(), SOL_SOCKET, SO_ERROR, &err, &len);
+            if (err != 0) {
+                last = fmt::format("connect: {}", std::strerror(err));
+                continue;
+            }
+        }
+        std::string head = fmt::format("POST {} HTTP/1.0\r\nHost: {}:{}\r\nContent-Length: {}\r\n"
+                                       "Content-Type: text/plain; charset=utf-8\r\n\r\n",
+                                       target, url.host, url.port, body.size());
+        // Send head then body, each bounded by the timeout per wait.
+        for (std::string_view part : {std::string_view(head), body}) {
+            while (!part.empty()) {
+                const ssize_t n = ::send(sock.fd(), part.data(), part.size(), MSG_NOSIGNAL);
+                if (n > 0) {
+                    part.remove_prefix(static_cast<std::size_t>(n));
+                } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+                    if (!wait_for(sock.fd(), POLLOUT, timeout_ms))
+                        return tl::unexpected(HttpFailure{true, "send: timed out"});
+                } else {
+                    return tl::unexpected(
+                        HttpFailure{true, fmt::format("send: {}", std::strerror(errno))});
+                }
+            }
+        }
+        std::string response;
+        constexpr std::size_t max_response = 1u << 30;
+        char buffer[65536];
+        for (;;) {
+            const ssize_t n = ::recv(sock.fd(), buffer, sizeof buffer, 0);
+            if (n > 0) {
+                response.append(buffer, static_cast<std::size_t>(n));
+                if (response.size() > max_response)
+                    return tl::unexpected(HttpFailure{false, "response larger than 1 GiB"});
+            } else if (n == 0) {
+                break;
+            } else if (errno == EAGAIN || errno == EINTR) {
+                if (!wait_for(sock.fd(), POLLIN, timeout_ms))
+                    return tl::unexpected(HttpFailure{true, "receive: timed out"});
+            } else {
+                return tl::unexpected(
+                    HttpFailure{true, fmt::format("receive: {}", std::strerror(errno))});
+            }
+        }
+        const auto header_end = response.find("\r\n\r\n");
+        if (response.compare(0, 5, "HTTP/") != 0 || header_end == std::string::npos)
+            return tl::unexpected(HttpFailure{true, "connection closed without an HTTP answer"});
+        int status = 0;
+        const auto sp = response.find(' ');
+        std::from_chars(response.data() + sp + 1, response.data() + sp + 4, status);
+        std::string headers = response.substr(0, header_end);
+        std::string content = response.substr(header_end + 4);
+        std::transform(headers.begin(), headers.end(), headers.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (headers.find("transfer-encoding: chunked") != std::string::npos) {
+            std::string decoded;
+            std::size_t pos = 0;
+            while (pos < content.size()) {
+                std::size_t size = 0;
+                auto [p, ec] = std::from_chars(content.data() + pos,
+                                               content.data() + content.size(), size, 16);
+                const auto eol = content.find("\r\n", pos);
+                if (ec != std::errc() || eol == std::string::npos) break;
+                if (size == 0 || eol + 2 + size > content.size()) break;
+                decoded.append(content, eol + 2, size);
+                pos = eol + 2 + size + 2;
+            }
+            content = std::move(decoded);
+        }
+        if (status != 200) {
+            // "Code: 210, e.displayText() = ..." names the exception; a few mean "try again".
+            int code = 0;
+            if (auto c = content.find("Code: "); c != std::string::npos)
+                std::from_chars(content.data() + c + 6, content.data() + content.size(), code);
+            static constexpr int transient[] = {159, 202, 209, 210, 242, 252, 279, 319, 425};
+            const bool retry =
+                status >= 502 ||
+                std::find(std::begin(transient), std::end(transient), code) != std::end(transient);
+            std::string first = content.substr(0, content.find('\n'));
+            if (first.size() > 300) first = first.substr(0, 300) + "...";
+            return tl::unexpected(HttpFailure{retry, fmt::format("HTTP {}: {}", status, first)});
+        }
+        return content;
+    }
+    return tl::unexpected(HttpFailure{true, last});
+}
+
+std::string unescape_tsv(std::string_view v) {
+    std::string out;
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] != '\\' || i + 1 == v.size()) {
+            out += v[i];
+            continue;
+        }
+        const char c = v[++i];
+        switch (c) {
+        case 't':
+            out += '\t';
+            break;
+        case 'n':
+            out += '\n';
+            break;
+        case 'r':
+            out += '\r';
+            break;
+        case '0':
+            out += '\0';
+            break;
+        case 'b':
+            out += '\b';
+            break;
+        case 'f':
+            out += '\f';
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::vector<std::string_view> split(std::string_view line, char sep) {
+    std::vector<std::string_view> out;
+    for (;;) {
+        const auto p = line.find(sep);
+        out.push_back(line.substr(0, p));
+        if (p == std::string_view::npos) break;
+        line.remove_prefix(p + 1);
+    }
+    return out;
+}
+
+ResultSet parse_tsv(std::string_view text) {
+    ResultSet set;
+    std::vector<std::string_view> lines = split(text, '\n');
+    if (!lines.empty() && lines.back().empty()) lines.pop_back();
+    if (lines.size() < 2) return set;
+    for (auto name : split(lines[0], '\t'))
+        set.columns.push_back(unescape_tsv(name));
+    std::vector<Cell::Type> types;
+    for (auto type : split(lines[1], '\t')) {
+        std::string_view t = type;
+        if (t.substr(0, 9) == "Nullable(") t = t.substr(9);
+        if (t.substr(0, 3) == "Int" || t.substr(0, 4) == "UInt") {
+            types.push_back(Cell::Type::integer);
+        } else if (t.substr(0, 5) == "Float") {
+            types.push_back(Cell::Type::real);
+        } else {
+            types.push_back(Cell::Type::text);
+        }
+    }
+    for (std::size_t l = 2; l < lines.size(); ++l) {
+        auto& row = set.rows.emplace_back();
+        const auto fields = split(lines[l], '\t');
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            Cell c;
+            const auto type = i < types.size() ? types[i] : Cell::Type::text;
+            if (fields[i] == "\\N") {
+                row.push_back(c);
+                continue;
+            }
+            c.type = type;
+            if (type == Cell::Type::integer) {
+                auto [p, ec] = std::from_chars(fields[i].data(),
+                                               fields[i].data() + fields[i].size(), c.integer);
+                if (ec != std::errc()) {
+                    // UInt64 above INT64_MAX: keep the digits.
+                    c.type = Cell::Type::text;
+                    c.text = std::string(fields[i]);
+                }
+            } else if (type == Cell::Type::real) {
+                c.real = std::strtod(std::string(fields[i]).c_str(), nullptr);
+            } else {
+                c.text = unescape_tsv(fields[i]);
+            }
+            row.push_back(std::move(c));
+        }
+    }
+    return set;
+}
+
+} // namespace
+
+tl::expected<ClickHouseUrl, StoreError> parse_clickhouse_url(std::string_view text) {
+    auto bad = [&](std::string_view why) {
+        return tl::unexpected(
+            StoreError{ErrorKind::unusable, fmt::format("--clickhouse '{}': {} (expected "
+                                                        "http://127.0.0.1:8123/?database=sipdx)",
+                                                        text, why)});
+    };
+    constexpr std::string_view scheme = "http://";
+    if (text.substr(0, scheme.size()) != scheme) return bad("only http:// is supported");
+    text.remove_prefix(scheme.size());
+    ClickHouseUrl url;
+    const auto slash = text.find_first_of("/?");
+    std::string_view authority = text.substr(0, slash);
+    std::string_view rest = slash == std::string_view::npos ? "" : text.substr(slash);
+    if (!authority.empty() && authority.front() == '[') {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return bad("unclosed [");
+        url.host = std::string(authority.substr(1, close - 1));
+        authority.remove_prefix(close + 1);
+    } else {
+        const auto colon = authority.find(':');
+        url.host = std::string(authority.substr(0, colon));
+        authority.remove_prefix(colon == std::string_view::npos ? authority.size() : colon);
+    }
+    if (!authority.empty()) {
+        if (authority.front() != ':') return bad("bad port");
+        unsigned port = 0;
+        auto [p, ec] =
+            std::from_chars(authority.data() + 1, authority.data() + authority.size(), port);
+        if (ec != std::errc() || p != authority.data() + authority.size() || port == 0 ||
+            port > 65535)
+            return bad("bad port");
+        url.port = static_cast<std::uint16_t>(port);
+    }
+    if (url.host.empty()) return bad("no host");
+    if (const auto q = rest.find('?'); q != std::string_view::npos) {
+        for (auto pair : split(rest.substr(q + 1), '&')) {
+            const auto eq = pair.find('=');
+            const std::string key(pair.substr(0, eq));
+            const std::string value =
+                eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
+            if (key == "database") {
+                url.database = value;
+            } else if (key == "user") {
+                url.user = value;
+            } else if (key == "password") {
+                url.password = value;
+            } else if (!key.empty()) {
+                return bad(fmt::format("unknown parameter '{}'", key));
+            }
+        }
+    }
+    return url;
+}
+
+tl::expected<ClickHouse, StoreError> ClickHouse::connect(std::string_view url,
+                                                         ClickHouseOptions options) {
+    auto parsed = parse_clickhouse_url(url);
+    if (!parsed) return tl::unexpected(parsed.error());
+    return ClickHouse(std::move(*parsed), options);
+}
+
+tl::expected<std::string, StoreError>
+ClickHouse::request(std::string_view query, std::string_view body, bool read_only) const {
+    std::string target = "/?query=" + url_encode(query);
+    if (!m_url.database.empty()) target += "&database=" + url_encode(m_url.database);
+    if (!m_url.user.empty()) target += "&user=" + url_encode(m_url.user);
+    if (!m_url.password.empty()) target += "&password=" + url_encode(m_url.password);
+    target += read_only ? "&readonly=1" : "&insert_distributed_sync=1";
+    auto r = http_post(m_url, target, body, m_options.timeout_ms);
+    if (!r) return tl::unexpected(server_error(m_url, r.error().what));
+    return std::move(*r);
+}
+
+tl::expected<std::string, StoreError> ClickHouse::request_with_retry(std::string_view query,
+                                                                     std::string_view body,
+                                                                     bool read_only) const {
+    std::string target = "/?query=" + url_encode(query);
+    if (!m_url.database.empty()) target += "&database=" + url_encode(m_url.database);
+    if (!m_url.user.empty()) target += "&user=" + url_encode(m_url.user);
+    if (!m_url.password.empty()) target += "&password=" + url_encode(m_url.password);
+    target += read_only ? "&readonly=1" : "&insert_distributed_sync=1";
+    int delay = std::max(1, m_options.retry_base_ms);
+    for (int attempt = 0;; ++attempt) {
+        auto r = http_post(m_url, target, body, m_options.timeout_ms);
+        if (r) return std::move(*r);
+        if (!r.error().transient || attempt >= m_options.retries)
+            return tl::unexpected(
+                server_error(m_url, fmt::format("{} (after {} attempt{})", r.error().what,
+                                                attempt + 1, attempt == 0 ? "" : "s")));
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        delay = std::min(delay * 2, 5000);
+    }
+}
+
+tl::expected<ResultSet, StoreError> ClickHouse::select(std::string_view sql, bool read_only) const {
+    std::string text(sql);
+    while (!text.empty() &&
+           (std::isspace(static_cast<unsigned char>(text.back())) || text.back() == ';'))
+        text.pop_back();
+    text += " FORMAT TabSeparatedWithNamesAndTypes";
+    auto body = request_with_retry(text, {}, read_only);
+    if (!body) return tl::unexpected(body.error());
+    return parse_tsv(*body);
+}
+
+namespace {
+using detail::Dialect;
+
+std::string visible(const QueryFilter& f) {
+    return fmt::format("capture_sha256 GLOBAL IN (SELECT sha256 FROM captures AS cap WHERE {})",
+                       detail::captures_where(f, Dialect::clickhouse));
+}
+} // namespace
+
+tl::expected<ResultSet, StoreError> ClickHouse::select_calls(const QueryFilter& filter,
+                                                             std::size_t limit) const {
+    std::string columns = detail::call_columns(Dialect::clickhouse);
+    // Absent values are 0 / '' in the ClickHouse columns; show them as SQLite does.
+    for (std::string_view col : {"final_code", "class"}) {
+        const std::string from = fmt::format("c.{},", col);
+        if (auto p = columns.find(from); p != std::string::npos)
+            columns.replace(p, from.size(), fmt::format("nullIf(c.{0}, 0) AS {0},", col));
+    }
+    std::string sql =
+        fmt::format("SELECT {} FROM calls AS c WHERE {} AND {} ORDER BY c.start_ns, "
+                    "c.call_id",
+                    columns, visible(filter), detail::calls_where(filter, Dialect::clickhouse));
+    if (limit > 0) sql += fmt::format(" LIMIT {}", limit);
+    auto result = select(sql);
+    if (result) detail::iso_times(*result);
+    return result;
+}
+
+tl::expected<std::vector<CodeCount>, StoreError>
+ClickHouse::summary(const QueryFilter& filter) const {
+    const std::string vis = visible(filter);
+    const std::string where = detail::calls_where(filter, Dialect::clickhouse);
+    std::string messages_sel;
+    std::string finals_sel;
+    if (filter.selects_calls()) {
+        messages_sel = fmt::format(" AND (capture_sha256, call_id) GLOBAL IN (SELECT "
+                                   "capture_sha256, call_id FROM calls AS c WHERE {} AND {})",
+                                   vis, where);
+        finals_sel = fmt::format(" AND (capture_sha256, call_seq) GLOBAL IN (SELECT "
+                                 "capture_sha256, seq FROM calls AS c WHERE {} AND {})",
+                                 vis, where);
+    }
+    const std::string queries[] = {
+        fmt::format("SELECT status, count(), 0, 0 FROM messages WHERE kind = 'response' AND "
+                    "status BETWEEN 100 AND 699 AND {}{} GROUP BY status",
+                    vis, messages_sel),
+        fmt::format("SELECT code, 0, sum(count), 0 FROM call_finals WHERE code BETWEEN 100 AND "
+                    "699 AND {}{} GROUP BY code",
+                    vis, finals_sel),
+        fmt::format("SELECT final_code, 0, 0, count() FROM calls AS c WHERE final_code BETWEEN "
+                    "100 AND 699 AND {} AND {} GROUP BY final_code",
+                    vis, where)};
+    ResultSet all;
+    for (const auto& q : queries) {
+        auto r = select(q);
+        if (!r) return tl::unexpected(r.error());
+        for (auto& row : r->rows)
+            all.rows.push_back(std::move(row));
+    }
+    return detail::merge_counts(all);
+}
+
+tl::expected<ResultSet, StoreError> ClickHouse::run_sql(std::string_view sql) const {
+    auto r = select(sql, true);
+    if (!r && r.error().message.find("readonly") != std::string::npos)
+        r.error().kind = ErrorKind::rejected;
+    return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema
+
+namespace {
+
+struct ChTable {
+    std::string name;
+    std::string columns;
+    std::string partition;
+    std::string order;
+};
+
+const std::vector<ChTable>& ch_tables() {
+    static const std::vector<ChTable> tables{
+        {"captures",
+         "    sha256       String,\n    name         String,\n    size         UInt64,\n"
+         "    first_time   DateTime,\n    first_ns     Int64,\n    last_ns      Int64,\n"
+         "    frames       UInt64,\n    sip_messages UInt64,\n    calls        UInt64,\n"
+         "    clean        UInt8,\n    ingested_at  DateTime",
+         "toDate(first_time)", "sha256"},
+        {"calls",
+         "    capture_sha256    String,\n    capture_name      String,\n    seq               "
+         "UInt64,\n    call_id           String,\n    kind              String,\n"
+         "    first_method      String,\n    from_uri          String,\n    to_uri            "
+         "String,\n    start             DateTime,\n    start_ns          Int64,\n"
+         "    end_ns            Int64,\n    outcome           String,\n    final_code        "
+         "UInt16,\n    final_reason      String,\n    class             UInt8,\n"
+         "    category          String,\n    reason_header     String,\n    warning           "
+         "String,\n    failed_by         String,\n    failed_by_product String,\n"
+         "    icid              String,\n    bye_by            String,\n    pdd_ms            "
+         "Nullable(Float64),\n    setup_ms          Nullable(Float64),\n    duration_s        "
+         "Nullable(Float64),\n    messages          UInt32,\n    retransmissions   UInt32,\n"
+         "    duplicates        UInt32,\n    transactions      UInt32,\n    attempts          "
+         "UInt32,\n    challenges        UInt32,\n    dialogs           UInt32,\n"
+         "    reinvites         UInt32,\n    pracks            UInt32,\n    hops              "
+         "UInt32,\n    cancel_seen       UInt8,\n    has_sdp           UInt8,\n"
+         "    registrations     UInt32,\n    registrations_ok  UInt32,\n    deregistrations   "
+         "UInt32,\n    explanation       String",
+         "toDate(start)", "(final_code, outcome, start_ns, capture_sha256, seq)"},
+        {"call_finals",
+         "    capture_sha256 String,\n    seq            UInt64,\n    call_seq       UInt64,\n"
+         "    start          DateTime,\n    code           UInt16,\n    count          UInt32",
+         "toDate(start)", "(code, capture_sha256, seq)"},
+        {"findings",
+         "    capture_sha256 String,\n    seq            UInt64,\n    call_seq       UInt64,\n"
+         "    call_id        String,\n    start          DateTime,\n    code           String,\n"
+         "    severity       String,\n    frame          UInt64,\n    count          UInt32",
+         "toDate(start)", "(code, capture_sha256, seq)"},
+        {"messages",
+         "    capture_sha256 String,\n    seq            UInt64,\n    frame          UInt64,\n"
+         "    time           DateTime,\n    time_ns        Int64,\n    src            String,\n"
+         "    sport          UInt16,\n    dst            String,\n    dport          UInt16,\n"
+         "    transport      String,\n    kind           String,\n    method         String,\n"
+         "    status         UInt16,\n    reason         String,\n    call_id        String,\n"
+         "    cseq_seq       UInt32,\n    cseq_method    String,\n    from_tag       String,\n"
+         "    to_tag         String,\n    branch         String,\n    length         UInt32,\n"
+         "    retransmission UInt8,\n    duplicate      UInt8",
+         "toDate(time)", "(capture_sha256, call_id, time_ns, seq)"},
+    };
+    return tables;
+}
+
+} // namespace
+
+const std::vector<std::string>& clickhouse_tables() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto& t : ch_tables())
+            out.push_back(t.name);
+        return out;
+    }();
+    return names;
+}
+
+std::string clickhouse_schema(const ChSchemaOptions& options) {
+    const std::string& db = options.database;
+    std::string out = fmt::format("CREATE DATABASE IF NOT EXISTS {};\n\n", db);
+    const bool cluster = !options.cluster.empty();
+    for (const auto& t : ch_tables()) {
+        const std::string local = cluster ? t.name + "_local" : t.name;
+        out += fmt::format("CREATE TABLE IF NOT EXISTS {}.{}\n(\n{}\n)\nENGINE = MergeTree\n"
+                           "PARTITION BY {}\nORDER BY {};\n\n",
+                           db, local, t.columns, t.partition, t.order);
+        if (cluster) {
+            // All rows of a capture on one shard: its batches stay atomic and the dedupe
+            // check of a retry sees everything that was written.
+            out += fmt::format("CREATE TABLE IF NOT EXISTS {0}.{1}\n(\n{2}\n)\nENGINE = "
+                               "Distributed({3}, {0}, {4}, cityHash64(capture_sha256){5});\n\n",
+                               db, t.name, t.columns, options.cluster, local, "");
+        }
+    }
+    // The captures table is keyed by sha256, not capture_sha256.
+    if (cluster) {
+        const std::string from = "cityHash64(capture_sha256));\n\n";
+        const auto p = out.find(fmt::format("{}.captures\n", db));
+        const auto q = out.find(from, out.find("Distributed(", p));
+        if (q != std::string::npos) out.replace(q, from.size(), "cityHash64(sha256));\n\n");
+    }
+    out.resize(out.size() - 1);
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sink
+
+namespace detail {
+namespace {
+
+void tsv(std::string& out, std::string_view v) {
+    for (char c : v) {
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\0':
+            out += "\\0";
+            break;
+        default:
+            out += c;
+        }
+    }
+}
+
+template <typename T>
+void num(std::string& out, T v) {
+    char buf[32];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, p);
+}
+
+void real(std::string& out, std::optional<double> v) {
+    if (v) {
+        out += fmt::format("{}", *v);
+    } else {
+        out += "\\N";
+    }
+}
+
+std::int64_t seconds(std::int64_t ns) {
+    const std::int64_t s = ns / 1'000'000'000 - (ns % 1'000'000'000 < 0 ? 1 : 0);
+    return std::max<std::int64_t>(s, 0); // DateTime starts at 1970
+}
+
+enum Table : std::size_t { t_calls, t_finals, t_findings, t_messages, t_count };
+constexpr std::string_view k_table_names[t_count] = {"calls", "call_finals", "findings",
+                                                     "messages"};
+
+struct Buffer {
+    std::string rows;
+    std::uint64_t count = 0;    // rows in `rows`
+    std::uint64_t next_seq = 0; // seq of the next row of this table in the capture
+};
+
+struct CaptureState {
+    bool active = false;
+    CaptureMeta meta;
+    std::array<Buffer, t_count> buffers;
+    std::array<std::map<std::uint64_t, std::uint64_t>, t_count> present; // batch -> rows stored
+    std::uint64_t failed = 0;
+    std::uint64_t calls = 0;
+};
+
+class ClickHouseSink final : public RecordSink {
+public:
+    ClickHouseSink(ClickHouse ch, const StoreOptions& options)
+        : m_ch(std::move(ch)), m_batch_rows(std::max<std::size_t>(options.batch_rows, 1)) {}
+
+    tl::expected<BeginResult, StoreError> begin_capture(std::uint32_t source,
+                                                        const CaptureMeta& meta) override {
+        if (m_captures.size() <= source) m_captures.resize(source + 1);
+        for (const auto& other : m_captures)
+            if (other.active && other.meta.sha256 == meta.sha256) return BeginResult::skip;
+        const std::string sha = quote(meta.sha256, Dialect::clickhouse);
+        auto done =
+            m_ch.select(fmt::format("SELECT count() FROM captures WHERE sha256 = {}", sha), false);
+        if (!done) return tl::unexpected(done.error());
+        if (!done->rows.empty() && done->rows[0][0].integer > 0) return BeginResult::skip;
+        auto& state = m_captures[source];
+        state.active = true;
+        state.meta = meta;
+        bool resume = false;
+        for (std::size_t t = 0; t < t_count; ++t) {
+            auto present =
+                m_ch.select(fmt::format("SELECT intDiv(seq, {}) AS batch, count() FROM {} WHERE "
+                                        "capture_sha256 = {} GROUP BY batch",
+                                        m_batch_rows, k_table_names[t], sha),
+                            false);
+            if (!present) return tl::unexpected(present.error());
+            for (const auto& row : present->rows) {
+                state.present[t][static_cast<std::uint64_t>(row[0].integer)] =
+                    static_cast<std::uint64_t>(row[1].integer);
+                resume = true;
+            }
+        }
+        return resume ? BeginResult::resume : BeginResult::write;
+    }
+
+    void message(const session::SipEvent& e, const session::FeedResult& r) override {
+        CaptureState* c = active(e.source);
+        if (!c) return;
+        Buffer& b = c->buffers[t_messages];
+        std::string& o = b.rows;
+        tsv(o, c->meta.sha256);
+        o += '\t';
+        num(o, b.next_seq + b.count);
+        o += '\t';
+        num(o, e.frame);
+        o += '\t';
+        num(o, seconds(e.time_ns));
+        o += '\t';
+        num(o, e.time_ns);
+        o += '\t';
+        o += e.src.address.to_string();
+        o += '\t';
+        num(o, e.src.port);
+        o += '\t';
+        o += e.dst.address.to_string();
+        o += '\t';
+        num(o, e.dst.port);
+        o += '\t';
+        o += decode::to_string(e.transport);
+        o += '\t';
+        o += e.is_request ? "request\t" : "response\t";
+        if (e.is_request)
+            tsv(o, e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method));
+        o += '\t';
+        num(o, e.is_request ? 0 : std::clamp(e.status, 0, 65535));
+        o += '\t';
+        if (!e.is_request) tsv(o, e.reason_phrase);
+        o += '\t';
+        tsv(o, e.call_id);
+        o += '\t';
+        num(o, e.cseq);
+        o += '\t';
+        tsv(o, e.cseq_method_text);
+        o += '\t';
+        tsv(o, e.from_tag);
+        o += '\t';
+        tsv(o, e.to_tag);
+        o += '\t';
+        tsv(o, e.branch);
+        o += '\t';
+        num(o, e.size);
+        o += r.retransmission() ? "\t1" : "\t0";
+        o += r.duplicate() ? "\t1\n" : "\t0\n";
+        added(*c, t_messages);
+    }
+
+    void call(const session::CallRecord& r) override {
+        CaptureState* c = active(r.source);
+        if (!c) return;
+        ++c->calls;
+        Buffer& b = c->buffers[t_calls];
+        const std::uint64_t call_seq = b.next_seq + b.count;
+        std::string& o = b.rows;
+        auto text = [&](std::string_view v) {
+            tsv(o, v);
+            o += '\t';
+        };
+        auto n = [&](auto v) {
+            num(o, v);
+            o += '\t';
+        };
+        text(c->meta.sha256);
+        text(c->meta.name);
+        n(call_seq);
+        text(r.call_id);
+        text(session::to_string(r.kind));
+        text(r.first_method);
+        text(r.from);
+        text(r.to);
+        n(seconds(r.start_ns));
+        n(r.start_ns);
+        n(r.end_ns);
+        text(session::to_string(r.outcome));
+        n(std::clamp(r.final_code, 0, 65535));
+        text(r.final_reason);
+        n(r.final_code / 100);
+        text(analysis::category_of(r.final_code));
+        text(r.reason_header);
+        text(r.warning);
+        text(r.has_failed_by ? analysis::failed_by_text(r) : std::string());
+        text(r.failed_by_product);
+        text(r.icid);
+        text(r.bye_by);
+        real(o, r.pdd_ms);
+        o += '\t';
+        real(o, r.setup_ms);
+        o += '\t';
+        real(o, r.duration_s);
+        o += '\t';
+        for (auto v : {r.messages, r.retransmissions, r.duplicates, r.transactions, r.attempts,
+                       r.challenges, r.dialogs, r.reinvites, r.pracks, r.hops})
+            n(v);
+        n(r.cancel_seen ? 1 : 0);
+        n(r.has_sdp ? 1 : 0);
+        n(r.registrations);
+        n(r.registrations_ok);
+        n(r.deregistrations);
+        tsv(o, r.explanation);
+        o += '\n';
+        for (const auto& [code, count] : r.transaction_finals) {
+            Buffer& f = c->buffers[t_finals];
+            std::string& w = f.rows;
+            tsv(w, c->meta.sha256);
+            w += '\t';
+            num(w, f.next_seq + f.count);
+            w += '\t';
+            num(w, call_seq);
+            w += '\t';
+            num(w, seconds(r.start_ns));
+            w += '\t';
+            num(w, std::clamp(code, 0, 65535));
+            w += '\t';
+            num(w, count);
+            w += '\n';
+            added(*c, t_finals);
+        }
+        for (const auto& hit : r.findings) {
+            Buffer& f = c->buffers[t_findings];
+            std::string& w = f.rows;
+            tsv(w, c->meta.sha256);
+            w += '\t';
+            num(w, f.next_seq + f.count);
+            w += '\t';
+            num(w, call_seq);
+            w += '\t';
+            tsv(w, r.call_id);
+            w += '\t';
+            num(w, seconds(r.start_ns));
+            w += '\t';
+            w += session::to_string(hit.code);
+            w += '\t';
+            w += session::to_string(session::severity_of(hit.code));
+            w += '\t';
+            num(w, hit.frame);
+            w += '\t';
+            num(w, hit.count);
+            w += '\n';
+            added(*c, t_findings);
+        }
+        added(*c, t_calls);
+    }
+
+    tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) override {
+        if (m_fatal) return tl::unexpected(*m_fatal);
+        for (std::size_t s = 0; s < m_captures.size(); ++s) {
+            auto& c = m_captures[s];
+            if (!c.active) continue;
+            for (std::size_t t = 0; t < t_count; ++t)
+                flush(c, static_cast<Table>(t));
+            if (m_fatal) return tl::unexpected(*m_fatal);
+            if (c.failed > 0 || m_failed > 0) {
+                // Not complete: a rerun writes the missing batches and then this row.
+                if (c.failed == 0) {
+                    ++c.failed;
+                    ++m_failed;
+                }
+                continue;
+            }
+            const CaptureTotals tot = s < totals.size() ? totals[s] : CaptureTotals{};
+            std::string row;
+            tsv(row, c.meta.sha256);
+            row += '\t';
+            tsv(row, c.meta.name);
+            row += fmt::format("\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", c.meta.size,
+                               seconds(tot.first_ns), tot.first_ns, tot.last_ns, tot.frames,
+                               tot.sip_messages, c.calls, tot.clean ? 1 : 0, std::time(nullptr));
+            auto r = m_ch.request_with_retry("INSERT INTO captures FORMAT TabSeparated", row);
+            if (!r) {
+                ++c.failed;
+                ++m_failed;
+                m_last_error = r.error();
+            }
+        }
+        return {};
+    }
+
+    std::uint64_t failed_batches() const override { return m_failed; }
+    std::string last_failure() const override {
+        return m_last_error && m_failed > 0 ? m_last_error->message : std::string();
+    }
+
+private:
+    CaptureState* active(std::uint32_t source) {
+        if (m_fatal || source >= m_captures.size() || !m_captures[source].active) return nullptr;
+        return &m_captures[source];
+    }
+
+    void added(CaptureState& c, Table t) {
+        if (++c.buffers[t].count >= m_batch_rows) flush(c, t);
+    }
+
+    void flush(CaptureState& c, Table t) {
+        Buffer& b = c.buffers[t];
+        if (b.count == 0) return;
+        const std::uint64_t batch = b.next_seq / m_batch_rows;
+        const std::uint64_t rows = b.count;
+        b.next_seq += b.count;
+        b.count = 0;
+        std::string data;
+        data.swap(b.rows);
+        const auto it = c.present[t].find(batch);
+        const std::uint64_t stored = it == c.present[t].end() ? 0 : it->second;
+        if (stored == rows) return; // written by an earlier run
+        if (stored != 0) {
+            m_fatal = StoreError{
+                ErrorKind::server,
+                fmt::format("clickhouse {}:{}: {} of capture {} holds {} rows in batch {} where "
+                            "{} were expected; was it ingested with another --batch-rows?",
+                            m_ch.url().host, m_ch.url().port, k_table_names[t], c.meta.name, stored,
+                            batch, rows)};
+            return;
+        }
+        if (m_failed > 0) {
+            // The server stayed unreachable through a whole retry cycle: count the rest as
+            // not written instead of spending the back-off on every batch.
+            ++c.failed;
+            ++m_failed;
+            return;
+        }
+        const std::string insert =
+            fmt::format("INSERT INTO {} FORMAT TabSeparated", k_table_names[t]);
+        const std::string check = fmt::format(
+            "SELECT count() FROM {} WHERE capture_sha256 = {} AND intDiv(seq, {}) = {}",
+            k_table_names[t], quote(c.meta.sha256, Dialect::clickhouse), m_batch_rows, batch);
+        int delay = std::max(1, m_ch.options().retry_base_ms);
+        for (int attempt = 0;; ++attempt) {
+            if (attempt > 0) {
+                // The failed attempt may have landed before the connection broke: look first,
+                // so a retry never writes the batch twice.
+                auto seen = m_ch.select(check, false);
+                if (seen && !seen->rows.empty() &&
+                    static_cast<std::uint64_t>(seen->rows[0][0].integer) == rows)
+                    break;
+            }
+            auto r = m_ch.request(insert, data);
+            if (r) break;
+            m_last_error = r.error();
+            if (attempt >= m_ch.options().retries) {
+                ++c.failed;
+                ++m_failed;
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+            delay = std::min(delay * 2, 5000);
+        }
+        test_batch_committed(++m_batches);
+    }
+
+    ClickHouse m_ch;
+    std::size_t m_batch_rows;
+    std::vector<CaptureState> m_captures;
+    std::uint64_t m_failed = 0;
+    std::uint64_t m_batches = 0;
+    std::optional<StoreError> m_fatal;
+    std::optional<StoreError> m_last_error;
+};
+
+} // namespace
+
+tl::expected<std::unique_ptr<RecordSink>, StoreError>
+make_clickhouse_sink(const StoreOptions& options) {
+    auto ch = ClickHouse::connect(options.clickhouse,
+                                  {options.timeout_ms, options.retries, options.retry_base_ms});
+    if (!ch) return tl::unexpected(ch.error());
+    // Reachable and with the schema: fail early with a clear line rather than per batch.
+    auto probe = ch->select("SELECT count() FROM captures", false);
+    if (!probe) return tl::unexpected(probe.error());
+    return std::make_unique<ClickHouseSink>(std::move(*ch), options);
+}
+
+} // namespace detail
+} // namespace sipdx::store

@@ -1,0 +1,285 @@
+#include <sipdx/store/database.h>
+
+#include <fmt/format.h>
+
+#include <sqlite3.h>
+
+#include <array>
+#include <utility>
+
+namespace sipdx::store {
+namespace {
+
+// Migration N takes a database from user_version N to N+1. Append, never edit: a database in
+// the field may be at any earlier version. docs/store.md documents the resulting schema.
+constexpr std::array<std::string_view, schema_version> k_migrations{
+    R"sql(
+CREATE TABLE captures (
+    id            INTEGER PRIMARY KEY,
+    sha256        TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('ingesting', 'complete')),
+    first_ns      INTEGER,
+    last_ns       INTEGER,
+    frames        INTEGER,
+    sip_messages  INTEGER,
+    calls         INTEGER,
+    clean         INTEGER,
+    ingested_at   TEXT NOT NULL,
+    schema        INTEGER NOT NULL
+);
+CREATE TABLE calls (
+    id                INTEGER PRIMARY KEY,
+    capture_id        INTEGER NOT NULL REFERENCES captures(id),
+    call_id           TEXT NOT NULL,
+    kind              TEXT NOT NULL,
+    first_method      TEXT NOT NULL,
+    from_uri          TEXT NOT NULL,
+    to_uri            TEXT NOT NULL,
+    start_ns          INTEGER NOT NULL,
+    end_ns            INTEGER NOT NULL,
+    outcome           TEXT NOT NULL,
+    final_code        INTEGER,
+    final_reason      TEXT NOT NULL,
+    class             INTEGER,
+    category          TEXT NOT NULL,
+    reason_header     TEXT NOT NULL,
+    warning           TEXT NOT NULL,
+    failed_by         TEXT,
+    failed_by_product TEXT NOT NULL,
+    icid              TEXT NOT NULL,
+    bye_by            TEXT NOT NULL,
+    pdd_ms            REAL,
+    setup_ms          REAL,
+    duration_s        REAL,
+    messages          INTEGER NOT NULL,
+    retransmissions   INTEGER NOT NULL,
+    duplicates        INTEGER NOT NULL,
+    transactions      INTEGER NOT NULL,
+    attempts          INTEGER NOT NULL,
+    challenges        INTEGER NOT NULL,
+    dialogs           INTEGER NOT NULL,
+    reinvites         INTEGER NOT NULL,
+    pracks            INTEGER NOT NULL,
+    hops              INTEGER NOT NULL,
+    cancel_seen       INTEGER NOT NULL,
+    has_sdp           INTEGER NOT NULL,
+    registrations     INTEGER NOT NULL,
+    registrations_ok  INTEGER NOT NULL,
+    deregistrations   INTEGER NOT NULL,
+    explanation       TEXT NOT NULL
+);
+CREATE INDEX calls_by_start ON calls (start_ns);
+CREATE INDEX calls_by_code ON calls (final_code, start_ns);
+CREATE INDEX calls_by_capture ON calls (capture_id, call_id);
+CREATE TABLE call_finals (
+    call       INTEGER NOT NULL REFERENCES calls(id),
+    capture_id INTEGER NOT NULL REFERENCES captures(id),
+    code       INTEGER NOT NULL,
+    count      INTEGER NOT NULL,
+    PRIMARY KEY (call, code)
+) WITHOUT ROWID;
+CREATE INDEX call_finals_by_capture ON call_finals (capture_id);
+CREATE TABLE findings (
+    call       INTEGER NOT NULL REFERENCES calls(id),
+    capture_id INTEGER NOT NULL REFERENCES captures(id),
+    code       TEXT NOT NULL,
+    severity   TEXT NOT NULL,
+    frame      INTEGER NOT NULL,
+    count      INTEGER NOT NULL
+);
+CREATE INDEX findings_by_call ON findings (call);
+CREATE INDEX findings_by_capture ON findings (capture_id, code);
+CREATE TABLE messages (
+    capture_id     INTEGER NOT NULL REFERENCES captures(id),
+    seq            INTEGER NOT NULL,
+    frame          INTEGER NOT NULL,
+    time_ns        INTEGER NOT NULL,
+    src            TEXT NOT NULL,
+    sport          INTEGER NOT NULL,
+    dst            TEXT NOT NULL,
+    dport          INTEGER NOT NULL,
+    transport      TEXT NOT NULL,
+    kind           TEXT NOT NULL CHECK (kind IN ('request', 'response')),
+    method         TEXT,
+    status         INTEGER,
+    reason         TEXT,
+    call_id        TEXT,
+    cseq_seq       INTEGER,
+    cseq_method    TEXT,
+    from_tag       TEXT,
+    to_tag         TEXT,
+    branch         TEXT,
+    length         INTEGER NOT NULL,
+    retransmission INTEGER NOT NULL,
+    duplicate      INTEGER NOT NULL
+);
+CREATE INDEX messages_by_call ON messages (capture_id, call_id);
+CREATE TABLE code_counts (
+    capture_id         INTEGER NOT NULL REFERENCES captures(id),
+    code               INTEGER NOT NULL,
+    messages           INTEGER NOT NULL,
+    final_transactions INTEGER NOT NULL,
+    final_calls        INTEGER NOT NULL,
+    PRIMARY KEY (capture_id, code)
+) WITHOUT ROWID;
+)sql"};
+
+int user_version(sqlite3* db, int& version) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        version = sqlite3_column_int(stmt, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+} // namespace
+
+StoreError Database::error(std::string_view what) const {
+    return error(m_db ? sqlite3_extended_errcode(m_db) : SQLITE_CANTOPEN, what);
+}
+
+StoreError Database::error(int sqlite_code, std::string_view what) const {
+    StoreError e;
+    switch (sqlite_code & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        e.kind = ErrorKind::locked;
+        break;
+    case SQLITE_READONLY:
+        e.kind = ErrorKind::read_only;
+        break;
+    case SQLITE_FULL:
+        e.kind = ErrorKind::full;
+        break;
+    case SQLITE_AUTH:
+        e.kind = ErrorKind::rejected;
+        break;
+    default:
+        e.kind = ErrorKind::unusable;
+    }
+    std::string detail = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(sqlite_code);
+    if (e.kind == ErrorKind::locked) detail += " (another process is writing; try again later)";
+    if (e.kind == ErrorKind::full) detail += " (the batch was rolled back; nothing half-written)";
+    e.message = fmt::format("{}: {}: {}", m_path, what, detail);
+    return e;
+}
+
+tl::expected<void, StoreError> Database::exec(std::string_view sql) {
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_OK) return tl::unexpected(error(rc, "write"));
+    return {};
+}
+
+Database::Database(Database&& other) noexcept
+    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)),
+      m_read_only(other.m_read_only) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+    std::swap(m_db, other.m_db);
+    std::swap(m_path, other.m_path);
+    std::swap(m_read_only, other.m_read_only);
+    return *this;
+}
+
+Database::~Database() {
+    if (m_db) sqlite3_close_v2(m_db);
+}
+
+tl::expected<Database, StoreError> Database::open(const std::string& path, OpenOptions options) {
+    const bool read_only = options.mode == OpenMode::read_only;
+    const int flags =
+        read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    Database db(raw, path, read_only);
+    if (rc != SQLITE_OK) {
+        StoreError e = db.error(rc, "cannot open");
+        if ((rc & 0xFF) == SQLITE_CANTOPEN && !read_only) e.kind = ErrorKind::read_only;
+        if ((rc & 0xFF) == SQLITE_CANTOPEN && read_only)
+            e.message = fmt::format("{}: cannot open: no such database file", path);
+        return tl::unexpected(e);
+    }
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+
+    // The version decides everything else, and is read before anything is written.
+    int version = 0;
+    if (int vrc = user_version(raw, version); vrc != SQLITE_OK) {
+        StoreError e = db.error(vrc, "cannot read");
+        if ((vrc & 0xFF) == SQLITE_NOTADB)
+            e.message = fmt::format("{}: not a SQLite database", path);
+        return tl::unexpected(e);
+    }
+    if (version > schema_version) {
+        return tl::unexpected(StoreError{
+            ErrorKind::newer_schema,
+            fmt::format("{}: schema version {} is newer than this sipdx supports ({}); use a "
+                        "newer sipdx (the file was not changed)",
+                        path, version, schema_version)});
+    }
+    if (read_only) {
+        if (version == 0)
+            return tl::unexpected(StoreError{
+                ErrorKind::unusable, fmt::format("{}: not a sipdx database (no schema)", path)});
+        if (auto r = db.exec("PRAGMA query_only = 1"); !r) return tl::unexpected(r.error());
+        return db;
+    }
+
+    if (options.max_page_count > 0) {
+        if (auto r = db.exec(fmt::format("PRAGMA max_page_count = {}", options.max_page_count)); !r)
+            return tl::unexpected(r.error());
+    }
+    if (version < schema_version) {
+        // A non-empty database without our version is someone else's file: leave it alone.
+        if (version == 0) {
+            sqlite3_stmt* stmt = nullptr;
+            sqlite3_prepare_v2(raw, "SELECT count(*) FROM sqlite_master", -1, &stmt, nullptr);
+            const bool empty =
+                stmt && sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 0;
+            sqlite3_finalize(stmt);
+            if (!empty)
+                return tl::unexpected(StoreError{
+                    ErrorKind::unusable,
+                    fmt::format("{}: holds tables but no sipdx schema version; not touching it",
+                                path)});
+        }
+        if (auto r = db.exec("PRAGMA journal_mode = WAL"); !r) return tl::unexpected(r.error());
+        for (int v = version; v < schema_version; ++v) {
+            if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
+            // Re-read inside the write lock: another process may have migrated meanwhile.
+            int now = 0;
+            user_version(raw, now);
+            if (now > v) {
+                db.exec("COMMIT").map_error([](auto&&) { return 0; });
+                v = now - 1;
+                continue;
+            }
+            auto step = db.exec(k_migrations[static_cast<std::size_t>(v)]);
+            if (step) step = db.exec(fmt::format("PRAGMA user_version = {}", v + 1));
+            if (step) step = db.exec("COMMIT");
+            if (!step) {
+                (void)db.exec("ROLLBACK");
+                return tl::unexpected(step.error());
+            }
+        }
+    } else {
+        if (auto r = db.exec("PRAGMA journal_mode = WAL"); !r) return tl::unexpected(r.error());
+    }
+    // WAL with NORMAL sync is durable across application crashes (the case the store must
+    // survive) and much cheaper than FULL; a power cut may lose the last batches, never
+    // consistency.
+    if (auto r = db.exec("PRAGMA synchronous = NORMAL"); !r) return tl::unexpected(r.error());
+    return db;
+}
+
+} // namespace sipdx::store

@@ -1,0 +1,364 @@
+// SQLite sink: prepared statements, one transaction per batch, completion marks visibility.
+#include <sipdx/analysis/explain.h>
+#include <sipdx/sip/method.h>
+
+#include "store/detail/sinks.h"
+#include "store/detail/statement.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <thread>
+
+namespace sipdx::store::detail {
+
+std::uint64_t test_kill_after_batches() {
+    const char* v = std::getenv("SIPDX_STORE_TEST_KILL_AFTER_BATCHES");
+    return v ? std::strtoull(v, nullptr, 10) : 0;
+}
+
+void test_batch_committed(std::uint64_t committed) {
+    static const std::uint64_t kill_after = test_kill_after_batches();
+    if (kill_after > 0 && committed >= kill_after) std::raise(SIGKILL);
+    // SIPDX_STORE_TEST_PAUSE="N:MS:FILE": after N batches, touch FILE and sleep MS once.
+    static bool paused = false;
+    if (const char* p = std::getenv("SIPDX_STORE_TEST_PAUSE"); p && !paused) {
+        char* end = nullptr;
+        const auto after = std::strtoull(p, &end, 10);
+        if (end && *end == ':' && committed >= after) {
+            paused = true;
+            const auto ms = std::strtoull(end + 1, &end, 10);
+            if (end && *end == ':') std::ofstream(end + 1) << committed << '\n';
+            std::this_thread::sleep_for(
+                std::chrono::milliseconds(std::min<std::uint64_t>(ms, 60000)));
+        }
+    }
+}
+
+namespace {
+
+std::string now_iso() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+constexpr std::string_view k_insert_message =
+    "INSERT INTO messages (capture_id, seq, frame, time_ns, src, sport, dst, dport, transport, "
+    "kind, method, status, reason, call_id, cseq_seq, cseq_method, from_tag, to_tag, branch, "
+    "length, retransmission, duplicate) VALUES "
+    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)";
+
+constexpr std::string_view k_insert_call =
+    "INSERT INTO calls (capture_id, call_id, kind, first_method, from_uri, to_uri, start_ns, "
+    "end_ns, outcome, final_code, final_reason, class, category, reason_header, warning, "
+    "failed_by, failed_by_product, icid, bye_by, pdd_ms, setup_ms, duration_s, messages, "
+    "retransmissions, duplicates, transactions, attempts, challenges, dialogs, reinvites, "
+    "pracks, hops, cancel_seen, has_sdp, registrations, registrations_ok, deregistrations, "
+    "explanation) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,"
+    "?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38)";
+
+// Per-code counts of one capture, computed from its rows in the same way as `query --summary`
+// computes them for any selection (docs/store.md): the numbers of `sipdx analyze`.
+constexpr std::string_view k_code_counts =
+    "INSERT INTO code_counts (capture_id, code, messages, final_transactions, final_calls) "
+    "SELECT ?1, code, sum(m), sum(t), sum(f) FROM ("
+    " SELECT status AS code, count(*) AS m, 0 AS t, 0 AS f FROM messages"
+    "  WHERE capture_id = ?1 AND kind = 'response' AND status BETWEEN 100 AND 699 GROUP BY status"
+    " UNION ALL SELECT code, 0, sum(count), 0 FROM call_finals"
+    "  WHERE capture_id = ?1 AND code BETWEEN 100 AND 699 GROUP BY code"
+    " UNION ALL SELECT final_code, 0, 0, count(*) FROM calls"
+    "  WHERE capture_id = ?1 AND final_code BETWEEN 100 AND 699 GROUP BY final_code"
+    ") GROUP BY code";
+
+class SqliteSink final : public RecordSink {
+public:
+    SqliteSink(Database db, const StoreOptions& options)
+        : m_db(std::move(db)), m_batch_rows(std::max<std::size_t>(options.batch_rows, 1)) {}
+
+    ~SqliteSink() override {
+        if (m_in_txn) (void)m_db.exec("ROLLBACK");
+    }
+
+    tl::expected<void, StoreError> prepare() {
+        auto m = Statement::prepare(m_db, k_insert_message);
+        auto c = Statement::prepare(m_db, k_insert_call);
+        auto f = Statement::prepare(
+            m_db, "INSERT INTO call_finals (call, capture_id, code, count) VALUES (?1,?2,?3,?4)");
+        auto h = Statement::prepare(m_db, "INSERT INTO findings (call, capture_id, code, severity, "
+                                          "frame, count) VALUES (?1,?2,?3,?4,?5,?6)");
+        if (!m) return tl::unexpected(m.error());
+        if (!c) return tl::unexpected(c.error());
+        if (!f) return tl::unexpected(f.error());
+        if (!h) return tl::unexpected(h.error());
+        m_message = std::move(*m);
+        m_call = std::move(*c);
+        m_final = std::move(*f);
+        m_finding = std::move(*h);
+        return {};
+    }
+
+    tl::expected<BeginResult, StoreError> begin_capture(std::uint32_t source,
+                                                        const CaptureMeta& meta) override {
+        if (m_captures.size() <= source) m_captures.resize(source + 1, -1);
+        auto find = Statement::prepare(m_db, "SELECT id, state FROM captures WHERE sha256 = ?1");
+        if (!find) return tl::unexpected(find.error());
+        find->bind(1, std::string_view(meta.sha256));
+        std::int64_t id = -1;
+        std::string state;
+        const int rc = find->step();
+        if (rc == SQLITE_ROW) {
+            id = find->column_int(0);
+            state = std::string(find->column_text(1));
+        } else if (rc != SQLITE_DONE) {
+            return tl::unexpected(m_db.error(rc, "read captures"));
+        }
+        if (state == "complete") return BeginResult::skip;
+        for (std::size_t i = 0; i < m_captures.size(); ++i)
+            if (m_captures[i] == id && id >= 0) return BeginResult::skip; // same bytes twice
+
+        if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
+        auto fail = [&](StoreError e) {
+            (void)m_db.exec("ROLLBACK");
+            return tl::unexpected(std::move(e));
+        };
+        BeginResult result = BeginResult::write;
+        if (id >= 0) {
+            // An earlier run died before completing this capture: drop its partial rows.
+            result = BeginResult::resume;
+            for (std::string_view table :
+                 {"messages", "call_finals", "findings", "calls", "code_counts"}) {
+                if (auto r =
+                        m_db.exec(fmt::format("DELETE FROM {} WHERE capture_id = {}", table, id));
+                    !r)
+                    return fail(r.error());
+            }
+        } else {
+            auto insert = Statement::prepare(
+                m_db, "INSERT INTO captures (sha256, name, size, state, ingested_at, "
+                      "schema) VALUES (?1, ?2, ?3, 'ingesting', ?4, ?5)");
+            if (!insert) return fail(insert.error());
+            insert->bind(1, std::string_view(meta.sha256));
+            insert->bind(2, std::string_view(meta.name));
+            insert->bind(3, meta.size);
+            insert->bind(4, std::string_view(now_iso()));
+            insert->bind(5, schema_version);
+            if (int irc = insert->step(); irc != SQLITE_DONE)
+                return fail(m_db.error(irc, "insert capture"));
+            id = sqlite3_last_insert_rowid(m_db.handle());
+        }
+        if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
+        m_captures[source] = id;
+        m_order.push_back(source);
+        m_seq.resize(m_captures.size(), 0);
+        return result;
+    }
+
+    void message(const session::SipEvent& e, const session::FeedResult& r) override {
+        const std::int64_t capture = capture_of(e.source);
+        if (capture < 0 || !begin_row()) return;
+        auto& s = m_message;
+        s.bind(1, capture);
+        s.bind(2, m_seq[e.source]++);
+        s.bind(3, e.frame);
+        s.bind(4, e.time_ns);
+        s.bind(5, std::string_view(e.src.address.to_string()));
+        s.bind(6, std::uint32_t{e.src.port});
+        s.bind(7, std::string_view(e.dst.address.to_string()));
+        s.bind(8, std::uint32_t{e.dst.port});
+        s.bind(9, decode::to_string(e.transport));
+        s.bind(10, std::string_view(e.is_request ? "request" : "response"));
+        if (e.is_request) {
+            s.bind(11,
+                   e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method));
+        } else {
+            s.bind(12, e.status);
+            s.bind(13, e.reason_phrase);
+        }
+        s.bind_text_or_null(14, e.call_id);
+        if (!e.cseq_method_text.empty()) s.bind(15, e.cseq);
+        s.bind_text_or_null(16, e.cseq_method_text);
+        s.bind_text_or_null(17, e.from_tag);
+        s.bind_text_or_null(18, e.to_tag);
+        s.bind_text_or_null(19, e.branch);
+        s.bind(20, e.size);
+        s.bind(21, r.retransmission());
+        s.bind(22, r.duplicate());
+        step(s, "insert message");
+    }
+
+    void call(const session::CallRecord& r) override {
+        const std::int64_t capture = capture_of(r.source);
+        if (capture < 0 || !begin_row()) return;
+        auto& s = m_call;
+        s.bind(1, capture);
+        s.bind(2, std::string_view(r.call_id));
+        s.bind(3, session::to_string(r.kind));
+        s.bind(4, std::string_view(r.first_method));
+        s.bind(5, std::string_view(r.from));
+        s.bind(6, std::string_view(r.to));
+        s.bind(7, r.start_ns);
+        s.bind(8, r.end_ns);
+        s.bind(9, session::to_string(r.outcome));
+        if (r.final_code) {
+            s.bind(10, r.final_code);
+            s.bind(12, r.final_code / 100);
+        }
+        s.bind(11, std::string_view(r.final_reason));
+        s.bind(13, analysis::category_of(r.final_code));
+        s.bind(14, std::string_view(r.reason_header));
+        s.bind(15, std::string_view(r.warning));
+        if (r.has_failed_by) s.bind(16, std::string_view(analysis::failed_by_text(r)));
+        s.bind(17, std::string_view(r.failed_by_product));
+        s.bind(18, std::string_view(r.icid));
+        s.bind(19, std::string_view(r.bye_by));
+        s.bind(20, r.pdd_ms);
+        s.bind(21, r.setup_ms);
+        s.bind(22, r.duration_s);
+        s.bind(23, r.messages);
+        s.bind(24, r.retransmissions);
+        s.bind(25, r.duplicates);
+        s.bind(26, r.transactions);
+        s.bind(27, r.attempts);
+        s.bind(28, r.challenges);
+        s.bind(29, r.dialogs);
+        s.bind(30, r.reinvites);
+        s.bind(31, r.pracks);
+        s.bind(32, r.hops);
+        s.bind(33, r.cancel_seen);
+        s.bind(34, r.has_sdp);
+        s.bind(35, r.registrations);
+        s.bind(36, r.registrations_ok);
+        s.bind(37, r.deregistrations);
+        s.bind(38, std::string_view(r.explanation));
+        if (!step(s, "insert call")) return;
+        const std::int64_t call = sqlite3_last_insert_rowid(m_db.handle());
+        for (const auto& [code, count] : r.transaction_finals) {
+            m_final.bind(1, call);
+            m_final.bind(2, capture);
+            m_final.bind(3, code);
+            m_final.bind(4, count);
+            if (!step(m_final, "insert call_finals")) return;
+        }
+        for (const auto& hit : r.findings) {
+            m_finding.bind(1, call);
+            m_finding.bind(2, capture);
+            m_finding.bind(3, session::to_string(hit.code));
+            m_finding.bind(4, session::to_string(session::severity_of(hit.code)));
+            m_finding.bind(5, hit.frame);
+            m_finding.bind(6, hit.count);
+            if (!step(m_finding, "insert findings")) return;
+        }
+    }
+
+    tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) override {
+        if (m_error) return tl::unexpected(*m_error);
+        if (m_order.empty()) return {};
+        if (!m_in_txn) {
+            if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
+            m_in_txn = true;
+        }
+        auto counts = Statement::prepare(m_db, k_code_counts);
+        auto done = Statement::prepare(
+            m_db, "UPDATE captures SET state = 'complete', first_ns = ?2, last_ns = ?3, frames = "
+                  "?4, sip_messages = ?5, calls = ?6, clean = ?7, ingested_at = ?8 WHERE id = ?1");
+        if (!counts) return fail(counts.error());
+        if (!done) return fail(done.error());
+        for (std::uint32_t source : m_order) {
+            const std::int64_t id = m_captures[source];
+            counts->bind(1, id);
+            if (!step(*counts, "count codes")) return fail(*m_error);
+            const CaptureTotals t = source < totals.size() ? totals[source] : CaptureTotals{};
+            done->bind(1, id);
+            done->bind(2, t.first_ns);
+            done->bind(3, t.last_ns);
+            done->bind(4, t.frames);
+            done->bind(5, t.sip_messages);
+            done->bind(6, t.calls);
+            done->bind(7, t.clean);
+            done->bind(8, std::string_view(now_iso()));
+            if (!step(*done, "complete capture")) return fail(*m_error);
+        }
+        if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
+        m_in_txn = false;
+        return {};
+    }
+
+private:
+    std::int64_t capture_of(std::uint32_t source) const {
+        if (m_error || source >= m_captures.size()) return -1;
+        return m_captures[source];
+    }
+
+    tl::unexpected<StoreError> fail(StoreError e) {
+        if (m_in_txn) (void)m_db.exec("ROLLBACK");
+        m_in_txn = false;
+        if (!m_error) m_error = e;
+        return tl::unexpected(std::move(e));
+    }
+
+    // Opens the batch transaction if needed; commits it when full.
+    bool begin_row() {
+        if (m_in_txn && m_rows >= m_batch_rows) {
+            if (auto r = m_db.exec("COMMIT"); !r) {
+                (void)fail(r.error());
+                return false;
+            }
+            m_in_txn = false;
+            test_batch_committed(++m_batches);
+        }
+        if (!m_in_txn) {
+            if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) {
+                (void)fail(r.error());
+                return false;
+            }
+            m_in_txn = true;
+            m_rows = 0;
+        }
+        ++m_rows;
+        return true;
+    }
+
+    bool step(Statement& s, std::string_view what) {
+        const int rc = s.step();
+        s.reset();
+        if (rc == SQLITE_DONE || rc == SQLITE_ROW) return true;
+        (void)fail(m_db.error(rc, what));
+        return false;
+    }
+
+    Database m_db;
+    std::size_t m_batch_rows;
+    Statement m_message;
+    Statement m_call;
+    Statement m_final;
+    Statement m_finding;
+    std::vector<std::int64_t> m_captures; // source -> captures.id, -1 when skipped
+    std::vector<std::uint32_t> m_order;   // sources being written, in begin order
+    std::vector<std::uint64_t> m_seq;
+    std::size_t m_rows = 0;
+    std::uint64_t m_batches = 0;
+    bool m_in_txn = false;
+    std::optional<StoreError> m_error;
+};
+
+} // namespace
+
+tl::expected<std::unique_ptr<RecordSink>, StoreError>
+make_sqlite_sink(const StoreOptions& options) {
+    auto db = Database::open(options.db, {.mode = OpenMode::read_write,
+                                          .busy_timeout_ms = options.busy_timeout_ms,
+                                          .max_page_count = options.max_page_count});
+    if (!db) return tl::unexpected(db.error());
+    auto sink = std::make_unique<SqliteSink>(std::move(*db), options);
+    if (auto r = sink->prepare(); !r) return tl::unexpected(r.error());
+    return sink;
+}
+
+} // namespace sipdx::store::detail

@@ -1,0 +1,246 @@
+#include <sipdx/store/writer.h>
+
+#include <sipdx/capture/source.h>
+#include <sipdx/store/sha256.h>
+
+#include "store/detail/sinks.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+
+namespace sipdx::store {
+
+struct AnalysisWriter::Impl {
+    std::vector<std::string> files;
+    std::vector<CaptureMeta> metas;
+    std::vector<std::unique_ptr<RecordSink>> sinks;
+    std::vector<std::vector<BeginResult>> begun; // [sink][source]
+    // Per source, what the analysis saw (the time range of the capture's messages).
+    std::vector<std::int64_t> first_ns;
+    std::vector<std::int64_t> last_ns;
+    std::vector<std::uint64_t> messages;
+    std::vector<std::uint64_t> calls;
+
+    void on_message(const session::SipEvent& e, const session::FeedResult& r) {
+        if (e.source < messages.size()) {
+            if (messages[e.source]++ == 0 || e.time_ns < first_ns[e.source])
+                first_ns[e.source] = e.time_ns;
+            last_ns[e.source] = std::max(last_ns[e.source], e.time_ns);
+        }
+        for (auto& sink : sinks)
+            sink->message(e, r);
+    }
+    void on_call(const session::CallRecord& r) {
+        if (r.source < calls.size()) ++calls[r.source];
+        for (auto& sink : sinks)
+            sink->call(r);
+    }
+};
+
+AnalysisWriter::~AnalysisWriter() = default;
+
+tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
+AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOptions& options) {
+    std::unique_ptr<AnalysisWriter> writer(new AnalysisWriter());
+    auto& impl = *(writer->m_impl = std::make_unique<Impl>());
+    impl.files = analysis::expand_inputs(captures);
+    for (const auto& file : impl.files) {
+        if (file == "-")
+            return tl::unexpected(StoreError{
+                ErrorKind::input, "stdin ('-') cannot be stored: save it to a file first"});
+        CaptureMeta meta;
+        meta.name = file;
+        std::error_code ec;
+        meta.size = std::filesystem::file_size(file, ec);
+        if (ec)
+            return tl::unexpected(
+                StoreError{ErrorKind::input, fmt::format("{}: {}", file, ec.message())});
+        auto hash = sha256_file(file);
+        if (!hash) return tl::unexpected(hash.error());
+        meta.sha256 = std::move(*hash);
+        impl.metas.push_back(std::move(meta));
+    }
+    const std::size_t n = impl.files.size();
+    impl.first_ns.assign(n, 0);
+    impl.last_ns.assign(n, std::numeric_limits<std::int64_t>::min());
+    impl.messages.assign(n, 0);
+    impl.calls.assign(n, 0);
+
+    if (!options.db.empty()) {
+        auto sink = detail::make_sqlite_sink(options);
+        if (!sink) return tl::unexpected(sink.error());
+        impl.sinks.push_back(std::move(*sink));
+    }
+    if (!options.clickhouse.empty()) {
+        auto sink = detail::make_clickhouse_sink(options);
+        if (!sink) return tl::unexpected(sink.error());
+        impl.sinks.push_back(std::move(*sink));
+    }
+    // An input that is not a capture is reported by the analysis; it is not stored.
+    std::vector<bool> readable(n);
+    for (std::size_t i = 0; i < n; ++i)
+        readable[i] = capture::open(impl.files[i]).has_value();
+    for (auto& sink : impl.sinks) {
+        auto& states = impl.begun.emplace_back();
+        for (std::uint32_t i = 0; i < n; ++i) {
+            if (!readable[i]) {
+                states.push_back(BeginResult::skip);
+                continue;
+            }
+            auto begun = sink->begin_capture(i, impl.metas[i]);
+            if (!begun) return tl::unexpected(begun.error());
+            states.push_back(*begun);
+        }
+    }
+    return writer;
+}
+
+bool AnalysisWriter::nothing_to_do() const {
+    for (const auto& states : m_impl->begun)
+        for (auto s : states)
+            if (s != BeginResult::skip) return false;
+    return true;
+}
+
+void AnalysisWriter::attach(analysis::AnalyzeOptions& options) {
+    Impl* impl = m_impl.get();
+    auto previous = std::move(options.on_message);
+    options.on_message = [impl, previous](const session::SipEvent& e,
+                                          const session::FeedResult& r) {
+        if (previous) previous(e, r);
+        impl->on_message(e, r);
+    };
+}
+
+void AnalysisWriter::attach(analysis::Analyzer& analyzer,
+                            std::function<void(session::CallRecord&&)> next) {
+    Impl* impl = m_impl.get();
+    analyzer.on_record([impl, next = std::move(next)](session::CallRecord&& r) {
+        impl->on_call(r);
+        if (next) next(std::move(r));
+    });
+}
+
+tl::expected<WriteReport, StoreError> AnalysisWriter::finish(const analysis::RunResult& run) {
+    auto& impl = *m_impl;
+    std::vector<CaptureTotals> totals(impl.files.size());
+    for (std::size_t i = 0; i < totals.size(); ++i) {
+        auto& t = totals[i];
+        if (impl.messages[i] > 0) {
+            t.first_ns = impl.first_ns[i];
+            t.last_ns = impl.last_ns[i];
+        }
+        t.calls = impl.calls[i];
+        if (i < run.inputs.size()) {
+            t.frames = run.inputs[i].frames;
+            t.sip_messages = run.inputs[i].sip_messages;
+            t.clean = run.inputs[i].clean;
+        }
+    }
+    WriteReport report;
+    for (auto& sink : impl.sinks) {
+        if (auto r = sink->finish(totals); !r) return tl::unexpected(r.error());
+        report.failed_batches += sink->failed_batches();
+        if (const auto why = sink->last_failure(); !why.empty()) report.failure = why;
+    }
+    for (std::size_t i = 0; i < impl.files.size(); ++i) {
+        CaptureReport c;
+        c.name = impl.metas[i].name;
+        c.sha256 = impl.metas[i].sha256;
+        c.messages = impl.messages[i];
+        c.calls = impl.calls[i];
+        bool any_write = false;
+        for (const auto& states : impl.begun) {
+            if (states[i] != BeginResult::skip) any_write = true;
+            if (states[i] == BeginResult::resume) c.resumed = true;
+        }
+        c.state = any_write ? CaptureState::stored : CaptureState::skipped;
+        if (i < run.inputs.size() && !run.inputs[i].opened) c.state = CaptureState::failed;
+        if (any_write && report.failed_batches > 0) c.state = CaptureState::failed;
+        report.captures.push_back(std::move(c));
+    }
+    return report;
+}
+
+tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
+attach_options(const std::string& db, const std::vector<std::string>& captures,
+               analysis::AnalyzeOptions& options) {
+    if (db.empty()) return std::unique_ptr<AnalysisWriter>();
+    StoreOptions store_options;
+    store_options.db = db;
+    auto writer = AnalysisWriter::open(captures, store_options);
+    if (!writer) return tl::unexpected(writer.error());
+    (*writer)->attach(options);
+    return writer;
+}
+
+tl::expected<std::string, StoreError> write_analysis(AnalysisWriter& writer,
+                                                     const analysis::RunResult& run) {
+    auto report = writer.finish(run);
+    if (!report) return tl::unexpected(report.error());
+    std::size_t stored = 0;
+    std::size_t skipped = 0;
+    for (const auto& c : report->captures) {
+        stored += c.state == CaptureState::stored ? 1 : 0;
+        skipped += c.state == CaptureState::skipped ? 1 : 0;
+    }
+    return fmt::format("stored {} capture{}, {} already in the database", stored,
+                       stored == 1 ? "" : "s", skipped);
+}
+
+tl::expected<IngestResult, StoreError> ingest(const std::vector<std::string>& captures,
+                                              const StoreOptions& options,
+                                              const analysis::AnalyzeOptions& analyze_options) {
+    IngestResult result;
+    const auto files = analysis::expand_inputs(captures);
+    for (const auto& file : files) {
+        if (auto opened = capture::open(file); !opened) {
+            result.problems.push_back(opened.error().message());
+            result.exit_code = 1;
+            CaptureReport c;
+            c.name = file;
+            c.state = CaptureState::failed;
+            result.report.captures.push_back(std::move(c));
+            continue;
+        }
+        auto writer = AnalysisWriter::open({file}, options);
+        if (!writer) {
+            if (writer.error().kind != ErrorKind::input) return tl::unexpected(writer.error());
+            result.problems.push_back(writer.error().message);
+            result.exit_code = 1;
+            CaptureReport c;
+            c.name = file;
+            c.state = CaptureState::failed;
+            result.report.captures.push_back(std::move(c));
+            continue;
+        }
+        analysis::AnalyzeOptions opts = analyze_options;
+        analysis::RunResult run;
+        if ((*writer)->nothing_to_do()) {
+            run.inputs.push_back({file, true, true, 0, 0, {}});
+        } else {
+            (*writer)->attach(opts);
+            analysis::Analyzer analyzer(opts);
+            (*writer)->attach(analyzer);
+            run = analyzer.run({file});
+        }
+        for (const auto& in : run.inputs)
+            for (const auto& p : in.problems)
+                result.problems.push_back(p);
+        if (run.exit_code() != 0) result.exit_code = 1;
+        auto report = (*writer)->finish(run);
+        if (!report) return tl::unexpected(report.error());
+        result.report.failed_batches += report->failed_batches;
+        if (!report->failure.empty()) result.report.failure = report->failure;
+        for (auto& c : report->captures) {
+            if (c.state == CaptureState::failed) result.exit_code = 1;
+            result.report.captures.push_back(std::move(c));
+        }
+    }
+    return result;
+}
+
+} // namespace sipdx::store

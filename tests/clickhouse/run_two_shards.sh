@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# Real ClickHouse test of the store (docs/store.md "Testing"): starts two clickhouse-server
+# instances on loopback (own ports, data dirs and configs in a temp dir), creates the
+# two-shard Distributed schema printed by `sipdx ch-schema --cluster`, ingests the corpus
+# through it next to a SQLite database, and checks that
+#   - the ClickHouse summary equals the SQLite summary and, per capture, `sipdx analyze`;
+#   - rows landed on both shards, and a second ingest adds nothing;
+#   - with the entry server killed mid-ingest sipdx retries within its bound, exits 1 naming
+#     the batches not written, and a rerun completes them without duplicates.
+# Both servers are stopped and their data removed on every exit path.
+# Usage: run_two_shards.sh SIPDX CORPUS_DIR. Exit 77 (skipped) when clickhouse-server or the
+# corpus is absent; installs nothing.
+set -euo pipefail
+
+SIPDX=$1
+CORPUS=$2
+SERVER=$(command -v clickhouse-server || true)
+[ -z "$SERVER" ] && [ -x /usr/sbin/clickhouse-server ] && SERVER=/usr/sbin/clickhouse-server
+CLIENT=$(command -v clickhouse-client || true)
+if [ -z "$SERVER" ] || [ -z "$CLIENT" ]; then
+    echo "SKIP: clickhouse-server/clickhouse-client not installed (scripts/install-deps adds them)"
+    exit 77
+fi
+if [ ! -d "$CORPUS" ]; then
+    echo "SKIP: corpus $CORPUS absent"
+    exit 77
+fi
+
+WORK=$(mktemp -d /tmp/sipdx-ch-test.XXXXXX)
+declare -A PIDS=()
+# Ports from the pid, so parallel runs on one machine do not collide.
+BASE=$((20000 + ($$ % 2000) * 10))
+HTTP1=$BASE; TCP1=$((BASE + 1)); INTER1=$((BASE + 2))
+HTTP2=$((BASE + 3)); TCP2=$((BASE + 4)); INTER2=$((BASE + 5))
+
+stop_server() {
+    local n=$1 pid=${PIDS[$1]:-}
+    [ -z "$pid" ] && return 0
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    PIDS[$n]=
+}
+cleanup() {
+    stop_server 1
+    stop_server 2
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+write_config() {
+    local n=$1 http=$2 tcp=$3 inter=$4 dir=$WORK/server$1
+    mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas"
+    cat >"$dir/users.xml" <<XML
+<yandex>
+  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+  <users><default><password></password>
+    <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+    <profile>default</profile><quota>default</quota></default></users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
+    <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time>
+  </interval></default></quotas>
+</yandex>
+XML
+    cat >"$dir/config.xml" <<XML
+<yandex>
+  <logger><level>warning</level><log>$dir/server.log</log><errorlog>$dir/error.log</errorlog>
+    <console>0</console></logger>
+  <listen_host>127.0.0.1</listen_host>
+  <http_port>$http</http_port>
+  <tcp_port>$tcp</tcp_port>
+  <interserver_http_port>$inter</interserver_http_port>
+  <interserver_http_host>127.0.0.1</interserver_http_host>
+  <path>$dir/data/</path>
+  <tmp_path>$dir/tmp/</tmp_path>
+  <user_files_path>$dir/user_files/</user_files_path>
+  <format_schema_path>$dir/format_schemas/</format_schema_path>
+  <users_config>$dir/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <max_concurrent_queries>50</max_concurrent_queries>
+  <mark_cache_size>268435456</mark_cache_size>
+  <uncompressed_cache_size>268435456</uncompressed_cache_size>
+  <remote_servers>
+    <sipdx_two>
+      <shard><replica><host>127.0.0.1</host><port>$TCP1</port></replica></shard>
+      <shard><replica><host>127.0.0.1</host><port>$TCP2</port></replica></shard>
+    </sipdx_two>
+  </remote_servers>
+</yandex>
+XML
+}
+
+start_server() {
+    local n=$1 http=$2 dir=$WORK/server$1
+    "$SERVER" --config-file="$dir/config.xml" >"$dir/stdout.log" 2>&1 &
+    PIDS[$n]=$!
+    for _ in $(seq 1 300); do # at most 30 s
+        if curl -fsS --max-time 1 "http://127.0.0.1:$http/ping" >/dev/null 2>&1; then
+            return 0
+        fi
+        if ! kill -0 "${PIDS[$n]}" 2>/dev/null; then
+            echo "FAIL: clickhouse-server $n exited at start:"; tail -20 "$dir"/*.log
+            exit 1
+        fi
+        sleep 0.1
+    done
+    echo "FAIL: clickhouse-server $n did not answer on port $http within 30 s"
+    tail -20 "$dir"/*.log
+    exit 1
+}
+
+chq() { # port query
+    curl -fsS --max-time 30 "http://127.0.0.1:$1/" --data-binary "$2"
+}
+
+write_config 1 $HTTP1 $TCP1 $INTER1
+write_config 2 $HTTP2 $TCP2 $INTER2
+start_server 1 $HTTP1
+start_server 2 $HTTP2
+
+failures=0
+check() { # description, command...
+    local what=$1
+    shift
+    if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+
+# Schema on both shards: the local tables hold the rows, the Distributed tables route them.
+for db in sipdx sipdx_fault; do
+    "$SIPDX" ch-schema --database $db --cluster sipdx_two >"$WORK/schema_$db.sql"
+    for port in $TCP1 $TCP2; do
+        "$CLIENT" --port $port --multiquery <"$WORK/schema_$db.sql"
+    done
+done
+URL="http://127.0.0.1:$HTTP1/?database=sipdx"
+
+# 1. Ingest the corpus into ClickHouse and SQLite in one pass.
+set +e
+"$SIPDX" ingest "$CORPUS" --db "$WORK/t.db" --clickhouse "$URL" --batch-rows 100 -q 2>"$WORK/ingest.err"
+rc=$?
+set -e
+check "ingest exits 0 or 1 (the corpus has non-capture files), got $rc" test $rc -le 1
+check "no batch failed" bash -c "! grep -q 'not written' '$WORK/ingest.err'"
+
+"$SIPDX" query --db "$WORK/t.db" --summary --format tsv >"$WORK/summary_sqlite.tsv"
+"$SIPDX" query --clickhouse "$URL" --summary --format tsv >"$WORK/summary_ch.tsv"
+check "summary: ClickHouse equals SQLite" diff "$WORK/summary_sqlite.tsv" "$WORK/summary_ch.tsv"
+check "summary is not empty" test "$(wc -l <"$WORK/summary_ch.tsv")" -gt 5
+
+"$SIPDX" query --db "$WORK/t.db" --class 4 --summary --format tsv >"$WORK/f_sqlite.tsv"
+"$SIPDX" query --clickhouse "$URL" --class 4 --summary --format tsv >"$WORK/f_ch.tsv"
+check "filtered summary (--class 4): ClickHouse equals SQLite" diff "$WORK/f_sqlite.tsv" "$WORK/f_ch.tsv"
+"$SIPDX" query --db "$WORK/t.db" --code 200 --since 2010-01-01 --format tsv | cut -f2,7,12 | sort >"$WORK/c_sqlite.tsv"
+"$SIPDX" query --clickhouse "$URL" --code 200 --since 2010-01-01 --format tsv | cut -f2,7,12 | sort >"$WORK/c_ch.tsv"
+check "calls (--code 200 --since 2010-01-01): ClickHouse equals SQLite" diff "$WORK/c_sqlite.tsv" "$WORK/c_ch.tsv"
+
+# Per capture, against sipdx analyze.
+analyze_codes() {
+    "$SIPDX" analyze --json "$1" 2>/dev/null | python3 -c 'import json,sys
+for r in json.load(sys.stdin)["responses"]: print(r["code"], r["messages"], r["final_transactions"], r["final_calls"])'
+}
+ch_codes() {
+    "$SIPDX" query --clickhouse "$URL" --capture "$1" --summary --format ndjson | python3 -c 'import json,sys
+for r in map(json.loads, sys.stdin): print(r["code"], r["messages"], r["final_transactions"], r["final_calls"])'
+}
+n=0
+for f in "$CORPUS"/*.pcap "$CORPUS"/*.pcapng; do
+    [ -f "$f" ] || continue
+    check "analyze equals ClickHouse summary: $(basename "$f")" diff <(analyze_codes "$f") <(ch_codes "$f")
+    n=$((n + 1))
+done
+check "compared $n captures with analyze" test $n -ge 10
+
+s1=$(chq $HTTP1 "SELECT count() FROM sipdx.messages_local")
+s2=$(chq $HTTP2 "SELECT count() FROM sipdx.messages_local")
+total=$(chq $HTTP1 "SELECT count() FROM sipdx.messages")
+sqlite_total=$("$SIPDX" query --db "$WORK/t.db" --sql "SELECT count(*) FROM messages" --format tsv | tail -1)
+echo "messages: shard1 $s1, shard2 $s2, distributed $total, sqlite $sqlite_total"
+check "rows on both shards" test "$s1" -gt 0 -a "$s2" -gt 0
+check "ClickHouse holds as many messages as SQLite" test "$total" -eq "$sqlite_total"
+
+# 2. Idempotent: a second ingest writes nothing.
+"$SIPDX" ingest "$CORPUS" --db "$WORK/t.db" --clickhouse "$URL" --batch-rows 100 -q 2>/dev/null || true
+check "second ingest adds no rows" test "$(chq $HTTP1 "SELECT count() FROM sipdx.messages")" -eq "$total"
+
+# 3. The entry server dies mid-ingest: bounded retries, exit 1 naming the batches, rerun completes.
+FAULT_URL="http://127.0.0.1:$HTTP1/?database=sipdx_fault"
+# The capture with the most SIP messages, so that it takes many batches.
+big=$("$SIPDX" query --db "$WORK/t.db" --sql "SELECT name FROM captures ORDER BY sip_messages DESC LIMIT 1" --format tsv | tail -1)
+marker=$WORK/paused
+set +e
+SIPDX_STORE_TEST_PAUSE="2:4000:$marker" "$SIPDX" ingest "$big" --clickhouse "$FAULT_URL" \
+    --batch-rows 20 --retries 2 -q 2>"$WORK/fault.err" &
+ingest_pid=$!
+for _ in $(seq 1 200); do [ -f "$marker" ] && break; sleep 0.05; done
+check "ingest paused after 2 batches" test -f "$marker"
+stop_server 1
+wait $ingest_pid
+rc=$?
+set -e
+cat "$WORK/fault.err"
+check "ingest with the server down exits 1 (got $rc)" test $rc -eq 1
+check "the error names the batches not written" grep -qE '[0-9]+ batch(es were| was) not written' "$WORK/fault.err"
+check "bounded: the failed ingest took its retries, not forever" test "$(grep -c . "$WORK/fault.err")" -le 5
+start_server 1 $HTTP1
+check "capture not visible after the failed ingest" \
+    test "$(chq $HTTP1 "SELECT count() FROM sipdx_fault.captures")" -eq 0
+set +e
+"$SIPDX" ingest "$big" --clickhouse "$FAULT_URL" --batch-rows 20 --retries 2 -q 2>"$WORK/rerun.err"
+rc=$?
+set -e
+check "rerun exits 0 (got $rc)" test $rc -eq 0
+want=$("$SIPDX" query --db "$WORK/t.db" --sql "SELECT count(*) FROM messages m JOIN captures c ON c.id = m.capture_id WHERE c.name = '$big'" --format tsv | tail -1)
+got=$(chq $HTTP1 "SELECT count() FROM sipdx_fault.messages")
+check "rerun completed without duplicates ($got messages, SQLite $want)" test "$got" -eq "$want"
+got_calls=$(chq $HTTP1 "SELECT count() FROM sipdx_fault.calls")
+dup=$(chq $HTTP1 "SELECT count() - uniqExact(capture_sha256, seq) FROM sipdx_fault.calls")
+check "no duplicate call rows ($got_calls calls)" test "$dup" -eq 0
+
+if [ $failures -ne 0 ]; then
+    echo "clickhouse: $failures check(s) failed"
+    exit 1
+fi
+echo "clickhouse: all checks passed"

@@ -1,0 +1,32 @@
+// sipdx ch-schema: the ClickHouse DDL of the store (docs/store.md "ClickHouse").
+#include "command.h"
+
+#include <sipdx/store/clickhouse.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+namespace sipdx::cli {
+namespace {
+
+void setup(CLI::App& root, CliContext& context) {
+    auto options = std::make_shared<store::ChSchemaOptions>();
+    CLI::App* cmd = root.add_subcommand(
+        "ch-schema", "Print the ClickHouse DDL: MergeTree tables partitioned by day, or with "
+                     "--cluster the per-shard tables behind Distributed tables");
+    cmd->add_option("--database", options->database, "Database name (default sipdx)");
+    cmd->add_option("--cluster", options->cluster,
+                    "Cluster name from the servers' remote_servers configuration");
+    cmd->callback([options, &context] {
+        const std::string text = store::clickhouse_schema(*options);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        context.exit_code = exit_ok;
+    });
+}
+
+} // namespace
+
+SIPDX_REGISTER_COMMAND(120, setup);
+
+} // namespace sipdx::cli

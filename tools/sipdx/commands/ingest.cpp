@@ -1,0 +1,82 @@
+// sipdx ingest CAPTURE... --db FILE [--clickhouse URL]: keep the per-call and per-message
+// records of captures in a database (docs/store.md).
+#include "command.h"
+
+#include <sipdx/store/writer.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sipdx::cli {
+namespace {
+
+struct IngestCliOptions {
+    std::vector<std::string> captures;
+    store::StoreOptions store;
+    bool quiet = false;
+};
+
+int run(const IngestCliOptions& options) {
+    if (options.store.db.empty() && options.store.clickhouse.empty())
+        throw UsageError("ingest: give --db FILE and/or --clickhouse URL");
+    auto result = store::ingest(options.captures, options.store);
+    if (!result) throw UsageError(result.error().message);
+    for (const auto& p : result->problems)
+        std::fprintf(stderr, "sipdx: %s\n", p.c_str());
+    if (!options.quiet) {
+        for (const auto& c : result->report.captures) {
+            const char* state = c.state == store::CaptureState::stored    ? "stored"
+                                : c.state == store::CaptureState::skipped ? "already stored"
+                                                                          : "FAILED";
+            std::string line = fmt::format("{}: {}", c.name, state);
+            if (c.state == store::CaptureState::stored)
+                line += fmt::format(" ({} messages, {} Call-IDs{})", c.messages, c.calls,
+                                    c.resumed ? "; completed an interrupted ingest" : "");
+            std::fprintf(stderr, "%s\n", line.c_str());
+        }
+    }
+    if (result->report.failed_batches > 0) {
+        if (!result->report.failure.empty())
+            std::fprintf(stderr, "sipdx: %s\n", result->report.failure.c_str());
+        std::fprintf(stderr,
+                     "sipdx: %s: %llu batch%s not written after retries; run the same ingest "
+                     "again to complete them\n",
+                     options.store.clickhouse.c_str(),
+                     static_cast<unsigned long long>(result->report.failed_batches),
+                     result->report.failed_batches == 1 ? " was" : "es were");
+        return exit_input_errors;
+    }
+    return result->exit_code;
+}
+
+void setup(CLI::App& root, CliContext& context) {
+    auto options = std::make_shared<IngestCliOptions>();
+    CLI::App* cmd = root.add_subcommand(
+        "ingest", "Store the calls, messages and findings of captures in SQLite and/or "
+                  "ClickHouse (idempotent: a capture already stored is skipped)");
+    cmd->add_option("captures", options->captures, "Capture files or directories")->required();
+    cmd->add_option("--db", options->store.db, "SQLite database file (created when missing)");
+    cmd->add_option("--clickhouse", options->store.clickhouse,
+                    "ClickHouse HTTP URL, e.g. http://127.0.0.1:8123/?database=sipdx");
+    cmd->add_option("--batch-rows", options->store.batch_rows,
+                    "Rows per transaction / INSERT (default 20000)")
+        ->check(CLI::Range(1, 10'000'000));
+    cmd->add_option("--busy-timeout", options->store.busy_timeout_ms,
+                    "Milliseconds to wait for another writer's lock (default 5000)")
+        ->check(CLI::Range(0, 3'600'000));
+    cmd->add_option("--retries", options->store.retries,
+                    "ClickHouse: retries per batch, with doubling back-off (default 5)")
+        ->check(CLI::Range(0, 20));
+    cmd->add_flag("-q,--quiet", options->quiet, "No per-capture line on stderr");
+    cmd->callback([options, &context] { context.exit_code = run(*options); });
+}
+
+} // namespace
+
+SIPDX_REGISTER_COMMAND(100, setup);
+
+} // namespace sipdx::cli
