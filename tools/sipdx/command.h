@@ -35,6 +35,8 @@ struct CommandRegistration {
 
 // Registers a subcommand; `order` places it in --help (lower first).
 #define SIPDX_REGISTER_COMMAND(order, setup)                                                       \
-    static const ::sipdx::cli::CommandRegistration sipdx_command_registration_##order{order, setup}
+    static const ::sipdx::cli::CommandRegistration sipdx_command_registration_##order {            \
+        order, setup                                                                               \
+    }
 
 } // namespace sipdx::cli
