@@ -441,3 +441,64 @@ TEST(DecodePipeline, TunnelBombIsBounded) {
     EXPECT_TRUE(h.seen.empty());
     EXPECT_EQ(h.stats().skipped[static_cast<std::size_t>(SkipReason::too_deep)].count, 1u);
 }
+
+TEST(DecodePipeline, PppMplsAndHep2) {
+    Harness h;
+    const Buf ip = ipv4({10, 0, 0, 1}, {10, 0, 0, 2}, 17, udp(5060, 5060, text(options_msg)));
+    h.feed(cat({0xFF, 0x03, 0x00, 0x21}, ip), capture::LinkType::ppp);
+    h.feed(cat({0x21}, ip), capture::LinkType::ppp); // protocol field compression
+    h.feed(eth(0x8847, cat({0x00, 0x01, 0x00, 0x40, 0x00, 0x02, 0x01, 0x40}, ip)));
+    // HEPv2: header, IPv4 addresses, time header, payload.
+    Buf hep = {2, 16, 2, 17, 0x13, 0xC4, 0x13, 0xC4, 172, 16, 0, 1, 172, 16, 0, 2};
+    hep = cat(hep, {0x10, 0xE0, 0xB0, 0x5E, 0x20, 0xA1, 0x07, 0x00, 0x01, 0x00, 0x00, 0x00});
+    h.feed(eth_udp(cat(hep, text(options_msg)), 9060, 9060));
+    ASSERT_EQ(h.seen.size(), 4u);
+    EXPECT_EQ(h.seen[0].encap, "ppp/ipv4/udp");
+    EXPECT_EQ(h.seen[1].encap, "ppp/ipv4/udp");
+    EXPECT_EQ(h.seen[2].encap, "eth/mpls/ipv4/udp");
+    EXPECT_EQ(h.seen[3].encap, "eth/ipv4/udp/hep");
+    EXPECT_EQ(h.seen[3].src, "172.16.0.1");
+    EXPECT_EQ(h.seen[3].bytes, options_msg);
+    EXPECT_EQ(h.seen[3].time_ns, 1'588'650'000'000'000'000 + 500'000'000LL); // LE sec/usec
+}
+
+TEST(DecodePipeline, SipTextFrameUsesTheLogEnvelope) {
+    Harness h;
+    const Buf data = text(options_msg);
+    capture::Frame f;
+    f.number = 1;
+    f.link_type = capture::LinkType::sip_text;
+    f.data = data;
+    f.original_length = static_cast<std::uint32_t>(data.size());
+    f.text.src = "2001:db8::5";
+    f.text.dst = "192.0.2.9";
+    f.text.sport = 5070;
+    f.text.dport = 5080;
+    f.text.transport = capture::TextTransport::tcp;
+    h.pipeline.feed(f);
+    ASSERT_EQ(h.seen.size(), 1u);
+    EXPECT_EQ(h.seen[0].encap, "text");
+    EXPECT_EQ(h.seen[0].src, "2001:db8::5");
+    EXPECT_EQ(h.seen[0].dst, "192.0.2.9");
+    EXPECT_EQ(h.seen[0].transport, Transport::tcp);
+}
+
+TEST(DecodePipeline, TcpCaptureLossResumesAtNextMessage) {
+    Harness h;
+    const std::string a = sip_request("INVITE", "loss-a", 1, std::string(100, 'a'));
+    const std::string b = sip_request("BYE", "loss-b", 2);
+    h.feed(eth_tcp(100, syn, {}), capture::LinkType::ethernet, 0);
+    h.feed(eth_tcp(101, ack, text(a.substr(0, 60))), capture::LinkType::ethernet, 1);
+    // a[60..] is never captured; b follows it on the wire.
+    const auto b_seq = static_cast<std::uint32_t>(101 + a.size());
+    h.feed(eth_tcp(b_seq, ack, text(b)), capture::LinkType::ethernet, 2);
+    EXPECT_TRUE(h.seen.empty()); // still waiting for the hole
+    const std::string c = sip_request("ACK", "loss-c", 3);
+    h.feed(eth_tcp(b_seq + static_cast<std::uint32_t>(b.size()), ack, text(c)),
+           capture::LinkType::ethernet, 3'000'000'000);
+    ASSERT_EQ(h.seen.size(), 2u);
+    EXPECT_EQ(h.seen[0].bytes, b);
+    EXPECT_TRUE(h.seen[0].findings.has(DecodeFinding::tcp_gap));
+    EXPECT_EQ(h.seen[1].bytes, c);
+    EXPECT_EQ(h.stats().tcp_gaps, 1u);
+}
