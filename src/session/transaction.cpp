@@ -140,7 +140,13 @@ bool Transaction::duplicate_of_last(const SipEvent& e, bool request) const {
     const std::int64_t time = request ? m_last_request_time : m_last_response_time;
     if (hash != e.content_hash) return false;
     const std::int64_t delta = e.time_ns >= time ? e.time_ns - time : time - e.time_ns;
-    return delta < m_timings.duplicate_window_ns;
+    if (delta < m_timings.duplicate_window_ns) return true;
+    // On a reliable transport SIP does not retransmit (RFC 3261 section 17.1.1.2: Timer A only
+    // runs on UDP), so the same bytes again are another capture point's copy. The exception
+    // is the 2xx to INVITE, which the UAS core retransmits whatever the transport (13.3.1.4).
+    const bool reliable = e.transport != decode::Transport::udp;
+    const bool invite_2xx = !request && m_method == sip::Method::invite && e.status / 100 == 2;
+    return reliable && !invite_2xx;
 }
 
 TxStep Transaction::observe(const SipEvent& e) {

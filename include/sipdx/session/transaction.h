@@ -48,7 +48,9 @@ bool is_duplicate(TxStep step);
 
 struct TxTimings {
     // Copies seen at several capture points within this window are one transmission (RFC 3261
-    // Timer T1 is 500 ms, so genuine retransmissions are never closer than that).
+    // Timer T1 is 500 ms, so genuine retransmissions are never closer than that). On TCP, TLS,
+    // SCTP and WebSocket identical bytes are always a copy (SIP does not retransmit there),
+    // except a 2xx to INVITE.
     std::int64_t duplicate_window_ns = 200'000'000;
 };
 

@@ -80,8 +80,12 @@ int run(const AnalyzeCliOptions& options) {
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
 
-    std::string text = options.json ? analysis::summary_json(analyzer.summary(), run).dump(2) + "\n"
-                                    : analysis::render_summary_text(analyzer.summary(), run);
+    std::string text =
+        options.json
+            ? analysis::summary_json(analyzer.summary(), run)
+                      .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+                  "\n"
+            : analysis::render_summary_text(analyzer.summary(), run);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;
