@@ -259,7 +259,50 @@ WarningValue parse_warning_value(std::string_view raw) {
     return value;
 }
 
+// The IANA "Reason Protocols" registry (RFC 3326 section 3.2 and later registrations).
+constexpr ReasonProtocol protocol_table[] = {
+    {"SIP", "a SIP response code", "RFC 3261"},
+    {"Q.850", "an ITU-T Q.850 cause value", "ITU-T Q.850"},
+    {"Preemption", "a preemption cause value", "RFC 4411"},
+    {"EMM", "an EPS mobility management (NAS) cause", "3GPP TS 24.301"},
+    {"ESM", "an EPS session management (NAS) cause", "3GPP TS 24.301"},
+    {"S1AP-RNL", "an S1AP radio network layer cause", "3GPP TS 36.413"},
+    {"S1AP-TL", "an S1AP transport layer cause", "3GPP TS 36.413"},
+    {"S1AP-NAS", "an S1AP non-access stratum cause", "3GPP TS 36.413"},
+    {"S1AP-MISC", "an S1AP miscellaneous cause", "3GPP TS 36.413"},
+    {"S1AP-PROT", "an S1AP protocol cause", "3GPP TS 36.413"},
+    {"DIAMETER", "a Diameter cause from untrusted WLAN access procedures", "3GPP TS 29.274"},
+    {"IKEV2", "an IKEv2 cause from untrusted WLAN access procedures", "3GPP TS 29.274"},
+    {"RELEASE_CAUSE",
+     "the reason the UE or the network released the session (for example RTP/RTCP "
+     "time-out, media bearer loss, SIP time-out)",
+     "3GPP TS 24.229"},
+    {"FAILURE_CAUSE",
+     "the reason a session failed (for example loss of the media bearer or QoS, "
+     "failed resource allocation)",
+     "3GPP TS 24.229"},
+    {"STIR", "a STIR verification error (a SIP response code of RFC 8224)", "RFC 8224"},
+    {"5GMM", "a 5G mobility management (NAS) cause", "3GPP TS 24.501"},
+    {"5GSM", "a 5G session management (NAS) cause", "3GPP TS 24.501"},
+    {"NGAP-RNL", "an NGAP radio network layer cause", "3GPP TS 38.413"},
+    {"NGAP-TL", "an NGAP transport layer cause", "3GPP TS 38.413"},
+    {"NGAP-NAS", "an NGAP non-access stratum cause", "3GPP TS 38.413"},
+    {"NGAP-MISC", "an NGAP miscellaneous cause", "3GPP TS 38.413"},
+    {"NGAP-PROT", "an NGAP protocol cause", "3GPP TS 38.413"},
+};
+
 } // namespace
+
+std::span<const ReasonProtocol> reason_protocols() {
+    return protocol_table;
+}
+
+const ReasonProtocol* find_reason_protocol(std::string_view name) {
+    for (const auto& p : protocol_table) {
+        if (iequals(p.name, name)) return &p;
+    }
+    return nullptr;
+}
 
 std::string_view ReasonValue::cause_meaning() const {
     if (!cause) return {};

@@ -193,7 +193,17 @@ std::string render_reason_text(const std::vector<ReasonValue>& values) {
     for (const auto& v : values) {
         ++index;
         out += fmt::format("Reason value {} of {}\n", index, values.size());
-        out += fmt::format("  protocol    {}\n", v.protocol.empty() ? "(missing)" : v.protocol);
+        if (const auto* p = find_reason_protocol(v.protocol)) {
+            std::string wrapped;
+            wrap(wrapped,
+                 fmt::format("{}: the cause is {} ({})", v.protocol, p->description, p->reference),
+                 "              ");
+            out += "  protocol" + wrapped.substr(10);
+        } else {
+            out +=
+                fmt::format("  protocol    {}{}\n", v.protocol.empty() ? "(missing)" : v.protocol,
+                            v.protocol.empty() ? "" : " (not a registered Reason protocol)");
+        }
         if (v.cause) {
             const auto meaning = v.cause_meaning();
             out += fmt::format("  cause       {}{}{}\n", *v.cause, meaning.empty() ? "" : ": ",

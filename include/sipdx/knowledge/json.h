@@ -98,6 +98,9 @@ inline nlohmann::ordered_json reason_to_json(const std::vector<ReasonValue>& val
     for (const auto& v : values) {
         nlohmann::ordered_json e;
         e["protocol"] = v.protocol;
+        const auto* protocol = find_reason_protocol(v.protocol);
+        e["protocol_registered"] = protocol != nullptr;
+        e["protocol_description"] = protocol ? std::string(protocol->description) : std::string();
         e["cause"] = v.cause ? nlohmann::ordered_json(*v.cause) : nullptr;
         e["cause_meaning"] = std::string(v.cause_meaning());
         e["text"] = v.text;

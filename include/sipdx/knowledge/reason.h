@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,18 @@ struct ReasonValue {
     // The meaning of the cause from the knowledge base ("User busy", "Busy Here"), or empty.
     std::string_view cause_meaning() const;
 };
+
+// A protocol value of the IANA "Reason Protocols" registry: what its cause numbers are.
+struct ReasonProtocol {
+    std::string_view name;        // as registered, e.g. "Q.850", "EMM", "RELEASE_CAUSE"
+    std::string_view description; // what the cause values are, in our words
+    std::string_view reference;   // where the cause values are defined
+};
+
+// Every registered Reason protocol, in registry order.
+std::span<const ReasonProtocol> reason_protocols();
+// Case-insensitive lookup; nullptr for an unregistered protocol.
+const ReasonProtocol* find_reason_protocol(std::string_view name);
 
 // Parses a Reason header value (the part after "Reason:"), which may hold several
 // comma-separated reason-values.

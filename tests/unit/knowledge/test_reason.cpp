@@ -50,6 +50,17 @@ TEST(Reason, UnknownProtocolIsKept) {
     EXPECT_TRUE(v[0].cause_meaning().empty());
 }
 
+TEST(Reason, RegisteredProtocols) {
+    EXPECT_EQ(kb::reason_protocols().size(), 22u);
+    ASSERT_NE(kb::find_reason_protocol("q.850"), nullptr);
+    EXPECT_EQ(kb::find_reason_protocol("q.850")->name, "Q.850");
+    ASSERT_NE(kb::find_reason_protocol("RELEASE_CAUSE"), nullptr);
+    EXPECT_EQ(kb::find_reason_protocol("RELEASE_CAUSE")->reference, "3GPP TS 24.229");
+    EXPECT_NE(kb::find_reason_protocol("5gmm"), nullptr);
+    EXPECT_EQ(kb::find_reason_protocol("X-VENDOR"), nullptr);
+    EXPECT_EQ(kb::find_reason_protocol(""), nullptr);
+}
+
 TEST(Reason, OutOfRangeCausesAreFlaggedButKept) {
     const auto q = kb::parse_reason("Q.850;cause=200");
     ASSERT_EQ(q.size(), 1u);
