@@ -500,7 +500,30 @@ tl::expected<std::vector<CodeCount>, StoreError> summary(Database& db, const Que
     return detail::merge_counts(*result);
 }
 
+namespace {
+// Belt and braces over the read-only connection: ATTACH (which could create a file) and every
+// write are refused when the statement is compiled.
+int read_only_authorizer(void*, int action, const char*, const char*, const char*, const char*) {
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+        return SQLITE_OK;
+    case SQLITE_PRAGMA:
+        return SQLITE_OK; // writes through pragmas are stopped by query_only and stmt_readonly
+    default:
+        return SQLITE_DENY;
+    }
+}
+} // namespace
+
 tl::expected<ResultSet, StoreError> run_sql(Database& db, std::string_view sql) {
+    sqlite3_set_authorizer(db.handle(), read_only_authorizer, nullptr);
+    struct Reset {
+        sqlite3* h;
+        ~Reset() { sqlite3_set_authorizer(h, nullptr, nullptr); }
+    } reset{db.handle()};
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
     const int rc =

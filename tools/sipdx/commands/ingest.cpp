@@ -68,6 +68,10 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--busy-timeout", options->store.busy_timeout_ms,
                     "Milliseconds to wait for another writer's lock (default 5000)")
         ->check(CLI::Range(0, 3'600'000));
+    cmd->add_option("--max-db-pages", options->store.max_page_count,
+                    "Size quota of the SQLite file in pages (PRAGMA max_page_count; 0: none): "
+                    "beyond it the batch is rolled back and ingest stops with exit 2")
+        ->check(CLI::Range(0LL, 1LL << 40));
     cmd->add_option("--retries", options->store.retries,
                     "ClickHouse: retries per batch, with doubling back-off (default 5)")
         ->check(CLI::Range(0, 20));

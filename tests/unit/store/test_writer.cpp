@@ -1,0 +1,261 @@
+// Writing analyses into SQLite: the stored per-code counts equal the analyzer's own summary,
+// ingest is idempotent, an interrupted capture stays invisible and is completed, a full
+// database rolls back cleanly, and the `analyze --db` path stores the same rows as ingest.
+#include <sipdx/analysis/analyzer.h>
+#include <sipdx/store/database.h>
+#include <sipdx/store/query.h>
+#include <sipdx/store/writer.h>
+
+#include "unit/store/store_test_util.h"
+
+#include <sqlite3.h>
+
+using namespace sipdx;
+using namespace sipdx::store;
+
+namespace {
+
+std::vector<CodeCount> analyzer_counts(const std::vector<std::string>& files) {
+    analysis::Analyzer analyzer;
+    analyzer.run(files);
+    std::vector<CodeCount> out;
+    for (const auto& row : analyzer.summary().codes())
+        out.push_back({row.code, row.messages, row.final_transactions, row.final_calls});
+    return out;
+}
+
+std::int64_t count(Database& db, const std::string& sql) {
+    auto r = run_sql(db, sql);
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    if (!r || r->rows.empty()) return -1;
+    return r->rows[0][0].integer;
+}
+
+Database open_ro(const std::string& path) {
+    auto db = Database::open(path, test::open_options(OpenMode::read_only));
+    EXPECT_TRUE(db) << (db ? "" : db.error().message);
+    return std::move(*db);
+}
+
+} // namespace
+
+TEST(Writer, StoredCountsEqualTheAnalyzerPerCapture) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = test::temp_dir("writer-counts");
+    const std::string path = (dir / "s.db").string();
+    std::vector<std::string> files;
+    for (const auto& name : test::sample_captures())
+        files.push_back(test::corpus(name));
+    auto result = ingest(files, test::db_options(path, 7));
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_EQ(result->exit_code, 0);
+    auto db = open_ro(path);
+    for (const auto& file : files) {
+        QueryFilter f;
+        f.captures = {file};
+        auto stored = summary(db, f);
+        ASSERT_TRUE(stored) << stored.error().message;
+        const auto expected = analyzer_counts({file});
+        EXPECT_EQ(*stored, expected) << file;
+        EXPECT_FALSE(expected.empty()) << file;
+        // The same selection through the per-call path (a filter that keeps every call).
+        f.since_ns = 0;
+        auto computed = summary(db, f);
+        ASSERT_TRUE(computed);
+        EXPECT_EQ(*computed, expected) << file << " (computed from rows)";
+    }
+    // Every capture complete, with its time range and counters.
+    EXPECT_EQ(count(db, "SELECT count(*) FROM captures WHERE state = 'complete' AND first_ns > 0 "
+                        "AND last_ns >= first_ns AND length(sha256) = 64"),
+              static_cast<std::int64_t>(files.size()));
+    EXPECT_EQ(count(db, "SELECT count(*) FROM captures c WHERE c.calls != (SELECT count(*) FROM "
+                        "calls WHERE capture_id = c.id)"),
+              0);
+    EXPECT_EQ(count(db, "SELECT count(*) FROM captures c WHERE c.sip_messages != (SELECT "
+                        "count(*) FROM messages WHERE capture_id = c.id)"),
+              0);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Writer, CallRowsCarryTheRecord) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = test::temp_dir("writer-record");
+    const std::string path = (dir / "s.db").string();
+    const std::string file = test::corpus("sip-udp-wireshark-sample-register-invite-cancel.pcap");
+    ASSERT_TRUE(ingest({file}, test::db_options(path)));
+    std::vector<session::CallRecord> records;
+    analysis::Analyzer analyzer;
+    analyzer.on_record([&](session::CallRecord&& r) { records.push_back(std::move(r)); });
+    analyzer.run({file});
+    auto db = open_ro(path);
+    ASSERT_EQ(count(db, "SELECT count(*) FROM calls"), static_cast<std::int64_t>(records.size()));
+    for (const auto& r : records) {
+        auto row = run_sql(db, "SELECT kind, outcome, coalesce(final_code, 0), start_ns, end_ns, "
+                               "messages, retransmissions, transactions, explanation, "
+                               "(SELECT count(*) FROM findings f WHERE f.call = c.id), "
+                               "(SELECT coalesce(sum(count), 0) FROM call_finals f WHERE f.call "
+                               "= c.id) FROM calls c WHERE call_id = '" +
+                                   r.call_id + "' AND start_ns = " + std::to_string(r.start_ns));
+        ASSERT_TRUE(row && row->rows.size() == 1) << r.call_id;
+        const auto& v = row->rows[0];
+        EXPECT_EQ(v[0].text, session::to_string(r.kind));
+        EXPECT_EQ(v[1].text, session::to_string(r.outcome));
+        EXPECT_EQ(v[2].integer, r.final_code);
+        EXPECT_EQ(v[3].integer, r.start_ns);
+        EXPECT_EQ(v[4].integer, r.end_ns);
+        EXPECT_EQ(v[5].integer, r.messages);
+        EXPECT_EQ(v[6].integer, r.retransmissions);
+        EXPECT_EQ(v[7].integer, r.transactions);
+        EXPECT_EQ(v[8].text, r.explanation);
+        EXPECT_EQ(v[9].integer, static_cast<std::int64_t>(r.findings.size()));
+        std::int64_t finals = 0;
+        for (const auto& [code, n] : r.transaction_finals)
+            finals += n;
+        EXPECT_EQ(v[10].integer, finals);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Writer, IngestIsIdempotentBySha256) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = test::temp_dir("writer-idem");
+    const std::string path = (dir / "s.db").string();
+    const std::string file = test::corpus("sip-websocket-and-udp-calls.pcap");
+    auto first = ingest({file}, test::db_options(path));
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->report.captures.size(), 1u);
+    EXPECT_EQ(first->report.captures[0].state, CaptureState::stored);
+    // The same bytes under another name are the same capture.
+    std::filesystem::copy_file(file, dir / "copy.pcap");
+    auto second = ingest({file, (dir / "copy.pcap").string()}, test::db_options(path));
+    ASSERT_TRUE(second);
+    for (const auto& c : second->report.captures)
+        EXPECT_EQ(c.state, CaptureState::skipped) << c.name;
+    auto db = open_ro(path);
+    EXPECT_EQ(count(db, "SELECT count(*) FROM captures"), 1);
+    EXPECT_EQ(count(db, "SELECT count(*) FROM messages"),
+              static_cast<std::int64_t>(first->report.captures[0].messages));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Writer, InterruptedCaptureIsInvisibleAndCompletedByTheNextRun) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = test::temp_dir("writer-resume");
+    const std::string path = (dir / "s.db").string();
+    const std::string file = test::corpus("sip-udp-wireshark-sample-register-invite-cancel.pcap");
+    // A writer abandoned after the analysis began: its batches are committed, the capture is not.
+    {
+        auto writer = AnalysisWriter::open({file}, test::db_options(path, 5));
+        ASSERT_TRUE(writer) << writer.error().message;
+        analysis::AnalyzeOptions options;
+        (*writer)->attach(options);
+        analysis::Analyzer analyzer(options);
+        (*writer)->attach(analyzer);
+        analyzer.run({file});
+        // no finish(): as if the process died here
+    }
+    {
+        auto db = open_ro(path);
+        EXPECT_GT(count(db, "SELECT count(*) FROM messages"), 0); // batches were committed
+        EXPECT_EQ(count(db, "SELECT count(*) FROM captures WHERE state = 'complete'"), 0);
+        auto calls = select_calls(db, {});
+        ASSERT_TRUE(calls);
+        EXPECT_TRUE(calls->rows.empty());
+        auto s = summary(db, {});
+        ASSERT_TRUE(s);
+        EXPECT_TRUE(s->empty());
+    }
+    auto rerun = ingest({file}, test::db_options(path, 5));
+    ASSERT_TRUE(rerun);
+    ASSERT_EQ(rerun->report.captures.size(), 1u);
+    EXPECT_TRUE(rerun->report.captures[0].resumed);
+    auto db = open_ro(path);
+    QueryFilter f;
+    auto s = summary(db, f);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(*s, analyzer_counts({file}));
+    EXPECT_EQ(count(db, "SELECT count(*) FROM messages"),
+              static_cast<std::int64_t>(rerun->report.captures[0].messages));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Writer, FullDatabaseRollsBackAndStaysConsistent) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = test::temp_dir("writer-full");
+    const std::string path = (dir / "s.db").string();
+    const std::string small = test::corpus("sip-udp-options-200.pcap");
+    ASSERT_TRUE(ingest({small}, test::db_options(path)));
+    const std::string big = test::corpus("sip-tcp-port6060-segmented-ims-calls.pcap");
+    auto full = ingest({big}, test::db_options(path, 50, 40));
+    ASSERT_FALSE(full);
+    EXPECT_EQ(full.error().kind, ErrorKind::full) << full.error().message;
+    EXPECT_NE(full.error().message.find("s.db"), std::string::npos);
+    auto db = open_ro(path);
+    auto check = run_sql(db, "PRAGMA integrity_check");
+    ASSERT_TRUE(check);
+    EXPECT_EQ(check->rows[0][0].text, "ok");
+    EXPECT_EQ(count(db, "SELECT count(*) FROM captures WHERE state = 'complete'"), 1);
+    QueryFilter f;
+    f.captures = {big};
+    auto s = summary(db, f);
+    ASSERT_TRUE(s);
+    EXPECT_TRUE(s->empty());
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Writer, AnalyzeDbPathStoresWhatIngestStores) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = test::temp_dir("writer-analyze");
+    std::vector<std::string> files;
+    for (const auto& name : test::sample_captures())
+        files.push_back(test::corpus(name));
+    // What `sipdx analyze --db` does: one analysis over all inputs, records split by source.
+    const std::string a = (dir / "a.db").string();
+    analysis::AnalyzeOptions options;
+    auto writer = attach_options(a, files, options);
+    ASSERT_TRUE(writer && *writer) << (writer ? "" : writer.error().message);
+    analysis::Analyzer analyzer(options);
+    (**writer).attach(analyzer);
+    const auto run = analyzer.run(files);
+    auto line = write_analysis(**writer, run);
+    ASSERT_TRUE(line) << line.error().message;
+    EXPECT_NE(line->find("stored 5 captures"), std::string::npos) << *line;
+    // A null writer when no --db is given.
+    analysis::AnalyzeOptions untouched;
+    auto none = attach_options("", files, untouched);
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(*none);
+    EXPECT_FALSE(untouched.on_message);
+
+    const std::string b = (dir / "b.db").string();
+    ASSERT_TRUE(ingest(files, test::db_options(b)));
+    auto da = open_ro(a);
+    auto db = open_ro(b);
+    for (const auto& file : files) {
+        QueryFilter f;
+        f.captures = {file};
+        auto sa = summary(da, f);
+        auto sb = summary(db, f);
+        ASSERT_TRUE(sa && sb);
+        EXPECT_EQ(*sa, *sb) << file;
+    }
+    const std::string q = "SELECT count(*) FROM messages";
+    EXPECT_EQ(count(da, q), count(db, q));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Writer, StdinAndUnreadableInputsAreNotStored) {
+    const auto dir = test::temp_dir("writer-stdin");
+    const std::string path = (dir / "s.db").string();
+    auto w = AnalysisWriter::open({"-"}, test::db_options(path));
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().kind, ErrorKind::input);
+    const std::string text = std::string(SIPDX_TEST_DATA_DIR) + "/pcaps/not-a-capture.txt";
+    auto r = ingest({text}, test::db_options(path));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->exit_code, 1);
+    ASSERT_EQ(r->problems.size(), 1u);
+    EXPECT_NE(r->problems[0].find("not-a-capture.txt"), std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(path)); // nothing to store: no database made
+    std::filesystem::remove_all(dir);
+}
