@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <unordered_map>
 
 namespace sipdx::decode {
@@ -48,6 +49,23 @@ struct FlowKeyHash {
     }
 };
 
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c != prefix[i]) return false;
+    }
+    return true;
+}
+
+bool contains_ci(std::string_view s, std::string_view needle) {
+    for (std::size_t i = 0; i + needle.size() <= s.size(); ++i) {
+        if (starts_with_ci(s.substr(i), needle)) return true;
+    }
+    return false;
+}
+
 struct Direction {
     explicit Direction(detail::TcpLimits limits) : stream(limits) {}
     detail::TcpDirection stream;
@@ -57,7 +75,68 @@ struct Direction {
     bool overlap = false;
     std::string ws_message; // WebSocket message being assembled from fragments
     std::uint32_t ws_frames = 0;
+    // What the last `partial` framing result allows us to skip, so a message arriving in many
+    // small segments is not re-scanned from its start on every segment (quadratic otherwise).
+    // Valid only while the pending buffer still starts at stream offset `at`.
+    struct {
+        std::uint64_t at = UINT64_MAX;
+        std::size_t head_scanned = 0; // head incomplete: bytes already searched for its end
+        std::size_t need = 0;         // head complete: framing cannot succeed below this size
+    } hint;
 };
+
+// The end of the header block (after the empty line), or 0 when it is not in `s`.
+std::size_t head_end(std::string_view s, std::size_t from) {
+    for (std::size_t i = s.find('\n', from); i != std::string_view::npos; i = s.find('\n', i + 1)) {
+        if (i + 1 < s.size() && s[i + 1] == '\n') return i + 2;
+        if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') return i + 3;
+    }
+    return 0;
+}
+
+// The value of the only Content-Length (or compact "l") header in `head`; nullopt when there is
+// none, several, or it is not plain digits. Only a hint: framing stays with sip::frame_stream.
+std::optional<std::size_t> single_content_length(std::string_view head) {
+    std::optional<std::size_t> found;
+    int seen = 0;
+    std::size_t line = head.find('\n');
+    while (line != std::string_view::npos && line + 1 < head.size()) {
+        std::string_view rest = head.substr(line + 1);
+        std::size_t name_len = 0;
+        if (starts_with_ci(rest, "content-length")) {
+            name_len = 14;
+        } else if (starts_with_ci(rest, "l") && rest.size() > 1 &&
+                   (rest[1] == ':' || rest[1] == ' ' || rest[1] == '\t')) {
+            name_len = 1;
+        }
+        if (name_len) {
+            std::size_t i = name_len;
+            while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t'))
+                ++i;
+            if (i < rest.size() && rest[i] == ':') {
+                ++seen;
+                ++i;
+                while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t'))
+                    ++i;
+                std::size_t value = 0;
+                std::size_t digits = 0;
+                while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9' && digits < 10) {
+                    value = value * 10 + static_cast<std::size_t>(rest[i] - '0');
+                    ++i;
+                    ++digits;
+                }
+                while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t'))
+                    ++i;
+                const bool clean =
+                    digits > 0 && i < rest.size() && (rest[i] == '\r' || rest[i] == '\n');
+                found = clean ? std::optional<std::size_t>(value) : std::nullopt;
+            }
+        }
+        line = head.find('\n', line + 1);
+    }
+    if (seen != 1) return std::nullopt;
+    return found;
+}
 
 struct Flow {
     explicit Flow(detail::TcpLimits limits) : dir{Direction(limits), Direction(limits)} {}
@@ -86,23 +165,6 @@ std::uint64_t mix_path(std::uint64_t h, const Address& a) {
     h ^= lo + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
     h ^= hi + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
     return h;
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != prefix[i]) return false;
-    }
-    return true;
-}
-
-bool contains_ci(std::string_view s, std::string_view needle) {
-    for (std::size_t i = 0; i + needle.size() <= s.size(); ++i) {
-        if (starts_with_ci(s.substr(i), needle)) return true;
-    }
-    return false;
 }
 
 bool looks_like_tls_record(std::string_view b) {
@@ -1016,6 +1078,18 @@ struct Pipeline::Impl {
         for (;;) {
             std::string& buf = dir.stream.pending();
             if (buf.empty()) return;
+            if (dir.hint.at == dir.stream.pending_offset()) {
+                if (dir.hint.need > 0) {
+                    if (buf.size() < dir.hint.need) return;
+                } else {
+                    const std::size_t from =
+                        dir.hint.head_scanned > 3 ? dir.hint.head_scanned - 3 : 0;
+                    if (head_end(buf, from) == 0) {
+                        dir.hint.head_scanned = buf.size();
+                        return;
+                    }
+                }
+            }
             const auto r = sip::frame_stream(buf);
             if (r.status == sip::FrameStatus::not_sip) {
                 // Keep an unterminated last line: a start line may straddle two segments.
@@ -1031,6 +1105,7 @@ struct Pipeline::Impl {
             if (r.status == sip::FrameStatus::partial) {
                 if (r.junk) dir.gap = true; // report the junk on the message that follows
                 dir.stream.consume(r.skipped);
+                set_hint(dir);
                 return;
             }
             const std::uint64_t start = dir.stream.pending_offset() + r.skipped;
@@ -1045,6 +1120,24 @@ struct Pipeline::Impl {
             deliver(p);
             dir.stream.consume(r.skipped + r.length);
         }
+    }
+
+    // After a partial result with a located start line: remember how far the head was searched,
+    // or, with the head complete and one plain Content-Length, the size framing needs (a little
+    // less, so a disagreement with the framer can only cost an extra call, never a late message).
+    static void set_hint(Direction& dir) {
+        dir.hint.at = UINT64_MAX;
+        const std::string_view buf = dir.stream.pending();
+        if (buf.empty()) return;
+        const std::size_t end = head_end(buf, 0);
+        if (end == 0) {
+            dir.hint = {dir.stream.pending_offset(), buf.size(), 0};
+            return;
+        }
+        const auto length = single_content_length(buf.substr(0, end));
+        if (!length || *length > (1u << 30)) return;
+        const std::size_t need = end + *length > 4 ? end + *length - 4 : 0;
+        if (need > buf.size()) dir.hint = {dir.stream.pending_offset(), 0, need};
     }
 
     void sweep_flows(std::int64_t now, std::int64_t idle) {

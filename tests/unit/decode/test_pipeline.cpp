@@ -502,3 +502,27 @@ TEST(DecodePipeline, TcpCaptureLossResumesAtNextMessage) {
     EXPECT_EQ(h.seen[1].bytes, c);
     EXPECT_EQ(h.stats().tcp_gaps, 1u);
 }
+
+TEST(DecodePipeline, LargeMessageInTinySegmentsStaysLinear) {
+    Harness h;
+    // A 100 KB header block and a 100 KB body: re-scanning the head on every segment would be
+    // quadratic.
+    std::string pad;
+    for (int i = 0; i < 100; ++i)
+        pad += "X-Pad: " + std::string(1000, 'p') + "\r\n";
+    std::string big = sip_request("MESSAGE", "tiny-segs", 1, std::string(100'000, 'z'));
+    big.insert(big.find("Max-Forwards"), pad);
+    const std::string next = sip_request("MESSAGE", "tiny-segs", 2);
+    const std::string stream = big + next;
+    std::uint32_t seq = 1;
+    h.feed(eth_tcp(0, syn, {}));
+    for (std::size_t off = 0; off < stream.size(); off += 16) {
+        h.feed(eth_tcp(seq, ack, text(stream.substr(off, 16))));
+        seq += static_cast<std::uint32_t>(std::min<std::size_t>(16, stream.size() - off));
+    }
+    ASSERT_EQ(h.seen.size(), 2u);
+    EXPECT_EQ(h.seen[0].bytes, big);
+    // Completed by the segment that holds its last byte, not one later.
+    EXPECT_EQ(h.seen[0].frame, 2 + (big.size() - 1) / 16);
+    EXPECT_EQ(h.seen[1].bytes, next);
+}
