@@ -5,7 +5,12 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <utility>
+
+#include <unistd.h>
 
 namespace sipdx::store {
 namespace {
@@ -139,6 +144,34 @@ int user_version(sqlite3* db, int& version) {
     return rc;
 }
 
+// Why `path` (or the directory that would hold it and its -wal/-shm files) cannot be written;
+// empty when it can. access() answers for root too on a read-only mount (EROFS).
+std::string write_problem(const std::string& path) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    const std::string target = exists ? path : (dir.empty() ? "." : dir);
+    if (::access(target.c_str(), W_OK) == 0) {
+        if (!exists) return {};
+        const std::string parent = dir.empty() ? "." : dir;
+        if (::access(parent.c_str(), W_OK) == 0) return {};
+        return fmt::format("directory {} is not writable ({})", parent, std::strerror(errno));
+    }
+    return fmt::format("{} is not writable ({})", target, std::strerror(errno));
+}
+
+std::string uri_path(const std::string& path) {
+    std::string out = "file:";
+    for (unsigned char c : path) {
+        if (c == '%' || c == '?' || c == '#' || c < 0x20) {
+            out += fmt::format("%{:02X}", c);
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 StoreError Database::error(std::string_view what) const {
@@ -204,7 +237,12 @@ tl::expected<Database, StoreError> Database::open(const std::string& path, OpenO
     Database db(raw, path, read_only);
     if (rc != SQLITE_OK) {
         StoreError e = db.error(rc, "cannot open");
-        if ((rc & 0xFF) == SQLITE_CANTOPEN && !read_only) e.kind = ErrorKind::read_only;
+        if ((rc & 0xFF) == SQLITE_CANTOPEN && !read_only) {
+            if (auto why = write_problem(path); !why.empty()) {
+                e.kind = ErrorKind::read_only;
+                e.message = fmt::format("{}: read-only: {}", path, why);
+            }
+        }
         if ((rc & 0xFF) == SQLITE_CANTOPEN && read_only)
             e.message = fmt::format("{}: cannot open: no such database file", path);
         return tl::unexpected(e);
@@ -214,8 +252,34 @@ tl::expected<Database, StoreError> Database::open(const std::string& path, OpenO
 
     // The version decides everything else, and is read before anything is written.
     int version = 0;
-    if (int vrc = user_version(raw, version); vrc != SQLITE_OK) {
+    int vrc = user_version(raw, version);
+    if (vrc != SQLITE_OK && read_only && (vrc & 0xFF) == SQLITE_CANTOPEN) {
+        // A WAL database on read-only media: no -shm can be made. When no -wal holds
+        // uncheckpointed pages (a cleanly closed database), the file alone is the whole truth.
+        std::error_code ec;
+        const auto wal = std::filesystem::file_size(path + "-wal", ec);
+        if (ec || wal == 0) {
+            sqlite3* imm = nullptr;
+            const std::string uri = uri_path(path) + "?immutable=1";
+            if (sqlite3_open_v2(uri.c_str(), &imm, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                                nullptr) == SQLITE_OK) {
+                db = Database(imm, path, true);
+                raw = imm;
+                sqlite3_extended_result_codes(raw, 1);
+                vrc = user_version(raw, version);
+            } else {
+                sqlite3_close_v2(imm);
+            }
+        }
+    }
+    if (vrc != SQLITE_OK) {
         StoreError e = db.error(vrc, "cannot read");
+        if (!read_only) {
+            if (auto why = write_problem(path); !why.empty()) {
+                e.kind = ErrorKind::read_only;
+                e.message = fmt::format("{}: read-only: {}", path, why);
+            }
+        }
         if ((vrc & 0xFF) == SQLITE_NOTADB)
             e.message = fmt::format("{}: not a SQLite database", path);
         return tl::unexpected(e);

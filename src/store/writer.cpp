@@ -1,6 +1,7 @@
 #include <sipdx/store/writer.h>
 
 #include <sipdx/capture/source.h>
+#include <sipdx/store/clickhouse.h>
 #include <sipdx/store/sha256.h>
 
 #include "store/detail/sinks.h"
@@ -195,7 +196,14 @@ tl::expected<IngestResult, StoreError> ingest(const std::vector<std::string>& ca
                                               const StoreOptions& options,
                                               const analysis::AnalyzeOptions& analyze_options) {
     IngestResult result;
+    if (!options.clickhouse.empty()) {
+        if (auto url = parse_clickhouse_url(options.clickhouse); !url)
+            return tl::unexpected(url.error());
+    }
     const auto files = analysis::expand_inputs(captures);
+    if (std::find(files.begin(), files.end(), "-") != files.end())
+        return tl::unexpected(
+            StoreError{ErrorKind::input, "stdin ('-') cannot be stored: save it to a file first"});
     for (const auto& file : files) {
         if (auto opened = capture::open(file); !opened) {
             result.problems.push_back(opened.error().message());

@@ -65,3 +65,55 @@ inline const std::vector<std::string>& sample_captures() {
     } while (0)
 
 } // namespace sipdx::store::test
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace sipdx::store::test {
+
+struct CliRun {
+    int code = -1; // exit code; 128 + signal when killed
+    std::string out;
+    std::string err;
+};
+
+inline std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Runs a shell command line (the sipdx path is prepended when `sipdx` is true).
+inline CliRun run_shell(const std::string& line, const std::filesystem::path& dir) {
+    const auto err = dir / "stderr.txt";
+    const std::string cmd = "(" + line + ") 2>" + err.string();
+    CliRun r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr) return r;
+    std::array<char, 4096> buf{};
+    std::size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
+        r.out.append(buf.data(), n);
+    const int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.err = slurp(err);
+    return r;
+}
+
+inline CliRun cli(const std::string& args, const std::filesystem::path& dir) {
+    return run_shell(std::string(SIPDX_CLI) + " " + args, dir);
+}
+
+inline std::string q(const std::string& s) { // shell quoting
+    std::string out = "'";
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+} // namespace sipdx::store::test

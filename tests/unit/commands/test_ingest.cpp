@@ -1,0 +1,233 @@
+// `sipdx ingest` end to end: stored and skipped captures, a run killed mid-ingest (SIGKILL
+// from the test hook) that leaves no half capture and is completed by the next run, and the
+// database faults (locked, newer schema, full, read-only) that exit 2 without damage.
+#include "unit/store/store_test_util.h"
+
+#include <nlohmann/json.hpp>
+
+#include <sqlite3.h>
+
+using namespace sipdx::store::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string integrity(const fs::path& dir, const fs::path& db) {
+    return cli("query --db " + q(db.string()) + " --sql 'PRAGMA integrity_check' --format tsv", dir)
+        .out;
+}
+
+// Response rows (code, messages, final_transactions, final_calls) from NDJSON.
+std::vector<std::array<long, 4>> rows_of(const std::string& ndjson) {
+    std::vector<std::array<long, 4>> out;
+    std::istringstream in(ndjson);
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        auto j = nlohmann::json::parse(line);
+        out.push_back({j["code"].get<long>(), j["messages"].get<long>(),
+                       j["final_transactions"].get<long>(), j["final_calls"].get<long>()});
+    }
+    return out;
+}
+
+std::vector<std::array<long, 4>> analyze_rows(const std::string& capture, const fs::path& dir) {
+    auto r = cli("analyze --json " + q(capture), dir);
+    std::vector<std::array<long, 4>> out;
+    auto j = nlohmann::json::parse(r.out);
+    for (const auto& row : j["responses"])
+        out.push_back({row["code"].get<long>(), row["messages"].get<long>(),
+                       row["final_transactions"].get<long>(), row["final_calls"].get<long>()});
+    return out;
+}
+
+bool can_unshare_mounts(const fs::path& dir) {
+    return run_shell("unshare -m true", dir).code == 0;
+}
+
+} // namespace
+
+TEST(IngestCli, StoresThenSkips) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest");
+    const auto db = dir / "s.db";
+    std::string captures;
+    for (const auto& name : sample_captures())
+        captures += " " + q(corpus(name));
+    auto first = cli("ingest" + captures + " --db " + q(db.string()), dir);
+    EXPECT_EQ(first.code, 0) << first.err;
+    EXPECT_NE(first.err.find("stored ("), std::string::npos) << first.err;
+    auto second = cli("ingest" + captures + " --db " + q(db.string()), dir);
+    EXPECT_EQ(second.code, 0) << second.err;
+    EXPECT_EQ(second.err.find("stored ("), std::string::npos) << second.err;
+    EXPECT_NE(second.err.find("already stored"), std::string::npos);
+    auto count =
+        cli("query --db " + q(db.string()) + " --sql 'SELECT count(*) FROM captures' --format tsv",
+            dir);
+    EXPECT_EQ(count.out, "count(*)\n5\n");
+    fs::remove_all(dir);
+}
+
+TEST(IngestCli, UsageErrors) {
+    const auto dir = temp_dir("cli-ingest-usage");
+    auto none = cli("ingest x.pcap", dir);
+    EXPECT_EQ(none.code, 2);
+    EXPECT_NE(none.err.find("--db"), std::string::npos);
+    auto stdin_input = cli("ingest - --db " + q((dir / "s.db").string()), dir);
+    EXPECT_EQ(stdin_input.code, 2);
+    EXPECT_NE(stdin_input.err.find("stdin"), std::string::npos);
+    auto bad_url = cli("ingest x.pcap --clickhouse https://x/", dir);
+    EXPECT_EQ(bad_url.code, 2);
+    auto not_capture =
+        cli("ingest " + q(std::string(SIPDX_TEST_DATA_DIR) + "/pcaps/not-a-capture.txt") +
+                " --db " + q((dir / "s.db").string()),
+            dir);
+    EXPECT_EQ(not_capture.code, 1);
+    EXPECT_NE(not_capture.err.find("not-a-capture.txt"), std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST(IngestCli, KilledRunLeavesNoHalfCaptureAndIsCompleted) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest-kill");
+    const auto db = dir / "s.db";
+    const std::string big = corpus("sip-tcp-port6060-segmented-ims-calls.pcap");
+    const std::string small = corpus("sip-udp-options-200.pcap");
+    ASSERT_EQ(cli("ingest " + q(small) + " --db " + q(db.string()), dir).code, 0);
+    auto killed =
+        run_shell("SIPDX_STORE_TEST_KILL_AFTER_BATCHES=3 " + std::string(SIPDX_CLI) + " ingest " +
+                      q(big) + " --db " + q(db.string()) + " --batch-rows 25",
+                  dir);
+    EXPECT_EQ(killed.code, 128 + 9) << "expected SIGKILL: " << killed.err;
+    // Committed batches are in the file, but the capture is not visible.
+    auto partial =
+        cli("query --db " + q(db.string()) + " --sql 'SELECT count(*) FROM messages' --format tsv",
+            dir);
+    EXPECT_EQ(partial.code, 0);
+    EXPECT_GT(std::stol(partial.out.substr(partial.out.find('\n') + 1)), 25);
+    auto summary =
+        cli("query --db " + q(db.string()) + " --summary --format ndjson --capture " + q(big), dir);
+    EXPECT_EQ(summary.code, 0);
+    EXPECT_EQ(summary.out, "");
+    auto calls = cli("query --db " + q(db.string()) + " --format ndjson", dir);
+    EXPECT_EQ(calls.out.find(big), std::string::npos);
+    EXPECT_EQ(integrity(dir, db), "integrity_check\nok\n");
+
+    auto rerun = cli("ingest " + q(big) + " " + q(small) + " --db " + q(db.string()), dir);
+    EXPECT_EQ(rerun.code, 0) << rerun.err;
+    EXPECT_NE(rerun.err.find("completed an interrupted ingest"), std::string::npos) << rerun.err;
+    auto after =
+        cli("query --db " + q(db.string()) + " --summary --format ndjson --capture " + q(big), dir);
+    EXPECT_EQ(rows_of(after.out), analyze_rows(big, dir));
+    auto messages = cli("query --db " + q(db.string()) +
+                            " --sql \"SELECT count(*), count(DISTINCT seq) FROM messages m "
+                            "JOIN captures c ON c.id = m.capture_id WHERE c.name = '" +
+                            big + "'\" --format tsv",
+                        dir);
+    EXPECT_EQ(messages.out, "count(*)\tcount(DISTINCT seq)\n406\t406\n");
+    fs::remove_all(dir);
+}
+
+TEST(IngestCli, LockedDatabaseExitsTwo) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest-locked");
+    const auto db = dir / "s.db";
+    ASSERT_EQ(
+        cli("ingest " + q(corpus("sip-udp-options-200.pcap")) + " --db " + q(db.string()), dir)
+            .code,
+        0);
+    sqlite3* holder = nullptr;
+    sqlite3_open(db.c_str(), &holder);
+    ASSERT_EQ(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+    auto r = cli("ingest " + q(corpus("sip-websocket-and-udp-calls.pcap")) + " --db " +
+                     q(db.string()) + " --busy-timeout 100",
+                 dir);
+    sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(holder);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("s.db"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("locked"), std::string::npos) << r.err;
+    EXPECT_EQ(integrity(dir, db), "integrity_check\nok\n");
+    fs::remove_all(dir);
+}
+
+TEST(IngestCli, NewerSchemaExitsTwoAndIsUntouched) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest-newer");
+    const auto db = dir / "s.db";
+    {
+        sqlite3* raw = nullptr;
+        sqlite3_open(db.c_str(), &raw);
+        sqlite3_exec(raw, "CREATE TABLE calls (x); PRAGMA user_version = 7", nullptr, nullptr,
+                     nullptr);
+        sqlite3_close(raw);
+    }
+    const auto before = slurp(db);
+    auto r =
+        cli("ingest " + q(corpus("sip-udp-options-200.pcap")) + " --db " + q(db.string()), dir);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("schema version 7 is newer"), std::string::npos) << r.err;
+    auto query = cli("query --db " + q(db.string()) + " --summary", dir);
+    EXPECT_EQ(query.code, 2);
+    EXPECT_EQ(slurp(db), before);
+    fs::remove_all(dir);
+}
+
+TEST(IngestCli, FullDatabaseExitsTwoWithoutDamage) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest-full");
+    const auto db = dir / "s.db";
+    auto r = cli("ingest " + q(corpus("sip-tcp-port6060-segmented-ims-calls.pcap")) + " --db " +
+                     q(db.string()) + " --max-db-pages 30 --batch-rows 20",
+                 dir);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("full"), std::string::npos) << r.err;
+    EXPECT_EQ(integrity(dir, db), "integrity_check\nok\n");
+    auto visible = cli("query --db " + q(db.string()) + " --format ndjson", dir);
+    EXPECT_EQ(visible.code, 0);
+    EXPECT_EQ(visible.out, "");
+    fs::remove_all(dir);
+}
+
+TEST(IngestCli, FullFileSystemExitsTwoWithoutDamage) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest-tmpfs");
+    if (!can_unshare_mounts(dir)) GTEST_SKIP() << "no mount namespace (needs root)";
+    const auto mnt = dir / "mnt";
+    fs::create_directories(mnt);
+    // A 160 KiB file system: the schema fits, the capture's rows do not.
+    const std::string db = (mnt / "s.db").string();
+    auto r = run_shell(
+        "unshare -m sh -c " +
+            q("mount -t tmpfs -o size=160k tmpfs " + q(mnt.string()) + " && " + SIPDX_CLI +
+              " ingest " + q(corpus("sip-tcp-port6060-segmented-ims-calls.pcap")) + " --db " +
+              q(db) + " --batch-rows 50; echo rc=$? >&2; " + SIPDX_CLI + " query --db " + q(db) +
+              " --sql 'PRAGMA integrity_check' --format tsv"),
+        dir);
+    EXPECT_NE(r.err.find("rc=2"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("full"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "integrity_check\nok\n") << r.err;
+    fs::remove_all(dir);
+}
+
+TEST(IngestCli, ReadOnlyFileSystemExitsTwo) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest-ro");
+    if (!can_unshare_mounts(dir)) GTEST_SKIP() << "no mount namespace (needs root)";
+    const auto data = dir / "data";
+    fs::create_directories(data);
+    const std::string db = (data / "s.db").string();
+    ASSERT_EQ(cli("ingest " + q(corpus("sip-udp-options-200.pcap")) + " --db " + q(db), dir).code,
+              0);
+    const auto before = slurp(db);
+    auto r = run_shell("unshare -m sh -c " + q("mount -o bind,ro " + q(data.string()) + " " +
+                                               q(data.string()) + " && " + SIPDX_CLI + " ingest " +
+                                               q(corpus("sip-websocket-and-udp-calls.pcap")) +
+                                               " --db " + q(db) + "; echo rc=$? >&2; " + SIPDX_CLI +
+                                               " query --db " + q(db) + " --summary --format tsv"),
+                       dir);
+    EXPECT_NE(r.err.find("rc=2"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("s.db"), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("200\tOK"), std::string::npos) << "query on read-only media: " << r.err;
+    EXPECT_EQ(slurp(db), before);
+    fs::remove_all(dir);
+}
