@@ -33,6 +33,7 @@ struct QueryCliOptions {
     std::string format;
     std::size_t limit = 0;
     int busy_timeout_ms = 5000;
+    int retries = 5;
 };
 
 store::QueryFilter make_filter(const QueryCliOptions& o) {
@@ -111,7 +112,8 @@ int run(const QueryCliOptions& options) {
                                  format);
         }
     } else {
-        auto ch = value_or_throw(store::ClickHouse::connect(options.clickhouse));
+        auto ch = value_or_throw(store::ClickHouse::connect(
+            options.clickhouse, store::ClickHouseOptions{30000, options.retries, 200}));
         if (options.summary) {
             text = store::render_summary(value_or_throw(ch.summary(filter)), format);
         } else if (!options.sql.empty()) {
@@ -160,6 +162,9 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--busy-timeout", o->busy_timeout_ms,
                     "Milliseconds to wait for a writer's lock (default 5000)")
         ->check(CLI::Range(0, 3'600'000));
+    cmd->add_option("--retries", o->retries,
+                    "ClickHouse: retries of a failed request, with doubling back-off (default 5)")
+        ->check(CLI::Range(0, 20));
     cmd->callback([o, &context] { context.exit_code = run(*o); });
 }
 
