@@ -29,6 +29,10 @@ bool looks_like_sip(std::string_view payload);
 // is skipped up to the next plausible start line and counted in `junk`. On a stream the body is
 // exactly Content-Length bytes (a missing Content-Length on a stream means an empty body and sets
 // content_length_missing). Never reads outside `bytes`.
+// Details (sipdx::sip implementation): a buffer of keep-alives only gives partial with `skipped`
+// covering them; an unusable Content-Length (negative, not a number) frames like a missing one;
+// a final line that could still become a start line gives partial rather than not_sip.
+// Parser::parse_stream (message.h) frames identically and parses in the same pass.
 FrameResult frame_stream(std::string_view bytes);
 
 // Frames a datagram (UDP, SCTP DATA, one WebSocket message): the whole payload is the message,
