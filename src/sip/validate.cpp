@@ -348,6 +348,17 @@ void Message::validate() {
                     sink.add(FindingCode::warning_invalid, element->empty() ? h.value : *element);
             break;
         }
+        case HeaderId::reason: {
+            // reason-value = protocol *(SEMI reason-params), cause = 1*DIGIT (RFC 3326 2).
+            ListSplitter split(h.value);
+            while (auto element = split.next()) {
+                ValueWithParams v = parse_value_params(*element);
+                auto cause = v.params.find("cause");
+                if (!is_token(v.value) || (cause && !parse_uint(cause->value, 0xFFFFFFFFull)))
+                    sink.add(FindingCode::reason_invalid, element->empty() ? h.value : *element);
+            }
+            break;
+        }
         case HeaderId::date:
             if (!valid_sip_date(h.value)) sink.add(FindingCode::date_invalid, h.value);
             break;

@@ -145,6 +145,16 @@ TEST(Samples, ReasonQ850DecodedByKnowledge) {
     EXPECT_EQ(warnings[0].code, 399);
 }
 
+TEST(Samples, MalformedReasonIsReported) {
+    std::string text = "SIP/2.0 603 Decline\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+                       "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: r\r\n"
+                       "CSeq: 1 INVITE\r\nReason: Q.850;cause=abc\r\nContent-Length: 0\r\n\r\n";
+    Message m = parse_message(text);
+    m.validate();
+    EXPECT_TRUE(has_code(m.findings, FindingCode::reason_invalid));
+    EXPECT_TRUE(m.valid()); // a warning: the response itself still stands
+}
+
 TEST(Samples, MalformedUpstreamSamplesCarryFindings) {
     Message cl = parse_message(sample("sip-udp-invalid-content-length-0001.sip"));
     EXPECT_TRUE(has_code(cl.findings, FindingCode::content_length_invalid));
