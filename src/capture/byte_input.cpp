@@ -77,6 +77,9 @@ std::size_t FdInput::fill(std::uint8_t* out, std::size_t room) {
 
 std::size_t ChunkedMemoryInput::fill(std::uint8_t* out, std::size_t room) {
     const std::size_t n = std::min({room, m_chunk, m_bytes.size() - m_offset});
+    if (n == 0) {
+        return 0; // also keeps a null data() of empty input away from memcpy
+    }
     std::memcpy(out, m_bytes.data() + m_offset, n);
     m_offset += n;
     return n;
