@@ -214,8 +214,7 @@ private:
         ++m_section;
         m_section_ifaces.clear();
         if (body.size() < 16) {
-            report(ProblemCode::bad_block, next_number(), offset,
-                   "section header block too short");
+            report(ProblemCode::bad_block, next_number(), offset, "section header block too short");
             return;
         }
         const std::uint16_t major = load16(body.data() + 4, m_swap);

@@ -3,8 +3,8 @@
 
 #include <sipdx/capture/source.h>
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string>
