@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace sipdx::capture::detail {
@@ -16,6 +17,28 @@ void MemoryInput::consume(std::size_t n) {
     n = std::min(n, m_bytes.size() - m_offset);
     m_offset += n;
     m_position += n;
+    if (m_release_behind) {
+        release_consumed_pages();
+    }
+}
+
+void MemoryInput::release_consumed_pages() {
+    // Measured need: without this, `analyze` on a 538 MB capture peaked at 533 MB RSS (all of
+    // the mapping); the readers only ever go forwards, so what lies well behind is done with.
+    constexpr std::size_t release_step = 32u << 20; // hand back in 32 MiB runs
+    constexpr std::size_t keep_behind = 8u << 20;   // never the bytes just read
+    if (m_offset < m_released + release_step + keep_behind) {
+        return;
+    }
+    static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t end = (m_offset - keep_behind) / page * page;
+    if (end <= m_released) {
+        return;
+    }
+    // The mapping starts on a page boundary, so offsets that are page multiples are too.
+    auto* start = const_cast<std::uint8_t*>(m_bytes.data() + m_released);
+    ::madvise(start, end - m_released, MADV_DONTNEED);
+    m_released = end;
 }
 
 std::span<const std::uint8_t> BufferedInput::peek(std::size_t n) {

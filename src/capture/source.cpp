@@ -204,7 +204,7 @@ tl::expected<std::unique_ptr<FrameSource>, CaptureError> open(const std::string&
             auto mapping = std::make_shared<Mapping>(address, size);
             auto input = std::make_unique<detail::MemoryInput>(
                 std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(address), size),
-                std::move(mapping));
+                std::move(mapping), /*release_behind=*/true);
             return detect(std::move(input), path, options, false);
         }
         // Not mappable (some file systems): read it like a stream.

@@ -46,15 +46,23 @@ protected:
 class MemoryInput final : public ByteInput {
 public:
     // `keep_alive` (may be null) owns the memory, e.g. an munmap-ing holder.
-    MemoryInput(std::span<const std::uint8_t> bytes, std::shared_ptr<void> keep_alive)
-        : m_bytes(bytes), m_keep_alive(std::move(keep_alive)) {}
+    // `release_behind` is for a read-only file mapping only: pages well behind the position are
+    // handed back with MADV_DONTNEED, so resident memory stays flat whatever the file size (a
+    // later access to them still reads the file). Never set it for anonymous memory.
+    MemoryInput(std::span<const std::uint8_t> bytes, std::shared_ptr<void> keep_alive,
+                bool release_behind = false)
+        : m_bytes(bytes), m_keep_alive(std::move(keep_alive)), m_release_behind(release_behind) {}
     std::span<const std::uint8_t> peek(std::size_t n) override;
     void consume(std::size_t n) override;
 
 private:
+    void release_consumed_pages();
+
     std::span<const std::uint8_t> m_bytes;
     std::shared_ptr<void> m_keep_alive;
     std::size_t m_offset = 0;
+    bool m_release_behind = false;
+    std::size_t m_released = 0; // bytes from the start already handed back
 };
 
 // A buffer that a subclass fills on demand; compacts only when the consumed prefix is large,
