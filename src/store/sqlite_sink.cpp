@@ -10,9 +10,14 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <thread>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace sipdx::store::detail {
 
@@ -77,10 +82,45 @@ constexpr std::string_view k_code_counts =
     "  WHERE capture_id = ?1 AND final_code BETWEEN 100 AND 699 GROUP BY final_code"
     ") GROUP BY code";
 
+// One writer per database at a time, held by the kernel for the life of the process: a second
+// `ingest` must not mistake a live run's 'ingesting' capture for an interrupted one (it would
+// clear rows that the live run goes on writing). A killed writer releases it at once.
+class WriterLock {
+public:
+    static tl::expected<WriterLock, StoreError> acquire(const std::string& db, int timeout_ms) {
+        const std::string path = db + "-ingest.lock";
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return tl::unexpected(
+                StoreError{ErrorKind::read_only, fmt::format("{}: cannot create {}: {}", db, path,
+                                                             std::strerror(errno))});
+        for (int waited = 0;; waited += 20) {
+            if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return WriterLock(fd);
+            if (waited >= timeout_ms) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        ::close(fd);
+        return tl::unexpected(
+            StoreError{ErrorKind::locked,
+                       fmt::format("{}: locked: another sipdx ingest is writing it (waited {} ms)",
+                                   db, timeout_ms)});
+    }
+    WriterLock(WriterLock&& o) noexcept : m_fd(std::exchange(o.m_fd, -1)) {}
+    WriterLock& operator=(WriterLock&&) = delete;
+    ~WriterLock() {
+        if (m_fd >= 0) ::close(m_fd); // releases the lock
+    }
+
+private:
+    explicit WriterLock(int fd) : m_fd(fd) {}
+    int m_fd = -1;
+};
+
 class SqliteSink final : public RecordSink {
 public:
-    SqliteSink(Database db, const StoreOptions& options)
-        : m_db(std::move(db)), m_batch_rows(std::max<std::size_t>(options.batch_rows, 1)) {}
+    SqliteSink(Database db, WriterLock lock, const StoreOptions& options)
+        : m_lock(std::move(lock)), m_db(std::move(db)),
+          m_batch_rows(std::max<std::size_t>(options.batch_rows, 1)) {}
 
     ~SqliteSink() override {
         if (m_in_txn) (void)m_db.exec("ROLLBACK");
@@ -333,6 +373,7 @@ private:
         return false;
     }
 
+    WriterLock m_lock;
     Database m_db;
     std::size_t m_batch_rows;
     Statement m_message;
@@ -356,7 +397,9 @@ make_sqlite_sink(const StoreOptions& options) {
                                           .busy_timeout_ms = options.busy_timeout_ms,
                                           .max_page_count = options.max_page_count});
     if (!db) return tl::unexpected(db.error());
-    auto sink = std::make_unique<SqliteSink>(std::move(*db), options);
+    auto lock = WriterLock::acquire(options.db, options.busy_timeout_ms);
+    if (!lock) return tl::unexpected(lock.error());
+    auto sink = std::make_unique<SqliteSink>(std::move(*db), std::move(*lock), options);
     if (auto r = sink->prepare(); !r) return tl::unexpected(r.error());
     return sink;
 }

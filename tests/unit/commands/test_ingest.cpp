@@ -7,6 +7,10 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 using namespace sipdx::store::test;
 namespace fs = std::filesystem;
 
@@ -147,6 +151,30 @@ TEST(IngestCli, LockedDatabaseExitsTwo) {
     EXPECT_NE(r.err.find("s.db"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("locked"), std::string::npos) << r.err;
     EXPECT_EQ(integrity(dir, db), "integrity_check\nok\n");
+    fs::remove_all(dir);
+}
+
+TEST(IngestCli, SecondWriterWaitsThenExitsTwo) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest-writer");
+    const auto db = dir / "s.db";
+    ASSERT_EQ(
+        cli("ingest " + q(corpus("sip-udp-options-200.pcap")) + " --db " + q(db.string()), dir)
+            .code,
+        0);
+    // What a running ingest holds for its whole life.
+    const int fd = ::open((db.string() + "-ingest.lock").c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+    auto r = cli("ingest " + q(corpus("sip-websocket-and-udp-calls.pcap")) + " --db " +
+                     q(db.string()) + " --busy-timeout 100",
+                 dir);
+    ::close(fd);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("another sipdx ingest"), std::string::npos) << r.err;
+    auto after = cli(
+        "ingest " + q(corpus("sip-websocket-and-udp-calls.pcap")) + " --db " + q(db.string()), dir);
+    EXPECT_EQ(after.code, 0) << after.err;
     fs::remove_all(dir);
 }
 
