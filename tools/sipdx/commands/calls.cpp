@@ -1,5 +1,6 @@
 // sipdx calls CAPTURE...: one record per Call-ID with its outcome and why (docs/analysis.md).
 #include "command.h"
+#include "record_filter_options.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/render.h>
@@ -20,47 +21,11 @@ namespace {
 struct CallsCliOptions {
     std::vector<std::string> captures;
     std::string format;
-    std::vector<std::string> outcomes;
-    std::vector<int> codes;
-    std::vector<std::string> classes;
-    std::vector<std::string> methods;
-    std::vector<std::string> kinds;
-    std::string from;
-    std::string to;
+    RecordFilterOptions filters;
 };
 
-analysis::RecordFilter make_filter(const CallsCliOptions& o) {
-    analysis::RecordFilter f;
-    for (const auto& name : o.outcomes) {
-        auto outcome = session::parse_outcome(name);
-        if (!outcome) throw UsageError("unknown --outcome '" + name + "'");
-        f.outcomes.push_back(*outcome);
-    }
-    for (const auto& name : o.kinds) {
-        auto kind = session::parse_kind(name);
-        if (!kind) throw UsageError("unknown --kind '" + name + "'");
-        f.kinds.push_back(*kind);
-    }
-    for (int code : o.codes) {
-        if (code < 100 || code > 699) throw UsageError("--code must be 100..699");
-        f.codes.push_back(code);
-    }
-    for (const auto& text : o.classes) {
-        // "4", "4xx" and "4XX" all name class 4.
-        if (text.empty() || text[0] < '1' || text[0] > '6' ||
-            (text.size() != 1 &&
-             (text.size() != 3 || (text.substr(1) != "xx" && text.substr(1) != "XX"))))
-            throw UsageError("--class must be 1..6 or 1xx..6xx, not '" + text + "'");
-        f.classes.push_back(text[0] - '0');
-    }
-    f.methods = o.methods;
-    f.from = o.from;
-    f.to = o.to;
-    return f;
-}
-
 int run(const CallsCliOptions& options) {
-    const auto filter = make_filter(options);
+    const auto filter = make_record_filter(options.filters);
     analysis::RecordFormat format =
         isatty(STDOUT_FILENO) ? analysis::RecordFormat::table : analysis::RecordFormat::ndjson;
     static const std::map<std::string, analysis::RecordFormat> formats{
@@ -96,29 +61,6 @@ int run(const CallsCliOptions& options) {
 
 } // namespace
 
-// Shared with flow and filter: the selection options.
-void add_record_filters(CLI::App* cmd, std::vector<std::string>& outcomes, std::vector<int>& codes,
-                        std::vector<std::string>& classes, std::vector<std::string>& methods,
-                        std::vector<std::string>& kinds, std::string& from, std::string& to);
-
-void add_record_filters(CLI::App* cmd, std::vector<std::string>& outcomes, std::vector<int>& codes,
-                        std::vector<std::string>& classes, std::vector<std::string>& methods,
-                        std::vector<std::string>& kinds, std::string& from, std::string& to) {
-    cmd->add_option("--outcome", outcomes,
-                    "Only these outcomes (answered, failed, cancelled, redirected, timeout, "
-                    "in-progress, registered, unregistered, challenged, completed)")
-        ->delimiter(',');
-    cmd->add_option("--code", codes, "Only these final codes (e.g. 486,503)")->delimiter(',');
-    cmd->add_option("--class", classes, "Only these final classes (e.g. 4xx or 4)")->delimiter(',');
-    cmd->add_option("--method", methods, "Only Call-IDs whose first method is one of these")
-        ->delimiter(',');
-    cmd->add_option("--kind", kinds,
-                    "Only these kinds (call, registration, subscription, message, options, other)")
-        ->delimiter(',');
-    cmd->add_option("--from", from, "From URI contains this text");
-    cmd->add_option("--to", to, "To URI contains this text");
-}
-
 namespace {
 void setup(CLI::App& root, CliContext& context) {
     auto options = std::make_shared<CallsCliOptions>();
@@ -130,8 +72,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--format", options->format,
                     "table (default on a terminal), ndjson (default otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
-    add_record_filters(cmd, options->outcomes, options->codes, options->classes, options->methods,
-                       options->kinds, options->from, options->to);
+    add_record_filters(cmd, options->filters);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 } // namespace

@@ -1,6 +1,7 @@
 // sipdx filter CAPTURE... [filters] -w OUT: the frames of the selected Call-IDs as a new
 // pcapng capture (docs/analysis.md).
 #include "command.h"
+#include "record_filter_options.h"
 
 #include <sipdx/analysis/filter.h>
 #include <sipdx/analysis/render.h>
@@ -15,57 +16,17 @@
 
 namespace sipdx::cli {
 
-// Defined in calls.cpp: the selection options shared by calls and filter.
-void add_record_filters(CLI::App* cmd, std::vector<std::string>& outcomes, std::vector<int>& codes,
-                        std::vector<std::string>& classes, std::vector<std::string>& methods,
-                        std::vector<std::string>& kinds, std::string& from, std::string& to);
-
 namespace {
 
 struct FilterCliOptions {
     std::vector<std::string> captures;
     std::string output;
     std::string call_id;
-    std::vector<std::string> outcomes;
-    std::vector<int> codes;
-    std::vector<std::string> classes;
-    std::vector<std::string> methods;
-    std::vector<std::string> kinds;
-    std::string from;
-    std::string to;
+    RecordFilterOptions filters;
 };
 
-analysis::RecordFilter make_filter(const FilterCliOptions& o) {
-    analysis::RecordFilter f;
-    for (const auto& name : o.outcomes) {
-        auto outcome = session::parse_outcome(name);
-        if (!outcome) throw UsageError("unknown --outcome '" + name + "'");
-        f.outcomes.push_back(*outcome);
-    }
-    for (const auto& name : o.kinds) {
-        auto kind = session::parse_kind(name);
-        if (!kind) throw UsageError("unknown --kind '" + name + "'");
-        f.kinds.push_back(*kind);
-    }
-    for (int code : o.codes) {
-        if (code < 100 || code > 699) throw UsageError("--code must be 100..699");
-        f.codes.push_back(code);
-    }
-    for (const auto& text : o.classes) {
-        if (text.empty() || text[0] < '1' || text[0] > '6' ||
-            (text.size() != 1 && text.substr(1) != "xx" && text.substr(1) != "XX"))
-            throw UsageError("--class must be 1..6 or 1xx..6xx, not '" + text + "'");
-        f.classes.push_back(text[0] - '0');
-    }
-    f.methods = o.methods;
-    f.from = o.from;
-    f.to = o.to;
-    f.call_id = o.call_id;
-    return f;
-}
-
 int run(const FilterCliOptions& options) {
-    const auto filter = make_filter(options);
+    const auto filter = make_record_filter(options.filters);
     auto result = analysis::filter_capture(options.captures, filter, options.output);
     if (!result) throw UsageError(result.error());
     for (const auto& in : result->run.inputs)
@@ -90,8 +51,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("-w,--write", options->output, "Output capture (pcapng; '-' = stdout)")
         ->required();
     cmd->add_option("--call", options->call_id, "Only this Call-ID");
-    add_record_filters(cmd, options->outcomes, options->codes, options->classes, options->methods,
-                       options->kinds, options->from, options->to);
+    add_record_filters(cmd, options->filters);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 
