@@ -26,7 +26,8 @@ struct FilterCliOptions {
 };
 
 int run(const FilterCliOptions& options) {
-    const auto filter = make_record_filter(options.filters);
+    auto filter = make_record_filter(options.filters);
+    filter.call_id = options.call_id;
     auto result = analysis::filter_capture(options.captures, filter, options.output);
     if (!result) throw UsageError(result.error());
     for (const auto& in : result->run.inputs)
