@@ -140,3 +140,33 @@ TEST(AnalyzeCommand, ExitCodes) {
     EXPECT_EQ(run_sipdx("analyze " + quoted(garbage)).exit_code, 2);
     fs::remove(garbage);
 }
+
+// `analyze --db` stores through the same code path as `ingest` (whose tests check the stored
+// summary equals analyze): the calls land, and a second run over the same capture adds nothing.
+TEST(AnalyzeCommand, DbStoresTheRunOnce) {
+    const fs::path sample = fs::path(SIPDX_SOURCE_DIR) / "tests/data/sample/sipdx-sample.pcap";
+    const fs::path db =
+        fs::temp_directory_path() / ("sipdx-analyze-db-" + std::to_string(::getpid()) + ".db");
+    fs::remove(db);
+    const auto report = run_sipdx("analyze -q --json --db " + quoted(db) + " " + quoted(sample));
+    ASSERT_EQ(report.exit_code, 0);
+    const auto json = nlohmann::json::parse(report.out);
+
+    const auto calls = [&] {
+        const auto run = run_sipdx("query --db " + quoted(db) +
+                                   " --format tsv --sql 'SELECT count(*) FROM calls'");
+        EXPECT_EQ(run.exit_code, 0);
+        return run.out;
+    };
+    const std::string first = calls();
+    ASSERT_EQ(run_sipdx("analyze -q --db " + quoted(db) + " " + quoted(sample)).exit_code, 0);
+    EXPECT_EQ(calls(), first);
+    EXPECT_NE(first.find("18"), std::string::npos) << first;
+
+    const auto summary = run_sipdx("query --db " + quoted(db) + " --summary");
+    ASSERT_EQ(summary.exit_code, 0);
+    EXPECT_NE(summary.out.find("486"), std::string::npos);
+    EXPECT_FALSE(json.empty());
+    for (const auto& suffix : {"", "-wal", "-shm", "-ingest.lock"})
+        fs::remove(db.string() + suffix);
+}

@@ -3,6 +3,7 @@
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/render.h>
+#include <sipdx/store/writer.h>
 
 #include <fmt/format.h>
 
@@ -21,6 +22,7 @@ struct AnalyzeCliOptions {
     std::vector<std::string> captures;
     bool json = false;
     bool quiet = false;
+    std::string db; // --db: also store the records (the same code path as `sipdx ingest`)
 };
 
 // A one-line progress bar on stderr (terminal only): percentage, MB/s and ETA.
@@ -69,7 +71,10 @@ int run(const AnalyzeCliOptions& options) {
     analyze_options.progress = [&](std::uint64_t done, std::uint64_t total) {
         progress.update(done, total);
     };
+    auto store = store::attach_options(options.db, options.captures, analyze_options);
+    if (!store) throw UsageError(store.error().message);
     analysis::Analyzer analyzer(analyze_options);
+    if (*store) (*store)->attach(analyzer);
     const auto run = analyzer.run(options.captures);
     progress.clear();
 
@@ -79,6 +84,11 @@ int run(const AnalyzeCliOptions& options) {
     if (run.inputs.empty()) throw UsageError("no capture files found in the given directories");
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
+    if (*store) {
+        auto stored = store::write_analysis(**store, run);
+        if (!stored) throw UsageError(stored.error().message);
+        if (!options.quiet) std::fprintf(stderr, "sipdx: %s\n", stored->c_str());
+    }
 
     std::string text =
         options.json
@@ -101,6 +111,9 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("--json", options->json,
                   "JSON report (schema sipdx.analyze/1, docs/analysis.md)");
     cmd->add_flag("-q,--quiet", options->quiet, "No progress bar on stderr");
+    cmd->add_option("--db", options->db,
+                    "Also store the captures' calls, messages and findings in this SQLite file, "
+                    "as `sipdx ingest` does (docs/store.md)");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 
