@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -183,6 +184,8 @@ private:
 
 // Convenience: parse one message with a fresh Message (allocates).
 Message parse_message(std::string_view bytes, Transport transport = Transport::datagram);
+// A Message views its bytes: parsing a temporary string would leave it dangling.
+Message parse_message(std::string&& bytes, Transport transport = Transport::datagram) = delete;
 
 // Light extraction of the transaction fields straight from bytes, for callers that have no
 // Message (it parses the head into a thread-local scratch message).

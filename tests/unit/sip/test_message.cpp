@@ -79,7 +79,8 @@ TEST(MessageIndex, StatusLine) {
 }
 
 TEST(MessageIndex, MissingHeadersAreFindings) {
-    Message m = parse_message(crlf("OPTIONS sip:a@b SIP/2.0\nContent-Length: 0\n\n"));
+    const std::string text = crlf("OPTIONS sip:a@b SIP/2.0\nContent-Length: 0\n\n");
+    Message m = parse_message(text);
     EXPECT_TRUE(has_code(m.findings, FindingCode::missing_call_id));
     EXPECT_TRUE(has_code(m.findings, FindingCode::missing_cseq));
     EXPECT_FALSE(m.valid());

@@ -44,7 +44,8 @@ TEST(Samples, AkaRegisterWithSecurityClient) {
 }
 
 TEST(Samples, AkaChallengeResponse) {
-    Message m = parse_message(sample("sip-gtpu-ipv6-volte-iphone-ims-aka-0016.sip"));
+    const std::string m_text = sample("sip-gtpu-ipv6-volte-iphone-ims-aka-0016.sip");
+    Message m = parse_message(m_text);
     m.validate();
     EXPECT_TRUE(m.valid());
     EXPECT_EQ(m.status, 401);
@@ -115,7 +116,8 @@ TEST(Samples, PrackAndReliableProvisional) {
 }
 
 TEST(Samples, SipIMultipartCarriesSdp) {
-    Message m = parse_message(sample("sip-udp-ipv4-fragmented-sip-i-isup-0002.sip"));
+    const std::string m_text = sample("sip-udp-ipv4-fragmented-sip-i-isup-0002.sip");
+    Message m = parse_message(m_text);
     auto type = m.content_type();
     ASSERT_TRUE(type);
     EXPECT_TRUE(type->is("multipart", "mixed"));
@@ -156,9 +158,11 @@ TEST(Samples, MalformedReasonIsReported) {
 }
 
 TEST(Samples, MalformedUpstreamSamplesCarryFindings) {
-    Message cl = parse_message(sample("sip-udp-invalid-content-length-0001.sip"));
+    const std::string cl_text = sample("sip-udp-invalid-content-length-0001.sip");
+    Message cl = parse_message(cl_text);
     EXPECT_TRUE(has_code(cl.findings, FindingCode::content_length_invalid));
-    Message twice = parse_message(sample("sip-udp-multi-value-header-0001.sip"));
+    const std::string twice_text = sample("sip-udp-multi-value-header-0001.sip");
+    Message twice = parse_message(twice_text);
     EXPECT_TRUE(has_code(twice.findings, FindingCode::header_duplicate));
     EXPECT_EQ(twice.count(HeaderId::to), 2u);
 }
