@@ -328,9 +328,7 @@ nlohmann::ordered_json record_json(const CallRecord& r) {
     return j;
 }
 
-namespace {
-
-std::string escape_csv(const std::string& v) {
+std::string csv_field(const std::string& v) {
     if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
     std::string out = "\"";
     for (char c : v) {
@@ -340,7 +338,7 @@ std::string escape_csv(const std::string& v) {
     return out + '"';
 }
 
-std::string escape_tsv(const std::string& v) {
+std::string tsv_field(const std::string& v) {
     std::string out;
     out.reserve(v.size());
     for (char c : v) {
@@ -363,6 +361,8 @@ std::string escape_tsv(const std::string& v) {
     }
     return out;
 }
+
+namespace {
 
 std::string clip(const std::string& v, std::size_t width) {
     if (v.size() <= width) return v;
@@ -395,7 +395,7 @@ std::string render_records(const std::vector<CallRecord>& records, RecordFormat 
             const auto values = record_values(r);
             for (std::size_t i = 0; i < values.size(); ++i) {
                 if (i) out += sep;
-                out += csv ? escape_csv(values[i]) : escape_tsv(values[i]);
+                out += csv ? csv_field(values[i]) : tsv_field(values[i]);
             }
             out += '\n';
         }

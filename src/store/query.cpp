@@ -114,39 +114,6 @@ std::string cell_text(const Cell& c) {
     return {};
 }
 
-std::string escape_csv(const std::string& v) {
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
-}
-
-std::string escape_tsv(const std::string& v) {
-    std::string out;
-    for (char c : v) {
-        switch (c) {
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 // Display width in code points, so UTF-8 text lines up.
 std::size_t width(std::string_view s) {
     std::size_t n = 0;
@@ -202,14 +169,15 @@ std::string render(const ResultSet& result, OutputFormat format) {
         const char* eol = csv ? "\r\n" : "\n";
         for (std::size_t i = 0; i < result.columns.size(); ++i) {
             if (i) out += csv ? ',' : '\t';
-            out += csv ? escape_csv(result.columns[i]) : escape_tsv(result.columns[i]);
+            out += csv ? analysis::csv_field(result.columns[i])
+                       : analysis::tsv_field(result.columns[i]);
         }
         out += eol;
         for (const auto& row : result.rows) {
             for (std::size_t i = 0; i < row.size(); ++i) {
                 if (i) out += csv ? ',' : '\t';
                 const std::string text = cell_text(row[i]);
-                out += csv ? escape_csv(text) : escape_tsv(text);
+                out += csv ? analysis::csv_field(text) : analysis::tsv_field(text);
             }
             out += eol;
         }
