@@ -112,7 +112,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
                 const auto event = session::make_event(p, message, source_index);
                 const auto step = tracker.feed(event);
                 m_summary.add_message(event, step);
-                if (m_options.on_message) m_options.on_message(event, step);
+                if (m_options.on_message) m_options.on_message({p, message, event, step});
             },
             m_options.decode);
     }

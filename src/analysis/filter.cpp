@@ -53,7 +53,8 @@ tl::expected<FilterResult, std::string> filter_capture(const std::vector<std::st
 
     AnalyzeOptions options;
     options.explain = false;
-    options.on_message = [&](const session::SipEvent& e, const session::FeedResult&) {
+    options.on_message = [&](const MessageContext& m) {
+        const session::SipEvent& e = m.event;
         messages.push_back({e.source, e.frame, session::content_hash(e.call_id), e.src, e.dst,
                             e.transport, e.multi_frame});
     };

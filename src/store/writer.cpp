@@ -109,10 +109,9 @@ bool AnalysisWriter::nothing_to_do() const {
 void AnalysisWriter::attach(analysis::AnalyzeOptions& options) {
     Impl* impl = m_impl.get();
     auto previous = std::move(options.on_message);
-    options.on_message = [impl, previous](const session::SipEvent& e,
-                                          const session::FeedResult& r) {
-        if (previous) previous(e, r);
-        impl->on_message(e, r);
+    options.on_message = [impl, previous](const analysis::MessageContext& m) {
+        if (previous) previous(m);
+        impl->on_message(m.event, m.step);
     };
 }
 

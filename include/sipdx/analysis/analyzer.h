@@ -16,6 +16,7 @@
 #include <sipdx/decode/pipeline.h>
 #include <sipdx/session/record.h>
 #include <sipdx/session/tracker.h>
+#include <sipdx/sip/message.h>
 
 #include <cstdint>
 #include <functional>
@@ -24,14 +25,24 @@
 
 namespace sipdx::analysis {
 
+// One message as the analysis saw it. Every reference is valid only during the on_message
+// callback (the bytes live in a buffer that is reused afterwards): copy what you keep.
+struct MessageContext {
+    const decode::SipPayload& payload; // where it came from: frame, offset, encapsulation, bytes
+    const sip::Message& message;       // the parsed message (its findings included)
+    const session::SipEvent& event;    // what the tracker was fed
+    const session::FeedResult& step;   // what the tracker made of it
+};
+
 struct AnalyzeOptions {
     session::TrackerOptions tracker;
     decode::PipelineOptions decode;
     bool explain = true; // fill CallRecord::explanation
     // Called now and then (every few thousand frames) with bytes read so far and in total.
     std::function<void(std::uint64_t done, std::uint64_t total)> progress;
-    // Called for every message with its event and what the tracker made of it (flow, filter).
-    std::function<void(const session::SipEvent&, const session::FeedResult&)> on_message;
+    // Called for every message, in capture order, with everything the analysis knows of it
+    // (flow, filter, the store). Called on the thread that tracks, one message at a time.
+    std::function<void(const MessageContext&)> on_message;
 };
 
 struct InputResult {

@@ -25,7 +25,9 @@ int run(const FlowCliOptions& options) {
     analyze_options.explain = false;
     std::vector<session::MessageRecord> messages;
     std::string explanation;
-    analyze_options.on_message = [&](const session::SipEvent& e, const session::FeedResult& r) {
+    analyze_options.on_message = [&](const analysis::MessageContext& m) {
+        const session::SipEvent& e = m.event;
+        const session::FeedResult& r = m.step;
         if (e.call_id == options.call_id && messages.size() < 100000)
             messages.push_back(session::make_message_record(e, r.retransmission(), r.duplicate()));
     };
