@@ -38,7 +38,12 @@ struct AnalyzeOptions {
     session::TrackerOptions tracker;
     decode::PipelineOptions decode;
     bool explain = true; // fill CallRecord::explanation
-    // Called now and then (every few thousand frames) with bytes read so far and in total.
+    // Threads for the run: 0 = every core the process may use, 1 = all on the caller's thread.
+    // Decoding and tracking stay serial in capture order; only parsing is spread, so the
+    // output (records, summary, callback order) is the same for any value.
+    unsigned threads = 0;
+    // Called now and then (every few thousand frames) with bytes read so far and in total, on
+    // the thread that tracks.
     std::function<void(std::uint64_t done, std::uint64_t total)> progress;
     // Called for every message, in capture order, with everything the analysis knows of it
     // (flow, filter, the store). Called on the thread that tracks, one message at a time.

@@ -22,6 +22,7 @@ struct AnalyzeCliOptions {
     std::vector<std::string> captures;
     bool json = false;
     bool quiet = false;
+    unsigned threads = 0;
     std::string db; // --db: also store the records (the same code path as `sipdx ingest`)
 };
 
@@ -68,6 +69,7 @@ private:
 int run(const AnalyzeCliOptions& options) {
     Progress progress(!options.quiet && isatty(STDERR_FILENO));
     analysis::AnalyzeOptions analyze_options;
+    analyze_options.threads = options.threads;
     analyze_options.progress = [&](std::uint64_t done, std::uint64_t total) {
         progress.update(done, total);
     };
@@ -111,6 +113,9 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("--json", options->json,
                   "JSON report (schema sipdx.analyze/1, docs/analysis.md)");
     cmd->add_flag("-q,--quiet", options->quiet, "No progress bar on stderr");
+    cmd->add_option("--threads", options->threads,
+                    "Threads to use (0 = all cores); the report is the same for any value")
+        ->capture_default_str();
     cmd->add_option("--db", options->db,
                     "Also store the captures' calls, messages and findings in this SQLite file, "
                     "as `sipdx ingest` does (docs/store.md)");

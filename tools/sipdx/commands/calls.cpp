@@ -21,6 +21,7 @@ namespace {
 struct CallsCliOptions {
     std::vector<std::string> captures;
     std::string format;
+    unsigned threads = 0;
     RecordFilterOptions filters;
 };
 
@@ -35,7 +36,9 @@ int run(const CallsCliOptions& options) {
         {"tsv", analysis::RecordFormat::tsv}};
     if (!options.format.empty()) format = formats.at(options.format);
 
-    analysis::Analyzer analyzer;
+    analysis::AnalyzeOptions analyze_options;
+    analyze_options.threads = options.threads;
+    analysis::Analyzer analyzer(analyze_options);
     std::vector<session::CallRecord> records;
     analyzer.on_record([&](session::CallRecord&& r) {
         if (filter.matches(r)) records.push_back(std::move(r));
@@ -72,6 +75,9 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--format", options->format,
                     "table (default on a terminal), ndjson (default otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
+    cmd->add_option("--threads", options->threads,
+                    "Threads to use (0 = all cores); the records are the same for any value")
+        ->capture_default_str();
     add_record_filters(cmd, options->filters);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
