@@ -86,8 +86,7 @@ HeadScan scan_head(std::string_view bytes) {
         }
     };
     while (p < end) {
-        const char* nl =
-            static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        const char* nl = find_byte(p, end, '\n');
         if (nl == nullptr) return r; // incomplete
         const char* content_end = (nl > p && nl[-1] == '\r') ? nl - 1 : nl;
         if (!first) {
@@ -104,8 +103,7 @@ HeadScan scan_head(std::string_view bytes) {
                 finish_cl();
                 // Content-Length or its compact form "l"; only the first one frames the body.
                 if ((c == 'C' || c == 'c' || c == 'l' || c == 'L') && !r.content_length_seen) {
-                    const char* colon = static_cast<const char*>(
-                        std::memchr(p, ':', static_cast<std::size_t>(content_end - p)));
+                    const char* colon = static_cast<const char*>(find_byte(p, content_end, ':'));
                     if (colon != nullptr &&
                         lookup_header(trim(std::string_view(
                             p, static_cast<std::size_t>(colon - p)))) == HeaderId::content_length) {

@@ -3,6 +3,7 @@
 #include <sipdx/sip/header.h>
 
 #include <array>
+#include <cstring>
 
 namespace sipdx::sip {
 namespace {
@@ -114,12 +115,15 @@ constexpr unsigned char lower(unsigned char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
 }
 
-// Hash of the lower-cased name; must be the same in the table builder and in lookups.
+// Hash of the lower-cased name; must be the same in the table builder and in lookups. It reads
+// only the length and four characters: lookups run for every header line, and hashing every
+// character cost more than the comparison that confirms the match (docs/performance.md).
 constexpr std::uint32_t name_hash(std::string_view s) {
-    std::uint32_t h = static_cast<std::uint32_t>(s.size()) * 0x9E3779B1u;
-    for (char c : s)
-        h = (h ^ lower(static_cast<unsigned char>(c))) * 0x01000193u;
-    return h ^ (h >> 15);
+    const auto n = static_cast<std::uint32_t>(s.size());
+    auto at = [&](std::size_t i) { return std::uint32_t{lower(static_cast<unsigned char>(s[i]))}; };
+    const std::uint32_t h = (n * 0x9E3779B1u) ^ (at(0) * 0x85EBCA6Bu) ^ (at(n / 2) * 0xC2B2AE35u) ^
+                            (at(n - 1) << 11) ^ (at(n > 1 ? n - 2 : 0) * 0x27D4EB2Fu);
+    return h ^ (h >> 15) ^ (h >> 23);
 }
 
 constexpr std::size_t slot_count = 512; // power of two, well above 2x the entries
@@ -138,6 +142,74 @@ constexpr Slots build_slots() {
 }
 constexpr Slots slots = build_slots();
 
+// Longest probe sequence of a listed name: keeps the cheap hash honest.
+constexpr std::size_t longest_probe() {
+    std::size_t longest = 0;
+    for (std::size_t i = 1; i < table.size(); ++i) {
+        std::size_t pos = name_hash(table[i].name) & (slot_count - 1);
+        std::size_t probes = 1;
+        while (slots.id[pos] != i) {
+            pos = (pos + 1) & (slot_count - 1);
+            ++probes;
+        }
+        longest = probes > longest ? probes : longest;
+    }
+    return longest;
+}
+static_assert(longest_probe() <= 3, "header name hash clusters: change name_hash");
+
+// The names lower-cased once, with a mask holding 0x20 where the name has a letter: an input
+// byte matches a letter exactly when (byte | 0x20) equals the lower-case letter, and every other
+// byte (digits, '-') must be equal. That lets a comparison take eight bytes at a time.
+struct LowerNames {
+    std::array<std::array<char, 32>, table.size()> text{};
+    std::array<std::array<char, 32>, table.size()> fold{};
+};
+constexpr bool names_fit() {
+    for (const auto& h : table)
+        if (h.name.size() > 32) return false;
+    return true;
+}
+static_assert(names_fit(), "a header name is longer than lookup_header accepts");
+constexpr LowerNames build_lower_names() {
+    LowerNames l{};
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        for (std::size_t k = 0; k < table[i].name.size(); ++k) {
+            const auto c = lower(static_cast<unsigned char>(table[i].name[k]));
+            l.text[i][k] = static_cast<char>(c);
+            l.fold[i][k] = (c >= 'a' && c <= 'z') ? char{0x20} : char{0};
+        }
+    }
+    return l;
+}
+constexpr LowerNames lower_names = build_lower_names();
+
+std::uint64_t load8(const char* p) {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+bool matches_lower(std::string_view input, std::size_t index) {
+    const std::size_t n = input.size();
+    if (n != table[index].name.size()) return false;
+    const char* in = input.data();
+    const char* expected = lower_names.text[index].data();
+    const char* fold = lower_names.fold[index].data();
+    if (n < 8) {
+        for (std::size_t i = 0; i < n; ++i)
+            if ((in[i] | fold[i]) != expected[i]) return false;
+        return true;
+    }
+    // Whole words, then the last eight bytes (overlapping): never reads outside the name.
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        if ((load8(in + i) | load8(fold + i)) != load8(expected + i)) return false;
+    if (i == n) return true;
+    i = n - 8;
+    return (load8(in + i) | load8(fold + i)) == load8(expected + i);
+}
+
 constexpr std::array<HeaderId, 26> build_compact() {
     std::array<HeaderId, 26> c{};
     for (const auto& h : table)
@@ -145,14 +217,6 @@ constexpr std::array<HeaderId, 26> build_compact() {
     return c;
 }
 constexpr auto compact_table = build_compact();
-
-bool iequal_ascii(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(static_cast<unsigned char>(a[i])) != lower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 } // namespace
 
@@ -169,7 +233,7 @@ HeaderId lookup_header(std::string_view name) {
     for (;;) {
         auto id = slots.id[pos];
         if (id == 0) return HeaderId::unknown;
-        if (iequal_ascii(table[id].name, name)) return table[id].id;
+        if (matches_lower(name, id)) return table[id].id;
         pos = (pos + 1) & (slot_count - 1);
     }
 }

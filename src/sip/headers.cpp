@@ -94,10 +94,12 @@ std::optional<Via> parse_via(std::string_view element, const FindingSink& sink) 
         j = skip_lws_at(s, p);
     }
     v.sent_by = s.substr(host_begin, sent_by_end - host_begin);
-    if (!is_valid_host(v.host)) sink.add(FindingCode::uri_bad_host, v.host);
+    // Checks that only report are skipped when nobody keeps the findings (the transaction key
+    // of every message parses its top Via this way).
+    if (sink.wanted() && !is_valid_host(v.host)) sink.add(FindingCode::uri_bad_host, v.host);
     if (j < s.size() && s[j] != ';') return bad(s.substr(j));
     v.params = ParamList(s.substr(j));
-    report_empty_params(v.params, sink);
+    if (sink.wanted()) report_empty_params(v.params, sink);
     // The first occurrence of a parameter wins (as ParamList::find does).
     bool have_branch = false;
     bool have_received = false;
@@ -176,7 +178,7 @@ std::optional<NameAddr> parse_name_addr(std::string_view element, const FindingS
             laquot = lt;
             std::string_view dn = trim(s.substr(0, lt));
             na.display_name = dn;
-            for (char c : dn) {
+            for (char c : sink.wanted() ? dn : std::string_view{}) {
                 if (!is_token_char(c) && !is_lws(c)) {
                     sink.add(FindingCode::display_name_invalid, dn);
                     break;
@@ -215,7 +217,7 @@ std::optional<NameAddr> parse_name_addr(std::string_view element, const FindingS
         return na;
     }
     na.params = ParamList(rest);
-    report_empty_params(na.params, sink);
+    if (sink.wanted()) report_empty_params(na.params, sink);
     return na;
 }
 

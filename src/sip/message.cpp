@@ -1,6 +1,6 @@
 // The message indexer: start line, header index, body framing. This is the hot path: one
-// memchr per line, one hash per header name, no allocation once the Message's vectors have
-// grown to the usual message size.
+// one inline 16-byte scan per line, one hash per header name, no allocation once the Message's
+// vectors have grown to the usual message size.
 #include <sipdx/sip/message.h>
 
 #include "sip/detail/framing.h"
@@ -176,7 +176,7 @@ std::size_t Parser::parse(std::string_view bytes, Message& m) const {
     }
 
     // Start line.
-    const char* nl = static_cast<const char*>(std::memchr(base, '\n', end - base));
+    const char* nl = find_byte(base, end, '\n');
     const char* line_end = nl != nullptr ? nl : end;
     const char* content_end = (line_end > base && line_end[-1] == '\r') ? line_end - 1 : line_end;
     bool bare_lf = nl != nullptr && content_end == line_end;
@@ -194,7 +194,7 @@ std::size_t Parser::parse(std::string_view bytes, Message& m) const {
     bool can_fold = false;
     bool limit_reported = false;
     while (p < end) {
-        nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+        nl = find_byte(p, end, '\n');
         line_end = nl != nullptr ? nl : end;
         content_end = line_end;
         if (nl != nullptr) {
@@ -224,7 +224,7 @@ std::size_t Parser::parse(std::string_view bytes, Message& m) const {
             }
         } else {
             can_fold = false;
-            const char* colon = static_cast<const char*>(std::memchr(p, ':', content_end - p));
+            const char* colon = find_byte(p, content_end, ':');
             if (colon == nullptr) {
                 sink.add(FindingCode::header_line_malformed, view(p, content_end));
             } else {

@@ -35,7 +35,7 @@ void ParamList::Iterator::advance() {
     bool separated = s.front() == ';';
     if (separated) s = skip_lws(s.substr(1));
     std::size_t i = 0;
-    while (i < s.size() && s[i] != '=' && s[i] != ';' && !is_lws(s[i]))
+    while (i < s.size() && !has_class(s[i], param_name_end))
         ++i;
     Param p;
     p.name = s.substr(0, i);
@@ -50,7 +50,7 @@ void ParamList::Iterator::advance() {
             end = end_of_quoted(rest, 0);
             if (end == std::string_view::npos) end = rest.size();
         } else {
-            while (end < rest.size() && rest[end] != ';' && !is_lws(rest[end]))
+            while (end < rest.size() && !has_class(rest[end], param_value_end))
                 ++end;
         }
         p.value = rest.substr(0, end);
@@ -80,6 +80,9 @@ std::optional<std::string_view> ListSplitter::next() {
     std::size_t i = 0;
     const std::string_view s = m_rest;
     while (i < s.size()) {
+        while (i < s.size() && !has_class(s[i], list_special))
+            ++i;
+        if (i == s.size()) break;
         char c = s[i];
         if (c == '"') {
             std::size_t e = end_of_quoted(s, i);

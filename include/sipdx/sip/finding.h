@@ -128,6 +128,8 @@ struct FindingSink {
 
     void add(FindingCode code, std::string_view at) const;
     void add(FindingCode code, std::string_view at, Severity severity) const;
+    // False when findings are dropped: checks that only produce findings can be skipped.
+    bool wanted() const { return out != nullptr; }
 };
 
 bool has_errors(std::span<const Finding> findings);
