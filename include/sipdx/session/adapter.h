@@ -16,5 +16,8 @@ SipEvent make_event(const decode::SipPayload& payload, const sip::Message& messa
 // The URI as "user@host" (or "host"), without scheme, parameters or display name; the raw
 // text when it does not parse. Views into the message.
 std::string_view uri_text(const sip::Message& message, sip::HeaderId id);
+// The same answer through the full name-addr and URI parsers; uri_text() takes a one-pass
+// path for plain values, and a test holds the two equal.
+std::string_view uri_text_parsed(const sip::Message& message, sip::HeaderId id);
 
 } // namespace sipdx::session

@@ -1,0 +1,92 @@
+// uri_text() answers plain From/To values in one pass and leaves the rest to the full
+// name-addr and URI parsers; the two must agree on every value, odd ones above all.
+#include <sipdx/session/adapter.h>
+#include <sipdx/sip/message.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace sipdx;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string with_from_to(const std::string& value) {
+    return "INVITE sip:b@example.com SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1\r\n"
+           "From: " +
+           value + "\r\nTo: " + value +
+           "\r\nCall-ID: 1@x\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+}
+
+void expect_same(const sip::Message& m, const std::string& what) {
+    for (auto id : {sip::HeaderId::from, sip::HeaderId::to})
+        EXPECT_EQ(session::uri_text(m, id), session::uri_text_parsed(m, id)) << what;
+}
+
+} // namespace
+
+TEST(UriText, PlainAndOddValuesAgreeWithTheFullParser) {
+    const std::vector<std::string> values = {
+        "<sip:alice@example.com>;tag=1",
+        "Alice <sip:alice@example.com:5060;transport=tcp>;tag=1",
+        "\"Alice\" <sip:alice@example.com>;tag=1",
+        "sip:alice@example.com;tag=1",
+        "sip:alice@example.com",
+        "<sips:+15551234@ims.example.com;user=phone>",
+        "<SIP:Alice@Example.COM>",
+        "<tel:+15551234;phone-context=example.com>",
+        "<sip:example.com>",
+        "<sip:alice:secret@example.com>",
+        "<sip:alice;day=tue@example.com>",
+        "<sip:@example.com>",
+        "<sip:alice@>",
+        "<sip:alice@[2001:db8::1]:5060>",
+        "<sip:alice@2001:db8::1>",
+        "< sip:alice@example.com >",
+        "sip:alice@example.com ;tag=1",
+        "<sip:alice@example.com;x=a@b>",
+        "<sip:alice@example.com?subject=hi>",
+        "<sip:al%20ice@example.com>",
+        "<sip:alice@example.com:abc>",
+        "<sip:alice@example.com:>",
+        "<sip:alice@exa_mple.com>",
+        "<sip:alice@example.com",
+        "sip:a@b;x=<y>",
+        "*",
+        "",
+        "<>",
+        "<sip:>",
+        "<sips:>",
+        "<sip:alice@host=x>",
+        "urn:service:sos",
+        "Bob sip:bob@example.com",
+    };
+    for (const auto& value : values) {
+        const std::string bytes = with_from_to(value);
+        const auto m = sip::parse_message(bytes);
+        expect_same(m, value);
+    }
+}
+
+TEST(UriText, AgreesOnEveryTortureMessage) {
+    const fs::path dir = fs::path(SIPDX_TEST_DATA_DIR) / "torture";
+    ASSERT_TRUE(fs::is_directory(dir));
+    int messages = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        if (entry.path().extension() != ".dat") continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        const std::string bytes = text.str();
+        const auto m = sip::parse_message(bytes);
+        expect_same(m, entry.path().string());
+        ++messages;
+    }
+    EXPECT_GT(messages, 50);
+}
