@@ -37,9 +37,9 @@ std::string_view uri_text_parsed(const sip::Message& message, sip::HeaderId id) 
 
 namespace {
 // The everyday From/To: `[display name] <sip:user@host[:port][;uri-params]>[;params]` or the
-// same without brackets, with plain characters only. Full name-addr and URI parsing of every
-// From and To was 10% of `analyze` (docs/performance.md); this answers the common case in one
-// pass and returns nothing when anything is unusual, so the full parser decides those.
+// same without brackets, or a tel: number, with plain characters only. Full name-addr and URI
+// parsing of every From and To was 10% of `analyze` (docs/performance.md); this answers the common
+// case in one pass and returns nothing when anything is unusual, so the full parser decides those.
 bool plain_uri_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
            c == '-' || c == '_' || c == '+' || c == '@' || c == ':' || c == ';' || c == '=';
@@ -48,10 +48,25 @@ bool plain_uri_char(char c) {
 std::optional<std::string_view> plain_uri_text(std::string_view value) {
     std::size_t begin = 0;
     std::size_t end = value.size();
-    const std::size_t lt = value.find('<');
+    std::size_t lt = value.find('<');
     const std::size_t semi = value.find(';');
-    if (value.find('"') != std::string_view::npos) return std::nullopt;
-    if (lt != std::string_view::npos && (semi == std::string_view::npos || lt < semi)) {
+    if (!value.empty() && value.front() == '"') {
+        // A quoted display name without escapes, then LWS and the bracketed URI.
+        const std::size_t close = value.find('"', 1);
+        if (close == std::string_view::npos ||
+            value.substr(1, close - 1).find('\\') != std::string_view::npos)
+            return std::nullopt;
+        lt = close + 1;
+        while (lt < value.size() && (value[lt] == ' ' || value[lt] == '\t'))
+            ++lt;
+        if (lt >= value.size() || value[lt] != '<') return std::nullopt;
+        const std::size_t gt = value.find('>', lt);
+        if (gt == std::string_view::npos) return std::nullopt;
+        begin = lt + 1;
+        end = gt;
+    } else if (value.find('"') != std::string_view::npos) {
+        return std::nullopt;
+    } else if (lt != std::string_view::npos && (semi == std::string_view::npos || lt < semi)) {
         const std::size_t gt = value.find('>', lt);
         if (gt == std::string_view::npos) return std::nullopt;
         begin = lt + 1;
@@ -64,6 +79,15 @@ std::optional<std::string_view> plain_uri_text(std::string_view value) {
         if (value.find('>') != std::string_view::npos) return std::nullopt;
     }
     const std::string_view uri = value.substr(begin, end - begin);
+    if (uri.size() > 4 && (uri[0] | 0x20) == 't' && (uri[1] | 0x20) == 'e' &&
+        (uri[2] | 0x20) == 'l' && uri[3] == ':') {
+        // tel: has no host; the number (up to its parameters) is the answer.
+        const std::string_view number = uri.substr(4, uri.find(';') - 4);
+        for (char c : number)
+            if (!plain_uri_char(c) || c == '@' || c == ':' || c == '=') return std::nullopt;
+        if (number.empty()) return std::nullopt;
+        return number;
+    }
     std::size_t scheme = 0;
     if (uri.size() > 4 && (uri[0] | 0x20) == 's' && (uri[1] | 0x20) == 'i' &&
         (uri[2] | 0x20) == 'p') {

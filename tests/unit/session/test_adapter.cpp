@@ -66,6 +66,18 @@ TEST(UriText, PlainAndOddValuesAgreeWithTheFullParser) {
         "<sip:alice@host=x>",
         "urn:service:sos",
         "Bob sip:bob@example.com",
+        "\"A\" <tel:+15551234>;tag=9",
+        "<tel:+15551234;phone-context=ims.example.com>",
+        "tel:+15551234;tag=1",
+        "<TEL:5551234>",
+        "<tel:>",
+        "<tel:+1@2>",
+        "\"Al\\\"ice\" <sip:a@example.com>",
+        "\"Alice\"<sip:a@example.com>",
+        "\"Alice\" sip:a@example.com",
+        "\"unterminated <sip:a@example.com>",
+        "\"Alice\" <sip:a@example.com",
+        "\"\" <sip:a@example.com>;tag=2",
     };
     for (const auto& value : values) {
         const std::string bytes = with_from_to(value);
