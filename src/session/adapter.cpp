@@ -40,9 +40,24 @@ namespace {
 // same without brackets, or a tel: number, with plain characters only. Full name-addr and URI
 // parsing of every From and To was 10% of `analyze` (docs/performance.md); this answers the common
 // case in one pass and returns nothing when anything is unusual, so the full parser decides those.
+struct PlainChars {
+    bool of[256] = {};
+};
+constexpr PlainChars make_plain_chars() {
+    PlainChars t{};
+    for (int c = 'a'; c <= 'z'; ++c)
+        t.of[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c)
+        t.of[c] = true;
+    for (int c = '0'; c <= '9'; ++c)
+        t.of[c] = true;
+    for (unsigned char c : std::string_view(".-_+@:;="))
+        t.of[c] = true;
+    return t;
+}
+constexpr PlainChars plain_chars = make_plain_chars();
 bool plain_uri_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '-' || c == '_' || c == '+' || c == '@' || c == ':' || c == ';' || c == '=';
+    return plain_chars.of[static_cast<unsigned char>(c)];
 }
 
 std::optional<std::string_view> plain_uri_text(std::string_view value) {
