@@ -506,7 +506,28 @@ struct ChTable {
     std::string columns;
     std::string partition;
     std::string order;
+    // The columns added after the table was first published (a suffix of `columns`, so an
+    // altered table has the columns in the same order): `ch-schema --upgrade-from 1`.
+    std::string_view added_since_v1 = {};
 };
+
+// "name Type" lines of a ChTable::columns text, as (name, type).
+std::vector<std::pair<std::string, std::string>> column_defs(std::string_view columns) {
+    std::vector<std::pair<std::string, std::string>> out;
+    while (!columns.empty()) {
+        const auto eol = columns.find('\n');
+        std::string_view line = columns.substr(0, eol);
+        columns = eol == std::string_view::npos ? std::string_view() : columns.substr(eol + 1);
+        if (!line.empty() && line.back() == ',') line.remove_suffix(1);
+        const auto name_at = line.find_first_not_of(' ');
+        if (name_at == std::string_view::npos) continue;
+        line.remove_prefix(name_at);
+        const auto gap = line.find(' ');
+        const auto type_at = line.find_first_not_of(' ', gap);
+        out.emplace_back(std::string(line.substr(0, gap)), std::string(line.substr(type_at)));
+    }
+    return out;
+}
 
 const std::vector<ChTable>& ch_tables() {
     static const std::vector<ChTable> tables{
@@ -552,13 +573,26 @@ const std::vector<ChTable>& ch_tables() {
          "    status         UInt16,\n    reason         String,\n    call_id        String,\n"
          "    cseq_seq       UInt32,\n    cseq_method    String,\n    from_tag       String,\n"
          "    to_tag         String,\n    branch         String,\n    length         UInt32,\n"
-         "    retransmission UInt8,\n    duplicate      UInt8",
-         "toDate(time)", "(capture_sha256, call_id, time_ns, seq)"},
+         "    retransmission UInt8,\n    duplicate      UInt8,\n    file_offset    UInt64,\n"
+         "    interface_id   UInt32,\n    encap          String,\n    decode_findings String,\n"
+         "    sip_findings   String",
+         "toDate(time)", "(capture_sha256, call_id, time_ns, seq)",
+         "file_offset interface_id encap decode_findings sip_findings"},
     };
     return tables;
 }
 
 } // namespace
+
+std::string clickhouse_columns(std::string_view table) {
+    std::string out;
+    for (const auto& t : ch_tables()) {
+        if (t.name != table) continue;
+        for (const auto& [name, type] : column_defs(t.columns))
+            out += (out.empty() ? "" : ", ") + name;
+    }
+    return out;
+}
 
 const std::vector<std::string>& clickhouse_tables() {
     static const std::vector<std::string> names = [] {
@@ -572,8 +606,25 @@ const std::vector<std::string>& clickhouse_tables() {
 
 std::string clickhouse_schema(const ChSchemaOptions& options) {
     const std::string& db = options.database;
-    std::string out = fmt::format("CREATE DATABASE IF NOT EXISTS {};\n\n", db);
     const bool cluster = !options.cluster.empty();
+    if (options.upgrade_from > 0) {
+        // ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS: one plain ALTER per column added
+        // since version 1 (the only older version), on the local and the Distributed table.
+        std::string out;
+        for (const auto& t : ch_tables()) {
+            const std::string added = fmt::format(" {} ", t.added_since_v1);
+            for (const auto& [name, type] : column_defs(t.columns)) {
+                if (added.find(fmt::format(" {} ", name)) == std::string::npos) continue;
+                for (const std::string& table :
+                     cluster ? std::vector<std::string>{t.name + "_local", t.name}
+                             : std::vector<std::string>{t.name})
+                    out +=
+                        fmt::format("ALTER TABLE {}.{} ADD COLUMN {} {};\n", db, table, name, type);
+            }
+        }
+        return out;
+    }
+    std::string out = fmt::format("CREATE DATABASE IF NOT EXISTS {};\n\n", db);
     for (const auto& t : ch_tables()) {
         const std::string local = cluster ? t.name + "_local" : t.name;
         out += fmt::format("CREATE TABLE IF NOT EXISTS {}.{}\n(\n{}\n)\nENGINE = MergeTree\n"
@@ -702,8 +753,8 @@ public:
         return resume ? BeginResult::resume : BeginResult::write;
     }
 
-    void message(const session::SipEvent& e, const session::FeedResult& r) override {
-        CaptureState* c = active(e.source);
+    void message(const RowBatch& batch, const MessageRow& m) override {
+        CaptureState* c = active(m.source);
         if (!c) return;
         Buffer& b = c->buffers[t_messages];
         std::string& o = b.rows;
@@ -711,45 +762,54 @@ public:
         o += '\t';
         num(o, b.next_seq + b.count);
         o += '\t';
-        num(o, e.frame);
+        num(o, m.frame);
         o += '\t';
-        num(o, seconds(e.time_ns));
+        num(o, seconds(m.time_ns));
         o += '\t';
-        num(o, e.time_ns);
+        num(o, m.time_ns);
         o += '\t';
-        o += e.src.address.to_string();
+        o += m.src.to_string();
         o += '\t';
-        num(o, e.src.port);
+        num(o, m.sport);
         o += '\t';
-        o += e.dst.address.to_string();
+        o += m.dst.to_string();
         o += '\t';
-        num(o, e.dst.port);
+        num(o, m.dport);
         o += '\t';
-        o += decode::to_string(e.transport);
+        o += decode::to_string(m.transport);
         o += '\t';
-        o += e.is_request ? "request\t" : "response\t";
-        if (e.is_request)
-            tsv(o, e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method));
+        o += m.is_request ? "request\t" : "response\t";
+        if (m.is_request) tsv(o, batch.view(m.method));
         o += '\t';
-        num(o, e.is_request ? 0 : std::clamp(e.status, 0, 65535));
+        num(o, m.is_request ? 0 : std::clamp(m.status, 0, 65535));
         o += '\t';
-        if (!e.is_request) tsv(o, e.reason_phrase);
+        if (!m.is_request) tsv(o, batch.view(m.reason));
         o += '\t';
-        tsv(o, e.call_id);
+        tsv(o, batch.view(m.call_id));
         o += '\t';
-        num(o, e.cseq);
+        num(o, m.cseq);
         o += '\t';
-        tsv(o, e.cseq_method_text);
+        tsv(o, batch.view(m.cseq_method));
         o += '\t';
-        tsv(o, e.from_tag);
+        tsv(o, batch.view(m.from_tag));
         o += '\t';
-        tsv(o, e.to_tag);
+        tsv(o, batch.view(m.to_tag));
         o += '\t';
-        tsv(o, e.branch);
+        tsv(o, batch.view(m.branch));
         o += '\t';
-        num(o, e.size);
-        o += r.retransmission() ? "\t1" : "\t0";
-        o += r.duplicate() ? "\t1\n" : "\t0\n";
+        num(o, m.size);
+        o += m.retransmission ? "\t1" : "\t0";
+        o += m.duplicate ? "\t1\t" : "\t0\t";
+        num(o, m.file_offset);
+        o += '\t';
+        num(o, m.interface_id);
+        o += '\t';
+        o += m.encap.to_string();
+        o += '\t';
+        o += m.decode_findings.to_string();
+        o += '\t';
+        tsv(o, batch.view(m.sip_findings));
+        o += '\n';
         added(*c, t_messages);
     }
 
@@ -927,7 +987,8 @@ private:
             return;
         }
         const std::string insert =
-            fmt::format("INSERT INTO {} FORMAT TabSeparated", k_table_names[t]);
+            fmt::format("INSERT INTO {} ({}) FORMAT TabSeparated", k_table_names[t],
+                        clickhouse_columns(k_table_names[t]));
         const std::string check = fmt::format(
             "SELECT count() FROM {} WHERE capture_sha256 = {} AND intDiv(seq, {}) = {}",
             k_table_names[t], quote(c.meta.sha256, Dialect::clickhouse), m_batch_rows, batch);
@@ -974,6 +1035,28 @@ make_clickhouse_sink(const StoreOptions& options) {
     // Reachable and with the schema: fail early with a clear line rather than per batch.
     auto probe = ch->select("SELECT count() FROM captures", false);
     if (!probe) return tl::unexpected(probe.error());
+    // Tables made by an older sipdx lack the newer columns: say how to add them.
+    auto columns =
+        ch->select("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = "
+                   "'messages'",
+                   false);
+    if (!columns) return tl::unexpected(columns.error());
+    std::string missing;
+    const auto& tables = ch_tables();
+    const auto messages = std::find_if(tables.begin(), tables.end(),
+                                       [](const ChTable& t) { return t.name == "messages"; });
+    for (const auto& [name, type] : column_defs(messages->columns)) {
+        bool found = false;
+        for (const auto& row : columns->rows)
+            found = found || (!row.empty() && row[0].text == name);
+        if (!found) missing += (missing.empty() ? "" : ", ") + name;
+    }
+    if (!missing.empty())
+        return tl::unexpected(server_error(
+            ch->url(), fmt::format("table messages lacks column(s) {} (made by an older sipdx): "
+                                   "add them on every node with `sipdx ch-schema --upgrade-from "
+                                   "1 [--cluster NAME] | clickhouse-client --multiquery`",
+                                   missing)));
     return std::make_unique<ClickHouseSink>(std::move(*ch), options);
 }
 

@@ -129,6 +129,16 @@ CREATE TABLE code_counts (
     final_calls        INTEGER NOT NULL,
     PRIMARY KEY (capture_id, code)
 ) WITHOUT ROWID;
+)sql",
+    // 2: where each message sits in its capture and what the decoder and parser noticed.
+    // Rows written by version 1 keep NULL in these columns (not recorded), where version 2
+    // writes '' for "none".
+    R"sql(
+ALTER TABLE messages ADD COLUMN file_offset INTEGER;
+ALTER TABLE messages ADD COLUMN interface_id INTEGER;
+ALTER TABLE messages ADD COLUMN encap TEXT;
+ALTER TABLE messages ADD COLUMN decode_findings TEXT;
+ALTER TABLE messages ADD COLUMN sip_findings TEXT;
 )sql"};
 
 int user_version(sqlite3* db, int& version) {

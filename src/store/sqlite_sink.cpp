@@ -57,8 +57,9 @@ std::string now_iso() {
 constexpr std::string_view k_insert_message =
     "INSERT INTO messages (capture_id, seq, frame, time_ns, src, sport, dst, dport, transport, "
     "kind, method, status, reason, call_id, cseq_seq, cseq_method, from_tag, to_tag, branch, "
-    "length, retransmission, duplicate) VALUES "
-    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)";
+    "length, retransmission, duplicate, file_offset, interface_id, encap, decode_findings, "
+    "sip_findings) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,"
+    "?20,?21,?22,?23,?24,?25,?26,?27)";
 
 constexpr std::string_view k_insert_call =
     "INSERT INTO calls (capture_id, call_id, kind, first_method, from_uri, to_uri, start_ns, "
@@ -200,64 +201,97 @@ public:
         return result;
     }
 
-    void message(const session::SipEvent& e, const session::FeedResult& r) override {
-        const std::int64_t capture = capture_of(e.source);
+    bool may_hold_size(std::uint64_t size) override {
+        auto find = Statement::prepare(m_db, "SELECT 1 FROM captures WHERE size = ?1 LIMIT 1");
+        if (!find) return true; // cannot tell: hash first
+        find->bind(1, size);
+        return find->step() != SQLITE_DONE;
+    }
+
+    void message(const RowBatch& batch, const MessageRow& m) override {
+        const std::int64_t capture = capture_of(m.source);
         if (capture < 0 || !begin_row()) return;
+        // Rendered here, on the writer thread; the strings live until the step below.
+        m_src = m.src.to_string();
+        m_dst = m.dst.to_string();
+        const auto layers = m.encap.view();
+        if (m_encap_text.empty() || layers.size() != m_encap.count ||
+            !std::equal(layers.begin(), layers.end(), m_encap.layers.begin())) {
+            m_encap = m.encap;
+            m_encap_text = m.encap.to_string();
+        }
+        if (m.decode_findings.bits != m_findings_bits) {
+            m_findings_bits = m.decode_findings.bits;
+            m_findings_text = m.decode_findings.to_string();
+        }
         auto& s = m_message;
         s.bind(1, capture);
-        s.bind(2, m_seq[e.source]++);
-        s.bind(3, e.frame);
-        s.bind(4, e.time_ns);
-        s.bind(5, std::string_view(e.src.address.to_string()));
-        s.bind(6, std::uint32_t{e.src.port});
-        s.bind(7, std::string_view(e.dst.address.to_string()));
-        s.bind(8, std::uint32_t{e.dst.port});
-        s.bind(9, decode::to_string(e.transport));
-        s.bind(10, std::string_view(e.is_request ? "request" : "response"));
-        if (e.is_request) {
-            s.bind(11,
-                   e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method));
+        s.bind(2, m_seq[m.source]++);
+        s.bind(3, m.frame);
+        s.bind(4, m.time_ns);
+        s.bind_static(5, m_src);
+        s.bind(6, std::uint32_t{m.sport});
+        s.bind_static(7, m_dst);
+        s.bind(8, std::uint32_t{m.dport});
+        s.bind_static(9, decode::to_string(m.transport));
+        s.bind_static(10, m.is_request ? "request" : "response");
+        // Every parameter is bound on every row (NULL included), so no clear_bindings.
+        if (m.is_request) {
+            s.bind_static(11, batch.view(m.method));
+            s.bind_null(12);
+            s.bind_null(13);
         } else {
-            s.bind(12, e.status);
-            s.bind(13, e.reason_phrase);
+            s.bind_null(11);
+            s.bind(12, m.status);
+            s.bind_static(13, batch.view(m.reason));
         }
-        s.bind_text_or_null(14, e.call_id);
-        if (!e.cseq_method_text.empty()) s.bind(15, e.cseq);
-        s.bind_text_or_null(16, e.cseq_method_text);
-        s.bind_text_or_null(17, e.from_tag);
-        s.bind_text_or_null(18, e.to_tag);
-        s.bind_text_or_null(19, e.branch);
-        s.bind(20, e.size);
-        s.bind(21, r.retransmission());
-        s.bind(22, r.duplicate());
-        step(s, "insert message");
+        s.bind_static_or_null(14, batch.view(m.call_id));
+        if (m.has_cseq) {
+            s.bind(15, m.cseq);
+        } else {
+            s.bind_null(15);
+        }
+        s.bind_static_or_null(16, batch.view(m.cseq_method));
+        s.bind_static_or_null(17, batch.view(m.from_tag));
+        s.bind_static_or_null(18, batch.view(m.to_tag));
+        s.bind_static_or_null(19, batch.view(m.branch));
+        s.bind(20, m.size);
+        s.bind(21, m.retransmission);
+        s.bind(22, m.duplicate);
+        s.bind(23, m.file_offset);
+        s.bind(24, m.interface_id);
+        s.bind_static(25, m_encap_text);
+        s.bind_static(26, m_findings_text);
+        s.bind_static(27, batch.view(m.sip_findings));
+        step(s, "insert message", false);
     }
 
     void call(const session::CallRecord& r) override {
         const std::int64_t capture = capture_of(r.source);
         if (capture < 0 || !begin_row()) return;
         auto& s = m_call;
+        // The record lives in the writer's batch until the step: its text is bound in place.
         s.bind(1, capture);
-        s.bind(2, std::string_view(r.call_id));
-        s.bind(3, session::to_string(r.kind));
-        s.bind(4, std::string_view(r.first_method));
-        s.bind(5, std::string_view(r.from));
-        s.bind(6, std::string_view(r.to));
+        s.bind_static(2, std::string_view(r.call_id));
+        s.bind_static(3, session::to_string(r.kind));
+        s.bind_static(4, std::string_view(r.first_method));
+        s.bind_static(5, std::string_view(r.from));
+        s.bind_static(6, std::string_view(r.to));
         s.bind(7, r.start_ns);
         s.bind(8, r.end_ns);
-        s.bind(9, session::to_string(r.outcome));
+        s.bind_static(9, session::to_string(r.outcome));
         if (r.final_code) {
             s.bind(10, r.final_code);
             s.bind(12, r.final_code / 100);
         }
-        s.bind(11, std::string_view(r.final_reason));
+        s.bind_static(11, std::string_view(r.final_reason));
         s.bind(13, analysis::category_of(r.final_code));
-        s.bind(14, std::string_view(r.reason_header));
-        s.bind(15, std::string_view(r.warning));
+        s.bind_static(14, std::string_view(r.reason_header));
+        s.bind_static(15, std::string_view(r.warning));
         if (r.has_failed_by) s.bind(16, std::string_view(analysis::failed_by_text(r)));
-        s.bind(17, std::string_view(r.failed_by_product));
-        s.bind(18, std::string_view(r.icid));
-        s.bind(19, std::string_view(r.bye_by));
+        s.bind_static(17, std::string_view(r.failed_by_product));
+        s.bind_static(18, std::string_view(r.icid));
+        s.bind_static(19, std::string_view(r.bye_by));
         s.bind(20, r.pdd_ms);
         s.bind(21, r.setup_ms);
         s.bind(22, r.duration_s);
@@ -276,7 +310,7 @@ public:
         s.bind(35, r.registrations);
         s.bind(36, r.registrations_ok);
         s.bind(37, r.deregistrations);
-        s.bind(38, std::string_view(r.explanation));
+        s.bind_static(38, std::string_view(r.explanation));
         if (!step(s, "insert call")) return;
         const std::int64_t call = sqlite3_last_insert_rowid(m_db.handle());
         for (const auto& [code, count] : r.transaction_finals) {
@@ -365,9 +399,13 @@ private:
         return true;
     }
 
-    bool step(Statement& s, std::string_view what) {
+    bool step(Statement& s, std::string_view what, bool clear = true) {
         const int rc = s.step();
-        s.reset();
+        if (clear) {
+            s.reset();
+        } else {
+            s.reset_keep_bindings();
+        }
         if (rc == SQLITE_DONE || rc == SQLITE_ROW) return true;
         (void)fail(m_db.error(rc, what));
         return false;
@@ -383,6 +421,13 @@ private:
     std::vector<std::int64_t> m_captures; // source -> captures.id, -1 when skipped
     std::vector<std::uint32_t> m_order;   // sources being written, in begin order
     std::vector<std::uint64_t> m_seq;
+    // Rendering scratch of message(), reused from row to row.
+    std::string m_src;
+    std::string m_dst;
+    decode::Encap m_encap;
+    std::string m_encap_text;
+    std::uint16_t m_findings_bits = 0;
+    std::string m_findings_text;
     std::size_t m_rows = 0;
     std::uint64_t m_batches = 0;
     bool m_in_txn = false;
@@ -397,6 +442,9 @@ make_sqlite_sink(const StoreOptions& options) {
                                           .busy_timeout_ms = options.busy_timeout_ms,
                                           .max_page_count = options.max_page_count});
     if (!db) return tl::unexpected(db.error());
+    // A cache large enough for the index pages that a long ingest keeps touching (the
+    // default 2 MiB makes SQLite re-read them from the OS once the file has grown).
+    if (auto r = db->exec("PRAGMA cache_size = -32768"); !r) return tl::unexpected(r.error());
     auto lock = WriterLock::acquire(options.db, options.busy_timeout_ms);
     if (!lock) return tl::unexpected(lock.error());
     auto sink = std::make_unique<SqliteSink>(std::move(*db), std::move(*lock), options);

@@ -9,35 +9,162 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 namespace sipdx::store {
+
+using detail::BeginResult;
+using detail::CaptureTotals;
+using detail::RowBatch;
+
+namespace {
+
+// Rows per batch handed to the writer thread, and batches in flight: the queue bounds the
+// memory held when the database is slower than the analysis (2048 x 8 rows, a few MiB).
+constexpr std::size_t k_batch_rows = 2048;
+constexpr std::size_t k_queue_batches = 8;
+
+// A bounded single-producer, single-consumer queue of row batches that recycles them.
+class BatchQueue {
+public:
+    // Blocks while the queue is full. Returns an empty batch to fill next.
+    std::unique_ptr<RowBatch> push(std::unique_ptr<RowBatch> batch) {
+        std::unique_lock lock(m_mutex);
+        m_not_full.wait(lock, [&] { return m_full.size() < k_queue_batches; });
+        m_full.push_back(std::move(batch));
+        m_not_empty.notify_one();
+        if (m_free.empty()) return std::make_unique<RowBatch>();
+        auto next = std::move(m_free.back());
+        m_free.pop_back();
+        return next;
+    }
+    // Blocks until a batch is queued; null once the queue is closed and empty.
+    std::unique_ptr<RowBatch> pop() {
+        std::unique_lock lock(m_mutex);
+        m_not_empty.wait(lock, [&] { return !m_full.empty() || m_closed; });
+        if (m_full.empty()) return nullptr;
+        auto batch = std::move(m_full.front());
+        m_full.pop_front();
+        m_not_full.notify_one();
+        return batch;
+    }
+    void recycle(std::unique_ptr<RowBatch> batch) {
+        batch->clear();
+        std::lock_guard lock(m_mutex);
+        m_free.push_back(std::move(batch)); // at most k_queue_batches + 2 exist
+    }
+    void close() {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_not_empty.notify_one();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_not_empty;
+    std::condition_variable m_not_full;
+    std::deque<std::unique_ptr<RowBatch>> m_full;
+    std::vector<std::unique_ptr<RowBatch>> m_free;
+    bool m_closed = false;
+};
+
+} // namespace
 
 struct AnalysisWriter::Impl {
     std::vector<std::string> files;
     std::vector<CaptureMeta> metas;
-    std::vector<std::unique_ptr<RecordSink>> sinks;
+    std::vector<std::unique_ptr<detail::RecordSink>> sinks;
     std::vector<std::vector<BeginResult>> begun; // [sink][source]
+    std::vector<bool> deferred;                  // [source]: hashed and begun on the writer thread
     // Per source, what the analysis saw (the time range of the capture's messages).
     std::vector<std::int64_t> first_ns;
     std::vector<std::int64_t> last_ns;
     std::vector<std::uint64_t> messages;
     std::vector<std::uint64_t> calls;
 
-    void on_message(const session::SipEvent& e, const session::FeedResult& r) {
+    // The analysis thread fills `current`; the writer thread drains the queue.
+    BatchQueue queue;
+    std::unique_ptr<RowBatch> current = std::make_unique<RowBatch>();
+    std::thread thread;
+    bool started = false;
+    bool stopped = false;
+    std::optional<StoreError> thread_error; // set on the writer thread, read after join
+
+    ~Impl() { stop(); }
+
+    void start() {
+        if (started) return;
+        started = true;
+        thread = std::thread([this] { run(); });
+    }
+
+    // Hands over what is pending and waits for the writer thread to write it.
+    void stop() {
+        if (!started || stopped) return;
+        stopped = true;
+        if (current->rows() > 0) current = queue.push(std::move(current));
+        queue.close();
+        thread.join();
+    }
+
+    void run() {
+        // Captures that cannot be stored yet: identify them before their first row.
+        for (std::uint32_t i = 0; i < deferred.size(); ++i) {
+            if (!deferred[i] || thread_error) continue;
+            auto hash = sha256_file(files[i]);
+            if (!hash) {
+                thread_error = hash.error();
+                break;
+            }
+            metas[i].sha256 = std::move(*hash);
+            for (std::size_t s = 0; s < sinks.size(); ++s) {
+                auto r = sinks[s]->begin_capture(i, metas[i]);
+                if (!r) {
+                    thread_error = r.error();
+                    break;
+                }
+                begun[s][i] = *r;
+            }
+        }
+        while (auto batch = queue.pop()) {
+            if (!thread_error) {
+                for (auto& sink : sinks) {
+                    for (const auto& row : batch->messages)
+                        sink->message(*batch, row);
+                    for (const auto& record : batch->calls)
+                        sink->call(record);
+                }
+            }
+            queue.recycle(std::move(batch));
+        }
+    }
+
+    void flush_if_full() {
+        if (current->rows() >= k_batch_rows) current = queue.push(std::move(current));
+    }
+
+    void on_message(const analysis::MessageContext& m) {
+        const auto& e = m.event;
         if (e.source < messages.size()) {
             if (messages[e.source]++ == 0 || e.time_ns < first_ns[e.source])
                 first_ns[e.source] = e.time_ns;
             last_ns[e.source] = std::max(last_ns[e.source], e.time_ns);
         }
-        for (auto& sink : sinks)
-            sink->message(e, r);
+        if (!started) return;
+        current->add_message(m);
+        flush_if_full();
     }
-    void on_call(const session::CallRecord& r) {
+    void on_call(session::CallRecord&& r) {
         if (r.source < calls.size()) ++calls[r.source];
-        for (auto& sink : sinks)
-            sink->call(r);
+        if (!started) return;
+        current->calls.push_back(std::move(r));
+        flush_if_full();
     }
 };
 
@@ -59,9 +186,6 @@ AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOption
         if (ec)
             return tl::unexpected(
                 StoreError{ErrorKind::input, fmt::format("{}: {}", file, ec.message())});
-        auto hash = sha256_file(file);
-        if (!hash) return tl::unexpected(hash.error());
-        meta.sha256 = std::move(*hash);
         impl.metas.push_back(std::move(meta));
     }
     const std::size_t n = impl.files.size();
@@ -84,6 +208,25 @@ AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOption
     std::vector<bool> readable(n);
     for (std::size_t i = 0; i < n; ++i)
         readable[i] = capture::open(impl.files[i]).has_value();
+    // A capture can only be stored already (or twice in this run) when a capture of the same
+    // size is: otherwise its hash is not needed before the analysis, and the writer thread
+    // computes it meanwhile (the SHA-256 of a large file costs about half an analysis).
+    impl.deferred.assign(n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!readable[i] || impl.sinks.empty()) continue;
+        bool maybe_stored = false;
+        for (std::size_t j = 0; j < n && !maybe_stored; ++j)
+            maybe_stored = j != i && impl.metas[j].size == impl.metas[i].size;
+        for (auto& sink : impl.sinks)
+            maybe_stored = maybe_stored || sink->may_hold_size(impl.metas[i].size);
+        impl.deferred[i] = !maybe_stored;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (impl.deferred[i]) continue;
+        auto hash = sha256_file(impl.files[i]);
+        if (!hash) return tl::unexpected(hash.error());
+        impl.metas[i].sha256 = std::move(*hash);
+    }
     for (auto& sink : impl.sinks) {
         auto& states = impl.begun.emplace_back();
         for (std::uint32_t i = 0; i < n; ++i) {
@@ -91,18 +234,27 @@ AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOption
                 states.push_back(BeginResult::skip);
                 continue;
             }
+            if (impl.deferred[i]) {
+                states.push_back(BeginResult::write); // decided on the writer thread
+                continue;
+            }
             auto begun = sink->begin_capture(i, impl.metas[i]);
             if (!begun) return tl::unexpected(begun.error());
             states.push_back(*begun);
         }
     }
+    if (!impl.sinks.empty()) impl.start();
     return writer;
 }
 
 bool AnalysisWriter::nothing_to_do() const {
-    for (const auto& states : m_impl->begun)
-        for (auto s : states)
-            if (s != BeginResult::skip) return false;
+    // Deferred entries belong to the writer thread until finish(): do not read them.
+    const auto& impl = *m_impl;
+    for (std::size_t i = 0; i < impl.deferred.size(); ++i) {
+        if (impl.deferred[i]) return false;
+        for (const auto& states : impl.begun)
+            if (states[i] != BeginResult::skip) return false;
+    }
     return true;
 }
 
@@ -111,7 +263,7 @@ void AnalysisWriter::attach(analysis::AnalyzeOptions& options) {
     auto previous = std::move(options.on_message);
     options.on_message = [impl, previous](const analysis::MessageContext& m) {
         if (previous) previous(m);
-        impl->on_message(m.event, m.step);
+        impl->on_message(m);
     };
 }
 
@@ -119,13 +271,19 @@ void AnalysisWriter::attach(analysis::Analyzer& analyzer,
                             std::function<void(session::CallRecord&&)> next) {
     Impl* impl = m_impl.get();
     analyzer.on_record([impl, next = std::move(next)](session::CallRecord&& r) {
-        impl->on_call(r);
-        if (next) next(std::move(r));
+        if (!next) {
+            impl->on_call(std::move(r));
+            return;
+        }
+        impl->on_call(session::CallRecord(r)); // the next one gets the original
+        next(std::move(r));
     });
 }
 
 tl::expected<WriteReport, StoreError> AnalysisWriter::finish(const analysis::RunResult& run) {
     auto& impl = *m_impl;
+    impl.stop();
+    if (impl.thread_error) return tl::unexpected(*impl.thread_error);
     std::vector<CaptureTotals> totals(impl.files.size());
     for (std::size_t i = 0; i < totals.size(); ++i) {
         auto& t = totals[i];

@@ -5,6 +5,8 @@
 # through it next to a SQLite database, and checks that
 #   - the ClickHouse summary equals the SQLite summary and, per capture, `sipdx analyze`;
 #   - rows landed on both shards, and a second ingest adds nothing;
+#   - the version 2 message columns (file_offset, interface_id, encap, findings) equal SQLite's,
+#     ingest refuses tables made by the first schema, and ch-schema --upgrade-from 1 adds them;
 #   - with the entry server killed mid-ingest sipdx retries within its bound, exits 1 naming
 #     the batches not written, and a rerun completes them without duplicates.
 # Both servers are stopped and their data removed on every exit path.
@@ -184,11 +186,63 @@ echo "messages: shard1 $s1, shard2 $s2, distributed $total, sqlite $sqlite_total
 check "rows on both shards" test "$s1" -gt 0 -a "$s2" -gt 0
 check "ClickHouse holds as many messages as SQLite" test "$total" -eq "$sqlite_total"
 
+# The version 2 message columns: filled on every row, equal to SQLite's.
+for col in "count() - countIf(encap != '')" "sum(file_offset)" "sum(interface_id)" \
+    "countIf(decode_findings != '')" "countIf(sip_findings != '')"; do
+    ch=$(chq $HTTP1 "SELECT $col FROM sipdx.messages")
+    sq=$("$SIPDX" query --db "$WORK/t.db" --format tsv --sql \
+        "SELECT $(echo "$col" | sed -e 's/count()/count(*)/g' -e "s/countIf(\(.*\))/sum(\1)/") FROM messages" | tail -1)
+    check "messages: $col is $ch in ClickHouse, $sq in SQLite" test "$ch" = "$sq"
+done
+check "some messages carry decode findings" test "$(chq $HTTP1 "SELECT countIf(decode_findings != '') FROM sipdx.messages")" -gt 0
+
 # 2. Idempotent: a second ingest writes nothing.
 "$SIPDX" ingest "$CORPUS" --db "$WORK/t.db" --clickhouse "$URL" --batch-rows 100 -q 2>/dev/null || true
 check "second ingest adds no rows" test "$(chq $HTTP1 "SELECT count() FROM sipdx.messages")" -eq "$total"
 
-# 3. The entry server dies mid-ingest: bounded retries, exit 1 naming the batches, rerun completes.
+# 3. A deployment made by the first schema (messages without the version 2 columns): ingest
+# refuses it with the way out, `ch-schema --upgrade-from 1` adds the columns, ingest writes them.
+V1_COLUMNS="capture_sha256 String, seq UInt64, frame UInt64, time DateTime, time_ns Int64,
+    src String, sport UInt16, dst String, dport UInt16, transport String, kind String,
+    method String, status UInt16, reason String, call_id String, cseq_seq UInt32,
+    cseq_method String, from_tag String, to_tag String, branch String, length UInt32,
+    retransmission UInt8, duplicate UInt8"
+for port in $TCP1 $TCP2; do
+    "$CLIENT" --port $port --multiquery <<SQL
+CREATE DATABASE IF NOT EXISTS sipdx_old;
+CREATE TABLE sipdx_old.messages_local ($V1_COLUMNS) ENGINE = MergeTree
+    PARTITION BY toDate(time) ORDER BY (capture_sha256, call_id, time_ns, seq);
+CREATE TABLE sipdx_old.messages ($V1_COLUMNS)
+    ENGINE = Distributed(sipdx_two, sipdx_old, messages_local, cityHash64(capture_sha256));
+SQL
+    # The other tables as the current schema makes them (CREATE ... IF NOT EXISTS).
+    "$SIPDX" ch-schema --database sipdx_old --cluster sipdx_two | "$CLIENT" --port $port --multiquery
+done
+OLD_URL="http://127.0.0.1:$HTTP1/?database=sipdx_old"
+one=$CORPUS/sip-tcp-port6060-segmented-ims-calls.pcap
+set +e
+"$SIPDX" ingest "$one" --clickhouse "$OLD_URL" -q 2>"$WORK/old.err"
+rc=$?
+set -e
+check "ingest into version 1 tables exits 2 (got $rc)" test $rc -eq 2
+check "... naming the missing columns and the upgrade" grep -q "lacks column(s) file_offset.*--upgrade-from 1" "$WORK/old.err"
+check "... and writes nothing" test "$(chq $HTTP1 "SELECT count() FROM sipdx_old.messages")" -eq 0
+for port in $TCP1 $TCP2; do
+    "$SIPDX" ch-schema --database sipdx_old --cluster sipdx_two --upgrade-from 1 | "$CLIENT" --port $port --multiquery
+done
+for table in messages messages_local; do
+    check "sipdx_old.$table has the version 2 columns after the upgrade" \
+        test "$(chq $HTTP1 "SELECT count() FROM system.columns WHERE database = 'sipdx_old' AND table = '$table' AND name IN ('file_offset', 'interface_id', 'encap', 'decode_findings', 'sip_findings')")" -eq 5
+done
+set +e
+"$SIPDX" ingest "$one" --clickhouse "$OLD_URL" -q 2>"$WORK/old.err"
+rc=$?
+set -e
+check "ingest into the upgraded tables exits 0 (got $rc: $(head -1 "$WORK/old.err"))" test $rc -eq 0
+check "upgraded tables: every message has its encapsulation" \
+    test "$(chq $HTTP1 "SELECT countIf(encap != '') FROM sipdx_old.messages")" -eq 406
+
+# 4. The entry server dies mid-ingest: bounded retries, exit 1 naming the batches, rerun completes.
 FAULT_URL="http://127.0.0.1:$HTTP1/?database=sipdx_fault"
 # The capture with the most SIP messages, so that it takes many batches.
 big=$("$SIPDX" query --db "$WORK/t.db" --sql "SELECT name FROM captures ORDER BY sip_messages DESC LIMIT 1" --format tsv | tail -1)

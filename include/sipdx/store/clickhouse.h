@@ -73,10 +73,19 @@ private:
 struct ChSchemaOptions {
     std::string database = "sipdx";
     std::string cluster; // empty: single server; else <table>_local + Distributed over it
+    // > 0: instead of the CREATE statements, the ALTER TABLE ... ADD COLUMN statements that
+    // bring tables made by this schema version up to date (run once on every node).
+    int upgrade_from = 0;
 };
-// The DDL, statements separated by ";\n\n" (clickhouse-client --multiquery reads it).
+// The DDL, statements ending with ";\n" (clickhouse-client --multiquery reads it): CREATE ...
+// IF NOT EXISTS for every table (safe to run again), or with `upgrade_from` the ALTERs that
+// add the columns introduced since that version (ClickHouse 18.16 has no ADD COLUMN IF NOT
+// EXISTS, so these fail when run twice). The ingest sink refuses tables that lack a column.
 std::string clickhouse_schema(const ChSchemaOptions& options);
 // The table names, in creation order.
 const std::vector<std::string>& clickhouse_tables();
+// The column names of `table`, comma-separated in table order (the INSERT column list); empty
+// for an unknown table.
+std::string clickhouse_columns(std::string_view table);
 
 } // namespace sipdx::store

@@ -1,5 +1,5 @@
 // Writing analysis results into a store: one code path for `sipdx ingest` and `sipdx analyze
-// --db`. The analysis (analysis::Analyzer) produces the records; a RecordSink keeps them.
+// --db`. The analysis (analysis::Analyzer) produces the records; the store's sinks keep them.
 //
 //   auto writer = store::AnalysisWriter::open(captures, {.db = "sipdx.db"});
 //   analysis::AnalyzeOptions options;
@@ -13,6 +13,11 @@
 // skipped; one whose earlier ingest was interrupted is cleared and written again. Rows are
 // written in batches (one transaction each in SQLite); a capture becomes visible to queries
 // only in the transaction that marks it complete, so a killed run never shows half a capture.
+//
+// Threads: the callbacks attached here run on the analysis' tracking thread and only copy the
+// rows into batches; a writer thread owned by the AnalysisWriter does the database work, fed by
+// a bounded queue (so memory stays bounded when the database is slower than the analysis).
+// finish() drains the queue and joins that thread; so does the destructor.
 #pragma once
 
 #include <sipdx/analysis/analyzer.h>
@@ -31,36 +36,6 @@ struct CaptureMeta {
     std::string name; // the path as given
     std::uint64_t size = 0;
     std::string sha256; // lower-case hex
-};
-
-// What the analysis saw of one capture, written with its completion.
-struct CaptureTotals {
-    std::int64_t first_ns = 0;
-    std::int64_t last_ns = 0;
-    std::uint64_t frames = 0;
-    std::uint64_t sip_messages = 0;
-    std::uint64_t calls = 0;
-    bool clean = true;
-};
-
-enum class BeginResult : std::uint8_t { write, resume, skip };
-
-// A destination for records (SQLite, ClickHouse). `source` is the index of the capture among
-// the inputs of one analysis run. A sink that fails keeps its first error and ignores later
-// rows; end_capture() and status() report it.
-class RecordSink {
-public:
-    virtual ~RecordSink() = default;
-    virtual tl::expected<BeginResult, StoreError> begin_capture(std::uint32_t source,
-                                                                const CaptureMeta& meta) = 0;
-    virtual void message(const session::SipEvent& event, const session::FeedResult& result) = 0;
-    virtual void call(const session::CallRecord& record) = 0;
-    // Completes every capture begun (in the order given); the sink's first error if any.
-    virtual tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) = 0;
-    // Batches that could not be written (ClickHouse after its retries); 0 for SQLite.
-    virtual std::uint64_t failed_batches() const { return 0; }
-    // Why the last batch failed (empty when none did).
-    virtual std::string last_failure() const { return {}; }
 };
 
 struct StoreOptions {
@@ -93,9 +68,11 @@ struct WriteReport {
 
 class AnalysisWriter {
 public:
-    // Opens the store(s) and hashes the captures (directories are expanded as the analyzer
-    // does); captures already stored everywhere are marked skipped. Fails on an unusable
-    // store, a capture that cannot be read, or stdin ('-': it has no identity to store).
+    // Opens the store(s) and identifies the captures (directories are expanded as the analyzer
+    // does); captures already stored everywhere are marked skipped. A capture whose size no
+    // stored capture has cannot be stored already: it is hashed on the writer thread while
+    // the analysis runs; the others are hashed here. Fails on an unusable store, a capture
+    // that cannot be read, or stdin ('-': it has no identity to store).
     [[nodiscard]] static tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
     open(const std::vector<std::string>& captures, const StoreOptions& options);
     ~AnalysisWriter();

@@ -1,12 +1,49 @@
-// The record sinks behind AnalysisWriter.
+// The record sinks behind AnalysisWriter (SQLite, ClickHouse). They run on the writer thread,
+// one call at a time; begin_capture() may also run on the caller's thread before that thread
+// starts, and finish() after it has been joined.
 #pragma once
 
 #include <sipdx/store/database.h>
 #include <sipdx/store/writer.h>
 
+#include "store/detail/rows.h"
+
 #include <memory>
 
 namespace sipdx::store::detail {
+
+// What the analysis saw of one capture, written with its completion.
+struct CaptureTotals {
+    std::int64_t first_ns = 0;
+    std::int64_t last_ns = 0;
+    std::uint64_t frames = 0;
+    std::uint64_t sip_messages = 0;
+    std::uint64_t calls = 0;
+    bool clean = true;
+};
+
+enum class BeginResult : std::uint8_t { write, resume, skip };
+
+// A destination for records. `source` is the index of the capture among the inputs of one
+// analysis run. A sink that fails keeps its first error and ignores later rows; finish()
+// reports it.
+class RecordSink {
+public:
+    virtual ~RecordSink() = default;
+    // False when no capture of `size` bytes can be stored already (the sha256 is then only
+    // needed for the capture's own row, and can be computed alongside the analysis).
+    virtual bool may_hold_size(std::uint64_t /*size*/) { return true; }
+    virtual tl::expected<BeginResult, StoreError> begin_capture(std::uint32_t source,
+                                                                const CaptureMeta& meta) = 0;
+    virtual void message(const RowBatch& batch, const MessageRow& row) = 0;
+    virtual void call(const session::CallRecord& record) = 0;
+    // Completes every capture begun (in the order given); the sink's first error if any.
+    virtual tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) = 0;
+    // Batches that could not be written (ClickHouse after its retries); 0 for SQLite.
+    virtual std::uint64_t failed_batches() const { return 0; }
+    // Why the last batch failed (empty when none did).
+    virtual std::string last_failure() const { return {}; }
+};
 
 tl::expected<std::unique_ptr<RecordSink>, StoreError> make_sqlite_sink(const StoreOptions& options);
 tl::expected<std::unique_ptr<RecordSink>, StoreError>

@@ -38,6 +38,8 @@ public:
         sqlite3_reset(m_stmt);
         sqlite3_clear_bindings(m_stmt);
     }
+    // For statements whose every parameter is bound for every row.
+    void reset_keep_bindings() { sqlite3_reset(m_stmt); }
     void bind(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
     void bind(int i, std::uint64_t v) {
         sqlite3_bind_int64(m_stmt, i, static_cast<std::int64_t>(v));
@@ -58,6 +60,19 @@ public:
         // A default-constructed view has no data pointer, which SQLite would store as NULL.
         sqlite3_bind_text(m_stmt, i, v.data() ? v.data() : "", static_cast<int>(v.size()),
                           SQLITE_TRANSIENT);
+    }
+    // Text that stays valid and unchanged until the statement is stepped and reset (the
+    // writer's row batches): SQLite reads it in place instead of copying it.
+    void bind_static(int i, std::string_view v) {
+        sqlite3_bind_text(m_stmt, i, v.data() ? v.data() : "", static_cast<int>(v.size()),
+                          SQLITE_STATIC);
+    }
+    void bind_static_or_null(int i, std::string_view v) {
+        if (v.empty()) {
+            sqlite3_bind_null(m_stmt, i);
+        } else {
+            bind_static(i, v);
+        }
     }
     void bind_text_or_null(int i, std::string_view v) {
         if (v.empty()) {

@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#include <set>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -257,5 +259,114 @@ TEST(IngestCli, ReadOnlyFileSystemExitsTwo) {
     EXPECT_NE(r.err.find("s.db"), std::string::npos) << r.err;
     EXPECT_NE(r.out.find("200\tOK"), std::string::npos) << "query on read-only media: " << r.err;
     EXPECT_EQ(slurp(db), before);
+    fs::remove_all(dir);
+}
+
+// The message rows carry what `sipdx messages` prints of each message: the same frames in the
+// same order, the encapsulation, the length and the findings (its `findings` field is the
+// decoder's codes followed by the parser's, which the store keeps in two columns).
+TEST(IngestCli, MessageRowsMatchSipdxMessages) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest-messages");
+    const auto db = dir / "s.db";
+    std::size_t with_decode_findings = 0;
+    std::size_t with_sip_findings = 0;
+    std::set<long> interfaces;
+    // The last one (tests/data) has SIP on several pcapng interfaces.
+    for (const std::string& file :
+         {corpus("sip-gre-pptp-vlan-qinq-multi-interface.pcapng"),
+          corpus("sip-udp-fuzzed-malformed.pcap"),
+          corpus("sip-tcp-port6060-segmented-ims-calls.pcap"),
+          corpus("sip-esp-null-gtpu-volte-nanosec.pcapng"),
+          corpus("sip-udp-junk-before-request.pcap"),
+          std::string(SIPDX_TEST_DATA_DIR) + "/pcaps/multi-section-interface.pcapng"}) {
+        const std::string name = fs::path(file).filename().string();
+        auto stored = cli("ingest -q " + q(file) + " --db " + q(db.string()), dir);
+        ASSERT_LE(stored.code, 1) << stored.err;
+        auto rows = cli("query --db " + q(db.string()) +
+                            " --format ndjson --sql \"SELECT m.frame, m.encap, m.length, "
+                            "m.decode_findings, m.sip_findings, m.interface_id FROM messages m "
+                            "JOIN captures c ON c.id = m.capture_id WHERE c.name = '" +
+                            file + "' ORDER BY m.seq\"",
+                        dir);
+        ASSERT_EQ(rows.code, 0) << rows.err;
+        auto printed = cli("messages --format ndjson " + q(file), dir);
+        std::istringstream a(rows.out);
+        std::istringstream b(printed.out);
+        std::string row;
+        std::string message;
+        std::size_t n = 0;
+        while (std::getline(b, message)) {
+            ASSERT_TRUE(std::getline(a, row)) << name << ": fewer rows than messages (" << n << ")";
+            const auto r = nlohmann::json::parse(row);
+            const auto m = nlohmann::json::parse(message);
+            EXPECT_EQ(r["frame"], m["frame"]) << name << " #" << n;
+            EXPECT_EQ(r["encap"], m["encap"]) << name << " #" << n;
+            EXPECT_EQ(r["length"], m["length"]) << name << " #" << n;
+            // `sipdx messages`: decoder codes, then parser codes not already named.
+            std::string findings = r["decode_findings"].get<std::string>();
+            std::istringstream codes(r["sip_findings"].get<std::string>());
+            for (std::string code; std::getline(codes, code, ',');) {
+                if (findings.find(code) != std::string::npos) continue;
+                findings += (findings.empty() ? "" : ",") + code;
+            }
+            EXPECT_EQ(findings, m["findings"].get<std::string>()) << name << " #" << n;
+            with_decode_findings += r["decode_findings"] != "" ? 1 : 0;
+            with_sip_findings += r["sip_findings"] != "" ? 1 : 0;
+            interfaces.insert(r["interface_id"].get<long>());
+            ++n;
+        }
+        EXPECT_FALSE(std::getline(a, row)) << name << ": more rows than messages";
+        EXPECT_GT(n, 0u) << name;
+    }
+    // The captures were chosen so that every column is exercised.
+    EXPECT_GT(with_decode_findings, 0u);
+    EXPECT_GT(with_sip_findings, 0u);
+    EXPECT_GT(interfaces.size(), 1u);
+    fs::remove_all(dir);
+}
+
+// file_offset is where the frame's record starts in the file: a classic pcap record header
+// there holds the message's capture time, a pcapng block there is an Enhanced Packet Block.
+TEST(IngestCli, FileOffsetPointsAtTheFrameRecord) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest-offset");
+    const auto db = dir / "s.db";
+    auto le32 = [](const std::string& bytes, std::size_t at) {
+        std::uint32_t v = 0;
+        for (int i = 3; i >= 0; --i)
+            v = (v << 8) | static_cast<unsigned char>(bytes.at(at + static_cast<std::size_t>(i)));
+        return v;
+    };
+    for (const char* name : {"sip-udp-wireshark-sample-register-invite-cancel.pcap",
+                             "sip-udp-register-digest-200.pcapng"}) {
+        const std::string file = corpus(name);
+        ASSERT_EQ(cli("ingest -q " + q(file) + " --db " + q(db.string()), dir).code, 0);
+        const std::string bytes = slurp(file);
+        const bool pcapng = le32(bytes, 0) == 0x0A0D0D0A;
+        auto rows = cli("query --db " + q(db.string()) +
+                            " --format tsv --sql \"SELECT file_offset, time_ns FROM messages m "
+                            "JOIN captures c ON c.id = m.capture_id WHERE c.name = '" +
+                            file + "' ORDER BY seq\"",
+                        dir);
+        ASSERT_EQ(rows.code, 0) << rows.err;
+        std::istringstream in(rows.out);
+        std::string line;
+        std::getline(in, line); // header
+        std::size_t n = 0;
+        for (; std::getline(in, line); ++n) {
+            const auto tab = line.find('\t');
+            const std::size_t offset = std::stoull(line.substr(0, tab));
+            const long long time_ns = std::stoll(line.substr(tab + 1));
+            ASSERT_LT(offset + 16, bytes.size()) << name;
+            if (pcapng) {
+                EXPECT_EQ(le32(bytes, offset), 6u) << name << " offset " << offset;
+            } else {
+                EXPECT_EQ(le32(bytes, offset), static_cast<std::uint32_t>(time_ns / 1'000'000'000))
+                    << name << " offset " << offset;
+            }
+        }
+        EXPECT_GT(n, 0u) << name;
+    }
     fs::remove_all(dir);
 }

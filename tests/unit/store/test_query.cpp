@@ -182,6 +182,32 @@ TEST(ClickHouse, SchemaHasDayPartitionsAndDistributedForm) {
               std::string::npos);
 }
 
+TEST(ClickHouse, SchemaVersion2ColumnsAndTheirUpgrade) {
+    // New tables carry the columns last, in the order an upgraded table has them.
+    const std::string columns = clickhouse_columns("messages");
+    EXPECT_NE(columns.find("duplicate, file_offset, interface_id, encap, decode_findings, "
+                           "sip_findings"),
+              std::string::npos)
+        << columns;
+    EXPECT_EQ(clickhouse_columns("nope"), "");
+    ChSchemaOptions upgrade;
+    upgrade.database = "db2";
+    upgrade.upgrade_from = 1;
+    const auto single = clickhouse_schema(upgrade);
+    EXPECT_EQ(single, "ALTER TABLE db2.messages ADD COLUMN file_offset UInt64;\n"
+                      "ALTER TABLE db2.messages ADD COLUMN interface_id UInt32;\n"
+                      "ALTER TABLE db2.messages ADD COLUMN encap String;\n"
+                      "ALTER TABLE db2.messages ADD COLUMN decode_findings String;\n"
+                      "ALTER TABLE db2.messages ADD COLUMN sip_findings String;\n");
+    upgrade.cluster = "two";
+    const auto cluster = clickhouse_schema(upgrade);
+    EXPECT_NE(cluster.find("ALTER TABLE db2.messages_local ADD COLUMN encap String;\n"
+                           "ALTER TABLE db2.messages ADD COLUMN encap String;\n"),
+              std::string::npos)
+        << cluster;
+    EXPECT_EQ(cluster.find("CREATE"), std::string::npos);
+}
+
 namespace {
 
 // A loopback HTTP server that answers each connection with the next scripted reply ("" closes

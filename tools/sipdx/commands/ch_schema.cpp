@@ -18,6 +18,10 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--database", options->database, "Database name (default sipdx)");
     cmd->add_option("--cluster", options->cluster,
                     "Cluster name from the servers' remote_servers configuration");
+    cmd->add_option("--upgrade-from", options->upgrade_from,
+                    "Print instead the ALTER TABLE statements that add the columns introduced "
+                    "since this schema version to existing tables (run once on every node)")
+        ->check(CLI::Range(1, 1));
     cmd->callback([options, &context] {
         const std::string text = store::clickhouse_schema(*options);
         std::fwrite(text.data(), 1, text.size(), stdout);

@@ -17,13 +17,16 @@ namespace {
 struct IngestCliOptions {
     std::vector<std::string> captures;
     store::StoreOptions store;
+    unsigned threads = 0;
     bool quiet = false;
 };
 
 int run(const IngestCliOptions& options) {
     if (options.store.db.empty() && options.store.clickhouse.empty())
         throw UsageError("ingest: give --db FILE and/or --clickhouse URL");
-    auto result = store::ingest(options.captures, options.store);
+    analysis::AnalyzeOptions analyze;
+    analyze.threads = options.threads;
+    auto result = store::ingest(options.captures, options.store, analyze);
     if (!result) throw UsageError(result.error().message);
     for (const auto& p : result->problems)
         std::fprintf(stderr, "sipdx: %s\n", p.c_str());
@@ -75,6 +78,10 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--retries", options->store.retries,
                     "ClickHouse: retries per batch, with doubling back-off (default 5)")
         ->check(CLI::Range(0, 20));
+    cmd->add_option("--threads", options->threads,
+                    "Analysis threads as for analyze (0 = all cores); the database is written "
+                    "on one more thread")
+        ->check(CLI::Range(0u, 1024u));
     cmd->add_flag("-q,--quiet", options->quiet, "No per-capture line on stderr");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
