@@ -76,7 +76,7 @@ def ensure_capture(path, size_mib, corpus):
     for c in corpus:
         cmd += ["--corpus", c]
     began = time.monotonic()
-    run = subprocess.run(cmd)
+    run = subprocess.run(cmd, stdout=sys.stderr)
     took = time.monotonic() - began
     if run.returncode != 0:
         die("make-big-capture failed")
