@@ -9,13 +9,15 @@ flake on a shared machine the way a timing would. Heap allocations (calls to mal
 anywhere) are guarded the same way, because per-message allocation is the regression we fear most.
 
 A baseline row holds: workload, build type, compiler (from the binary's .comment section),
-instructions, allocations. Without a row for this build type and compiler the test is skipped
+instructions, allocations and the sha256 of the input (a changed input fails with a message
+to re-record, rather than passing for a regression). Without a row for this build type and compiler the test is skipped
 (exit 77) with a message. +5% fails; -10% passes with "faster: update the baseline".
 
   callgrind_guard.py --sipdx PATH --build-type T --workload W --work DIR [--record]
   callgrind_guard.py --make-input --work DIR       (the deterministic input capture)
 """
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -67,12 +69,18 @@ def workloads(sipdx, work):
                                             text=True).stdout
     return {
         # capture -> decode -> sip -> session -> analysis -> report, one thread
-        "analyze": [sipdx, "analyze", "-q"] + (["--threads", "1"] if threads else []) + [pcap],
+        "analyze": ([sipdx, "analyze", "-q"] + (["--threads", "1"] if threads else []) + [pcap],
+                    pcap),
         # capture -> decode -> sip key fields -> ndjson records
-        "messages_ndjson": [sipdx, "messages", "--format", "ndjson", pcap],
+        "messages_ndjson": ([sipdx, "messages", "--format", "ndjson", pcap], pcap),
         # stream framing and the full message validation of real-world samples
-        "parse": [sipdx, "parse", "--json", stream],
+        "parse": ([sipdx, "parse", "--json", stream], stream),
     }
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]
 
 
 def compiler_of(binary):
@@ -155,8 +163,13 @@ def read_baseline():
             for line in f:
                 if line.startswith("#") or line.startswith("workload\t") or not line.strip():
                     continue
-                w, bt, cc, ins, allocs = line.rstrip("\n").split("\t")
-                rows[(w, bt, cc)] = (int(ins), int(allocs))
+                cells = line.rstrip("\n").split("\t")
+                if len(cells) < 5 or not cells[3].isdigit() or not cells[4].isdigit():
+                    print(f"perf: {BASELINE}: unreadable row: {line.strip()}")
+                    sys.exit(1)
+                cells += [""] * (6 - len(cells))  # rows from before input_sha256
+                w, bt, cc, ins, allocs, data = cells[:6]
+                rows[(w, bt, cc)] = (int(ins), int(allocs), data)
     return rows
 
 
@@ -164,9 +177,9 @@ def write_baseline(rows):
     with open(BASELINE, "w") as f:
         f.write("# Instruction-count baseline of tests/perf (callgrind, sipdx's own code only).\n"
                 "# Re-record with bench/update-perf-baseline; see docs/performance.md.\n")
-        f.write("workload\tbuild_type\tcompiler\tinstructions\tallocations\n")
-        for (w, bt, cc), (ins, allocs) in sorted(rows.items()):
-            f.write(f"{w}\t{bt}\t{cc}\t{ins}\t{allocs}\n")
+        f.write("workload\tbuild_type\tcompiler\tinstructions\tallocations\tinput_sha256\n")
+        for (w, bt, cc), (ins, allocs, data) in sorted(rows.items()):
+            f.write(f"{w}\t{bt}\t{cc}\t{ins}\t{allocs}\t{data}\n")
 
 
 def compare(label, now, then):
@@ -199,9 +212,11 @@ def main():
         return SKIP
     if not all(os.path.exists(p) for p in input_paths(opts.work)):
         make_input(opts.work)
-    argv = workloads(opts.sipdx, opts.work).get(opts.workload)
-    if argv is None:
+    chosen = workloads(opts.sipdx, opts.work).get(opts.workload)
+    if chosen is None:
         ap.error(f"unknown workload {opts.workload}")
+    argv, data = chosen
+    data = digest(data)
     compiler = compiler_of(opts.sipdx)
     key = (opts.workload, opts.build_type, compiler)
     rows = read_baseline()
@@ -210,14 +225,20 @@ def main():
               f"'{opts.build_type}', compiler '{compiler}' (the baseline is recorded for the ci "
               "preset, RelWithDebInfo): skipped")
         return SKIP
+    if not opts.record and rows[key][2] != data:
+        print(f"perf: the {opts.workload} input changed (sha256 {data}, baseline "
+              f"{rows[key][2]}): tests/data/sample, tests/data/sip or bench/make-big-capture "
+              "changed, so the counts are not comparable: re-record with "
+              "bench/update-perf-baseline")
+        return 1
     own, allocations = measure(argv, opts.work)
     if opts.record:
-        rows[key] = (own, allocations)
+        rows[key] = (own, allocations, data)
         write_baseline(rows)
         print(f"perf: recorded {opts.workload} ({opts.build_type}, {compiler}): "
               f"{own:,} instructions, {allocations:,} allocations")
         return 0
-    then_ins, then_allocs = rows[key]
+    then_ins, then_allocs, _ = rows[key]
     ok_ins, text_ins = compare("instructions in sipdx's own code", own, then_ins)
     ok_alloc, text_alloc = compare("heap allocations", allocations, then_allocs)
     print(f"perf: {opts.workload}: {' '.join(argv[1:])}")
