@@ -408,6 +408,107 @@ std::string_view light_tag(std::string_view value) {
 }
 } // namespace
 
+// The everyday top Via, `SIP/2.0/UDP host[:port][;params][, more]`, with plain characters
+// only: read in one pass. Splitting the list and the full via-parm parse of every message was a
+// tenth of `analyze` (docs/performance.md). Anything unusual (LWS other than the one space,
+// quotes, comments, IPv6, odd ports, empty parameters) returns nothing and the full parser
+// decides, so the key is the same either way (a test compares them).
+struct PlainVia {
+    std::string_view branch;
+    std::string_view sent_by;
+    std::string_view host;
+    std::int32_t port = -1;
+};
+
+struct ViaChars {
+    bool plain[256] = {};
+};
+constexpr ViaChars make_via_chars() {
+    ViaChars t{};
+    for (int c = 'a'; c <= 'z'; ++c)
+        t.plain[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c)
+        t.plain[c] = true;
+    for (int c = '0'; c <= '9'; ++c)
+        t.plain[c] = true;
+    for (unsigned char c : std::string_view(".-_+!%*~`'/:;="))
+        t.plain[c] = true;
+    return t;
+}
+constexpr ViaChars via_chars = make_via_chars();
+
+std::optional<PlainVia> plain_top_via(std::string_view value) {
+    // The first element: everything before the first comma, all plain but one space.
+    std::size_t end = 0;
+    std::size_t space = std::string_view::npos;
+    for (; end < value.size() && value[end] != ','; ++end) {
+        const char c = value[end];
+        if (c == ' ') {
+            if (space != std::string_view::npos) return std::nullopt;
+            space = end;
+        } else if (!via_chars.plain[static_cast<unsigned char>(c)]) {
+            return std::nullopt;
+        }
+    }
+    if (space == std::string_view::npos) return std::nullopt;
+    const std::string_view protocol = value.substr(0, space);
+    // protocol-name "/" version "/" transport: alphanumerics, '.' and '-' only, none empty.
+    int slashes = 0;
+    char previous = '/';
+    for (char c : protocol) {
+        if (c == '/') {
+            if (previous == '/') return std::nullopt;
+            ++slashes;
+        } else if (!(is_alpha(c) || is_digit(c) || c == '.' || c == '-')) {
+            return std::nullopt;
+        }
+        previous = c;
+    }
+    if (slashes != 2 || previous == '/') return std::nullopt;
+
+    const std::string_view rest = value.substr(space + 1, end - space - 1);
+    PlainVia v;
+    std::size_t i = 0;
+    while (i < rest.size() && rest[i] != ':' && rest[i] != ';')
+        ++i;
+    v.host = rest.substr(0, i);
+    if (v.host.empty() || v.host.find_first_of("/=") != std::string_view::npos) return std::nullopt;
+    std::size_t sent_by_end = i;
+    if (i < rest.size() && rest[i] == ':') {
+        const std::size_t digits_begin = i + 1;
+        std::size_t p = digits_begin;
+        std::int32_t port = 0;
+        while (p < rest.size() && is_digit(rest[p]) && p - digits_begin < 5) {
+            port = port * 10 + (rest[p] - '0');
+            ++p;
+        }
+        if (p == digits_begin || (p < rest.size() && is_digit(rest[p])) || port > 65535)
+            return std::nullopt;
+        v.port = port;
+        sent_by_end = p;
+        i = p;
+    }
+    v.sent_by = rest.substr(0, sent_by_end);
+    if (i < rest.size() && rest[i] != ';') return std::nullopt;
+    // Parameters: ";name[=value]" each; the first branch wins.
+    bool have_branch = false;
+    while (i < rest.size()) {
+        const std::size_t name_begin = i + 1;
+        std::size_t next = rest.find(';', name_begin);
+        if (next == std::string_view::npos) next = rest.size();
+        const std::string_view param = rest.substr(name_begin, next - name_begin);
+        const std::size_t eq = param.find('=');
+        const std::string_view name = param.substr(0, eq);
+        if (name.empty() || name.find_first_of("/:") != std::string_view::npos) return std::nullopt;
+        if (!have_branch && iequals(name, "branch")) {
+            have_branch = true;
+            v.branch = eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1);
+        }
+        i = next;
+    }
+    return v;
+}
+
 TransactionKey Message::transaction_key() const {
     TransactionKey k;
     k.kind = kind;
@@ -430,6 +531,14 @@ TransactionKey Message::transaction_key() const {
     ok = ok && f != nullptr && t != nullptr;
     const Header* v = find(HeaderId::via);
     if (v != nullptr) {
+        if (auto plain = plain_top_via(v->value)) {
+            k.branch = plain->branch;
+            k.sent_by = plain->sent_by;
+            k.sent_by_host = plain->host;
+            k.sent_by_port = plain->port;
+            k.complete = ok;
+            return k;
+        }
         ListSplitter split(v->value);
         auto first = split.next();
         if (first) {

@@ -1,7 +1,9 @@
 // uri_text() answers plain From/To values in one pass and leaves the rest to the full
 // name-addr and URI parsers; the two must agree on every value, odd ones above all.
 #include <sipdx/session/adapter.h>
+#include <sipdx/sip/headers.h>
 #include <sipdx/sip/message.h>
+#include <sipdx/sip/params.h>
 
 #include <gtest/gtest.h>
 
@@ -98,6 +100,96 @@ TEST(UriText, AgreesOnEveryTortureMessage) {
         const std::string bytes = text.str();
         const auto m = sip::parse_message(bytes);
         expect_same(m, entry.path().string());
+        ++messages;
+    }
+    EXPECT_GT(messages, 50);
+}
+
+namespace {
+// The transaction key's Via fields through the public full parsers: split the list, parse the
+// first via-parm.
+void expect_key_matches_full_via(const sip::Message& m, const std::string& what) {
+    const auto key = m.transaction_key();
+    const sip::Header* via = m.find(sip::HeaderId::via);
+    if (via == nullptr) return;
+    sip::ListSplitter split(via->value);
+    const auto first = split.next();
+    ASSERT_TRUE(first.has_value()) << what;
+    const auto parsed = sip::parse_via(*first);
+    if (!parsed) {
+        EXPECT_FALSE(key.complete) << what;
+        return;
+    }
+    EXPECT_EQ(key.branch, parsed->branch) << what;
+    EXPECT_EQ(key.sent_by, parsed->sent_by) << what;
+    EXPECT_EQ(key.sent_by_host, parsed->host) << what;
+    EXPECT_EQ(key.sent_by_port, parsed->port) << what;
+}
+
+std::string with_via(const std::string& via) {
+    return "OPTIONS sip:b@example.com SIP/2.0\r\nVia: " + via +
+           "\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\n"
+           "Call-ID: 1@x\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+}
+} // namespace
+
+TEST(TransactionKeyVia, PlainAndOddViasAgreeWithTheFullParser) {
+    const std::vector<std::string> vias = {
+        "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds",
+        "SIP/2.0/TCP pcscf.ims.example.com;branch=z9hG4bKx;rport;received=10.0.0.1",
+        "SIP/2.0/UDP 192.0.2.1:5060;rport=5061;branch=z9hG4bK1;branch=z9hG4bK2",
+        "SIP/2.0/UDP 192.0.2.1;BRANCH=z9hG4bKcase",
+        "SIP/2.0/UDP 192.0.2.1:65535;branch=a",
+        "SIP/2.0/UDP 192.0.2.1:65536;branch=a",
+        "SIP/2.0/UDP 192.0.2.1:99999;branch=a",
+        "SIP/2.0/UDP 192.0.2.1:123456;branch=a",
+        "SIP/2.0/UDP 192.0.2.1:;branch=a",
+        "SIP/2.0/UDP 192.0.2.1:50x;branch=a",
+        "SIP/2.0/UDP 192.0.2.1;branch",
+        "SIP/2.0/UDP 192.0.2.1;branch=",
+        "SIP/2.0/UDP 192.0.2.1;;branch=a",
+        "SIP/2.0/UDP 192.0.2.1;branch=\"quoted\"",
+        "SIP/2.0/UDP 192.0.2.1;branch=a=b",
+        "SIP/2.0/UDP 192.0.2.1;branch=a, SIP/2.0/UDP 192.0.2.2;branch=b",
+        "SIP/2.0/UDP 192.0.2.1;branch=a,SIP/2.0/UDP 192.0.2.2;branch=b",
+        "SIP / 2.0 / UDP 192.0.2.1;branch=a",
+        "SIP/2.0/UDP  192.0.2.1;branch=a",
+        "SIP/2.0/UDP\t192.0.2.1;branch=a",
+        "SIP/2.0/UDP [2001:db8::1]:5060;branch=a",
+        "SIP/2.0/UDP 192.0.2.1 ;branch=a",
+        "SIP/2.0/UDP 192.0.2.1;branch=a (comment)",
+        "SIP/2.0/UDP",
+        "SIP/2.0/UDP ;branch=a",
+        "SIP/2.0/UDP :5060;branch=a",
+        "SIP/2.0//UDP host;branch=a",
+        "SIP/2.0/ host;branch=a",
+        "SIP/2.0 host;branch=a",
+        "SIP/2.0/UDP/X host;branch=a",
+        "SIP/2.0/UDP host/x;branch=a",
+        "SIP/2.0/UDP host;branch=a;x/y=1",
+        "SIP/2.0/UDP host;branch=a:b",
+        "SIP/2.0/UDP host;=a;branch=b",
+        "SIP/2.0/UDP host:5060:5061;branch=a",
+        "SIP/2.0/UDP host;received=1.2.3.4;branch=z9hG4bK.a-b_c!d%e*f~g`h'i",
+    };
+    for (const auto& via : vias) {
+        const std::string bytes = with_via(via);
+        const auto m = sip::parse_message(bytes);
+        expect_key_matches_full_via(m, via);
+    }
+}
+
+TEST(TransactionKeyVia, AgreesOnEveryTortureMessage) {
+    const fs::path dir = fs::path(SIPDX_TEST_DATA_DIR) / "torture";
+    int messages = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        if (entry.path().extension() != ".dat") continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        const std::string bytes = text.str();
+        const auto m = sip::parse_message(bytes);
+        expect_key_matches_full_via(m, entry.path().string());
         ++messages;
     }
     EXPECT_GT(messages, 50);
