@@ -420,92 +420,103 @@ struct PlainVia {
     std::int32_t port = -1;
 };
 
-struct ViaChars {
-    bool plain[256] = {};
+// Byte classes for the one-pass Via read.
+enum ViaByte : std::uint8_t {
+    via_bad = 0,
+    via_plain,
+    via_space,
+    via_comma,
+    via_slash,
+    via_colon,
+    via_semi,
+    via_equals
 };
-constexpr ViaChars make_via_chars() {
-    ViaChars t{};
+struct ViaBytes {
+    std::uint8_t of[256] = {};
+};
+constexpr ViaBytes make_via_bytes() {
+    ViaBytes t{};
     for (int c = 'a'; c <= 'z'; ++c)
-        t.plain[c] = true;
+        t.of[c] = via_plain;
     for (int c = 'A'; c <= 'Z'; ++c)
-        t.plain[c] = true;
+        t.of[c] = via_plain;
     for (int c = '0'; c <= '9'; ++c)
-        t.plain[c] = true;
-    for (unsigned char c : std::string_view(".-_+!%*~`'/:;="))
-        t.plain[c] = true;
+        t.of[c] = via_plain;
+    for (unsigned char c : std::string_view(".-_+!%*~`'"))
+        t.of[c] = via_plain;
+    t.of[static_cast<unsigned char>(' ')] = via_space;
+    t.of[static_cast<unsigned char>(',')] = via_comma;
+    t.of[static_cast<unsigned char>('/')] = via_slash;
+    t.of[static_cast<unsigned char>(':')] = via_colon;
+    t.of[static_cast<unsigned char>(';')] = via_semi;
+    t.of[static_cast<unsigned char>('=')] = via_equals;
     return t;
 }
-constexpr ViaChars via_chars = make_via_chars();
+constexpr ViaBytes via_bytes = make_via_bytes();
 
 std::optional<PlainVia> plain_top_via(std::string_view value) {
-    // The first element: everything before the first comma, all plain but one space.
-    std::size_t end = 0;
-    std::size_t space = std::string_view::npos;
-    for (; end < value.size() && value[end] != ','; ++end) {
-        const char c = value[end];
-        if (c == ' ') {
-            if (space != std::string_view::npos) return std::nullopt;
-            space = end;
-        } else if (!via_chars.plain[static_cast<unsigned char>(c)]) {
-            return std::nullopt;
-        }
-    }
-    if (space == std::string_view::npos) return std::nullopt;
-    const std::string_view protocol = value.substr(0, space);
-    // protocol-name "/" version "/" transport: alphanumerics, '.' and '-' only, none empty.
-    int slashes = 0;
-    char previous = '/';
-    for (char c : protocol) {
-        if (c == '/') {
-            if (previous == '/') return std::nullopt;
-            ++slashes;
-        } else if (!(is_alpha(c) || is_digit(c) || c == '.' || c == '-')) {
-            return std::nullopt;
-        }
-        previous = c;
-    }
-    if (slashes != 2 || previous == '/') return std::nullopt;
-
-    const std::string_view rest = value.substr(space + 1, end - space - 1);
-    PlainVia v;
+    const std::size_t n = value.size();
+    auto cls = [&](std::size_t i) { return via_bytes.of[static_cast<unsigned char>(value[i])]; };
+    // protocol-name "/" version "/" transport SP: alphanumerics, '.' and '-' only, none empty.
     std::size_t i = 0;
-    while (i < rest.size() && rest[i] != ':' && rest[i] != ';')
-        ++i;
-    v.host = rest.substr(0, i);
-    if (v.host.empty() || v.host.find_first_of("/=") != std::string_view::npos) return std::nullopt;
-    std::size_t sent_by_end = i;
-    if (i < rest.size() && rest[i] == ':') {
-        const std::size_t digits_begin = i + 1;
-        std::size_t p = digits_begin;
-        std::int32_t port = 0;
-        while (p < rest.size() && is_digit(rest[p]) && p - digits_begin < 5) {
-            port = port * 10 + (rest[p] - '0');
-            ++p;
-        }
-        if (p == digits_begin || (p < rest.size() && is_digit(rest[p])) || port > 65535)
+    int slashes = 0;
+    std::size_t part = 0; // length of the current part
+    for (; i < n; ++i) {
+        const char c = value[i];
+        if (c == '/') {
+            if (part == 0) return std::nullopt;
+            ++slashes;
+            part = 0;
+        } else if (c == ' ') {
+            break;
+        } else if (is_alpha(c) || is_digit(c) || c == '.' || c == '-') {
+            ++part;
+        } else {
             return std::nullopt;
-        v.port = port;
-        sent_by_end = p;
-        i = p;
-    }
-    v.sent_by = rest.substr(0, sent_by_end);
-    if (i < rest.size() && rest[i] != ';') return std::nullopt;
-    // Parameters: ";name[=value]" each; the first branch wins.
-    bool have_branch = false;
-    while (i < rest.size()) {
-        const std::size_t name_begin = i + 1;
-        std::size_t next = rest.find(';', name_begin);
-        if (next == std::string_view::npos) next = rest.size();
-        const std::string_view param = rest.substr(name_begin, next - name_begin);
-        const std::size_t eq = param.find('=');
-        const std::string_view name = param.substr(0, eq);
-        if (name.empty() || name.find_first_of("/:") != std::string_view::npos) return std::nullopt;
-        if (!have_branch && iequals(name, "branch")) {
-            have_branch = true;
-            v.branch = eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1);
         }
-        i = next;
     }
+    if (i == n || slashes != 2 || part == 0) return std::nullopt;
+    ++i; // the one space
+    PlainVia v;
+    // sent-by host: plain bytes up to ':' or ';' (or the end of the element).
+    const std::size_t host_begin = i;
+    while (i < n && cls(i) == via_plain)
+        ++i;
+    if (i == host_begin) return std::nullopt;
+    v.host = value.substr(host_begin, i - host_begin);
+    if (i < n && value[i] == ':') {
+        const std::size_t digits_begin = ++i;
+        std::int32_t port = 0;
+        while (i < n && is_digit(value[i]) && i - digits_begin < 5) {
+            port = port * 10 + (value[i] - '0');
+            ++i;
+        }
+        if (i == digits_begin || (i < n && is_digit(value[i])) || port > 65535) return std::nullopt;
+        v.port = port;
+    }
+    v.sent_by = value.substr(host_begin, i - host_begin);
+    // Parameters: (";" name ["=" value])*, then the end or a comma (the next element).
+    bool have_branch = false;
+    while (i < n && value[i] == ';') {
+        const std::size_t name_begin = ++i;
+        while (i < n && cls(i) == via_plain)
+            ++i;
+        const std::string_view name = value.substr(name_begin, i - name_begin);
+        if (name.empty()) return std::nullopt;
+        std::string_view param_value;
+        if (i < n && value[i] == '=') {
+            const std::size_t value_begin = ++i;
+            while (i < n && (cls(i) == via_plain || cls(i) == via_colon || cls(i) == via_equals ||
+                             cls(i) == via_slash))
+                ++i;
+            param_value = value.substr(value_begin, i - value_begin);
+        }
+        if (!have_branch && name.size() == 6 && iequals(name, "branch")) {
+            have_branch = true;
+            v.branch = param_value;
+        }
+    }
+    if (i < n && value[i] != ',') return std::nullopt;
     return v;
 }
 
