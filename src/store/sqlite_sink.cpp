@@ -201,6 +201,59 @@ public:
         return result;
     }
 
+    // Rows of captures begun unhashed by a run that died: nobody can complete them (their
+    // identity was never written), so they are removed. Called under the writer lock, so no
+    // live run owns them. Remembers their name and size, to report the rerun as a resume.
+    tl::expected<void, StoreError> collect_abandoned() {
+        auto find = Statement::prepare(m_db, "SELECT id, name, size FROM captures WHERE state = "
+                                             "'ingesting' AND sha256 LIKE 'pending:%'");
+        if (!find) return tl::unexpected(find.error());
+        std::vector<std::int64_t> ids;
+        for (int rc = find->step(); rc != SQLITE_DONE; rc = find->step()) {
+            if (rc != SQLITE_ROW) return tl::unexpected(m_db.error(rc, "read captures"));
+            ids.push_back(find->column_int(0));
+            m_abandoned.emplace_back(std::string(find->column_text(1)),
+                                     static_cast<std::uint64_t>(find->column_int(2)));
+        }
+        if (ids.empty()) return {};
+        if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
+        for (const std::int64_t id : ids) {
+            for (std::string_view table :
+                 {"messages", "call_finals", "findings", "calls", "code_counts"}) {
+                if (auto r =
+                        m_db.exec(fmt::format("DELETE FROM {} WHERE capture_id = {}", table, id));
+                    !r) {
+                    (void)m_db.exec("ROLLBACK");
+                    return tl::unexpected(r.error());
+                }
+            }
+            if (auto r = m_db.exec(fmt::format("DELETE FROM captures WHERE id = {}", id)); !r) {
+                (void)m_db.exec("ROLLBACK");
+                return tl::unexpected(r.error());
+            }
+        }
+        if (auto r = m_db.exec("COMMIT"); !r) {
+            (void)m_db.exec("ROLLBACK");
+            return tl::unexpected(r.error());
+        }
+        return {};
+    }
+
+    tl::expected<BeginResult, StoreError> begin_unhashed(std::uint32_t source,
+                                                         const CaptureMeta& meta) override {
+        // A provisional identity, unique to this run and source, replaced on completion.
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        CaptureMeta provisional = meta;
+        provisional.sha256 =
+            fmt::format("pending:{}:{}:{}", ::getpid(),
+                        std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(), source);
+        auto begun = begin_capture(source, provisional);
+        if (!begun || *begun != BeginResult::write) return begun;
+        for (const auto& [name, size] : m_abandoned)
+            if (name == meta.name && size == meta.size) return BeginResult::resume;
+        return begun;
+    }
+
     bool may_hold_size(std::uint64_t size) override {
         auto find = Statement::prepare(m_db, "SELECT 1 FROM captures WHERE size = ?1 LIMIT 1");
         if (!find) return true; // cannot tell: hash first
@@ -341,7 +394,8 @@ public:
         auto counts = Statement::prepare(m_db, k_code_counts);
         auto done = Statement::prepare(
             m_db, "UPDATE captures SET state = 'complete', first_ns = ?2, last_ns = ?3, frames = "
-                  "?4, sip_messages = ?5, calls = ?6, clean = ?7, ingested_at = ?8 WHERE id = ?1");
+                  "?4, sip_messages = ?5, calls = ?6, clean = ?7, ingested_at = ?8, sha256 = "
+                  "coalesce(nullif(?9, ''), sha256) WHERE id = ?1");
         if (!counts) return fail(counts.error());
         if (!done) return fail(done.error());
         for (std::uint32_t source : m_order) {
@@ -357,6 +411,7 @@ public:
             done->bind(6, t.calls);
             done->bind(7, t.clean);
             done->bind(8, std::string_view(now_iso()));
+            done->bind(9, std::string_view(t.sha256));
             if (!step(*done, "complete capture")) return fail(*m_error);
         }
         if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
@@ -421,6 +476,7 @@ private:
     std::vector<std::int64_t> m_captures; // source -> captures.id, -1 when skipped
     std::vector<std::uint32_t> m_order;   // sources being written, in begin order
     std::vector<std::uint64_t> m_seq;
+    std::vector<std::pair<std::string, std::uint64_t>> m_abandoned; // name, size
     // Rendering scratch of message(), reused from row to row.
     std::string m_src;
     std::string m_dst;
@@ -449,6 +505,7 @@ make_sqlite_sink(const StoreOptions& options) {
     if (!lock) return tl::unexpected(lock.error());
     auto sink = std::make_unique<SqliteSink>(std::move(*db), std::move(*lock), options);
     if (auto r = sink->prepare(); !r) return tl::unexpected(r.error());
+    if (auto r = sink->collect_abandoned(); !r) return tl::unexpected(r.error());
     return sink;
 }
 

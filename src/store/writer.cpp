@@ -81,7 +81,7 @@ struct AnalysisWriter::Impl {
     std::vector<CaptureMeta> metas;
     std::vector<std::unique_ptr<detail::RecordSink>> sinks;
     std::vector<std::vector<BeginResult>> begun; // [sink][source]
-    std::vector<bool> deferred;                  // [source]: hashed and begun on the writer thread
+    std::vector<bool> deferred; // [source]: begun unhashed, hashed on `hasher` meanwhile
     // Per source, what the analysis saw (the time range of the capture's messages).
     std::vector<std::int64_t> first_ns;
     std::vector<std::int64_t> last_ns;
@@ -92,9 +92,11 @@ struct AnalysisWriter::Impl {
     BatchQueue queue;
     std::unique_ptr<RowBatch> current = std::make_unique<RowBatch>();
     std::thread thread;
+    std::thread hasher;
+    std::vector<std::string> deferred_sha; // [source], written by `hasher`
+    std::optional<StoreError> hash_error;  // likewise; both read after it is joined
     bool started = false;
     bool stopped = false;
-    std::optional<StoreError> thread_error; // set on the writer thread, read after join
 
     ~Impl() { stop(); }
 
@@ -106,6 +108,7 @@ struct AnalysisWriter::Impl {
 
     // Hands over what is pending and waits for the writer thread to write it.
     void stop() {
+        if (hasher.joinable()) hasher.join();
         if (!started || stopped) return;
         stopped = true;
         if (current->rows() > 0) current = queue.push(std::move(current));
@@ -113,33 +116,25 @@ struct AnalysisWriter::Impl {
         thread.join();
     }
 
-    void run() {
-        // Captures that cannot be stored yet: identify them before their first row.
-        for (std::uint32_t i = 0; i < deferred.size(); ++i) {
-            if (!deferred[i] || thread_error) continue;
+    void hash_deferred() {
+        for (std::size_t i = 0; i < deferred.size() && !hash_error; ++i) {
+            if (!deferred[i]) continue;
             auto hash = sha256_file(files[i]);
             if (!hash) {
-                thread_error = hash.error();
-                break;
-            }
-            metas[i].sha256 = std::move(*hash);
-            for (std::size_t s = 0; s < sinks.size(); ++s) {
-                auto r = sinks[s]->begin_capture(i, metas[i]);
-                if (!r) {
-                    thread_error = r.error();
-                    break;
-                }
-                begun[s][i] = *r;
+                hash_error = hash.error();
+            } else {
+                deferred_sha[i] = std::move(*hash);
             }
         }
+    }
+
+    void run() {
         while (auto batch = queue.pop()) {
-            if (!thread_error) {
-                for (auto& sink : sinks) {
-                    for (const auto& row : batch->messages)
-                        sink->message(*batch, row);
-                    for (const auto& record : batch->calls)
-                        sink->call(record);
-                }
+            for (auto& sink : sinks) {
+                for (const auto& row : batch->messages)
+                    sink->message(*batch, row);
+                for (const auto& record : batch->calls)
+                    sink->call(record);
             }
             queue.recycle(std::move(batch));
         }
@@ -209,8 +204,9 @@ AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOption
     for (std::size_t i = 0; i < n; ++i)
         readable[i] = capture::open(impl.files[i]).has_value();
     // A capture can only be stored already (or twice in this run) when a capture of the same
-    // size is: otherwise its hash is not needed before the analysis, and the writer thread
-    // computes it meanwhile (the SHA-256 of a large file costs about half an analysis).
+    // size is: otherwise its hash is not needed before the analysis, and a thread of its own
+    // computes it meanwhile (the SHA-256 of a large file costs about half an analysis); the
+    // sinks write its rows under a provisional identity until then.
     impl.deferred.assign(n, false);
     for (std::size_t i = 0; i < n; ++i) {
         if (!readable[i] || impl.sinks.empty()) continue;
@@ -234,27 +230,24 @@ AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOption
                 states.push_back(BeginResult::skip);
                 continue;
             }
-            if (impl.deferred[i]) {
-                states.push_back(BeginResult::write); // decided on the writer thread
-                continue;
-            }
-            auto begun = sink->begin_capture(i, impl.metas[i]);
+            auto begun = impl.deferred[i] ? sink->begin_unhashed(i, impl.metas[i])
+                                          : sink->begin_capture(i, impl.metas[i]);
             if (!begun) return tl::unexpected(begun.error());
             states.push_back(*begun);
         }
+    }
+    if (std::find(impl.deferred.begin(), impl.deferred.end(), true) != impl.deferred.end()) {
+        impl.deferred_sha.resize(n);
+        impl.hasher = std::thread([&impl] { impl.hash_deferred(); });
     }
     if (!impl.sinks.empty()) impl.start();
     return writer;
 }
 
 bool AnalysisWriter::nothing_to_do() const {
-    // Deferred entries belong to the writer thread until finish(): do not read them.
-    const auto& impl = *m_impl;
-    for (std::size_t i = 0; i < impl.deferred.size(); ++i) {
-        if (impl.deferred[i]) return false;
-        for (const auto& states : impl.begun)
-            if (states[i] != BeginResult::skip) return false;
-    }
+    for (const auto& states : m_impl->begun)
+        for (auto s : states)
+            if (s != BeginResult::skip) return false;
     return true;
 }
 
@@ -283,7 +276,9 @@ void AnalysisWriter::attach(analysis::Analyzer& analyzer,
 tl::expected<WriteReport, StoreError> AnalysisWriter::finish(const analysis::RunResult& run) {
     auto& impl = *m_impl;
     impl.stop();
-    if (impl.thread_error) return tl::unexpected(*impl.thread_error);
+    if (impl.hash_error) return tl::unexpected(*impl.hash_error);
+    for (std::size_t i = 0; i < impl.deferred_sha.size(); ++i)
+        if (impl.deferred[i]) impl.metas[i].sha256 = impl.deferred_sha[i];
     std::vector<CaptureTotals> totals(impl.files.size());
     for (std::size_t i = 0; i < totals.size(); ++i) {
         auto& t = totals[i];
@@ -292,6 +287,7 @@ tl::expected<WriteReport, StoreError> AnalysisWriter::finish(const analysis::Run
             t.last_ns = impl.last_ns[i];
         }
         t.calls = impl.calls[i];
+        t.sha256 = impl.metas[i].sha256;
         if (i < run.inputs.size()) {
             t.frames = run.inputs[i].frames;
             t.sip_messages = run.inputs[i].sip_messages;

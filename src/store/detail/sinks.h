@@ -20,6 +20,7 @@ struct CaptureTotals {
     std::uint64_t sip_messages = 0;
     std::uint64_t calls = 0;
     bool clean = true;
+    std::string sha256; // the capture's identity (known by now even when begun unhashed)
 };
 
 enum class BeginResult : std::uint8_t { write, resume, skip };
@@ -35,6 +36,13 @@ public:
     virtual bool may_hold_size(std::uint64_t /*size*/) { return true; }
     virtual tl::expected<BeginResult, StoreError> begin_capture(std::uint32_t source,
                                                                 const CaptureMeta& meta) = 0;
+    // Begins a capture whose sha256 is not known yet (only after every sink said
+    // may_hold_size() == false); finish() receives it in CaptureTotals. `resume` when the
+    // partial rows of an interrupted run of the same file name and size were found.
+    virtual tl::expected<BeginResult, StoreError> begin_unhashed(std::uint32_t source,
+                                                                 const CaptureMeta& meta) {
+        return begin_capture(source, meta);
+    }
     virtual void message(const RowBatch& batch, const MessageRow& row) = 0;
     virtual void call(const session::CallRecord& record) = 0;
     // Completes every capture begun (in the order given); the sink's first error if any.

@@ -4,6 +4,7 @@
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/store/database.h>
 #include <sipdx/store/query.h>
+#include <sipdx/store/sha256.h>
 #include <sipdx/store/writer.h>
 
 #include "unit/store/store_test_util.h"
@@ -157,6 +158,7 @@ TEST(Writer, InterruptedCaptureIsInvisibleAndCompletedByTheNextRun) {
     {
         auto db = open_ro(path);
         EXPECT_GT(count(db, "SELECT count(*) FROM messages"), 0); // batches were committed
+        EXPECT_EQ(count(db, "SELECT count(*) FROM captures WHERE sha256 LIKE 'pending:%'"), 1);
         EXPECT_EQ(count(db, "SELECT count(*) FROM captures WHERE state = 'complete'"), 0);
         auto calls = select_calls(db, {});
         ASSERT_TRUE(calls);
@@ -176,6 +178,15 @@ TEST(Writer, InterruptedCaptureIsInvisibleAndCompletedByTheNextRun) {
     EXPECT_EQ(*s, analyzer_counts({file}));
     EXPECT_EQ(count(db, "SELECT count(*) FROM messages"),
               static_cast<std::int64_t>(rerun->report.captures[0].messages));
+    // The abandoned run wrote under a provisional identity (its hash was being computed
+    // alongside); the rerun removed those rows and completed the capture under its sha256.
+    EXPECT_EQ(count(db, "SELECT count(*) FROM captures"), 1);
+    auto sha = sha256_file(file);
+    ASSERT_TRUE(sha);
+    EXPECT_EQ(count(db, "SELECT count(*) FROM captures WHERE sha256 = '" + *sha +
+                            "' AND state = 'complete'"),
+              1);
+    EXPECT_EQ(rerun->report.captures[0].sha256, *sha);
     std::filesystem::remove_all(dir);
 }
 
