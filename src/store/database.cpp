@@ -327,6 +327,12 @@ tl::expected<Database, StoreError> Database::open(const std::string& path, OpenO
                     fmt::format("{}: holds tables but no sipdx schema version; not touching it",
                                 path)});
         }
+        // A new file: 16 KiB pages make the bulk inserts of an ingest cheaper (a quarter of the
+        // WAL frames, writes and B-tree splits per row: about 20% less CPU on the writer
+        // thread, measured in docs/store.md). Only possible before the first table exists.
+        if (version == 0) {
+            if (auto r = db.exec("PRAGMA page_size = 16384"); !r) return tl::unexpected(r.error());
+        }
         if (auto r = db.exec("PRAGMA journal_mode = WAL"); !r) return tl::unexpected(r.error());
         for (int v = version; v < schema_version; ++v) {
             if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());

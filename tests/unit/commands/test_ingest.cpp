@@ -207,7 +207,7 @@ TEST(IngestCli, FullDatabaseExitsTwoWithoutDamage) {
     const auto dir = temp_dir("cli-ingest-full");
     const auto db = dir / "s.db";
     auto r = cli("ingest " + q(corpus("sip-tcp-port6060-segmented-ims-calls.pcap")) + " --db " +
-                     q(db.string()) + " --max-db-pages 30 --batch-rows 20",
+                     q(db.string()) + " --max-db-pages 18 --batch-rows 20",
                  dir);
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("full"), std::string::npos) << r.err;
@@ -224,11 +224,11 @@ TEST(IngestCli, FullFileSystemExitsTwoWithoutDamage) {
     if (!can_unshare_mounts(dir)) GTEST_SKIP() << "no mount namespace (needs root)";
     const auto mnt = dir / "mnt";
     fs::create_directories(mnt);
-    // A 160 KiB file system: the schema fits, the capture's rows do not.
+    // A 320 KiB file system: the schema (16 KiB pages) fits, the capture's rows do not.
     const std::string db = (mnt / "s.db").string();
     auto r = run_shell(
         "unshare -m sh -c " +
-            q("mount -t tmpfs -o size=160k tmpfs " + q(mnt.string()) + " && " + SIPDX_CLI +
+            q("mount -t tmpfs -o size=320k tmpfs " + q(mnt.string()) + " && " + SIPDX_CLI +
               " ingest " + q(corpus("sip-tcp-port6060-segmented-ims-calls.pcap")) + " --db " +
               q(db) + " --batch-rows 50; echo rc=$? >&2; " + SIPDX_CLI + " query --db " + q(db) +
               " --sql 'PRAGMA integrity_check' --format tsv"),

@@ -44,6 +44,7 @@ TEST(Database, CreatesSchemaWithVersionAndWal) {
     }
     EXPECT_EQ(scalar(path, "PRAGMA user_version"), std::to_string(schema_version));
     EXPECT_EQ(scalar(path, "PRAGMA journal_mode"), "wal");
+    EXPECT_EQ(scalar(path, "PRAGMA page_size"), "16384"); // new files: bulk-insert friendly
     for (const char* table :
          {"captures", "calls", "call_finals", "findings", "messages", "code_counts"}) {
         EXPECT_EQ(scalar(path, std::string("SELECT count(*) FROM sqlite_master WHERE name = '") +

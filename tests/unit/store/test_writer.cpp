@@ -197,7 +197,7 @@ TEST(Writer, FullDatabaseRollsBackAndStaysConsistent) {
     const std::string small = test::corpus("sip-udp-options-200.pcap");
     ASSERT_TRUE(ingest({small}, test::db_options(path)));
     const std::string big = test::corpus("sip-tcp-port6060-segmented-ims-calls.pcap");
-    auto full = ingest({big}, test::db_options(path, 50, 40));
+    auto full = ingest({big}, test::db_options(path, 50, 20)); // 16 KiB pages; it needs 25
     ASSERT_FALSE(full);
     EXPECT_EQ(full.error().kind, ErrorKind::full) << full.error().message;
     EXPECT_NE(full.error().message.find("s.db"), std::string::npos);
