@@ -7,12 +7,14 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include <fcntl.h>
@@ -70,18 +72,13 @@ constexpr std::string_view k_insert_call =
     "explanation) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,"
     "?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38)";
 
-// Per-code counts of one capture, computed from its rows in the same way as `query --summary`
-// computes them for any selection (docs/store.md): the numbers of `sipdx analyze`.
-constexpr std::string_view k_code_counts =
-    "INSERT INTO code_counts (capture_id, code, messages, final_transactions, final_calls) "
-    "SELECT ?1, code, sum(m), sum(t), sum(f) FROM ("
-    " SELECT status AS code, count(*) AS m, 0 AS t, 0 AS f FROM messages"
-    "  WHERE capture_id = ?1 AND kind = 'response' AND status BETWEEN 100 AND 699 GROUP BY status"
-    " UNION ALL SELECT code, 0, sum(count), 0 FROM call_finals"
-    "  WHERE capture_id = ?1 AND code BETWEEN 100 AND 699 GROUP BY code"
-    " UNION ALL SELECT final_code, 0, 0, count(*) FROM calls"
-    "  WHERE capture_id = ?1 AND final_code BETWEEN 100 AND 699 GROUP BY final_code"
-    ") GROUP BY code";
+// Per-code counts of one capture, as `query --summary` computes them from the rows of any
+// selection (docs/store.md): responses by status, transactions ended by each final code,
+// Call-IDs decided by each. Counted while the rows are written (a capture's rows are all
+// written by one run), which spares a scan of its messages at completion.
+bool counted_code(int code) {
+    return code >= 100 && code <= 699;
+}
 
 // One writer per database at a time, held by the kernel for the life of the process: a second
 // `ingest` must not mistake a live run's 'ingesting' capture for an interrupted one (it would
@@ -316,7 +313,8 @@ public:
         s.bind_static(25, m_encap_text);
         s.bind_static(26, m_findings_text);
         s.bind_static(27, batch.view(m.sip_findings));
-        step(s, "insert message", false);
+        if (step(s, "insert message", false) && !m.is_request && counted_code(m.status))
+            ++m_counts[m.source][m.status][0];
     }
 
     void call(const session::CallRecord& r) override {
@@ -365,6 +363,10 @@ public:
         s.bind(37, r.deregistrations);
         s.bind_static(38, std::string_view(r.explanation));
         if (!step(s, "insert call")) return;
+        auto& counts = m_counts[r.source];
+        if (counted_code(r.final_code)) ++counts[r.final_code][2];
+        for (const auto& [code, count] : r.transaction_finals)
+            if (counted_code(code)) counts[code][1] += count;
         const std::int64_t call = sqlite3_last_insert_rowid(m_db.handle());
         for (const auto& [code, count] : r.transaction_finals) {
             m_final.bind(1, call);
@@ -391,7 +393,9 @@ public:
             if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
             m_in_txn = true;
         }
-        auto counts = Statement::prepare(m_db, k_code_counts);
+        auto counts = Statement::prepare(
+            m_db, "INSERT INTO code_counts (capture_id, code, messages, final_transactions, "
+                  "final_calls) VALUES (?1, ?2, ?3, ?4, ?5)");
         auto done = Statement::prepare(
             m_db, "UPDATE captures SET state = 'complete', first_ns = ?2, last_ns = ?3, frames = "
                   "?4, sip_messages = ?5, calls = ?6, clean = ?7, ingested_at = ?8, sha256 = "
@@ -400,8 +404,14 @@ public:
         if (!done) return fail(done.error());
         for (std::uint32_t source : m_order) {
             const std::int64_t id = m_captures[source];
-            counts->bind(1, id);
-            if (!step(*counts, "count codes")) return fail(*m_error);
+            for (const auto& [code, n] : m_counts[source]) {
+                counts->bind(1, id);
+                counts->bind(2, code);
+                counts->bind(3, n[0]);
+                counts->bind(4, n[1]);
+                counts->bind(5, n[2]);
+                if (!step(*counts, "count codes")) return fail(*m_error);
+            }
             const CaptureTotals t = source < totals.size() ? totals[source] : CaptureTotals{};
             done->bind(1, id);
             done->bind(2, t.first_ns);
@@ -477,6 +487,8 @@ private:
     std::vector<std::uint32_t> m_order;   // sources being written, in begin order
     std::vector<std::uint64_t> m_seq;
     std::vector<std::pair<std::string, std::uint64_t>> m_abandoned; // name, size
+    // Per source: code -> responses, final transactions, final Call-IDs (code_counts).
+    std::map<std::uint32_t, std::map<int, std::array<std::uint64_t, 3>>> m_counts;
     // Rendering scratch of message(), reused from row to row.
     std::string m_src;
     std::string m_dst;
