@@ -26,6 +26,23 @@ std::string with_from_to(const std::string& value) {
            "\r\nCall-ID: 1@x\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
 }
 
+// Calls `check` with every RFC 4475/5118 torture message (parsed) and its file name.
+template <typename Check>
+int for_each_torture_message(Check check) {
+    const fs::path dir = fs::path(SIPDX_TEST_DATA_DIR) / "torture";
+    int messages = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        if (entry.path().extension() != ".dat") continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        const std::string bytes = text.str();
+        check(sip::parse_message(bytes), entry.path().string());
+        ++messages;
+    }
+    return messages;
+}
+
 void expect_same(const sip::Message& m, const std::string& what) {
     for (auto id : {sip::HeaderId::from, sip::HeaderId::to})
         EXPECT_EQ(session::uri_text(m, id), session::uri_text_parsed(m, id)) << what;
@@ -89,20 +106,7 @@ TEST(UriText, PlainAndOddValuesAgreeWithTheFullParser) {
 }
 
 TEST(UriText, AgreesOnEveryTortureMessage) {
-    const fs::path dir = fs::path(SIPDX_TEST_DATA_DIR) / "torture";
-    ASSERT_TRUE(fs::is_directory(dir));
-    int messages = 0;
-    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-        if (entry.path().extension() != ".dat") continue;
-        std::ifstream in(entry.path(), std::ios::binary);
-        std::ostringstream text;
-        text << in.rdbuf();
-        const std::string bytes = text.str();
-        const auto m = sip::parse_message(bytes);
-        expect_same(m, entry.path().string());
-        ++messages;
-    }
-    EXPECT_GT(messages, 50);
+    EXPECT_GT(for_each_torture_message(expect_same), 50);
 }
 
 namespace {
@@ -180,17 +184,5 @@ TEST(TransactionKeyVia, PlainAndOddViasAgreeWithTheFullParser) {
 }
 
 TEST(TransactionKeyVia, AgreesOnEveryTortureMessage) {
-    const fs::path dir = fs::path(SIPDX_TEST_DATA_DIR) / "torture";
-    int messages = 0;
-    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-        if (entry.path().extension() != ".dat") continue;
-        std::ifstream in(entry.path(), std::ios::binary);
-        std::ostringstream text;
-        text << in.rdbuf();
-        const std::string bytes = text.str();
-        const auto m = sip::parse_message(bytes);
-        expect_key_matches_full_via(m, entry.path().string());
-        ++messages;
-    }
-    EXPECT_GT(messages, 50);
+    EXPECT_GT(for_each_torture_message(expect_key_matches_full_via), 50);
 }
