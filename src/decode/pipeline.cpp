@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <optional>
 #include <unordered_map>
 
 namespace sipdx::decode {
@@ -92,50 +91,6 @@ std::size_t head_end(std::string_view s, std::size_t from) {
         if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') return i + 3;
     }
     return 0;
-}
-
-// The value of the only Content-Length (or compact "l") header in `head`; nullopt when there is
-// none, several, or it is not plain digits. Only a hint: framing stays with sip::frame_stream.
-std::optional<std::size_t> single_content_length(std::string_view head) {
-    std::optional<std::size_t> found;
-    int seen = 0;
-    std::size_t line = head.find('\n');
-    while (line != std::string_view::npos && line + 1 < head.size()) {
-        std::string_view rest = head.substr(line + 1);
-        std::size_t name_len = 0;
-        if (starts_with_ci(rest, "content-length")) {
-            name_len = 14;
-        } else if (starts_with_ci(rest, "l") && rest.size() > 1 &&
-                   (rest[1] == ':' || rest[1] == ' ' || rest[1] == '\t')) {
-            name_len = 1;
-        }
-        if (name_len) {
-            std::size_t i = name_len;
-            while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t'))
-                ++i;
-            if (i < rest.size() && rest[i] == ':') {
-                ++seen;
-                ++i;
-                while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t'))
-                    ++i;
-                std::size_t value = 0;
-                std::size_t digits = 0;
-                while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9' && digits < 10) {
-                    value = value * 10 + static_cast<std::size_t>(rest[i] - '0');
-                    ++i;
-                    ++digits;
-                }
-                while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t'))
-                    ++i;
-                const bool clean =
-                    digits > 0 && i < rest.size() && (rest[i] == '\r' || rest[i] == '\n');
-                found = clean ? std::optional<std::size_t>(value) : std::nullopt;
-            }
-        }
-        line = head.find('\n', line + 1);
-    }
-    if (seen != 1) return std::nullopt;
-    return found;
 }
 
 struct Flow {
@@ -1105,7 +1060,7 @@ struct Pipeline::Impl {
             if (r.status == sip::FrameStatus::partial) {
                 if (r.junk) dir.gap = true; // report the junk on the message that follows
                 dir.stream.consume(r.skipped);
-                set_hint(dir);
+                set_hint(dir, r);
                 return;
             }
             const std::uint64_t start = dir.stream.pending_offset() + r.skipped;
@@ -1122,21 +1077,17 @@ struct Pipeline::Impl {
         }
     }
 
-    // After a partial result with a located start line: remember how far the head was searched,
-    // or, with the head complete and one plain Content-Length, the size framing needs (a little
-    // less, so a disagreement with the framer can only cost an extra call, never a late message).
-    static void set_hint(Direction& dir) {
+    // After a partial result (its skipped bytes already consumed): remember how far the head was
+    // searched, or, with the head complete, the size framing needs (the framer's own figure).
+    static void set_hint(Direction& dir, const sip::FrameResult& r) {
         dir.hint.at = UINT64_MAX;
         const std::string_view buf = dir.stream.pending();
         if (buf.empty()) return;
-        const std::size_t end = head_end(buf, 0);
-        if (end == 0) {
+        if (r.needed == 0) {
             dir.hint = {dir.stream.pending_offset(), buf.size(), 0};
             return;
         }
-        const auto length = single_content_length(buf.substr(0, end));
-        if (!length || *length > (1u << 30)) return;
-        const std::size_t need = end + *length > 4 ? end + *length - 4 : 0;
+        const std::size_t need = r.needed - r.skipped;
         if (need > buf.size()) dir.hint = {dir.stream.pending_offset(), 0, need};
     }
 

@@ -188,6 +188,7 @@ FrameResult frame_stream(std::string_view bytes) {
     }
     if (msg.size() - head.head_length < body) {
         r.status = FrameStatus::partial;
+        r.needed = r.skipped + head.head_length + body;
         return r;
     }
     r.status = FrameStatus::complete;

@@ -336,6 +336,8 @@ FrameResult Parser::parse_stream(std::string_view bytes, Message& out) const {
         if (f.code == FindingCode::truncated_headers ||
             f.code == FindingCode::content_length_exceeds) {
             r.status = FrameStatus::partial;
+            if (f.code == FindingCode::content_length_exceeds && out.content_length)
+                r.needed = r.skipped + out.head.size() + *out.content_length;
             return r;
         }
     }

@@ -18,6 +18,10 @@ struct FrameResult {
     std::size_t skipped = 0; // bytes before the message: CRLF keep-alives (RFC 5626) and junk
     std::size_t junk = 0;    // of `skipped`, bytes that were not keep-alives (report them)
     std::size_t length = 0;  // the message's length (start line, headers, body) when complete
+    // partial with the header section complete: the buffer must hold at least this many bytes
+    // (counted from its start, `skipped` included) before the message can be complete; 0 when
+    // the header section itself is still incomplete.
+    std::size_t needed = 0;
     bool content_length_missing = false; // framed on a stream without Content-Length
 };
 

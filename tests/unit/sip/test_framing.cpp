@@ -37,6 +37,27 @@ TEST(Framing, PartialUntilTheLastByte) {
     }
 }
 
+// A partial result with the header section complete says how large the buffer must grow, so
+// a reassembler can wait without framing again on every segment.
+TEST(Framing, PartialSaysHowManyBytesItNeeds) {
+    const std::size_t head = options.find("\r\n\r\n") + 4;
+    const Parser parser({Transport::stream});
+    for (const std::string prefix : {"", "\r\n", "GET / HTTP/1.1\r\n"}) {
+        const std::string bytes = prefix + options;
+        for (std::size_t cut = prefix.size() + head; cut < bytes.size(); ++cut) {
+            const std::string_view part = std::string_view(bytes).substr(0, cut);
+            const FrameResult r = frame_stream(part);
+            ASSERT_EQ(r.status, FrameStatus::partial) << cut;
+            EXPECT_EQ(r.needed, bytes.size()) << prefix << cut;
+            Message m;
+            EXPECT_EQ(parser.parse_stream(part, m).needed, bytes.size()) << prefix << cut;
+        }
+        // The header section itself incomplete: the size is not known yet.
+        const std::string_view head_only = std::string_view(bytes).substr(0, prefix.size() + 20);
+        EXPECT_EQ(frame_stream(head_only).needed, 0u);
+    }
+}
+
 TEST(Framing, KeepAlivesSkippedJunkCounted) {
     FrameResult k = frame_stream("\r\n\r\n" + options);
     EXPECT_EQ(k.status, FrameStatus::complete);
