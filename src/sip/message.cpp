@@ -415,6 +415,7 @@ std::string_view light_tag(std::string_view value) {
 // tenth of `analyze` (docs/performance.md). Anything unusual (LWS other than the one space,
 // quotes, comments, IPv6, odd ports, empty parameters) returns nothing and the full parser
 // decides, so the key is the same either way (a test compares them).
+namespace {
 struct PlainVia {
     std::string_view branch;
     std::string_view sent_by;
@@ -422,43 +423,9 @@ struct PlainVia {
     std::int32_t port = -1;
 };
 
-// Byte classes for the one-pass Via read.
-enum ViaByte : std::uint8_t {
-    via_bad = 0,
-    via_plain,
-    via_space,
-    via_comma,
-    via_slash,
-    via_colon,
-    via_semi,
-    via_equals
-};
-struct ViaBytes {
-    std::uint8_t of[256] = {};
-};
-constexpr ViaBytes make_via_bytes() {
-    ViaBytes t{};
-    for (int c = 'a'; c <= 'z'; ++c)
-        t.of[c] = via_plain;
-    for (int c = 'A'; c <= 'Z'; ++c)
-        t.of[c] = via_plain;
-    for (int c = '0'; c <= '9'; ++c)
-        t.of[c] = via_plain;
-    for (unsigned char c : std::string_view(".-_+!%*~`'"))
-        t.of[c] = via_plain;
-    t.of[static_cast<unsigned char>(' ')] = via_space;
-    t.of[static_cast<unsigned char>(',')] = via_comma;
-    t.of[static_cast<unsigned char>('/')] = via_slash;
-    t.of[static_cast<unsigned char>(':')] = via_colon;
-    t.of[static_cast<unsigned char>(';')] = via_semi;
-    t.of[static_cast<unsigned char>('=')] = via_equals;
-    return t;
-}
-constexpr ViaBytes via_bytes = make_via_bytes();
-
 std::optional<PlainVia> plain_top_via(std::string_view value) {
     const std::size_t n = value.size();
-    auto cls = [&](std::size_t i) { return via_bytes.of[static_cast<unsigned char>(value[i])]; };
+    auto token_at = [&](std::size_t i) { return has_class(value[i], token); };
     // protocol-name "/" version "/" transport SP: alphanumerics, '.' and '-' only, none empty.
     std::size_t i = 0;
     int slashes = 0;
@@ -482,7 +449,7 @@ std::optional<PlainVia> plain_top_via(std::string_view value) {
     PlainVia v;
     // sent-by host: plain bytes up to ':' or ';' (or the end of the element).
     const std::size_t host_begin = i;
-    while (i < n && cls(i) == via_plain)
+    while (i < n && token_at(i))
         ++i;
     if (i == host_begin) return std::nullopt;
     v.host = value.substr(host_begin, i - host_begin);
@@ -501,15 +468,14 @@ std::optional<PlainVia> plain_top_via(std::string_view value) {
     bool have_branch = false;
     while (i < n && value[i] == ';') {
         const std::size_t name_begin = ++i;
-        while (i < n && cls(i) == via_plain)
+        while (i < n && token_at(i))
             ++i;
         const std::string_view name = value.substr(name_begin, i - name_begin);
         if (name.empty()) return std::nullopt;
         std::string_view param_value;
         if (i < n && value[i] == '=') {
             const std::size_t value_begin = ++i;
-            while (i < n && (cls(i) == via_plain || cls(i) == via_colon || cls(i) == via_equals ||
-                             cls(i) == via_slash))
+            while (i < n && (token_at(i) || value[i] == ':' || value[i] == '=' || value[i] == '/'))
                 ++i;
             param_value = value.substr(value_begin, i - value_begin);
         }
@@ -521,6 +487,8 @@ std::optional<PlainVia> plain_top_via(std::string_view value) {
     if (i < n && value[i] != ',') return std::nullopt;
     return v;
 }
+
+} // namespace
 
 TransactionKey Message::transaction_key() const {
     TransactionKey k;

@@ -1,6 +1,8 @@
 // Method names and token characters.
 #include <sipdx/sip/method.h>
 
+#include "sip/detail/text.h"
+
 #include <array>
 
 namespace sipdx::sip {
@@ -9,21 +11,6 @@ constexpr std::array<std::string_view, 15> names{
     "",       "INVITE", "ACK",       "BYE",    "CANCEL", "REGISTER", "OPTIONS", "PRACK",
     "UPDATE", "INFO",   "SUBSCRIBE", "NOTIFY", "REFER",  "MESSAGE",  "PUBLISH"};
 
-// RFC 3261 section 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" /
-// "'" / "~").
-constexpr std::array<bool, 256> make_token_table() {
-    std::array<bool, 256> t{};
-    for (int c = '0'; c <= '9'; ++c)
-        t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'a'; c <= 'z'; ++c)
-        t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'A'; c <= 'Z'; ++c)
-        t[static_cast<std::size_t>(c)] = true;
-    for (char c : std::string_view("-.!%*_+`'~"))
-        t[static_cast<unsigned char>(c)] = true;
-    return t;
-}
-constexpr auto token_table = make_token_table();
 } // namespace
 
 Method parse_method(std::string_view token) {
@@ -69,7 +56,7 @@ std::string_view method_name(Method method) {
 }
 
 bool is_token_char(char c) {
-    return token_table[static_cast<unsigned char>(c)];
+    return detail::has_class(c, detail::token);
 }
 
 bool is_token(std::string_view text) {

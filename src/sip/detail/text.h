@@ -34,6 +34,9 @@ enum CharClass : std::uint8_t {
     list_special = 1u << 0,    // '"' '<' '>' '(' ')' ',': ListSplitter must look at it
     param_name_end = 1u << 1,  // '=' ';' or LWS ends a parameter name
     param_value_end = 1u << 2, // ';' or LWS ends an unquoted parameter value
+    // RFC 3261 section 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" /
+    // "`" / "'" / "~"). sip::is_token_char() answers from this bit too.
+    token = 1u << 3,
 };
 struct CharClasses {
     std::uint8_t of[256] = {};
@@ -46,6 +49,14 @@ constexpr CharClasses make_char_classes() {
         t.of[c] |= param_name_end;
     for (unsigned char c : std::string_view("; \t\r\n"))
         t.of[c] |= param_value_end;
+    for (int c = '0'; c <= '9'; ++c)
+        t.of[c] |= token;
+    for (int c = 'a'; c <= 'z'; ++c)
+        t.of[c] |= token;
+    for (int c = 'A'; c <= 'Z'; ++c)
+        t.of[c] |= token;
+    for (unsigned char c : std::string_view("-.!%*_+`'~"))
+        t.of[c] |= token;
     return t;
 }
 inline constexpr CharClasses char_classes = make_char_classes();
