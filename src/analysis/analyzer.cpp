@@ -84,7 +84,6 @@ struct Batch {
 
     std::string arena;
     std::vector<decode::SipPayload> payloads; // bytes point into arena once sealed
-    std::vector<std::size_t> offsets;         // where each payload starts in arena
     std::vector<std::uint32_t> sources;
     std::vector<sip::Message> messages;
     std::vector<session::SipEvent> events;
@@ -95,20 +94,21 @@ struct Batch {
     void clear() {
         arena.clear();
         payloads.clear();
-        offsets.clear();
         sources.clear();
         report_progress = false;
     }
     void add(const decode::SipPayload& p, std::uint32_t source) {
-        offsets.push_back(arena.size());
         arena.append(p.bytes);
         payloads.push_back(p); // its bytes are re-pointed by seal(), when arena stops growing
         sources.push_back(source);
     }
     void seal() {
-        for (std::size_t i = 0; i < payloads.size(); ++i)
-            payloads[i].bytes =
-                std::string_view(arena.data() + offsets[i], payloads[i].bytes.size());
+        // The bytes were appended in order, so each payload starts where the previous ended.
+        std::size_t offset = 0;
+        for (auto& p : payloads) {
+            p.bytes = std::string_view(arena.data() + offset, p.bytes.size());
+            offset += p.bytes.size();
+        }
         if (messages.size() < payloads.size()) messages.resize(payloads.size());
         events.resize(payloads.size());
     }

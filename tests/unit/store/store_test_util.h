@@ -88,7 +88,7 @@ inline std::string slurp(const std::filesystem::path& p) {
     return ss.str();
 }
 
-// Runs a shell command line (the sipdx path is prepended when `sipdx` is true).
+// Runs a shell command line, capturing stdout, stderr and the exit code.
 inline CliRun run_shell(const std::string& line, const std::filesystem::path& dir) {
     const auto err = dir / "stderr.txt";
     const std::string cmd = "(" + line + ") 2>" + err.string();
