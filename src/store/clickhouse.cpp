@@ -813,7 +813,7 @@ public:
         added(*c, t_messages);
     }
 
-    void call(const session::CallRecord& r) override {
+    void call(const session::CallRecord& r, std::uint64_t /*key*/) override {
         CaptureState* c = active(r.source);
         if (!c) return;
         ++c->calls;

@@ -139,6 +139,19 @@ ALTER TABLE messages ADD COLUMN interface_id INTEGER;
 ALTER TABLE messages ADD COLUMN encap TEXT;
 ALTER TABLE messages ADD COLUMN decode_findings TEXT;
 ALTER TABLE messages ADD COLUMN sip_findings TEXT;
+)sql",
+    // 3: which message rows a capture kept (`--message-rows`; every capture stored before kept
+    // them all), and each message's Call-ID record by its calls.id: an integer index that
+    // grows at its end replaces the (capture_id, call_id) one that took random text inserts.
+    // Older rows get the first record of their Call-ID in their capture.
+    R"sql(
+ALTER TABLE captures ADD COLUMN message_rows TEXT NOT NULL DEFAULT 'all';
+ALTER TABLE messages ADD COLUMN call INTEGER;
+UPDATE messages SET call = (SELECT min(c.id) FROM calls c
+    WHERE c.capture_id = messages.capture_id AND c.call_id = messages.call_id)
+  WHERE call_id IS NOT NULL;
+DROP INDEX messages_by_call;
+CREATE INDEX messages_by_call ON messages (capture_id, call);
 )sql"};
 
 int user_version(sqlite3* db, int& version) {
@@ -239,6 +252,12 @@ Database::~Database() {
 }
 
 tl::expected<Database, StoreError> Database::open(const std::string& path, OpenOptions options) {
+    // SQLite's allocation statistics take a global mutex on every malloc and free; sipdx never
+    // reads them. Only possible before SQLite initialises (a later call is refused, harmlessly).
+    static const bool configured = [] {
+        return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    }();
+    (void)configured;
     const bool read_only = options.mode == OpenMode::read_only;
     const int flags =
         read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

@@ -445,7 +445,9 @@ tl::expected<std::vector<CodeCount>, StoreError> summary(Database& db, const Que
             "WHERE cap.state = 'complete' AND {} GROUP BY cc.code ORDER BY cc.code",
             captures);
     } else {
-        // Messages belong to the selection through their Call-ID within their capture.
+        // Messages belong to the selection through their Call-ID within their capture (as in
+        // ClickHouse): every record of a selected call's Call-ID, then their messages by
+        // messages.call.
         sql = fmt::format(
             "WITH sel AS (SELECT c.id, c.capture_id, c.call_id, c.final_code FROM calls c "
             "JOIN captures cap ON cap.id = c.capture_id "
@@ -453,7 +455,8 @@ tl::expected<std::vector<CodeCount>, StoreError> summary(Database& db, const Que
             "SELECT code, sum(m), sum(t), sum(f) FROM ("
             " SELECT m.status AS code, count(*) AS m, 0 AS t, 0 AS f FROM messages m"
             "  WHERE m.kind = 'response' AND m.status BETWEEN 100 AND 699"
-            "  AND (m.capture_id, m.call_id) IN (SELECT capture_id, call_id FROM sel)"
+            "  AND (m.capture_id, m.call) IN (SELECT c2.capture_id, c2.id FROM sel"
+            "   JOIN calls c2 ON c2.capture_id = sel.capture_id AND c2.call_id = sel.call_id)"
             "  GROUP BY m.status"
             " UNION ALL SELECT cf.code, 0, sum(cf.count), 0 FROM call_finals cf"
             "  WHERE cf.code BETWEEN 100 AND 699 AND cf.call IN (SELECT id FROM sel)"

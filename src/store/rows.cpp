@@ -4,11 +4,14 @@
 
 namespace sipdx::store::detail {
 
-void RowBatch::add_message(const analysis::MessageContext& m) {
+void RowBatch::add_message(const analysis::MessageContext& m, std::uint64_t seq,
+                           std::uint64_t call) {
     const decode::SipPayload& p = m.payload;
     const session::SipEvent& e = m.event;
     MessageRow& r = messages.emplace_back();
     r.source = e.source;
+    r.seq = seq;
+    r.call = call;
     r.frame = e.frame;
     r.time_ns = e.time_ns;
     r.file_offset = p.file_offset;
@@ -56,6 +59,15 @@ void RowBatch::add_message(const analysis::MessageContext& m) {
         text.append(name);
     }
     r.sip_findings = {start, static_cast<std::uint32_t>(text.size() - start)};
+}
+
+void RowBatch::add_row(const RowBatch& from, const MessageRow& row) {
+    MessageRow& r = messages.emplace_back(row);
+    for (TextRef MessageRow::*field :
+         {&MessageRow::method, &MessageRow::reason, &MessageRow::call_id, &MessageRow::cseq_method,
+          &MessageRow::from_tag, &MessageRow::to_tag, &MessageRow::branch,
+          &MessageRow::sip_findings})
+        r.*field = add(from.view(row.*field));
 }
 
 } // namespace sipdx::store::detail

@@ -56,12 +56,24 @@ std::string now_iso() {
                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-constexpr std::string_view k_insert_message =
-    "INSERT INTO messages (capture_id, seq, frame, time_ns, src, sport, dst, dport, transport, "
-    "kind, method, status, reason, call_id, cseq_seq, cseq_method, from_tag, to_tag, branch, "
-    "length, retransmission, duplicate, file_offset, interface_id, encap, decode_findings, "
-    "sip_findings) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,"
-    "?20,?21,?22,?23,?24,?25,?26,?27)";
+// Message rows per multi-row INSERT (28 parameters each; SQLite allows 32766).
+constexpr std::size_t k_group_rows = 32;
+constexpr int k_message_columns = 28;
+
+std::string insert_messages_sql(std::size_t rows) {
+    std::string sql =
+        "INSERT INTO messages (capture_id, seq, frame, time_ns, src, sport, dst, dport, "
+        "transport, kind, method, status, reason, call_id, cseq_seq, cseq_method, from_tag, "
+        "to_tag, branch, length, retransmission, duplicate, file_offset, interface_id, encap, "
+        "decode_findings, sip_findings, call) VALUES ";
+    for (std::size_t r = 0; r < rows; ++r) {
+        sql += r == 0 ? "(" : ",(";
+        for (int c = 1; c <= k_message_columns; ++c)
+            sql += fmt::format("{}?{}", c == 1 ? "" : ",", r * k_message_columns + c);
+        sql += ')';
+    }
+    return sql;
+}
 
 constexpr std::string_view k_insert_call =
     "INSERT INTO calls (capture_id, call_id, kind, first_method, from_uri, to_uri, start_ns, "
@@ -69,16 +81,44 @@ constexpr std::string_view k_insert_call =
     "failed_by, failed_by_product, icid, bye_by, pdd_ms, setup_ms, duration_s, messages, "
     "retransmissions, duplicates, transactions, attempts, challenges, dialogs, reinvites, "
     "pracks, hops, cancel_seen, has_sdp, registrations, registrations_ok, deregistrations, "
-    "explanation) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,"
-    "?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38)";
+    "explanation, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+    "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38,?39)";
 
 // Per-code counts of one capture, as `query --summary` computes them from the rows of any
 // selection (docs/store.md): responses by status, transactions ended by each final code,
 // Call-IDs decided by each. Counted while the rows are written (a capture's rows are all
-// written by one run), which spares a scan of its messages at completion.
+// written by one run), which spares a scan of its messages at completion; responses are
+// counted by the analysis (CaptureTotals::responses), since the message-row policy may keep
+// only some of them as rows.
 bool counted_code(int code) {
     return code >= 100 && code <= 699;
 }
+
+// Rendered addresses, direct-mapped: a trace has few hosts, and inet_ntop (a printf inside)
+// was about 2% of the writer's time when run twice per row.
+class AddressTexts {
+public:
+    const std::string& text(const decode::Address& a) {
+        std::size_t h = a.family;
+        for (const auto b : a.bytes)
+            h = h * 31 + b;
+        auto& slot = m_slots[h % m_slots.size()];
+        if (!slot.used || !(slot.address == a)) {
+            slot.address = a;
+            slot.text = a.to_string();
+            slot.used = true;
+        }
+        return slot.text;
+    }
+
+private:
+    struct Slot {
+        decode::Address address;
+        std::string text;
+        bool used = false;
+    };
+    std::array<Slot, 256> m_slots;
+};
 
 // One writer per database at a time, held by the kernel for the life of the process: a second
 // `ingest` must not mistake a live run's 'ingesting' capture for an interrupted one (it would
@@ -118,14 +158,18 @@ class SqliteSink final : public RecordSink {
 public:
     SqliteSink(Database db, WriterLock lock, const StoreOptions& options)
         : m_lock(std::move(lock)), m_db(std::move(db)),
-          m_batch_rows(std::max<std::size_t>(options.batch_rows, 1)) {}
+          m_batch_rows(std::max<std::size_t>(options.batch_rows, 1)),
+          m_message_rows(options.message_rows) {}
 
     ~SqliteSink() override {
         if (m_in_txn) (void)m_db.exec("ROLLBACK");
     }
 
     tl::expected<void, StoreError> prepare() {
-        auto m = Statement::prepare(m_db, k_insert_message);
+        auto m = Statement::prepare(m_db, insert_messages_sql(1));
+        auto g = Statement::prepare(m_db, insert_messages_sql(k_group_rows));
+        if (!g) return tl::unexpected(g.error());
+        m_message_group = std::move(*g);
         auto c = Statement::prepare(m_db, k_insert_call);
         auto f = Statement::prepare(
             m_db, "INSERT INTO call_finals (call, capture_id, code, count) VALUES (?1,?2,?3,?4)");
@@ -139,6 +183,14 @@ public:
         m_call = std::move(*c);
         m_final = std::move(*f);
         m_finding = std::move(*h);
+        // calls.id = this base + the record's key: the analysis numbers the records as their
+        // first message arrives, so each message row names its record without a Call-ID
+        // look-up, and messages_by_call grows at its end instead of at random places.
+        auto base = Statement::prepare(m_db, "SELECT coalesce(max(id), 0) FROM calls");
+        if (!base) return tl::unexpected(base.error());
+        if (const int rc = base->step(); rc != SQLITE_ROW)
+            return tl::unexpected(m_db.error(rc, "read calls"));
+        m_call_base = base->column_int(0);
         return {};
     }
 
@@ -180,13 +232,14 @@ public:
         } else {
             auto insert = Statement::prepare(
                 m_db, "INSERT INTO captures (sha256, name, size, state, ingested_at, "
-                      "schema) VALUES (?1, ?2, ?3, 'ingesting', ?4, ?5)");
+                      "schema, message_rows) VALUES (?1, ?2, ?3, 'ingesting', ?4, ?5, ?6)");
             if (!insert) return fail(insert.error());
             insert->bind(1, std::string_view(meta.sha256));
             insert->bind(2, std::string_view(meta.name));
             insert->bind(3, meta.size);
             insert->bind(4, std::string_view(now_iso()));
             insert->bind(5, schema_version);
+            insert->bind(6, to_string(m_message_rows));
             if (int irc = insert->step(); irc != SQLITE_DONE)
                 return fail(m_db.error(irc, "insert capture"));
             id = sqlite3_last_insert_rowid(m_db.handle());
@@ -194,7 +247,6 @@ public:
         if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
         m_captures[source] = id;
         m_order.push_back(source);
-        m_seq.resize(m_captures.size(), 0);
         return result;
     }
 
@@ -259,65 +311,17 @@ public:
     }
 
     void message(const RowBatch& batch, const MessageRow& m) override {
-        const std::int64_t capture = capture_of(m.source);
-        if (capture < 0 || !begin_row()) return;
-        // Rendered here, on the writer thread; the strings live until the step below.
-        m_src = m.src.to_string();
-        m_dst = m.dst.to_string();
-        const auto layers = m.encap.view();
-        if (m_encap_text.empty() || layers.size() != m_encap.count ||
-            !std::equal(layers.begin(), layers.end(), m_encap.layers.begin())) {
-            m_encap = m.encap;
-            m_encap_text = m.encap.to_string();
-        }
-        if (m.decode_findings.bits != m_findings_bits) {
-            m_findings_bits = m.decode_findings.bits;
-            m_findings_text = m.decode_findings.to_string();
-        }
-        auto& s = m_message;
-        s.bind(1, capture);
-        s.bind(2, m_seq[m.source]++);
-        s.bind(3, m.frame);
-        s.bind(4, m.time_ns);
-        s.bind_static(5, m_src);
-        s.bind(6, std::uint32_t{m.sport});
-        s.bind_static(7, m_dst);
-        s.bind(8, std::uint32_t{m.dport});
-        s.bind_static(9, decode::to_string(m.transport));
-        s.bind_static(10, m.is_request ? "request" : "response");
-        // Every parameter is bound on every row (NULL included), so no clear_bindings.
-        if (m.is_request) {
-            s.bind_static(11, batch.view(m.method));
-            s.bind_null(12);
-            s.bind_null(13);
-        } else {
-            s.bind_null(11);
-            s.bind(12, m.status);
-            s.bind_static(13, batch.view(m.reason));
-        }
-        s.bind_static_or_null(14, batch.view(m.call_id));
-        if (m.has_cseq) {
-            s.bind(15, m.cseq);
-        } else {
-            s.bind_null(15);
-        }
-        s.bind_static_or_null(16, batch.view(m.cseq_method));
-        s.bind_static_or_null(17, batch.view(m.from_tag));
-        s.bind_static_or_null(18, batch.view(m.to_tag));
-        s.bind_static_or_null(19, batch.view(m.branch));
-        s.bind(20, m.size);
-        s.bind(21, m.retransmission);
-        s.bind(22, m.duplicate);
-        s.bind(23, m.file_offset);
-        s.bind(24, m.interface_id);
-        s.bind_static(25, m_encap_text);
-        s.bind_static(26, m_findings_text);
-        s.bind_static(27, batch.view(m.sip_findings));
-        if (step(s, "insert message", false) && !m.is_request && counted_code(m.status))
-            ++m_counts[m.source][m.status][0];
+        if (capture_of(m.source) < 0 || !begin_row()) return;
+        // Rows are inserted k_group_rows at a time (the rows stay in `batch` until
+        // end_batch()); the remainder goes one row per statement.
+        m_group_batch = &batch;
+        m_group[m_group_size++] = &m;
+        if (m_group_size == k_group_rows) flush_group();
     }
 
-    void call(const session::CallRecord& r) override {
+    void end_batch() override { flush_group(); }
+
+    void call(const session::CallRecord& r, std::uint64_t key) override {
         const std::int64_t capture = capture_of(r.source);
         if (capture < 0 || !begin_row()) return;
         auto& s = m_call;
@@ -362,12 +366,13 @@ public:
         s.bind(36, r.registrations_ok);
         s.bind(37, r.deregistrations);
         s.bind_static(38, std::string_view(r.explanation));
+        const std::int64_t call = m_call_base + static_cast<std::int64_t>(key);
+        s.bind(39, call);
         if (!step(s, "insert call")) return;
         auto& counts = m_counts[r.source];
         if (counted_code(r.final_code)) ++counts[r.final_code][2];
         for (const auto& [code, count] : r.transaction_finals)
             if (counted_code(code)) counts[code][1] += count;
-        const std::int64_t call = sqlite3_last_insert_rowid(m_db.handle());
         for (const auto& [code, count] : r.transaction_finals) {
             m_final.bind(1, call);
             m_final.bind(2, capture);
@@ -387,6 +392,7 @@ public:
     }
 
     tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) override {
+        flush_group();
         if (m_error) return tl::unexpected(*m_error);
         if (m_order.empty()) return {};
         if (!m_in_txn) {
@@ -399,12 +405,16 @@ public:
         auto done = Statement::prepare(
             m_db, "UPDATE captures SET state = 'complete', first_ns = ?2, last_ns = ?3, frames = "
                   "?4, sip_messages = ?5, calls = ?6, clean = ?7, ingested_at = ?8, sha256 = "
-                  "coalesce(nullif(?9, ''), sha256) WHERE id = ?1");
+                  "coalesce(nullif(?9, ''), sha256), message_rows = ?10 WHERE id = ?1");
         if (!counts) return fail(counts.error());
         if (!done) return fail(done.error());
         for (std::uint32_t source : m_order) {
             const std::int64_t id = m_captures[source];
-            for (const auto& [code, n] : m_counts[source]) {
+            const CaptureTotals t = source < totals.size() ? totals[source] : CaptureTotals{};
+            auto& codes = m_counts[source];
+            for (std::size_t i = 0; i < t.responses.size(); ++i)
+                if (t.responses[i] > 0) codes[static_cast<int>(100 + i)][0] = t.responses[i];
+            for (const auto& [code, n] : codes) {
                 counts->bind(1, id);
                 counts->bind(2, code);
                 counts->bind(3, n[0]);
@@ -412,7 +422,6 @@ public:
                 counts->bind(5, n[2]);
                 if (!step(*counts, "count codes")) return fail(*m_error);
             }
-            const CaptureTotals t = source < totals.size() ? totals[source] : CaptureTotals{};
             done->bind(1, id);
             done->bind(2, t.first_ns);
             done->bind(3, t.last_ns);
@@ -422,6 +431,7 @@ public:
             done->bind(7, t.clean);
             done->bind(8, std::string_view(now_iso()));
             done->bind(9, std::string_view(t.sha256));
+            done->bind(10, to_string(m_message_rows));
             if (!step(*done, "complete capture")) return fail(*m_error);
         }
         if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
@@ -442,9 +452,94 @@ private:
         return tl::unexpected(std::move(e));
     }
 
+    // Binds message row `m` as the `slot`-th row of `s` (parameters slot * k_message_columns
+    // + 1 ...). Text of the batch is bound in place; rendered text lives in the slot's
+    // strings until the next flush_group().
+    void bind_message(Statement& s, int slot, const RowBatch& batch, const MessageRow& m) {
+        const int o = slot * k_message_columns;
+        auto& text = m_slot_text[static_cast<std::size_t>(slot)];
+        text[0] = m_addresses.text(m.src);
+        text[1] = m_addresses.text(m.dst);
+        const auto layers = m.encap.view();
+        if (m_encap_text.empty() || layers.size() != m_encap.count ||
+            !std::equal(layers.begin(), layers.end(), m_encap.layers.begin())) {
+            m_encap = m.encap;
+            m_encap_text = m.encap.to_string();
+        }
+        if (m.decode_findings.bits != m_findings_bits) {
+            m_findings_bits = m.decode_findings.bits;
+            m_findings_text = m.decode_findings.to_string();
+        }
+        text[2] = m_encap_text;
+        text[3] = m_findings_text;
+        s.bind(o + 1, capture_of(m.source));
+        s.bind(o + 2, m.seq);
+        s.bind(o + 3, m.frame);
+        s.bind(o + 4, m.time_ns);
+        s.bind_static(o + 5, text[0]);
+        s.bind(o + 6, std::uint32_t{m.sport});
+        s.bind_static(o + 7, text[1]);
+        s.bind(o + 8, std::uint32_t{m.dport});
+        s.bind_static(o + 9, decode::to_string(m.transport));
+        s.bind_static(o + 10, m.is_request ? "request" : "response");
+        // Every parameter is bound on every row (NULL included), so no clear_bindings.
+        if (m.is_request) {
+            s.bind_static(o + 11, batch.view(m.method));
+            s.bind_null(o + 12);
+            s.bind_null(o + 13);
+        } else {
+            s.bind_null(o + 11);
+            s.bind(o + 12, m.status);
+            s.bind_static(o + 13, batch.view(m.reason));
+        }
+        s.bind_static_or_null(o + 14, batch.view(m.call_id));
+        if (m.has_cseq) {
+            s.bind(o + 15, m.cseq);
+        } else {
+            s.bind_null(o + 15);
+        }
+        s.bind_static_or_null(o + 16, batch.view(m.cseq_method));
+        s.bind_static_or_null(o + 17, batch.view(m.from_tag));
+        s.bind_static_or_null(o + 18, batch.view(m.to_tag));
+        s.bind_static_or_null(o + 19, batch.view(m.branch));
+        s.bind(o + 20, m.size);
+        s.bind(o + 21, m.retransmission);
+        s.bind(o + 22, m.duplicate);
+        s.bind(o + 23, m.file_offset);
+        s.bind(o + 24, m.interface_id);
+        s.bind_static(o + 25, text[2]);
+        s.bind_static(o + 26, text[3]);
+        s.bind_static(o + 27, batch.view(m.sip_findings));
+        if (m.call != 0) {
+            s.bind(o + 28, m_call_base + static_cast<std::int64_t>(m.call));
+        } else {
+            s.bind_null(o + 28);
+        }
+    }
+
+    // Writes the message rows collected since the last flush: one multi-row INSERT for a full
+    // group (the per-statement work -- opening cursors on the table and its index, halting --
+    // was about a third of the writer's instructions with one row per statement).
+    void flush_group() {
+        const std::size_t n = std::exchange(m_group_size, 0);
+        if (n == 0 || m_error) return;
+        if (n == k_group_rows) {
+            for (std::size_t i = 0; i < n; ++i)
+                bind_message(m_message_group, static_cast<int>(i), *m_group_batch, *m_group[i]);
+            (void)step(m_message_group, "insert messages", false);
+            return;
+        }
+        for (std::size_t i = 0; i < n && !m_error; ++i) {
+            bind_message(m_message, 0, *m_group_batch, *m_group[i]);
+            (void)step(m_message, "insert message", false);
+        }
+    }
+
     // Opens the batch transaction if needed; commits it when full.
     bool begin_row() {
         if (m_in_txn && m_rows >= m_batch_rows) {
+            flush_group();
+            if (m_error) return false;
             if (auto r = m_db.exec("COMMIT"); !r) {
                 (void)fail(r.error());
                 return false;
@@ -479,19 +574,26 @@ private:
     WriterLock m_lock;
     Database m_db;
     std::size_t m_batch_rows;
-    Statement m_message;
+    MessageRows m_message_rows;
+    std::int64_t m_call_base = 0;
+    Statement m_message;       // one row
+    Statement m_message_group; // k_group_rows rows
     Statement m_call;
     Statement m_final;
     Statement m_finding;
     std::vector<std::int64_t> m_captures; // source -> captures.id, -1 when skipped
     std::vector<std::uint32_t> m_order;   // sources being written, in begin order
-    std::vector<std::uint64_t> m_seq;
     std::vector<std::pair<std::string, std::uint64_t>> m_abandoned; // name, size
     // Per source: code -> responses, final transactions, final Call-IDs (code_counts).
     std::map<std::uint32_t, std::map<int, std::array<std::uint64_t, 3>>> m_counts;
     // Rendering scratch of message(), reused from row to row.
-    std::string m_src;
-    std::string m_dst;
+    AddressTexts m_addresses;
+    // The message rows waiting for flush_group(), all of one batch, and their rendered text
+    // (source, destination, encapsulation, decode findings).
+    const RowBatch* m_group_batch = nullptr;
+    std::array<const MessageRow*, k_group_rows> m_group{};
+    std::size_t m_group_size = 0;
+    std::array<std::array<std::string, 4>, k_group_rows> m_slot_text;
     decode::Encap m_encap;
     std::string m_encap_text;
     std::uint16_t m_findings_bits = 0;

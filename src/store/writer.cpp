@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 namespace sipdx::store {
 
@@ -74,7 +76,47 @@ private:
     bool m_closed = false;
 };
 
+// Status codes counted in code_counts (as `query --summary` counts them).
+constexpr int k_first_code = 100;
+constexpr int k_last_code = 699;
+
+struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+};
+
 } // namespace
+
+std::string_view to_string(MessageRows rows) {
+    switch (rows) {
+    case MessageRows::all:
+        return "all";
+    case MessageRows::failed:
+        return "failed";
+    case MessageRows::none:
+        return "none";
+    }
+    return "all";
+}
+
+std::optional<MessageRows> parse_message_rows(std::string_view text) {
+    for (auto rows : {MessageRows::all, MessageRows::failed, MessageRows::none})
+        if (text == to_string(rows)) return rows;
+    return std::nullopt;
+}
+
+bool keeps_messages(session::Outcome outcome) {
+    using session::Outcome;
+    switch (outcome) {
+    case Outcome::answered:
+    case Outcome::registered:
+    case Outcome::unregistered:
+    case Outcome::completed:
+        return false;
+    default:
+        return true;
+    }
+}
 
 struct AnalysisWriter::Impl {
     std::vector<std::string> files;
@@ -87,6 +129,20 @@ struct AnalysisWriter::Impl {
     std::vector<std::int64_t> last_ns;
     std::vector<std::uint64_t> messages;
     std::vector<std::uint64_t> calls;
+    // Per source, responses by status code (k_first_code..k_last_code).
+    std::vector<std::array<std::uint64_t, k_last_code - k_first_code + 1>> responses;
+    MessageRows policy = MessageRows::all;
+    // The Call-IDs the tracker holds open, each with the key of the record it will become
+    // (messages.call, so the writer never looks a Call-ID up) and, under MessageRows::failed,
+    // its rows until that record tells whether they are kept. Bounded by the open Call-IDs;
+    // cleared row buffers are reused.
+    struct OpenCall {
+        std::uint64_t key = 0;
+        std::unique_ptr<RowBatch> rows;
+    };
+    std::unordered_map<std::string, OpenCall, TextHash, std::equal_to<>> open_calls;
+    std::uint64_t last_call_key = 0;
+    std::vector<std::unique_ptr<RowBatch>> spare;
 
     // The analysis thread fills `current`; the writer thread drains the queue.
     BatchQueue queue;
@@ -111,6 +167,11 @@ struct AnalysisWriter::Impl {
         if (hasher.joinable()) hasher.join();
         if (!started || stopped) return;
         stopped = true;
+        // Call-IDs whose record never came (none should remain after the tracker's flush):
+        // their rows are kept rather than lost.
+        for (auto& [call_id, open] : open_calls)
+            if (open.rows) keep(*open.rows);
+        open_calls.clear();
         if (current->rows() > 0) current = queue.push(std::move(current));
         queue.close();
         thread.join();
@@ -133,8 +194,9 @@ struct AnalysisWriter::Impl {
             for (auto& sink : sinks) {
                 for (const auto& row : batch->messages)
                     sink->message(*batch, row);
-                for (const auto& record : batch->calls)
-                    sink->call(record);
+                for (std::size_t i = 0; i < batch->calls.size(); ++i)
+                    sink->call(batch->calls[i], batch->call_keys[i]);
+                sink->end_batch();
             }
             queue.recycle(std::move(batch));
         }
@@ -144,20 +206,65 @@ struct AnalysisWriter::Impl {
         if (current->rows() >= k_batch_rows) current = queue.push(std::move(current));
     }
 
+    void keep(const RowBatch& rows) {
+        for (const auto& row : rows.messages) {
+            current->add_row(rows, row);
+            flush_if_full();
+        }
+    }
+
     void on_message(const analysis::MessageContext& m) {
         const auto& e = m.event;
-        if (e.source < messages.size()) {
-            if (messages[e.source]++ == 0 || e.time_ns < first_ns[e.source])
-                first_ns[e.source] = e.time_ns;
-            last_ns[e.source] = std::max(last_ns[e.source], e.time_ns);
-        }
+        if (e.source >= messages.size()) return;
+        const std::uint64_t seq = messages[e.source]++;
+        if (seq == 0 || e.time_ns < first_ns[e.source]) first_ns[e.source] = e.time_ns;
+        last_ns[e.source] = std::max(last_ns[e.source], e.time_ns);
+        if (!e.is_request && e.status >= k_first_code && e.status <= k_last_code)
+            ++responses[e.source][static_cast<std::size_t>(e.status - k_first_code)];
         if (!started) return;
-        current->add_message(m);
+        if (policy == MessageRows::none) return;
+        std::uint64_t key = 0; // no Call-ID: the row belongs to no record
+        if (!e.call_id.empty()) {
+            auto it = open_calls.find(e.call_id);
+            if (it == open_calls.end())
+                it = open_calls.emplace(std::string(e.call_id), OpenCall{++last_call_key, nullptr})
+                         .first;
+            key = it->second.key;
+            if (policy == MessageRows::failed) {
+                auto& rows = it->second.rows;
+                if (!rows) {
+                    if (spare.empty()) {
+                        rows = std::make_unique<RowBatch>();
+                    } else {
+                        rows = std::move(spare.back());
+                        spare.pop_back();
+                    }
+                }
+                rows->add_message(m, seq, key);
+                return;
+            }
+        }
+        // Malformed traffic without a Call-ID belongs to no record: kept under every policy
+        // that keeps rows.
+        current->add_message(m, seq, key);
         flush_if_full();
     }
     void on_call(session::CallRecord&& r) {
         if (r.source < calls.size()) ++calls[r.source];
         if (!started) return;
+        std::uint64_t key = 0;
+        if (auto it = open_calls.find(r.call_id); it != open_calls.end()) {
+            key = it->second.key;
+            if (auto& rows = it->second.rows) {
+                if (keeps_messages(r.outcome)) keep(*rows);
+                rows->clear();
+                if (spare.size() < 1024) spare.push_back(std::move(rows));
+            }
+            open_calls.erase(it);
+        } else {
+            key = ++last_call_key;
+        }
+        current->call_keys.push_back(key);
         current->calls.push_back(std::move(r));
         flush_if_full();
     }
@@ -188,6 +295,8 @@ AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOption
     impl.last_ns.assign(n, std::numeric_limits<std::int64_t>::min());
     impl.messages.assign(n, 0);
     impl.calls.assign(n, 0);
+    impl.responses.assign(n, {});
+    impl.policy = options.message_rows;
 
     if (!options.db.empty()) {
         auto sink = detail::make_sqlite_sink(options);
@@ -195,6 +304,13 @@ AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOption
         impl.sinks.push_back(std::move(*sink));
     }
     if (!options.clickhouse.empty()) {
+        // ClickHouse counts responses from its message rows (it has no code_counts table), so
+        // a partial policy would make its summaries wrong.
+        if (options.message_rows != MessageRows::all)
+            return tl::unexpected(StoreError{
+                ErrorKind::rejected,
+                fmt::format("{}: --message-rows {} is not supported for ClickHouse yet (only all)",
+                            options.clickhouse, to_string(options.message_rows))});
         auto sink = detail::make_clickhouse_sink(options);
         if (!sink) return tl::unexpected(sink.error());
         impl.sinks.push_back(std::move(*sink));
@@ -288,6 +404,7 @@ tl::expected<WriteReport, StoreError> AnalysisWriter::finish(const analysis::Run
         }
         t.calls = impl.calls[i];
         t.sha256 = impl.metas[i].sha256;
+        t.responses.assign(impl.responses[i].begin(), impl.responses[i].end());
         if (i < run.inputs.size()) {
             t.frames = run.inputs[i].frames;
             t.sip_messages = run.inputs[i].sip_messages;
@@ -322,10 +439,16 @@ tl::expected<WriteReport, StoreError> AnalysisWriter::finish(const analysis::Run
 tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
 attach_options(const std::string& db, const std::vector<std::string>& captures,
                analysis::AnalyzeOptions& options) {
-    if (db.empty()) return std::unique_ptr<AnalysisWriter>();
-    StoreOptions store_options;
-    store_options.db = db;
-    auto writer = AnalysisWriter::open(captures, store_options);
+    StoreOptions store;
+    store.db = db;
+    return attach_options(store, captures, options);
+}
+
+tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
+attach_options(const StoreOptions& store, const std::vector<std::string>& captures,
+               analysis::AnalyzeOptions& options) {
+    if (store.db.empty()) return std::unique_ptr<AnalysisWriter>();
+    auto writer = AnalysisWriter::open(captures, store);
     if (!writer) return tl::unexpected(writer.error());
     (*writer)->attach(options);
     return writer;

@@ -27,7 +27,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sipdx::store {
@@ -38,6 +40,20 @@ struct CaptureMeta {
     std::string sha256; // lower-case hex
 };
 
+// Which per-message rows a capture keeps (docs/store.md "Message rows"). Calls, findings and
+// per-code counts are always stored whole; the policy is recorded in captures.message_rows.
+enum class MessageRows : std::uint8_t {
+    all,    // every message (the default)
+    failed, // the messages of Call-IDs whose outcome is not a success (see keeps_messages),
+            // plus messages without a Call-ID
+    none,   // no message rows
+};
+std::string_view to_string(MessageRows rows);
+std::optional<MessageRows> parse_message_rows(std::string_view text);
+// Under `failed`: whether a Call-ID's messages are kept. Successes (answered, registered,
+// unregistered, completed) are dropped; every other outcome, in-progress included, is kept.
+bool keeps_messages(session::Outcome outcome);
+
 struct StoreOptions {
     std::string db;                 // SQLite file; empty: none
     std::string clickhouse;         // ClickHouse HTTP URL; empty: none
@@ -47,6 +63,7 @@ struct StoreOptions {
     int retries = 5;                 // ClickHouse: attempts after the first, with back-off
     int retry_base_ms = 200;         // first back-off, doubled each time (capped at 5 s)
     int timeout_ms = 30000;          // ClickHouse: per request
+    MessageRows message_rows = MessageRows::all;
 };
 
 enum class CaptureState : std::uint8_t { stored, skipped, failed };
@@ -98,6 +115,11 @@ private:
 // the writer is opened for `captures` and its message callback chained into `options`.
 [[nodiscard]] tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
 attach_options(const std::string& db, const std::vector<std::string>& captures,
+               analysis::AnalyzeOptions& options);
+// The same with every store option (`analyze --db FILE --message-rows POLICY`); a null writer
+// when options.db is empty.
+[[nodiscard]] tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
+attach_options(const StoreOptions& store, const std::vector<std::string>& captures,
                analysis::AnalyzeOptions& options);
 // Completes what attach_options began; a one-line summary ("stored 2 captures ...") or error.
 [[nodiscard]] tl::expected<std::string, StoreError> write_analysis(AnalysisWriter& writer,

@@ -27,6 +27,8 @@ struct TextRef {
 // on the writer thread).
 struct MessageRow {
     std::uint32_t source = 0;
+    std::uint64_t seq = 0;  // ordinal of the message in its capture (kept rows may have gaps)
+    std::uint64_t call = 0; // key of the Call-ID record it belongs to (0: no Call-ID)
     std::uint64_t frame = 0;
     std::int64_t time_ns = 0;
     std::uint64_t file_offset = 0;
@@ -58,6 +60,9 @@ struct MessageRow {
 struct RowBatch {
     std::vector<MessageRow> messages;
     std::vector<session::CallRecord> calls;
+    // Per record of `calls`: its key, the `call` of its messages (unique within one writer run,
+    // from 1; the SQLite sink makes calls.id of it).
+    std::vector<std::uint64_t> call_keys;
     std::string text;
 
     std::string_view view(TextRef r) const {
@@ -67,6 +72,7 @@ struct RowBatch {
     void clear() {
         messages.clear();
         calls.clear();
+        call_keys.clear();
         text.clear();
     }
     TextRef add(std::string_view v) {
@@ -75,7 +81,9 @@ struct RowBatch {
         return r;
     }
     // Copies what the messages table keeps of one message.
-    void add_message(const analysis::MessageContext& m);
+    void add_message(const analysis::MessageContext& m, std::uint64_t seq, std::uint64_t call);
+    // Copies a row of another batch (its text included).
+    void add_row(const RowBatch& from, const MessageRow& row);
 };
 
 } // namespace sipdx::store::detail

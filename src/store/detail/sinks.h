@@ -21,6 +21,9 @@ struct CaptureTotals {
     std::uint64_t calls = 0;
     bool clean = true;
     std::string sha256; // the capture's identity (known by now even when begun unhashed)
+    // Responses seen per status code 100..699 (index code - 100), stored as rows or not:
+    // the `messages` column of code_counts, whatever the message-row policy kept.
+    std::vector<std::uint64_t> responses;
 };
 
 enum class BeginResult : std::uint8_t { write, resume, skip };
@@ -44,7 +47,11 @@ public:
         return begin_capture(source, meta);
     }
     virtual void message(const RowBatch& batch, const MessageRow& row) = 0;
-    virtual void call(const session::CallRecord& record) = 0;
+    // The rows of `batch` given so far are about to be recycled: write what still points at
+    // them.
+    virtual void end_batch() {}
+    // `key`: the record's key (RowBatch::call_keys), which its messages carry as `call`.
+    virtual void call(const session::CallRecord& record, std::uint64_t key) = 0;
     // Completes every capture begun (in the order given); the sink's first error if any.
     virtual tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) = 0;
     // Batches that could not be written (ClickHouse after its retries); 0 for SQLite.

@@ -370,3 +370,36 @@ TEST(IngestCli, FileOffsetPointsAtTheFrameRecord) {
     }
     fs::remove_all(dir);
 }
+
+// --message-rows: a bad value is a usage error, ClickHouse refuses the partial policies, and
+// the policy lands in the captures row; the summary still equals `sipdx analyze`.
+TEST(IngestCli, MessageRowsPolicy) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = temp_dir("cli-ingest-policy");
+    const auto db = dir / "s.db";
+    const std::string capture = corpus("sip-udp-wireshark-sample-register-invite-cancel.pcap");
+    auto bad =
+        cli("ingest " + q(capture) + " --db " + q(db.string()) + " --message-rows some", dir);
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("--message-rows"), std::string::npos) << bad.err;
+    auto ch = cli("ingest " + q(capture) +
+                      " --clickhouse 'http://127.0.0.1:1/?database=x' --message-rows none",
+                  dir);
+    EXPECT_EQ(ch.code, 2);
+    EXPECT_NE(ch.err.find("ClickHouse"), std::string::npos) << ch.err;
+    EXPECT_FALSE(fs::exists(db));
+    auto stored =
+        cli("ingest " + q(capture) + " --db " + q(db.string()) + " --message-rows none", dir);
+    EXPECT_EQ(stored.code, 0) << stored.err;
+    auto row = cli("query --db " + q(db.string()) +
+                       " --sql 'SELECT message_rows, sip_messages > 0, (SELECT count(*) FROM "
+                       "messages) FROM captures' --format tsv",
+                   dir);
+    EXPECT_EQ(row.out,
+              "message_rows\tsip_messages > 0\t(SELECT count(*) FROM messages)\nnone\t1\t0\n");
+    auto summary = cli("query --db " + q(db.string()) + " --summary --format ndjson", dir);
+    EXPECT_EQ(summary.code, 0);
+    EXPECT_EQ(rows_of(summary.out), analyze_rows(capture, dir));
+    EXPECT_FALSE(rows_of(summary.out).empty());
+    fs::remove_all(dir);
+}

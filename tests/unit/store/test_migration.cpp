@@ -1,6 +1,7 @@
 // Schema migrations: a database written by schema version 1 (built here with the version 1
 // DDL, as a sipdx of that version left it) is upgraded in place to the current version, keeps
-// every row, and then takes new captures whose message rows carry the version 2 columns.
+// every row, and then takes new captures whose message rows carry the version 2 columns; a
+// version 2 file gets the version 3 policy column and call links.
 #include <sipdx/store/database.h>
 #include <sipdx/store/query.h>
 #include <sipdx/store/writer.h>
@@ -239,5 +240,56 @@ TEST(Migration, UpgradedFileTakesNewCapturesWithTheNewColumns) {
     auto s = summary(*db, {});
     ASSERT_TRUE(s);
     EXPECT_GT(s->size(), 1u);
+    std::filesystem::remove_all(dir);
+}
+
+// A version 2 file: version 1 plus migration 1 (the five message columns), as that sipdx left
+// it. Version 3 records the message-row policy and links each message to its Call-ID record.
+TEST(Migration, Version2FileGetsMessageRowPolicyAndCallLinks) {
+    const auto dir = test::temp_dir("migrate-v2");
+    const std::string path = (dir / "v2.db").string();
+    make_v1(path);
+    {
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+        exec(raw, "ALTER TABLE messages ADD COLUMN file_offset INTEGER; ALTER TABLE messages ADD "
+                  "COLUMN interface_id INTEGER; ALTER TABLE messages ADD COLUMN encap TEXT; "
+                  "ALTER TABLE messages ADD COLUMN decode_findings TEXT; ALTER TABLE messages "
+                  "ADD COLUMN sip_findings TEXT; PRAGMA user_version = 2");
+        sqlite3_close(raw);
+    }
+    {
+        auto db = Database::open(path);
+        ASSERT_TRUE(db) << db.error().message;
+    }
+    auto db = Database::open(path, test::open_options(OpenMode::read_only));
+    ASSERT_TRUE(db) << db.error().message;
+    auto version = run_sql(*db, "PRAGMA user_version");
+    ASSERT_TRUE(version);
+    EXPECT_EQ(version->rows[0][0].integer, 3);
+    // The stored capture kept every message row.
+    auto policy = run_sql(*db, "SELECT message_rows FROM captures");
+    ASSERT_TRUE(policy) << policy.error().message;
+    ASSERT_EQ(policy->rows.size(), 1u);
+    EXPECT_EQ(text(*policy, 0, 0), "all");
+    // Both old messages now name their call record.
+    auto links = run_sql(*db, "SELECT seq, call FROM messages ORDER BY seq");
+    ASSERT_TRUE(links) << links.error().message;
+    ASSERT_EQ(links->rows.size(), 2u);
+    EXPECT_EQ(text(*links, 0, 1), "1");
+    EXPECT_EQ(text(*links, 1, 1), "1");
+    // The per-call index is the integer one, and the filtered summary (which counts messages
+    // through it) still sees the old response.
+    auto index = run_sql(*db, "SELECT sql FROM sqlite_master WHERE name = 'messages_by_call'");
+    ASSERT_TRUE(index) << index.error().message;
+    EXPECT_NE(text(*index, 0, 0).find("(capture_id, call)"), std::string::npos)
+        << text(*index, 0, 0);
+    QueryFilter f;
+    f.since_ns = 0;
+    auto s = summary(*db, f);
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_EQ(s->size(), 1u);
+    EXPECT_EQ((*s)[0].code, 503);
+    EXPECT_EQ((*s)[0].messages, 1u);
     std::filesystem::remove_all(dir);
 }

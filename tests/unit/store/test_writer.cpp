@@ -270,3 +270,81 @@ TEST(Writer, StdinAndUnreadableInputsAreNotStored) {
     EXPECT_FALSE(std::filesystem::exists(path)); // nothing to store: no database made
     std::filesystem::remove_all(dir);
 }
+
+// --message-rows: every policy stores the same calls and per-code counts (the analyzer's);
+// `failed` keeps exactly the rows of the Call-IDs that did not succeed (plus rows without a
+// Call-ID), `none` keeps no rows; each capture row says which policy it was written with.
+TEST(Writer, MessageRowPoliciesKeepCountsAndRecordThePolicy) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = test::temp_dir("writer-policy");
+    std::vector<std::string> files;
+    for (const auto& name : test::sample_captures())
+        files.push_back(test::corpus(name));
+    const auto expected = analyzer_counts(files);
+    for (const auto policy : {MessageRows::all, MessageRows::failed, MessageRows::none}) {
+        const std::string path = (dir / (std::string(to_string(policy)) + ".db")).string();
+        auto options = test::db_options(path, 50); // small batches: rows buffered across them
+        options.message_rows = policy;
+        auto result = ingest(files, options);
+        ASSERT_TRUE(result) << result.error().message;
+        EXPECT_EQ(result->exit_code, 0);
+        auto db = open_ro(path);
+        auto stored = summary(db, {});
+        ASSERT_TRUE(stored) << stored.error().message;
+        EXPECT_EQ(*stored, expected) << to_string(policy);
+        EXPECT_EQ(count(db, "SELECT count(*) FROM captures WHERE message_rows = '" +
+                                std::string(to_string(policy)) + "'"),
+                  static_cast<std::int64_t>(files.size()));
+        // Every stored message names the record of its own Call-ID in its capture.
+        EXPECT_EQ(count(db, "SELECT count(*) FROM messages m LEFT JOIN calls c ON c.id = m.call "
+                            "WHERE (m.call_id IS NULL) != (m.call IS NULL) OR (m.call IS NOT NULL "
+                            "AND (c.id IS NULL OR c.call_id != m.call_id OR c.capture_id != "
+                            "m.capture_id))"),
+                  0)
+            << to_string(policy);
+    }
+    auto all = open_ro((dir / "all.db").string());
+    auto failed = open_ro((dir / "failed.db").string());
+    auto none = open_ro((dir / "none.db").string());
+    EXPECT_EQ(count(none, "SELECT count(*) FROM messages"), 0);
+    EXPECT_EQ(count(all, "SELECT count(*) FROM calls"), count(none, "SELECT count(*) FROM calls"));
+    // The rows `failed` keeps, listed from the all-rows file by the outcome of their record.
+    const std::string kept_in_all =
+        "SELECT cap.name || ':' || m.seq FROM messages m JOIN captures cap ON cap.id = "
+        "m.capture_id LEFT JOIN calls c ON c.id = m.call WHERE c.id IS NULL OR c.outcome NOT IN "
+        "('answered', 'registered', 'unregistered', 'completed') ORDER BY 1";
+    const std::string kept_in_failed = "SELECT cap.name || ':' || m.seq FROM messages m JOIN "
+                                       "captures cap ON cap.id = m.capture_id ORDER BY 1";
+    auto want = run_sql(all, kept_in_all);
+    auto got = run_sql(failed, kept_in_failed);
+    ASSERT_TRUE(want && got);
+    EXPECT_GT(want->rows.size(), 0u);
+    EXPECT_LT(want->rows.size(), static_cast<std::size_t>(count(all, "SELECT count(*) FROM "
+                                                                     "messages")));
+    ASSERT_EQ(got->rows.size(), want->rows.size());
+    for (std::size_t i = 0; i < want->rows.size(); ++i)
+        EXPECT_EQ(got->rows[i][0].text, want->rows[i][0].text);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Writer, PartialMessageRowsAreRefusedForClickHouse) {
+    StoreOptions options;
+    options.clickhouse = "http://127.0.0.1:1/?database=sipdx";
+    options.message_rows = MessageRows::failed;
+    auto writer = AnalysisWriter::open({}, options);
+    ASSERT_FALSE(writer);
+    EXPECT_EQ(writer.error().kind, ErrorKind::rejected);
+    EXPECT_NE(writer.error().message.find("--message-rows failed"), std::string::npos)
+        << writer.error().message;
+}
+
+TEST(Writer, MessageRowPolicyNames) {
+    for (const auto policy : {MessageRows::all, MessageRows::failed, MessageRows::none})
+        EXPECT_EQ(parse_message_rows(to_string(policy)), policy);
+    EXPECT_FALSE(parse_message_rows("some"));
+    EXPECT_FALSE(keeps_messages(session::Outcome::answered));
+    EXPECT_FALSE(keeps_messages(session::Outcome::registered));
+    EXPECT_TRUE(keeps_messages(session::Outcome::failed));
+    EXPECT_TRUE(keeps_messages(session::Outcome::timeout));
+    EXPECT_TRUE(keeps_messages(session::Outcome::in_progress));
+}

@@ -18,15 +18,20 @@ struct IngestCliOptions {
     std::vector<std::string> captures;
     store::StoreOptions store;
     unsigned threads = 0;
+    std::string message_rows = "all";
     bool quiet = false;
 };
 
 int run(const IngestCliOptions& options) {
     if (options.store.db.empty() && options.store.clickhouse.empty())
         throw UsageError("ingest: give --db FILE and/or --clickhouse URL");
+    store::StoreOptions store = options.store;
+    const auto rows = store::parse_message_rows(options.message_rows);
+    if (!rows) throw UsageError("ingest: --message-rows must be all, failed or none");
+    store.message_rows = *rows;
     analysis::AnalyzeOptions analyze;
     analyze.threads = options.threads;
-    auto result = store::ingest(options.captures, options.store, analyze);
+    auto result = store::ingest(options.captures, store, analyze);
     if (!result) throw UsageError(result.error().message);
     for (const auto& p : result->problems)
         std::fprintf(stderr, "sipdx: %s\n", p.c_str());
@@ -82,6 +87,11 @@ void setup(CLI::App& root, CliContext& context) {
                     "Analysis threads as for analyze (0 = all cores); the database is written "
                     "on one more thread")
         ->check(CLI::Range(0u, 1024u));
+    cmd->add_option("--message-rows", options->message_rows,
+                    "Which per-message rows to keep: all (default), failed (the messages of "
+                    "Call-IDs that did not succeed) or none; calls, findings and per-code "
+                    "counts are always kept")
+        ->check(CLI::IsMember({"all", "failed", "none"}));
     cmd->add_flag("-q,--quiet", options->quiet, "No per-capture line on stderr");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
