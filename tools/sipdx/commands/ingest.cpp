@@ -6,10 +6,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <sched.h>
 
 namespace sipdx::cli {
 namespace {
@@ -22,6 +25,16 @@ struct IngestCliOptions {
     bool quiet = false;
 };
 
+// The analysis threads when --threads is not given: the writer thread and, for a new capture,
+// the hashing thread each keep a core busy, so the analysis gets the others (at least one).
+// On 2 cores one analysis thread was measured best (docs/store.md "Performance").
+unsigned default_threads() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    const int cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+    return static_cast<unsigned>(std::max(1, cores - 2));
+}
+
 int run(const IngestCliOptions& options) {
     if (options.store.db.empty() && options.store.clickhouse.empty())
         throw UsageError("ingest: give --db FILE and/or --clickhouse URL");
@@ -30,7 +43,7 @@ int run(const IngestCliOptions& options) {
     if (!rows) throw UsageError("ingest: --message-rows must be all, failed or none");
     store.message_rows = *rows;
     analysis::AnalyzeOptions analyze;
-    analyze.threads = options.threads;
+    analyze.threads = options.threads == 0 ? default_threads() : options.threads;
     auto result = store::ingest(options.captures, store, analyze);
     if (!result) throw UsageError(result.error().message);
     for (const auto& p : result->problems)
@@ -84,8 +97,9 @@ void setup(CLI::App& root, CliContext& context) {
                     "ClickHouse: retries per batch, with doubling back-off (default 5)")
         ->check(CLI::Range(0, 20));
     cmd->add_option("--threads", options->threads,
-                    "Analysis threads as for analyze (0 = all cores); the database is written "
-                    "on one more thread")
+                    "Analysis threads as for analyze; default (0): the cores less two, at least "
+                    "one, since the database is written on one more thread and a new capture "
+                    "hashed on another")
         ->check(CLI::Range(0u, 1024u));
     cmd->add_option("--message-rows", options->message_rows,
                     "Which per-message rows to keep: all (default), failed (the messages of "
