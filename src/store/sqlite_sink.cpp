@@ -75,14 +75,72 @@ std::string insert_messages_sql(std::size_t rows) {
     return sql;
 }
 
-constexpr std::string_view k_insert_call =
-    "INSERT INTO calls (capture_id, call_id, kind, first_method, from_uri, to_uri, start_ns, "
-    "end_ns, outcome, final_code, final_reason, class, category, reason_header, warning, "
-    "failed_by, failed_by_product, icid, bye_by, pdd_ms, setup_ms, duration_s, messages, "
-    "retransmissions, duplicates, transactions, attempts, challenges, dialogs, reinvites, "
-    "pracks, hops, cancel_seen, has_sdp, registrations, registrations_ok, deregistrations, "
-    "explanation, id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-    "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38,?39)";
+// Call rows per multi-row INSERT (39 parameters each), and call_finals / findings rows.
+constexpr std::size_t k_group_calls = 16;
+constexpr std::size_t k_group_small = 32;
+
+constexpr std::string_view k_call_columns =
+    "capture_id, call_id, kind, first_method, from_uri, to_uri, start_ns, end_ns, outcome, "
+    "final_code, final_reason, class, category, reason_header, warning, failed_by, "
+    "failed_by_product, icid, bye_by, pdd_ms, setup_ms, duration_s, messages, retransmissions, "
+    "duplicates, transactions, attempts, challenges, dialogs, reinvites, pracks, hops, "
+    "cancel_seen, has_sdp, registrations, registrations_ok, deregistrations, explanation, id";
+
+// "INSERT INTO table (columns) VALUES (?1,...),(...)" for `rows` rows of `columns` values.
+std::string insert_sql(std::string_view table, std::string_view names, int columns,
+                       std::size_t rows) {
+    std::string sql = fmt::format("INSERT INTO {} ({}) VALUES ", table, names);
+    for (std::size_t r = 0; r < rows; ++r) {
+        sql += r == 0 ? "(" : ",(";
+        for (int c = 1; c <= columns; ++c)
+            sql +=
+                fmt::format("{}?{}", c == 1 ? "" : ",", r * static_cast<std::size_t>(columns) + c);
+        sql += ')';
+    }
+    return sql;
+}
+
+// Rows waiting for a multi-row INSERT: a statement for a full group and one for a single row.
+template <typename Row, std::size_t N>
+struct RowGroup {
+    int columns = 0;
+    Statement one;
+    Statement many;
+    std::array<Row, N> rows{};
+    std::size_t size = 0;
+
+    tl::expected<void, StoreError> prepare(Database& db, std::string_view table,
+                                           std::string_view names, int n_columns) {
+        columns = n_columns;
+        auto o = Statement::prepare(db, insert_sql(table, names, columns, 1));
+        if (!o) return tl::unexpected(o.error());
+        auto m = Statement::prepare(db, insert_sql(table, names, columns, N));
+        if (!m) return tl::unexpected(m.error());
+        one = std::move(*o);
+        many = std::move(*m);
+        return {};
+    }
+};
+
+struct CallRow {
+    const session::CallRecord* record = nullptr;
+    std::int64_t id = 0;
+    std::int64_t capture = 0;
+    std::string failed_by; // rendered when the group is written
+};
+
+struct FinalRow {
+    std::int64_t call = 0;
+    std::int64_t capture = 0;
+    int code = 0;
+    std::uint32_t count = 0;
+};
+
+struct FindingRow {
+    std::int64_t call = 0;
+    std::int64_t capture = 0;
+    session::FindingHit hit;
+};
 
 // Per-code counts of one capture, as `query --summary` computes them from the rows of any
 // selection (docs/store.md): responses by status, transactions ended by each final code,
@@ -167,22 +225,18 @@ public:
 
     tl::expected<void, StoreError> prepare() {
         auto m = Statement::prepare(m_db, insert_messages_sql(1));
+        if (!m) return tl::unexpected(m.error());
+        m_message = std::move(*m);
         auto g = Statement::prepare(m_db, insert_messages_sql(k_group_rows));
         if (!g) return tl::unexpected(g.error());
         m_message_group = std::move(*g);
-        auto c = Statement::prepare(m_db, k_insert_call);
-        auto f = Statement::prepare(
-            m_db, "INSERT INTO call_finals (call, capture_id, code, count) VALUES (?1,?2,?3,?4)");
-        auto h = Statement::prepare(m_db, "INSERT INTO findings (call, capture_id, code, severity, "
-                                          "frame, count) VALUES (?1,?2,?3,?4,?5,?6)");
-        if (!m) return tl::unexpected(m.error());
-        if (!c) return tl::unexpected(c.error());
-        if (!f) return tl::unexpected(f.error());
-        if (!h) return tl::unexpected(h.error());
-        m_message = std::move(*m);
-        m_call = std::move(*c);
-        m_final = std::move(*f);
-        m_finding = std::move(*h);
+        if (auto r = m_calls.prepare(m_db, "calls", k_call_columns, 39); !r) return r;
+        if (auto r = m_finals.prepare(m_db, "call_finals", "call, capture_id, code, count", 4); !r)
+            return r;
+        if (auto r = m_findings.prepare(m_db, "findings",
+                                        "call, capture_id, code, severity, frame, count", 6);
+            !r)
+            return r;
         // calls.id = this base + the record's key: the analysis numbers the records as their
         // first message arrives, so each message row names its record without a Call-ID
         // look-up, and messages_by_call grows at its end instead of at random places.
@@ -319,80 +373,35 @@ public:
         if (m_group_size == k_group_rows) flush_group();
     }
 
-    void end_batch() override { flush_group(); }
+    void end_batch() override { flush_all(); }
 
     void call(const session::CallRecord& r, std::uint64_t key) override {
         const std::int64_t capture = capture_of(r.source);
         if (capture < 0 || !begin_row()) return;
-        auto& s = m_call;
-        // The record lives in the writer's batch until the step: its text is bound in place.
-        s.bind(1, capture);
-        s.bind_static(2, std::string_view(r.call_id));
-        s.bind_static(3, session::to_string(r.kind));
-        s.bind_static(4, std::string_view(r.first_method));
-        s.bind_static(5, std::string_view(r.from));
-        s.bind_static(6, std::string_view(r.to));
-        s.bind(7, r.start_ns);
-        s.bind(8, r.end_ns);
-        s.bind_static(9, session::to_string(r.outcome));
-        if (r.final_code) {
-            s.bind(10, r.final_code);
-            s.bind(12, r.final_code / 100);
-        }
-        s.bind_static(11, std::string_view(r.final_reason));
-        s.bind(13, analysis::category_of(r.final_code));
-        s.bind_static(14, std::string_view(r.reason_header));
-        s.bind_static(15, std::string_view(r.warning));
-        if (r.has_failed_by) s.bind(16, std::string_view(analysis::failed_by_text(r)));
-        s.bind_static(17, std::string_view(r.failed_by_product));
-        s.bind_static(18, std::string_view(r.icid));
-        s.bind_static(19, std::string_view(r.bye_by));
-        s.bind(20, r.pdd_ms);
-        s.bind(21, r.setup_ms);
-        s.bind(22, r.duration_s);
-        s.bind(23, r.messages);
-        s.bind(24, r.retransmissions);
-        s.bind(25, r.duplicates);
-        s.bind(26, r.transactions);
-        s.bind(27, r.attempts);
-        s.bind(28, r.challenges);
-        s.bind(29, r.dialogs);
-        s.bind(30, r.reinvites);
-        s.bind(31, r.pracks);
-        s.bind(32, r.hops);
-        s.bind(33, r.cancel_seen);
-        s.bind(34, r.has_sdp);
-        s.bind(35, r.registrations);
-        s.bind(36, r.registrations_ok);
-        s.bind(37, r.deregistrations);
-        s.bind_static(38, std::string_view(r.explanation));
         const std::int64_t call = m_call_base + static_cast<std::int64_t>(key);
-        s.bind(39, call);
-        if (!step(s, "insert call")) return;
+        // The record lives in the writer's batch until end_batch(): its text is bound in place
+        // when the group is written.
+        auto& row = m_calls.rows[m_calls.size++];
+        row.record = &r;
+        row.id = call;
+        row.capture = capture;
+        if (m_calls.size == k_group_calls) flush_calls();
         auto& counts = m_counts[r.source];
         if (counted_code(r.final_code)) ++counts[r.final_code][2];
         for (const auto& [code, count] : r.transaction_finals)
             if (counted_code(code)) counts[code][1] += count;
         for (const auto& [code, count] : r.transaction_finals) {
-            m_final.bind(1, call);
-            m_final.bind(2, capture);
-            m_final.bind(3, code);
-            m_final.bind(4, count);
-            if (!step(m_final, "insert call_finals")) return;
+            m_finals.rows[m_finals.size++] = {call, capture, code, count};
+            if (m_finals.size == k_group_small) flush_finals();
         }
         for (const auto& hit : r.findings) {
-            m_finding.bind(1, call);
-            m_finding.bind(2, capture);
-            m_finding.bind(3, session::to_string(hit.code));
-            m_finding.bind(4, session::to_string(session::severity_of(hit.code)));
-            m_finding.bind(5, hit.frame);
-            m_finding.bind(6, hit.count);
-            if (!step(m_finding, "insert findings")) return;
+            m_findings.rows[m_findings.size++] = {call, capture, hit};
+            if (m_findings.size == k_group_small) flush_findings();
         }
     }
 
     tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) override {
-        flush_group();
+        flush_all();
         if (m_error) return tl::unexpected(*m_error);
         if (m_order.empty()) return {};
         if (!m_in_txn) {
@@ -535,10 +544,120 @@ private:
         }
     }
 
+    // Writes the rows collected in `g`: a full group as one multi-row INSERT, fewer one by
+    // one. `bind(statement, first parameter - 1, row)` binds every column of a row.
+    template <typename Group, typename Bind>
+    void flush_rows(Group& g, Bind bind, std::string_view what) {
+        const std::size_t n = std::exchange(g.size, 0);
+        if (n == 0 || m_error) return;
+        if (n == g.rows.size()) {
+            for (std::size_t i = 0; i < n; ++i)
+                bind(g.many, static_cast<int>(i) * g.columns, g.rows[i]);
+            (void)step(g.many, what, false);
+            return;
+        }
+        for (std::size_t i = 0; i < n && !m_error; ++i) {
+            bind(g.one, 0, g.rows[i]);
+            (void)step(g.one, what, false);
+        }
+    }
+
+    void flush_calls() {
+        flush_rows(
+            m_calls,
+            [this](Statement& s, int o, CallRow& row) {
+                const auto& r = *row.record;
+                s.bind(o + 1, row.capture);
+                s.bind_static(o + 2, std::string_view(r.call_id));
+                s.bind_static(o + 3, session::to_string(r.kind));
+                s.bind_static(o + 4, std::string_view(r.first_method));
+                s.bind_static(o + 5, std::string_view(r.from));
+                s.bind_static(o + 6, std::string_view(r.to));
+                s.bind(o + 7, r.start_ns);
+                s.bind(o + 8, r.end_ns);
+                s.bind_static(o + 9, session::to_string(r.outcome));
+                if (r.final_code) {
+                    s.bind(o + 10, r.final_code);
+                    s.bind(o + 12, r.final_code / 100);
+                } else {
+                    s.bind_null(o + 10);
+                    s.bind_null(o + 12);
+                }
+                s.bind_static(o + 11, std::string_view(r.final_reason));
+                s.bind_static(o + 13, analysis::category_of(r.final_code));
+                s.bind_static(o + 14, std::string_view(r.reason_header));
+                s.bind_static(o + 15, std::string_view(r.warning));
+                if (r.has_failed_by) {
+                    row.failed_by = analysis::failed_by_text(r);
+                    s.bind_static(o + 16, row.failed_by);
+                } else {
+                    s.bind_null(o + 16);
+                }
+                s.bind_static(o + 17, std::string_view(r.failed_by_product));
+                s.bind_static(o + 18, std::string_view(r.icid));
+                s.bind_static(o + 19, std::string_view(r.bye_by));
+                s.bind(o + 20, r.pdd_ms);
+                s.bind(o + 21, r.setup_ms);
+                s.bind(o + 22, r.duration_s);
+                s.bind(o + 23, r.messages);
+                s.bind(o + 24, r.retransmissions);
+                s.bind(o + 25, r.duplicates);
+                s.bind(o + 26, r.transactions);
+                s.bind(o + 27, r.attempts);
+                s.bind(o + 28, r.challenges);
+                s.bind(o + 29, r.dialogs);
+                s.bind(o + 30, r.reinvites);
+                s.bind(o + 31, r.pracks);
+                s.bind(o + 32, r.hops);
+                s.bind(o + 33, r.cancel_seen);
+                s.bind(o + 34, r.has_sdp);
+                s.bind(o + 35, r.registrations);
+                s.bind(o + 36, r.registrations_ok);
+                s.bind(o + 37, r.deregistrations);
+                s.bind_static(o + 38, std::string_view(r.explanation));
+                s.bind(o + 39, row.id);
+            },
+            "insert calls");
+    }
+
+    void flush_finals() {
+        flush_rows(
+            m_finals,
+            [](Statement& s, int o, const FinalRow& row) {
+                s.bind(o + 1, row.call);
+                s.bind(o + 2, row.capture);
+                s.bind(o + 3, row.code);
+                s.bind(o + 4, row.count);
+            },
+            "insert call_finals");
+    }
+
+    void flush_findings() {
+        flush_rows(
+            m_findings,
+            [](Statement& s, int o, const FindingRow& row) {
+                s.bind(o + 1, row.call);
+                s.bind(o + 2, row.capture);
+                s.bind_static(o + 3, session::to_string(row.hit.code));
+                s.bind_static(o + 4, session::to_string(session::severity_of(row.hit.code)));
+                s.bind(o + 5, row.hit.frame);
+                s.bind(o + 6, row.hit.count);
+            },
+            "insert findings");
+    }
+
+    // Everything that still points into the current batch.
+    void flush_all() {
+        flush_group();
+        flush_calls();
+        flush_finals();
+        flush_findings();
+    }
+
     // Opens the batch transaction if needed; commits it when full.
     bool begin_row() {
         if (m_in_txn && m_rows >= m_batch_rows) {
-            flush_group();
+            flush_all();
             if (m_error) return false;
             if (auto r = m_db.exec("COMMIT"); !r) {
                 (void)fail(r.error());
@@ -578,9 +697,9 @@ private:
     std::int64_t m_call_base = 0;
     Statement m_message;       // one row
     Statement m_message_group; // k_group_rows rows
-    Statement m_call;
-    Statement m_final;
-    Statement m_finding;
+    RowGroup<CallRow, k_group_calls> m_calls;
+    RowGroup<FinalRow, k_group_small> m_finals;
+    RowGroup<FindingRow, k_group_small> m_findings;
     std::vector<std::int64_t> m_captures; // source -> captures.id, -1 when skipped
     std::vector<std::uint32_t> m_order;   // sources being written, in begin order
     std::vector<std::pair<std::string, std::uint64_t>> m_abandoned; // name, size
