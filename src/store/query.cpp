@@ -471,6 +471,16 @@ tl::expected<std::vector<CodeCount>, StoreError> summary(Database& db, const Que
     return detail::merge_counts(*result);
 }
 
+tl::expected<std::uint64_t, StoreError> partial_message_captures(Database& db,
+                                                                 const QueryFilter& filter) {
+    auto result = query(db, fmt::format("SELECT count(*) FROM captures cap WHERE cap.state = "
+                                        "'complete' AND cap.message_rows != 'all' AND {}",
+                                        detail::captures_where(filter, detail::Dialect::sqlite)));
+    if (!result) return tl::unexpected(result.error());
+    if (result->rows.empty()) return 0;
+    return static_cast<std::uint64_t>(result->rows[0][0].integer);
+}
+
 namespace {
 // Belt and braces over the read-only connection: ATTACH (which could create a file) and every
 // write are refused when the statement is compiled.

@@ -76,6 +76,11 @@ select_calls(Database& db, const QueryFilter& filter, std::size_t limit = 0);
 // the capture); with them, the counts are computed from the selected calls and their messages.
 [[nodiscard]] tl::expected<std::vector<CodeCount>, StoreError> summary(Database& db,
                                                                        const QueryFilter& filter);
+// Complete captures of the filter's --capture selection stored with fewer than all message
+// rows (captures.message_rows 'failed' or 'none'): a filtered summary counts only the kept
+// responses of those in its `messages` column.
+[[nodiscard]] tl::expected<std::uint64_t, StoreError>
+partial_message_captures(Database& db, const QueryFilter& filter);
 // One read-only statement; anything that would write is refused (ErrorKind::rejected).
 [[nodiscard]] tl::expected<ResultSet, StoreError> run_sql(Database& db, std::string_view sql);
 

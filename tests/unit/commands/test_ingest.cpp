@@ -401,5 +401,11 @@ TEST(IngestCli, MessageRowsPolicy) {
     EXPECT_EQ(summary.code, 0);
     EXPECT_EQ(rows_of(summary.out), analyze_rows(capture, dir));
     EXPECT_FALSE(rows_of(summary.out).empty());
+    EXPECT_EQ(summary.err.find("--message-rows"), std::string::npos) << summary.err;
+    // A filtered summary counts responses from the kept rows: it says so.
+    auto filtered = cli("query --db " + q(db.string()) + " --summary --class 4", dir);
+    EXPECT_EQ(filtered.code, 0);
+    EXPECT_NE(filtered.err.find("--message-rows failed or none"), std::string::npos)
+        << filtered.err;
     fs::remove_all(dir);
 }

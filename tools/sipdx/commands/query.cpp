@@ -105,6 +105,18 @@ int run(const QueryCliOptions& options) {
                                                .busy_timeout_ms = options.busy_timeout_ms}));
         if (options.summary) {
             text = store::render_summary(value_or_throw(store::summary(db, filter)), format);
+            // Unfiltered summaries come from code_counts, exact whatever rows were kept.
+            if (filter.selects_calls()) {
+                if (const auto partial =
+                        value_or_throw(store::partial_message_captures(db, filter));
+                    partial > 0)
+                    std::fprintf(stderr,
+                                 "sipdx: note: %llu selected capture%s stored with "
+                                 "--message-rows failed or none: the messages column counts "
+                                 "only the response rows kept\n",
+                                 static_cast<unsigned long long>(partial),
+                                 partial == 1 ? " was" : "s were");
+            }
         } else if (!options.sql.empty()) {
             text = store::render(value_or_throw(store::run_sql(db, options.sql)), format);
         } else {
