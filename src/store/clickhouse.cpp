@@ -469,7 +469,20 @@ ClickHouse::summary(const QueryFilter& filter) const {
                                  "capture_sha256, seq FROM calls AS c WHERE {} AND {})",
                                  vis, where);
     }
-    const std::string queries[] = {
+    // Without call filters, the responses of captures stored with fewer than all message rows
+    // come from their code_counts (tables older than version 3 have neither: all rows).
+    std::string partial;
+    if (!filter.selects_calls()) {
+        auto v3 = select("SELECT count() FROM system.columns WHERE database = currentDatabase() "
+                         "AND table = 'captures' AND name = 'message_rows'");
+        if (!v3) return tl::unexpected(v3.error());
+        if (!v3->rows.empty() && v3->rows[0][0].integer > 0)
+            partial = "SELECT sha256 FROM captures WHERE message_rows NOT IN ('', 'all')";
+    }
+    if (!partial.empty()) {
+        messages_sel = fmt::format(" AND capture_sha256 GLOBAL NOT IN ({})", partial);
+    }
+    std::vector<std::string> queries = {
         fmt::format("SELECT status, count(), 0, 0 FROM messages WHERE kind = 'response' AND "
                     "status BETWEEN 100 AND 699 AND {}{} GROUP BY status",
                     vis, messages_sel),
@@ -479,6 +492,11 @@ ClickHouse::summary(const QueryFilter& filter) const {
         fmt::format("SELECT final_code, 0, 0, count() FROM calls AS c WHERE final_code BETWEEN "
                     "100 AND 699 AND {} AND {} GROUP BY final_code",
                     vis, where)};
+    if (!partial.empty())
+        queries.push_back(fmt::format("SELECT code, sum(messages), 0, 0 FROM code_counts WHERE "
+                                      "code BETWEEN 100 AND 699 AND {} AND capture_sha256 GLOBAL "
+                                      "IN ({}) GROUP BY code",
+                                      vis, partial));
     ResultSet all;
     for (const auto& q : queries) {
         auto r = select(q);
@@ -507,8 +525,11 @@ struct ChTable {
     std::string partition;
     std::string order;
     // The columns added after the table was first published (a suffix of `columns`, so an
-    // altered table has the columns in the same order): `ch-schema --upgrade-from 1`.
+    // altered table has the columns in the same order): `ch-schema --upgrade-from 1` adds
+    // those of version 2, `--upgrade-from 2` those of version 3.
     std::string_view added_since_v1 = {};
+    std::string_view added_since_v2 = {};
+    int since = 1; // schema version that introduced the table (created by --upgrade-from)
 };
 
 // "name Type" lines of a ChTable::columns text, as (name, type).
@@ -535,8 +556,11 @@ const std::vector<ChTable>& ch_tables() {
          "    sha256       String,\n    name         String,\n    size         UInt64,\n"
          "    first_time   DateTime,\n    first_ns     Int64,\n    last_ns      Int64,\n"
          "    frames       UInt64,\n    sip_messages UInt64,\n    calls        UInt64,\n"
-         "    clean        UInt8,\n    ingested_at  DateTime",
-         "toDate(first_time)", "sha256"},
+         "    clean        UInt8,\n    ingested_at  DateTime,\n    message_rows String",
+         "toDate(first_time)",
+         "sha256",
+         {},
+         "message_rows"},
         {"calls",
          "    capture_sha256    String,\n    capture_name      String,\n    seq               "
          "UInt64,\n    call_id           String,\n    kind              String,\n"
@@ -578,6 +602,16 @@ const std::vector<ChTable>& ch_tables() {
          "    sip_findings   String",
          "toDate(time)", "(capture_sha256, call_id, time_ns, seq)",
          "file_offset interface_id encap decode_findings sip_findings"},
+        // Responses per code of a capture whatever message rows were kept (--message-rows):
+        // the summary's messages column for captures without all their rows.
+        {"code_counts",
+         "    capture_sha256 String,\n    first_time     DateTime,\n    code           UInt16,\n"
+         "    messages       UInt64",
+         "toDate(first_time)",
+         "(capture_sha256, code)",
+         {},
+         {},
+         3},
     };
     return tables;
 }
@@ -604,15 +638,44 @@ const std::vector<std::string>& clickhouse_tables() {
     return names;
 }
 
+namespace {
+
+// CREATE TABLE IF NOT EXISTS for one table: MergeTree, or with a cluster the per-shard table
+// and the Distributed table over it.
+std::string create_table(const ChTable& t, const std::string& db, const std::string& cluster) {
+    const std::string local = cluster.empty() ? t.name : t.name + "_local";
+    std::string out = fmt::format("CREATE TABLE IF NOT EXISTS {}.{}\n(\n{}\n)\nENGINE = "
+                                  "MergeTree\nPARTITION BY {}\nORDER BY {};\n\n",
+                                  db, local, t.columns, t.partition, t.order);
+    if (!cluster.empty()) {
+        // All rows of a capture on one shard: its batches stay atomic and the dedupe check of
+        // a retry sees everything that was written. The captures table is keyed by sha256.
+        out += fmt::format("CREATE TABLE IF NOT EXISTS {0}.{1}\n(\n{2}\n)\nENGINE = "
+                           "Distributed({3}, {0}, {4}, cityHash64({5}));\n\n",
+                           db, t.name, t.columns, cluster, local,
+                           t.name == "captures" ? "sha256" : "capture_sha256");
+    }
+    return out;
+}
+
+} // namespace
+
 std::string clickhouse_schema(const ChSchemaOptions& options) {
     const std::string& db = options.database;
     const bool cluster = !options.cluster.empty();
     if (options.upgrade_from > 0) {
         // ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS: one plain ALTER per column added
-        // since version 1 (the only older version), on the local and the Distributed table.
+        // by the next version, on the local and the Distributed table; tables introduced by
+        // that version are created (IF NOT EXISTS).
         std::string out;
         for (const auto& t : ch_tables()) {
-            const std::string added = fmt::format(" {} ", t.added_since_v1);
+            if (t.since > options.upgrade_from + 1) continue;
+            if (t.since == options.upgrade_from + 1) {
+                out += create_table(t, db, options.cluster);
+                continue;
+            }
+            const std::string added = fmt::format(
+                " {} ", options.upgrade_from == 1 ? t.added_since_v1 : t.added_since_v2);
             for (const auto& [name, type] : column_defs(t.columns)) {
                 if (added.find(fmt::format(" {} ", name)) == std::string::npos) continue;
                 for (const std::string& table :
@@ -625,26 +688,9 @@ std::string clickhouse_schema(const ChSchemaOptions& options) {
         return out;
     }
     std::string out = fmt::format("CREATE DATABASE IF NOT EXISTS {};\n\n", db);
-    for (const auto& t : ch_tables()) {
-        const std::string local = cluster ? t.name + "_local" : t.name;
-        out += fmt::format("CREATE TABLE IF NOT EXISTS {}.{}\n(\n{}\n)\nENGINE = MergeTree\n"
-                           "PARTITION BY {}\nORDER BY {};\n\n",
-                           db, local, t.columns, t.partition, t.order);
-        if (cluster) {
-            // All rows of a capture on one shard: its batches stay atomic and the dedupe
-            // check of a retry sees everything that was written.
-            out += fmt::format("CREATE TABLE IF NOT EXISTS {0}.{1}\n(\n{2}\n)\nENGINE = "
-                               "Distributed({3}, {0}, {4}, cityHash64(capture_sha256){5});\n\n",
-                               db, t.name, t.columns, options.cluster, local, "");
-        }
-    }
-    // The captures table is keyed by sha256, not capture_sha256.
-    if (cluster) {
-        const std::string from = "cityHash64(capture_sha256));\n\n";
-        const auto p = out.find(fmt::format("{}.captures\n", db));
-        const auto q = out.find(from, out.find("Distributed(", p));
-        if (q != std::string::npos) out.replace(q, from.size(), "cityHash64(sha256));\n\n");
-    }
+    for (const auto& t : ch_tables())
+        out += create_table(t, db, options.cluster);
+    (void)cluster;
     out.resize(out.size() - 1);
     return out;
 }
@@ -721,7 +767,8 @@ struct CaptureState {
 class ClickHouseSink final : public RecordSink {
 public:
     ClickHouseSink(ClickHouse ch, const StoreOptions& options)
-        : m_ch(std::move(ch)), m_batch_rows(std::max<std::size_t>(options.batch_rows, 1)) {}
+        : m_ch(std::move(ch)), m_batch_rows(std::max<std::size_t>(options.batch_rows, 1)),
+          m_message_rows(options.message_rows) {}
 
     tl::expected<BeginResult, StoreError> begin_capture(std::uint32_t source,
                                                         const CaptureMeta& meta) override {
@@ -926,14 +973,19 @@ public:
                 continue;
             }
             const CaptureTotals tot = s < totals.size() ? totals[s] : CaptureTotals{};
+            if (!write_code_counts(c, tot)) continue;
             std::string row;
             tsv(row, c.meta.sha256);
             row += '\t';
             tsv(row, c.meta.name);
-            row += fmt::format("\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", c.meta.size,
+            row += fmt::format("\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", c.meta.size,
                                seconds(tot.first_ns), tot.first_ns, tot.last_ns, tot.frames,
-                               tot.sip_messages, c.calls, tot.clean ? 1 : 0, std::time(nullptr));
-            auto r = m_ch.request_with_retry("INSERT INTO captures FORMAT TabSeparated", row);
+                               tot.sip_messages, c.calls, tot.clean ? 1 : 0, std::time(nullptr),
+                               to_string(m_message_rows));
+            auto r =
+                m_ch.request_with_retry(fmt::format("INSERT INTO captures ({}) FORMAT TabSeparated",
+                                                    clickhouse_columns("captures")),
+                                        row);
             if (!r) {
                 ++c.failed;
                 ++m_failed;
@@ -949,6 +1001,36 @@ public:
     }
 
 private:
+    // The capture's responses per code, before its captures row: written once (a rerun after
+    // a failed captures insert finds them and does not write them again).
+    bool write_code_counts(CaptureState& c, const CaptureTotals& tot) {
+        std::string rows;
+        std::uint64_t n = 0;
+        for (std::size_t i = 0; i < tot.responses.size(); ++i) {
+            if (tot.responses[i] == 0) continue;
+            tsv(rows, c.meta.sha256);
+            rows += fmt::format("\t{}\t{}\t{}\n", seconds(tot.first_ns), 100 + i, tot.responses[i]);
+            ++n;
+        }
+        if (n == 0) return true;
+        auto seen = m_ch.select(fmt::format("SELECT count() FROM code_counts WHERE "
+                                            "capture_sha256 = {}",
+                                            quote(c.meta.sha256, Dialect::clickhouse)),
+                                false);
+        if (seen && !seen->rows.empty() &&
+            static_cast<std::uint64_t>(seen->rows[0][0].integer) == n)
+            return true;
+        auto r =
+            m_ch.request_with_retry(fmt::format("INSERT INTO code_counts ({}) FORMAT TabSeparated",
+                                                clickhouse_columns("code_counts")),
+                                    rows);
+        if (r) return true;
+        ++c.failed;
+        ++m_failed;
+        m_last_error = r.error();
+        return false;
+    }
+
     CaptureState* active(std::uint32_t source) {
         if (m_fatal || source >= m_captures.size() || !m_captures[source].active) return nullptr;
         return &m_captures[source];
@@ -1018,6 +1100,7 @@ private:
 
     ClickHouse m_ch;
     std::size_t m_batch_rows;
+    MessageRows m_message_rows;
     std::vector<CaptureState> m_captures;
     std::uint64_t m_failed = 0;
     std::uint64_t m_batches = 0;
@@ -1057,6 +1140,19 @@ make_clickhouse_sink(const StoreOptions& options) {
                                    "add them on every node with `sipdx ch-schema --upgrade-from "
                                    "1 [--cluster NAME] | clickhouse-client --multiquery`",
                                    missing)));
+    // Version 3: the captures' message-row policy and the per-code response counts.
+    auto v3 = ch->select("SELECT (SELECT count() FROM system.columns WHERE database = "
+                         "currentDatabase() AND table = 'captures' AND name = 'message_rows'), "
+                         "(SELECT count() FROM system.tables WHERE database = currentDatabase() "
+                         "AND name = 'code_counts')",
+                         false);
+    if (!v3) return tl::unexpected(v3.error());
+    if (v3->rows.empty() || v3->rows[0].size() < 2 || v3->rows[0][0].integer == 0 ||
+        v3->rows[0][1].integer == 0)
+        return tl::unexpected(server_error(
+            ch->url(), "tables made by an older sipdx lack captures.message_rows or the "
+                       "code_counts table: add them on every node with `sipdx ch-schema "
+                       "--upgrade-from 2 [--cluster NAME] | clickhouse-client --multiquery`"));
     return std::make_unique<ClickHouseSink>(std::move(*ch), options);
 }
 

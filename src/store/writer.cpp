@@ -304,13 +304,6 @@ AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOption
         impl.sinks.push_back(std::move(*sink));
     }
     if (!options.clickhouse.empty()) {
-        // ClickHouse counts responses from its message rows (it has no code_counts table), so
-        // a partial policy would make its summaries wrong.
-        if (options.message_rows != MessageRows::all)
-            return tl::unexpected(StoreError{
-                ErrorKind::rejected,
-                fmt::format("{}: --message-rows {} is not supported for ClickHouse yet (only all)",
-                            options.clickhouse, to_string(options.message_rows))});
         auto sink = detail::make_clickhouse_sink(options);
         if (!sink) return tl::unexpected(sink.error());
         impl.sinks.push_back(std::move(*sink));

@@ -8,7 +8,9 @@
 #   - the version 2 message columns (file_offset, interface_id, encap, findings) equal SQLite's,
 #     ingest refuses tables made by the first schema, and ch-schema --upgrade-from 1 adds them;
 #   - with the entry server killed mid-ingest sipdx retries within its bound, exits 1 naming
-#     the batches not written, and a rerun completes them without duplicates.
+#     the batches not written, and a rerun completes them without duplicates;
+#   - --message-rows failed / none keep the summary equal to the all-rows one with fewer rows,
+#     and version 2 tables are refused until ch-schema --upgrade-from 2.
 # Both servers are stopped and their data removed on every exit path.
 # Usage: run_two_shards.sh SIPDX CORPUS_DIR. Exit 77 (skipped) when clickhouse-server or the
 # corpus is absent; installs nothing.
@@ -275,6 +277,64 @@ check "rerun completed without duplicates ($got messages, SQLite $want)" test "$
 got_calls=$(chq $HTTP1 "SELECT count() FROM sipdx_fault.calls")
 dup=$(chq $HTTP1 "SELECT count() - uniqExact(capture_sha256, seq) FROM sipdx_fault.calls")
 check "no duplicate call rows ($got_calls calls)" test "$dup" -eq 0
+
+# 5. --message-rows failed / none: calls and counts stored whole, fewer message rows; the
+# summary still equals the all-rows one. A version 2 deployment (captures without
+# message_rows, no code_counts) is refused until `ch-schema --upgrade-from 2`.
+for policy in failed none; do
+    db=sipdx_$policy
+    "$SIPDX" ch-schema --database $db --cluster sipdx_two >"$WORK/schema_$db.sql"
+    for port in $TCP1 $TCP2; do
+        "$CLIENT" --port $port --multiquery <"$WORK/schema_$db.sql"
+    done
+    PURL="http://127.0.0.1:$HTTP1/?database=$db"
+    set +e
+    "$SIPDX" ingest "$CORPUS" --db "$WORK/$policy.db" --clickhouse "$PURL" --batch-rows 100 \
+        --message-rows $policy -q 2>"$WORK/$policy.err"
+    rc=$?
+    set -e
+    check "ingest --message-rows $policy exits 0 or 1 (got $rc)" test $rc -le 1
+    "$SIPDX" query --clickhouse "$PURL" --summary --format tsv >"$WORK/summary_$policy.tsv"
+    check "--message-rows $policy: ClickHouse summary equals the all-rows summary" \
+        diff "$WORK/summary_sqlite.tsv" "$WORK/summary_$policy.tsv"
+    want=$("$SIPDX" query --db "$WORK/$policy.db" --sql "SELECT count(*) FROM messages" --format tsv | tail -1)
+    got=$(chq $HTTP1 "SELECT count() FROM $db.messages")
+    check "--message-rows $policy: as many message rows as SQLite ($got, $want)" test "$got" -eq "$want"
+    check "--message-rows $policy: every captures row says so" \
+        test "$(chq $HTTP1 "SELECT countIf(message_rows = '$policy') = count() AND count() > 0 FROM $db.captures")" -eq 1
+done
+check "failed keeps some message rows" test "$(chq $HTTP1 "SELECT count() FROM sipdx_failed.messages")" -gt 0
+check "failed keeps fewer than all" \
+    test "$(chq $HTTP1 "SELECT count() FROM sipdx_failed.messages")" -lt "$(chq $HTTP1 "SELECT count() FROM sipdx.messages")"
+check "none keeps no message rows" test "$(chq $HTTP1 "SELECT count() FROM sipdx_none.messages")" -eq 0
+
+for port in $TCP1 $TCP2; do
+    "$SIPDX" ch-schema --database sipdx_v2 --cluster sipdx_two | "$CLIENT" --port $port --multiquery
+    "$CLIENT" --port $port --multiquery <<SQL
+DROP TABLE sipdx_v2.code_counts;
+DROP TABLE sipdx_v2.code_counts_local;
+ALTER TABLE sipdx_v2.captures DROP COLUMN message_rows;
+ALTER TABLE sipdx_v2.captures_local DROP COLUMN message_rows;
+SQL
+done
+V2_URL="http://127.0.0.1:$HTTP1/?database=sipdx_v2"
+set +e
+"$SIPDX" ingest "$one" --clickhouse "$V2_URL" -q 2>"$WORK/v2.err"
+rc=$?
+set -e
+check "ingest into version 2 tables exits 2 (got $rc)" test $rc -eq 2
+check "... naming the upgrade" grep -q -- "--upgrade-from 2" "$WORK/v2.err"
+for port in $TCP1 $TCP2; do
+    "$SIPDX" ch-schema --database sipdx_v2 --cluster sipdx_two --upgrade-from 2 | "$CLIENT" --port $port --multiquery
+done
+set +e
+"$SIPDX" ingest "$one" --clickhouse "$V2_URL" --message-rows none -q 2>"$WORK/v2.err"
+rc=$?
+set -e
+check "ingest into the version 3 upgrade exits 0 (got $rc: $(head -1 "$WORK/v2.err"))" test $rc -eq 0
+"$SIPDX" query --clickhouse "$V2_URL" --summary --format tsv >"$WORK/v2_ch.tsv"
+"$SIPDX" query --db "$WORK/t.db" --capture "$one" --summary --format tsv >"$WORK/v2_sqlite.tsv"
+check "upgraded tables: the summary equals SQLite's for that capture" diff "$WORK/v2_sqlite.tsv" "$WORK/v2_ch.tsv"
 
 if [ $failures -ne 0 ]; then
     echo "clickhouse: $failures check(s) failed"

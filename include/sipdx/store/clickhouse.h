@@ -73,8 +73,10 @@ private:
 struct ChSchemaOptions {
     std::string database = "sipdx";
     std::string cluster; // empty: single server; else <table>_local + Distributed over it
-    // > 0: instead of the CREATE statements, the ALTER TABLE ... ADD COLUMN statements that
-    // bring tables made by this schema version up to date (run once on every node).
+    // > 0: instead of the CREATE statements, those that bring tables made by this schema
+    // version to the next one (ALTER TABLE ... ADD COLUMN, CREATE TABLE for new tables; run
+    // once on every node): 1 -> 2 the message columns, 2 -> 3 captures.message_rows and
+    // code_counts.
     int upgrade_from = 0;
 };
 // The DDL, statements ending with ";\n" (clickhouse-client --multiquery reads it): CREATE ...

@@ -208,6 +208,29 @@ TEST(ClickHouse, SchemaVersion2ColumnsAndTheirUpgrade) {
     EXPECT_EQ(cluster.find("CREATE"), std::string::npos);
 }
 
+TEST(ClickHouse, SchemaVersion3PolicyColumnAndCodeCounts) {
+    EXPECT_NE(clickhouse_columns("captures").find("ingested_at, message_rows"), std::string::npos);
+    EXPECT_EQ(clickhouse_columns("code_counts"), "capture_sha256, first_time, code, messages");
+    ChSchemaOptions upgrade;
+    upgrade.database = "db3";
+    upgrade.upgrade_from = 2;
+    upgrade.cluster = "two";
+    const auto text = clickhouse_schema(upgrade);
+    EXPECT_NE(text.find("ALTER TABLE db3.captures_local ADD COLUMN message_rows String;\n"
+                        "ALTER TABLE db3.captures ADD COLUMN message_rows String;\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("CREATE TABLE IF NOT EXISTS db3.code_counts_local"), std::string::npos);
+    EXPECT_NE(text.find("Distributed(two, db3, code_counts_local, cityHash64(capture_sha256))"),
+              std::string::npos);
+    // Only version 3 things: no message columns, no other table created.
+    EXPECT_EQ(text.find("file_offset"), std::string::npos);
+    EXPECT_EQ(text.find("CREATE TABLE IF NOT EXISTS db3.calls"), std::string::npos);
+    // From version 1 only the version 2 columns (then --upgrade-from 2).
+    upgrade.upgrade_from = 1;
+    EXPECT_EQ(clickhouse_schema(upgrade).find("message_rows"), std::string::npos);
+}
+
 namespace {
 
 // A loopback HTTP server that answers each connection with the next scripted reply ("" closes

@@ -327,17 +327,6 @@ TEST(Writer, MessageRowPoliciesKeepCountsAndRecordThePolicy) {
     std::filesystem::remove_all(dir);
 }
 
-TEST(Writer, PartialMessageRowsAreRefusedForClickHouse) {
-    StoreOptions options;
-    options.clickhouse = "http://127.0.0.1:1/?database=sipdx";
-    options.message_rows = MessageRows::failed;
-    auto writer = AnalysisWriter::open({}, options);
-    ASSERT_FALSE(writer);
-    EXPECT_EQ(writer.error().kind, ErrorKind::rejected);
-    EXPECT_NE(writer.error().message.find("--message-rows failed"), std::string::npos)
-        << writer.error().message;
-}
-
 TEST(Writer, MessageRowPolicyNames) {
     for (const auto policy : {MessageRows::all, MessageRows::failed, MessageRows::none})
         EXPECT_EQ(parse_message_rows(to_string(policy)), policy);

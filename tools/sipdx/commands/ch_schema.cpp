@@ -19,9 +19,10 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--cluster", options->cluster,
                     "Cluster name from the servers' remote_servers configuration");
     cmd->add_option("--upgrade-from", options->upgrade_from,
-                    "Print instead the ALTER TABLE statements that add the columns introduced "
-                    "since this schema version to existing tables (run once on every node)")
-        ->check(CLI::Range(1, 1));
+                    "Print instead the statements that bring tables of this schema version to "
+                    "the next (1: the version 2 message columns; 2: captures.message_rows and "
+                    "the code_counts table); run once on every node, one version at a time")
+        ->check(CLI::Range(1, 2));
     cmd->callback([options, &context] {
         const std::string text = store::clickhouse_schema(*options);
         std::fwrite(text.data(), 1, text.size(), stdout);
