@@ -507,6 +507,20 @@ ClickHouse::summary(const QueryFilter& filter) const {
     return detail::merge_counts(all);
 }
 
+tl::expected<std::uint64_t, StoreError>
+ClickHouse::partial_message_captures(const QueryFilter& filter) const {
+    auto v3 = select("SELECT count() FROM system.columns WHERE database = currentDatabase() AND "
+                     "table = 'captures' AND name = 'message_rows'");
+    if (!v3) return tl::unexpected(v3.error());
+    if (v3->rows.empty() || v3->rows[0][0].integer == 0) return 0;
+    auto n = select(fmt::format("SELECT count() FROM captures AS cap WHERE message_rows NOT IN "
+                                "('', 'all') AND {}",
+                                detail::captures_where(filter, Dialect::clickhouse)));
+    if (!n) return tl::unexpected(n.error());
+    if (n->rows.empty()) return 0;
+    return static_cast<std::uint64_t>(n->rows[0][0].integer);
+}
+
 tl::expected<ResultSet, StoreError> ClickHouse::run_sql(std::string_view sql) const {
     auto r = select(sql, true);
     if (!r && r.error().message.find("readonly") != std::string::npos)

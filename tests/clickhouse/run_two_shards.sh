@@ -302,7 +302,12 @@ for policy in failed none; do
     check "--message-rows $policy: as many message rows as SQLite ($got, $want)" test "$got" -eq "$want"
     check "--message-rows $policy: every captures row says so" \
         test "$(chq $HTTP1 "SELECT countIf(message_rows = '$policy') = count() AND count() > 0 FROM $db.captures")" -eq 1
+    "$SIPDX" query --clickhouse "$PURL" --class 4 --summary --format tsv >/dev/null 2>"$WORK/note_$policy.err"
+    check "--message-rows $policy: a filtered summary notes the kept rows" \
+        grep -q -- "--message-rows failed or none" "$WORK/note_$policy.err"
 done
+"$SIPDX" query --clickhouse "$URL" --class 4 --summary --format tsv >/dev/null 2>"$WORK/note_all.err"
+check "all rows: no note on a filtered summary" test ! -s "$WORK/note_all.err"
 check "failed keeps some message rows" test "$(chq $HTTP1 "SELECT count() FROM sipdx_failed.messages")" -gt 0
 check "failed keeps fewer than all" \
     test "$(chq $HTTP1 "SELECT count() FROM sipdx_failed.messages")" -lt "$(chq $HTTP1 "SELECT count() FROM sipdx.messages")"

@@ -59,6 +59,10 @@ public:
     summary(const QueryFilter& filter) const;
     // Free SQL with readonly=1: the server refuses anything that writes.
     [[nodiscard]] tl::expected<ResultSet, StoreError> run_sql(std::string_view sql) const;
+    // Captures of the filter's --capture selection stored with fewer than all message rows
+    // (0 on tables older than schema 3), as store::partial_message_captures for SQLite.
+    [[nodiscard]] tl::expected<std::uint64_t, StoreError>
+    partial_message_captures(const QueryFilter& filter) const;
 
     const ClickHouseUrl& url() const { return m_url; }
     const ClickHouseOptions& options() const { return m_options; }

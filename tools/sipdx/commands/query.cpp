@@ -79,6 +79,16 @@ T value_or_throw(tl::expected<T, store::StoreError> v) {
     return std::move(*v);
 }
 
+// A filtered summary counts responses from the stored message rows; unfiltered ones come from
+// code_counts, exact whatever rows were kept. Says when some selected captures kept fewer.
+void note_partial(std::uint64_t partial) {
+    if (partial == 0) return;
+    std::fprintf(stderr,
+                 "sipdx: note: %llu selected capture%s stored with --message-rows failed or "
+                 "none: the messages column counts only the response rows kept\n",
+                 static_cast<unsigned long long>(partial), partial == 1 ? " was" : "s were");
+}
+
 int run(const QueryCliOptions& options) {
     if (options.db.empty() == options.clickhouse.empty())
         throw UsageError("query: give exactly one of --db FILE or --clickhouse URL");
@@ -105,18 +115,8 @@ int run(const QueryCliOptions& options) {
                                                .busy_timeout_ms = options.busy_timeout_ms}));
         if (options.summary) {
             text = store::render_summary(value_or_throw(store::summary(db, filter)), format);
-            // Unfiltered summaries come from code_counts, exact whatever rows were kept.
-            if (filter.selects_calls()) {
-                if (const auto partial =
-                        value_or_throw(store::partial_message_captures(db, filter));
-                    partial > 0)
-                    std::fprintf(stderr,
-                                 "sipdx: note: %llu selected capture%s stored with "
-                                 "--message-rows failed or none: the messages column counts "
-                                 "only the response rows kept\n",
-                                 static_cast<unsigned long long>(partial),
-                                 partial == 1 ? " was" : "s were");
-            }
+            if (filter.selects_calls())
+                note_partial(value_or_throw(store::partial_message_captures(db, filter)));
         } else if (!options.sql.empty()) {
             text = store::render(value_or_throw(store::run_sql(db, options.sql)), format);
         } else {
@@ -128,6 +128,8 @@ int run(const QueryCliOptions& options) {
             options.clickhouse, store::ClickHouseOptions{30000, options.retries, 200}));
         if (options.summary) {
             text = store::render_summary(value_or_throw(ch.summary(filter)), format);
+            if (filter.selects_calls())
+                note_partial(value_or_throw(ch.partial_message_captures(filter)));
         } else if (!options.sql.empty()) {
             text = store::render(value_or_throw(ch.run_sql(options.sql)), format);
         } else {
