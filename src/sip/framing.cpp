@@ -135,11 +135,21 @@ namespace detail {
 
 // Finds the first plausible start line, skipping keep-alives and junk lines. Returns false when
 // the buffer holds none (r.skipped / r.junk then cover what was examined).
-bool locate_start(std::string_view bytes, FrameResult& r, bool allow_prefix) {
+bool locate_start(std::string_view bytes, FrameResult& r, StartSearch search) {
+    const bool allow_prefix = search == StartSearch::stream;
     std::size_t pos = skip_keepalives(bytes);
     std::size_t keepalive = pos;
+    const char* const end = bytes.data() + bytes.size();
     while (pos < bytes.size()) {
-        std::size_t nl = bytes.find('\n', pos);
+        if (search == StartSearch::datagram) {
+            const auto first = static_cast<unsigned char>(bytes[pos]);
+            if ((first < 0x20 && first != '\t') || first > 0x7E) break; // binary, not text
+        }
+        // Inline scan: most datagrams on a SIP port are not SIP (RTP, keep-alives), and libc's
+        // memchr per line was 6% of `analyze`.
+        const char* nl_at = find_byte(bytes.data() + pos, end, '\n');
+        std::size_t nl = nl_at == nullptr ? std::string_view::npos
+                                          : static_cast<std::size_t>(nl_at - bytes.data());
         std::string_view line =
             bytes.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -173,7 +183,7 @@ FrameResult frame_stream(std::string_view bytes) {
         r.skipped = bytes.size();
         return r;
     }
-    if (!locate_start(bytes, r, true)) return r;
+    if (!locate_start(bytes, r, StartSearch::stream)) return r;
     std::string_view msg = bytes.substr(r.skipped);
     HeadScan head = scan_head(msg);
     if (!head.complete) {
@@ -198,7 +208,7 @@ FrameResult frame_stream(std::string_view bytes) {
 
 FrameResult frame_datagram(std::string_view payload) {
     FrameResult r;
-    if (!locate_start(payload, r, false)) return r;
+    if (!locate_start(payload, r, StartSearch::datagram)) return r;
     std::string_view msg = payload.substr(r.skipped);
     r.status = FrameStatus::complete;
     r.length = msg.size();

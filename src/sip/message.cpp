@@ -329,7 +329,7 @@ FrameResult Parser::parse_stream(std::string_view bytes, Message& out) const {
         r.skipped = bytes.size();
         return r;
     }
-    if (!locate_start(bytes, r, true)) return r;
+    if (!locate_start(bytes, r, StartSearch::stream)) return r;
     Parser stream_parser(ParseOptions{Transport::stream, m_options.max_headers});
     stream_parser.parse(bytes.substr(r.skipped), out);
     for (const Finding& f : out.findings) {

@@ -40,7 +40,9 @@ bool looks_like_sip(std::string_view payload);
 FrameResult frame_stream(std::string_view bytes);
 
 // Frames a datagram (UDP, SCTP DATA, one WebSocket message): the whole payload is the message,
-// less trailing bytes beyond Content-Length. `length` covers headers plus the body.
+// less trailing bytes beyond Content-Length. `length` covers headers plus the body. Keep-alives
+// and junk lines of text before the start line are skipped; a line that begins with a byte
+// outside printable ASCII (binary media: RTP, STUN, DTLS...) ends the search: not SIP.
 FrameResult frame_datagram(std::string_view payload);
 
 } // namespace sipdx::sip

@@ -26,9 +26,18 @@ struct HeadScan {
 // Finds the end of the header section and the first Content-Length (full or compact name).
 HeadScan scan_head(std::string_view message);
 
+// How to look for a start line:
+// - stream: a final incomplete line that could still become a start line counts (more bytes
+//   may follow), and junk of any kind is skipped (resynchronising a byte stream);
+// - datagram: the payload is all there is, and junk lines must begin with a printable ASCII
+//   character. Binary payloads (RTP, RTCP, STUN, DTLS...) are thereby refused at their first
+//   byte instead of line by line: they are most datagrams on a SIP port, and scanning them
+//   whole was 5% of `analyze`. A SIP message after a binary prefix in one datagram is not
+//   something any SIP stack sends.
+enum class StartSearch { stream, datagram };
+
 // Finds the first plausible start line after keep-alives and junk lines, filling r.skipped
-// and r.junk. Returns false (r.status = not_sip) when the buffer holds none; with
-// allow_prefix, a final incomplete line that could still become a start line counts.
-bool locate_start(std::string_view bytes, FrameResult& r, bool allow_prefix);
+// and r.junk. Returns false (r.status = not_sip) when the buffer holds none.
+bool locate_start(std::string_view bytes, FrameResult& r, StartSearch search);
 
 } // namespace sipdx::sip::detail

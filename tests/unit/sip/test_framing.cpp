@@ -95,6 +95,31 @@ TEST(Framing, DatagramTrimsBeyondContentLength) {
     EXPECT_FALSE(looks_like_sip("\x80\x00\x01\x02"));
 }
 
+TEST(Framing, DatagramSkipsTextJunkButNotBinary) {
+    const std::string text_junk = "probe-id 7\r\n";
+    FrameResult t = frame_datagram(text_junk + options);
+    EXPECT_EQ(t.status, FrameStatus::complete);
+    EXPECT_EQ(t.skipped, text_junk.size());
+    EXPECT_EQ(t.junk, text_junk.size());
+    EXPECT_EQ(t.length, options.size());
+    // RTP-like (version 2 in the top bits) and STUN-like first bytes: refused at once, even
+    // when a SIP message follows a newline, which no SIP stack sends in one datagram.
+    for (const std::string& prefix :
+         {std::string("\x80\x08\x12\x34"
+                      "ab\n"),
+          std::string("\x00\x01\x00\x08", 4) + "\n", std::string("text\n\x80\n")}) {
+        FrameResult b = frame_datagram(prefix + options);
+        EXPECT_EQ(b.status, FrameStatus::not_sip) << prefix.size();
+        EXPECT_EQ(b.skipped, prefix.size() + options.size());
+    }
+    // A byte stream still resynchronises over binary junk.
+    EXPECT_EQ(frame_stream("\x80\x08\x12\x34"
+                           "ab\n" +
+                           options)
+                  .status,
+              FrameStatus::complete);
+}
+
 TEST(Framing, ParseStreamAgreesWithFrameStream) {
     Parser parser;
     Message m;
