@@ -3,6 +3,8 @@
 // vectors have grown to the usual message size.
 #include <sipdx/sip/message.h>
 
+#include <algorithm>
+
 #include "sip/detail/framing.h"
 #include "sip/detail/text.h"
 
@@ -127,7 +129,8 @@ void parse_request_line(Message& m, std::string_view line, const FindingSink& si
     m.request_uri = uri;
     if (uri.empty()) {
         sink.add(FindingCode::start_line_malformed, line);
-    } else if (uri.find_first_of(" \t") != std::string_view::npos) {
+    } else if (std::any_of(uri.begin(), uri.end(), [](char c) { return c == ' ' || c == '\t'; })) {
+        // (find_first_of calls memchr once per URI character: 2% of `analyze`.)
         sink.add(FindingCode::request_uri_malformed, uri);
     }
 }
@@ -398,14 +401,48 @@ std::string_view Message::call_id() const {
 }
 
 namespace {
+// The tag of `;name[=value]` parameters made of token characters only, the everyday case, in
+// one pass; nothing when anything else appears (LWS, quotes, empty names), and the ParamList
+// decides. Measured need: the general iterator was 4% of `analyze` for two tags a message.
+std::optional<std::string_view> plain_tag(std::string_view params) {
+    const std::size_t n = params.size();
+    std::size_t i = 0;
+    while (i < n) {
+        if (params[i] != ';') return std::nullopt;
+        const std::size_t name = ++i;
+        while (i < n && has_class(params[i], token))
+            ++i;
+        const std::size_t name_end = i;
+        if (name_end == name) return std::nullopt;
+        std::size_t value = i;
+        bool has_value = false;
+        if (i < n && params[i] == '=') {
+            has_value = true;
+            value = ++i;
+            while (i < n && has_class(params[i], token))
+                ++i;
+            if (i == value) return std::nullopt;
+        }
+        if (i < n && params[i] != ';') return std::nullopt;
+        if (name_end - name == 3 && (params[name] | 0x20) == 't' &&
+            (params[name + 1] | 0x20) == 'a' && (params[name + 2] | 0x20) == 'g')
+            return has_value ? params.substr(value, i - value) : std::string_view{};
+    }
+    return std::string_view{}; // no tag
+}
+
 std::string_view light_tag(std::string_view value) {
     // Header parameters start after the '>' of a name-addr, or at the first ';' of an addr-spec.
-    std::size_t start = 0;
-    std::size_t gt = value.rfind('>');
-    if (gt != std::string_view::npos) start = gt + 1;
-    std::size_t semi = value.find(';', start);
-    if (semi == std::string_view::npos) return {};
-    auto tag = ParamList(value.substr(semi)).value("tag");
+    const char* const begin = value.data();
+    const char* const end = begin + value.size();
+    const char* start = begin;
+    if (const void* gt = ::memrchr(begin, '>', value.size()))
+        start = static_cast<const char*>(gt) + 1;
+    const char* semi = find_byte(start, end, ';');
+    if (semi == nullptr) return {};
+    const std::string_view params(semi, static_cast<std::size_t>(end - semi));
+    if (auto tag = plain_tag(params)) return *tag;
+    auto tag = ParamList(params).value("tag");
     return tag ? *tag : std::string_view{};
 }
 } // namespace

@@ -195,7 +195,7 @@ bool is_valid_host(std::string_view host) {
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
         return is_ipv6_address(host.substr(1, host.size() - 2));
     if (!host.empty() && is_digit(host.back()) &&
-        host.find_first_not_of("0123456789.") == std::string_view::npos)
+        std::all_of(host.begin(), host.end(), [](char c) { return is_digit(c) || c == '.'; }))
         return is_ipv4_address(host);
     return is_hostname(host) || is_ipv4_address(host);
 }

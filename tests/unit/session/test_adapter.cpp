@@ -186,3 +186,61 @@ TEST(TransactionKeyVia, PlainAndOddViasAgreeWithTheFullParser) {
 TEST(TransactionKeyVia, AgreesOnEveryTortureMessage) {
     EXPECT_GT(for_each_torture_message(expect_key_matches_full_via), 50);
 }
+
+namespace {
+// The key's tags through the public parameter iterator: parameters start after the last '>' of
+// a name-addr, or at the first ';' of an addr-spec; the first `tag` parameter wins.
+std::string_view full_tag(const sip::Message& m, sip::HeaderId id) {
+    const sip::Header* h = m.find(id);
+    if (h == nullptr) return {};
+    const std::string_view value = h->value;
+    const std::size_t gt = value.rfind('>');
+    const std::size_t semi = value.find(';', gt == std::string_view::npos ? 0 : gt + 1);
+    if (semi == std::string_view::npos) return {};
+    const auto tag = sip::ParamList(value.substr(semi)).value("tag");
+    return tag ? *tag : std::string_view{};
+}
+
+void expect_tags_match_full_params(const sip::Message& m, const std::string& what) {
+    const auto key = m.transaction_key();
+    EXPECT_EQ(key.from_tag, full_tag(m, sip::HeaderId::from)) << what;
+    EXPECT_EQ(key.to_tag, full_tag(m, sip::HeaderId::to)) << what;
+}
+} // namespace
+
+TEST(TransactionKeyTags, PlainAndOddParametersAgreeWithTheFullIterator) {
+    const std::vector<std::string> values = {
+        "<sip:a@example.com>;tag=1928301774",
+        "<sip:a@example.com>;TAG=Upper",
+        "<sip:a@example.com>;x=1;tag=second;tag=third",
+        "<sip:a@example.com>;tag",
+        "<sip:a@example.com>;tag=",
+        "<sip:a@example.com>;tag=\"quoted\"",
+        "<sip:a@example.com> ;tag=space-before",
+        "<sip:a@example.com>; tag = spaced",
+        "<sip:a@example.com>;tag=a;",
+        "<sip:a@example.com>;;tag=a",
+        "<sip:a@example.com>;tag=a b",
+        "<sip:a@example.com>;tags=no;tag=yes",
+        "<sip:a@example.com>;ta=no;tag=yes",
+        "<sip:a@example.com;tag=inside>",
+        "<sip:a@example.com;tag=inside>;tag=outside",
+        "sip:a@example.com;tag=addr-spec",
+        "sip:a@example.com;tag=a.b-c_d!e%f*g+h~i`j'k",
+        "\"Display; >\" <sip:a@example.com>;tag=after-quote",
+        "<sip:a@example.com>",
+        "<sip:a@example.com>;tag=x>y",
+        "<sip:a@example.com>;=v;tag=a",
+        "<sip:a@example.com>;tag=a,b",
+        "<sip:a@example.com>;tag=\t",
+    };
+    for (const auto& value : values) {
+        const std::string bytes = with_from_to(value);
+        const auto m = sip::parse_message(bytes);
+        expect_tags_match_full_params(m, value);
+    }
+}
+
+TEST(TransactionKeyTags, AgreeOnEveryTortureMessage) {
+    EXPECT_GT(for_each_torture_message(expect_tags_match_full_params), 50);
+}
