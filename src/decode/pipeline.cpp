@@ -888,7 +888,8 @@ struct Pipeline::Impl {
         if (outcome.overlap_mismatch) dir.overlap = true;
         if (outcome.dropped) skip(SkipReason::stream_limit);
         if (outcome.appended > 0 || outcome.gap) {
-            stream_bytes(c, flow, d, sport, dport, outcome.gap ? 0 : segment_start);
+            stream_bytes(c, flow, d, sport, dport, outcome.gap ? 0 : segment_start,
+                         outcome.appended);
         }
         if (fin) dir.fin = true;
         if (rst || (flow.dir[0].fin && flow.dir[1].fin)) {
@@ -902,7 +903,7 @@ struct Pipeline::Impl {
     }
 
     void stream_bytes(Ctx& c, Flow& flow, std::size_t d, std::uint16_t sport, std::uint16_t dport,
-                      std::uint64_t segment_start) {
+                      std::uint64_t segment_start, std::size_t appended) {
         Direction& dir = flow.dir[d];
         std::string& buf = dir.stream.pending();
         for (int rounds = 0; rounds < 4; ++rounds) {
@@ -912,8 +913,9 @@ struct Pipeline::Impl {
                 return; // waiting for more bytes to decide
             case StreamMode::tls:
             case StreamMode::other:
-                stats.tls_bytes += dir.mode == StreamMode::tls ? buf.size() : 0;
-                dir.stream.discard_pending();
+                if (dir.mode == StreamMode::tls)
+                    stats.tls_bytes += dir.stream.keeping() ? buf.size() : appended;
+                dir.stream.stop_keeping();
                 return;
             case StreamMode::http:
                 if (!http_upgrade(flow, d)) return;

@@ -17,6 +17,15 @@ void TcpDirection::discard_pending() {
 }
 
 void TcpDirection::append(std::span<const std::uint8_t> data, SegmentOutcome& outcome) {
+    if (!m_keeping) {
+        // Measured need: a third of the TCP bytes of a P-CSCF capture are TLS; copying them
+        // only to discard them was 2% of `analyze`.
+        m_pending_offset += data.size();
+        m_next_seq += static_cast<std::uint32_t>(data.size());
+        m_next_offset += data.size();
+        outcome.appended += data.size();
+        return;
+    }
     if (m_pending.size() + data.size() > m_limits.max_buffer) {
         // Nothing framed this much data: it cannot be one sane SIP message. Resynchronise.
         outcome.dropped += m_pending.size();

@@ -36,6 +36,13 @@ public:
     void consume(std::size_t n);
     // Drops everything held (used when a stream stops being interesting, or on a gap).
     void discard_pending();
+    // For a stream that will never be read (TLS, not SIP): drops what is held, and from now on
+    // in-order bytes only move the offsets (counted in `appended`, never copied).
+    void stop_keeping() {
+        discard_pending();
+        m_keeping = false;
+    }
+    bool keeping() const { return m_keeping; }
 
     bool started() const { return m_started; }
     std::size_t held_bytes() const { return m_pending.size() + m_ooo_bytes; }
@@ -46,6 +53,7 @@ private:
 
     TcpLimits m_limits;
     bool m_started = false;
+    bool m_keeping = true;
     std::uint32_t m_next_seq = 0;    // sequence number of the next in-order byte
     std::uint64_t m_next_offset = 0; // its stream offset
     std::string m_pending;
