@@ -128,8 +128,7 @@ FragmentResult IpReassembler::add(const FragmentKey& key, std::uint32_t offset,
     if (d.total_known && d.ranges.size() == 1 && d.ranges[0].first == 0 &&
         d.ranges[0].second == d.total) {
         m_bytes -= std::min(m_bytes, d.data.size());
-        d.data.resize(d.total);
-        out.swap(d.data);
+        out.assign(d.data.begin(), d.data.begin() + d.total);
         m_table.erase(it);
         result.status = FragmentStatus::complete;
     }

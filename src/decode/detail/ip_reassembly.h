@@ -6,6 +6,7 @@
 #include <sipdx/decode/packet.h>
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <unordered_map>
 #include <utility>
@@ -66,8 +67,31 @@ public:
     std::size_t bytes_held() const { return m_bytes; }
 
 private:
+    // Growing the buffer leaves the new bytes uninitialised: a fragment far into a datagram
+    // zero-filled up to 64 KiB that the hole tracking never reads (1.5% of `analyze` on a
+    // capture with many lost fragments).
+    template <typename T>
+    struct UninitialisedAllocator {
+        using value_type = T;
+        UninitialisedAllocator() = default;
+        template <typename U>
+        UninitialisedAllocator(const UninitialisedAllocator<U>& /*other*/) noexcept {}
+        T* allocate(std::size_t n) { return std::allocator<T>{}.allocate(n); }
+        void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>{}.deallocate(p, n); }
+        template <typename U>
+        void construct(U* p) noexcept {
+            ::new (static_cast<void*>(p)) U;
+        }
+        template <typename U, typename... Args>
+        void construct(U* p, Args&&... args) {
+            ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+        }
+        friend bool operator==(const UninitialisedAllocator&,
+                               const UninitialisedAllocator&) = default;
+    };
+
     struct Datagram {
-        std::vector<std::uint8_t> data;
+        std::vector<std::uint8_t, UninitialisedAllocator<std::uint8_t>> data;
         std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges; // [begin, end), sorted, merged
         std::uint32_t total = 0;
         bool total_known = false;
