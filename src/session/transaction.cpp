@@ -103,11 +103,13 @@ Transaction::Transaction(const SipEvent& first, TxTimings timings) : m_timings(t
     m_method = transaction_method(first);
     m_method_text = m_method == sip::Method::unknown ? std::string(first.about_text())
                                                      : std::string(sip::method_name(m_method));
-    m_branch = first.branch;
-    m_sent_by = first.sent_by;
+    m_ids.reserve(first.branch.size() + first.sent_by.size() + first.call_id.size() +
+                  first.from_tag.size());
+    m_ids.append(first.branch).append(first.sent_by).append(first.call_id).append(first.from_tag);
+    m_branch_size = static_cast<std::uint32_t>(first.branch.size());
+    m_sent_by_size = static_cast<std::uint32_t>(first.sent_by.size());
+    m_call_id_size = static_cast<std::uint32_t>(first.call_id.size());
     m_rfc3261 = is_rfc3261_branch(first.branch);
-    m_call_id = first.call_id;
-    m_from_tag = first.from_tag;
     m_cseq = first.cseq;
     if (first.is_request) {
         m_client = first.src;
@@ -126,11 +128,11 @@ bool Transaction::matches(const SipEvent& e) const {
         if (e.about_text() != m_method_text) return false;
     }
     if (m_rfc3261 || is_rfc3261_branch(e.branch)) {
-        return e.branch == m_branch && e.sent_by == m_sent_by;
+        return e.branch == branch() && e.sent_by == sent_by();
     }
     // RFC 2543 (section 17.2.3, last paragraphs): no usable branch.
-    if (e.cseq != m_cseq || e.call_id != m_call_id || e.from_tag != m_from_tag ||
-        e.sent_by != m_sent_by || e.branch != m_branch)
+    if (e.cseq != m_cseq || e.call_id != call_id() || e.from_tag != from_tag() ||
+        e.sent_by != sent_by() || e.branch != branch())
         return false;
     // An ACK for a 2xx is a new request, not part of the INVITE transaction.
     if (e.is_request && e.method == sip::Method::ack && m_final_status / 100 == 2) return false;

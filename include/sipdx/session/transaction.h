@@ -73,8 +73,8 @@ public:
     std::uint32_t cseq() const { return m_cseq; }
     bool request_seen() const { return m_request_seen; }
     bool in_dialog() const { return !m_request_to_tag.empty(); } // request carried a To tag
-    std::string_view branch() const { return m_branch; }
-    std::string_view sent_by() const { return m_sent_by; }
+    std::string_view branch() const { return id_part(0, m_branch_size); }
+    std::string_view sent_by() const { return id_part(m_branch_size, m_sent_by_size); }
 
     std::int64_t request_time() const { return m_request_time; }
     std::uint64_t request_frame() const { return m_request_frame; }
@@ -99,10 +99,23 @@ private:
     TxTimings m_timings;
     sip::Method m_method = sip::Method::unknown;
     std::string m_method_text;
-    std::string m_branch;
-    std::string m_sent_by;
-    std::string m_call_id; // RFC 2543 matching only
-    std::string m_from_tag;
+    // Branch, sent-by, Call-ID (RFC 2543 matching only) and From tag never change: they share
+    // one allocation, in that order (four strings were four allocations per transaction, 2%
+    // of `analyze`).
+    std::string m_ids;
+    std::uint32_t m_branch_size = 0;
+    std::uint32_t m_sent_by_size = 0;
+    std::uint32_t m_call_id_size = 0;
+    std::string_view id_part(std::size_t at, std::size_t size) const {
+        return std::string_view(m_ids).substr(at, size);
+    }
+    std::string_view call_id() const {
+        return id_part(std::size_t{m_branch_size} + m_sent_by_size, m_call_id_size);
+    }
+    std::string_view from_tag() const {
+        return std::string_view(m_ids).substr(std::size_t{m_branch_size} + m_sent_by_size +
+                                              m_call_id_size);
+    }
     std::string m_request_to_tag;
     std::uint32_t m_cseq = 0;
     bool m_rfc3261 = false;
