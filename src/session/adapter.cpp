@@ -173,32 +173,36 @@ std::optional<std::string_view> plain_uri_text(std::string_view value) {
     }
     if (scheme == 0) return std::nullopt;
     const std::string_view rest = uri.substr(scheme);
-    // The host part ends at the URI parameters; only plain characters, one '@' at most (before
-    // the parameters), no password, one port colon at most, no '=' in host or port.
+    // Like parse_uri: the first '@' ends the user part, which may itself hold ';' and '='
+    // (RFC 3261 user-unreserved, e.g. IMS `+491234;verstat=...;cpc=ordinary@host`); the host
+    // part ends at the URI parameters. Only plain characters, one '@' at most, no password,
+    // one port colon at most, no '=' in host or port.
     std::size_t params = none;
     std::size_t at = none;
-    std::size_t port_colon = none; // first ':' after the '@' (or in the whole head without one)
-    int colons = 0;                // ':' after the '@' (or in the whole head)
+    std::size_t port_colon = none; // first ':' of the host part
+    int colons = 0;                // ':' in the host part
     bool user_colon = false;
+    bool any_colon = false;
     bool hostport_equals = false;
     for (std::size_t k = 0; k < rest.size(); ++k) {
         const char c = rest[k];
         const std::uint8_t kind = plain_class(c);
         if (kind == 1) continue;
         if (kind == 0) return std::nullopt;
-        if (params != none) {
-            if (c == '@') return std::nullopt;
-            continue;
-        }
-        if (c == ';') {
-            params = k;
-        } else if (c == '@') {
+        if (c == '@') {
             if (at != none) return std::nullopt;
             at = k;
-            user_colon = colons > 0;
+            user_colon = any_colon;
+            params = none; // what looked like parameters was the user part
             colons = 0;
             port_colon = none;
             hostport_equals = false;
+            continue;
+        }
+        if (c == ':') any_colon = true;
+        if (params != none) continue;
+        if (c == ';') {
+            params = k;
         } else if (c == ':') {
             if (colons++ == 0) port_colon = k;
         } else if (c == '=') {

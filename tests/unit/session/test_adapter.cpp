@@ -97,6 +97,17 @@ TEST(UriText, PlainAndOddValuesAgreeWithTheFullParser) {
         "\"unterminated <sip:a@example.com>",
         "\"Alice\" <sip:a@example.com",
         "\"\" <sip:a@example.com>;tag=2",
+        "\"+4912\" <sip:+4912;verstat=TN-Validation-Passed;cpc=ordinary@ims.example.org;"
+        "user=phone>;tag=9",
+        "<sip:+4912;cpc=ordinary@ims.example.org:5060;user=phone>",
+        "<sip:+4912;a=b:c@ims.example.org>",
+        "<sip:+4912;a=b@ims.example.org@x>",
+        "<sip:+4912;a=b@>",
+        "<sip:+4912;a=b@host:1:2>",
+        "<sip:+4912;a=b@host=1>",
+        "<sip:;a=b@host>",
+        "<sip:host;x=1:2;y=a@b>",
+        "sip:+4912;cpc=ordinary@ims.example.org",
     };
     for (const auto& value : values) {
         const std::string bytes = with_from_to(value);
