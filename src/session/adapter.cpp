@@ -71,6 +71,44 @@ bool plain_uri_char(char c) {
     return plain_class(c) != 0;
 }
 
+// Calls shape(c, k) for each ';', '@', ':' and '=' of `text` in order; false when a character
+// is not plain or shape() refuses. Sixteen bytes at a time where SSE2 is there: the byte loop
+// was the top symbol of the From/To path (IMS URIs run to 80 characters).
+template <typename Shape>
+bool for_each_shaping_char(std::string_view text, Shape&& shape) {
+    const char* const data = text.data();
+    const std::size_t n = text.size();
+    std::size_t k = 0;
+#if defined(__SSE2__)
+    auto in_range = [](__m128i b, char lo, char hi) {
+        return _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                             _mm_cmplt_epi8(b, _mm_set1_epi8(static_cast<char>(hi + 1))));
+    };
+    auto is = [](__m128i b, char c) { return _mm_cmpeq_epi8(b, _mm_set1_epi8(c)); };
+    for (; k + 16 <= n; k += 16) {
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + k));
+        const __m128i shaping = _mm_or_si128(_mm_or_si128(is(b, ';'), is(b, '@')),
+                                             _mm_or_si128(is(b, ':'), is(b, '=')));
+        const __m128i other = _mm_or_si128(_mm_or_si128(is(b, '.'), is(b, '-')),
+                                           _mm_or_si128(is(b, '_'), is(b, '+')));
+        const __m128i letters = _mm_or_si128(in_range(b, 'a', 'z'), in_range(b, 'A', 'Z'));
+        const __m128i plain = _mm_or_si128(_mm_or_si128(in_range(b, '0', '9'), letters),
+                                           _mm_or_si128(shaping, other));
+        if (_mm_movemask_epi8(plain) != 0xFFFF) return false;
+        for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(shaping)); mask != 0;
+             mask &= mask - 1) {
+            const std::size_t at = k + static_cast<std::size_t>(__builtin_ctz(mask));
+            if (!shape(data[at], at)) return false;
+        }
+    }
+#endif
+    for (; k < n; ++k) {
+        const std::uint8_t kind = plain_class(data[k]);
+        if (kind == 0 || (kind == 2 && !shape(data[k], k))) return false;
+    }
+    return true;
+}
+
 std::optional<std::string_view> plain_uri_text(std::string_view value) {
     constexpr std::size_t none = std::string_view::npos;
     // One scan for the characters that decide the shape, 16 bytes at a time where SSE2 is
@@ -184,23 +222,19 @@ std::optional<std::string_view> plain_uri_text(std::string_view value) {
     bool user_colon = false;
     bool any_colon = false;
     bool hostport_equals = false;
-    for (std::size_t k = 0; k < rest.size(); ++k) {
-        const char c = rest[k];
-        const std::uint8_t kind = plain_class(c);
-        if (kind == 1) continue;
-        if (kind == 0) return std::nullopt;
+    const bool plain = for_each_shaping_char(rest, [&](char c, std::size_t k) {
         if (c == '@') {
-            if (at != none) return std::nullopt;
+            if (at != none) return false;
             at = k;
             user_colon = any_colon;
             params = none; // what looked like parameters was the user part
             colons = 0;
             port_colon = none;
             hostport_equals = false;
-            continue;
+            return true;
         }
         if (c == ':') any_colon = true;
-        if (params != none) continue;
+        if (params != none) return true;
         if (c == ';') {
             params = k;
         } else if (c == ':') {
@@ -208,7 +242,9 @@ std::optional<std::string_view> plain_uri_text(std::string_view value) {
         } else if (c == '=') {
             hostport_equals = true;
         }
-    }
+        return true;
+    });
+    if (!plain) return std::nullopt;
     const std::size_t head_end = params == none ? rest.size() : params;
     if (at != none && (at == 0 || user_colon)) return std::nullopt;
     if (colons > 1 || hostport_equals) return std::nullopt;
