@@ -171,6 +171,37 @@ TEST(AnalyzeCommand, DbStoresTheRunOnce) {
         fs::remove(db.string() + suffix);
 }
 
+// `analyze --db --message-rows none` keeps the calls but no message rows, like ingest, and
+// records the policy with the capture; a policy outside the three is a usage error.
+TEST(AnalyzeCommand, DbTakesTheMessageRowPolicy) {
+    const fs::path sample = fs::path(SIPDX_SOURCE_DIR) / "tests/data/sample/sipdx-sample.pcap";
+    const fs::path db =
+        fs::temp_directory_path() / ("sipdx-analyze-rows-" + std::to_string(::getpid()) + ".db");
+    fs::remove(db);
+    ASSERT_EQ(run_sipdx("analyze -q --db " + quoted(db) + " --message-rows none " + quoted(sample))
+                  .exit_code,
+              0);
+    // The last line of a one-value TSV answer (after its header line).
+    const auto value = [&](const std::string& sql) {
+        const auto run =
+            run_sipdx("query --db " + quoted(db) + " --format tsv --sql '" + sql + "'");
+        EXPECT_EQ(run.exit_code, 0) << sql;
+        std::string out = run.out;
+        while (!out.empty() && out.back() == '\n')
+            out.pop_back();
+        const std::size_t nl = out.rfind('\n');
+        return nl == std::string::npos ? out : out.substr(nl + 1);
+    };
+    EXPECT_EQ(value("SELECT count(*) FROM calls"), "18");
+    EXPECT_EQ(value("SELECT count(*) FROM messages"), "0");
+    EXPECT_EQ(value("SELECT message_rows FROM captures"), "none");
+    EXPECT_EQ(run_sipdx("analyze -q --db " + quoted(db) + " --message-rows some " + quoted(sample))
+                  .exit_code,
+              2);
+    for (const auto& suffix : {"", "-wal", "-shm", "-ingest.lock"})
+        fs::remove(db.string() + suffix);
+}
+
 // --threads spreads parsing over threads; decoding and tracking stay in capture order, so the
 // report and every record must be byte-identical whatever the thread count (issue #8). Each
 // corpus capture alone, then the whole corpus as one trace (several inputs merged by time).

@@ -24,6 +24,7 @@ struct AnalyzeCliOptions {
     bool quiet = false;
     unsigned threads = 0;
     std::string db; // --db: also store the records (the same code path as `sipdx ingest`)
+    std::string message_rows = "all"; // with --db: which per-message rows to keep
 };
 
 // A one-line progress bar on stderr (terminal only): percentage, MB/s and ETA.
@@ -73,7 +74,12 @@ int run(const AnalyzeCliOptions& options) {
     analyze_options.progress = [&](std::uint64_t done, std::uint64_t total) {
         progress.update(done, total);
     };
-    auto store = store::attach_options(options.db, options.captures, analyze_options);
+    store::StoreOptions store_options;
+    store_options.db = options.db;
+    const auto rows = store::parse_message_rows(options.message_rows);
+    if (!rows) throw UsageError("analyze: --message-rows must be all, failed or none");
+    store_options.message_rows = *rows;
+    auto store = store::attach_options(store_options, options.captures, analyze_options);
     if (!store) throw UsageError(store.error().message);
     analysis::Analyzer analyzer(analyze_options);
     if (*store) (*store)->attach(analyzer);
@@ -119,6 +125,10 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--db", options->db,
                     "Also store the captures' calls, messages and findings in this SQLite file, "
                     "as `sipdx ingest` does (docs/store.md)");
+    cmd->add_option("--message-rows", options->message_rows,
+                    "With --db: which per-message rows to keep, as for ingest: all (default), "
+                    "failed or none")
+        ->check(CLI::IsMember({"all", "failed", "none"}));
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 
