@@ -104,6 +104,7 @@ struct Tracker::Impl {
     std::int64_t now = 0;
     std::int64_t last_sweep = 0;
     std::uint64_t events_since_sweep = 0;
+    std::uint64_t last_number = 0; // CallRecord::number of the newest record
 
     FeedResult feed(const SipEvent& e);
     void record_final(CallState& c, const Transaction& tx, std::uint32_t tx_index,
@@ -155,6 +156,7 @@ FeedResult Tracker::Impl::feed(const SipEvent& e) {
         // Most Call-IDs see 2 to 4 transactions; growing 1 -> 2 -> 4 moved them all (3%).
         it->second.txs.reserve(4);
         CallRecord& r = it->second.rec;
+        r.number = ++last_number;
         r.call_id = e.call_id;
         r.start_ns = e.time_ns;
         r.source = e.source;
@@ -170,6 +172,7 @@ FeedResult Tracker::Impl::feed(const SipEvent& e) {
     }
     CallState& c = it->second;
     CallRecord& r = c.rec;
+    result.call = r.number;
     c.last_time = std::max(c.last_time, e.time_ns);
     r.end_ns = std::max(r.end_ns, e.time_ns);
     c.methods |= method_bit(e.about());

@@ -874,7 +874,7 @@ public:
         added(*c, t_messages);
     }
 
-    void call(const session::CallRecord& r, std::uint64_t /*key*/) override {
+    void call(const session::CallRecord& r) override {
         CaptureState* c = active(r.source);
         if (!c) return;
         ++c->calls;

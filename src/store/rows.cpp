@@ -4,14 +4,13 @@
 
 namespace sipdx::store::detail {
 
-void RowBatch::add_message(const analysis::MessageContext& m, std::uint64_t seq,
-                           std::uint64_t call) {
+void RowBatch::add_message(const analysis::MessageContext& m, std::uint64_t seq) {
     const decode::SipPayload& p = m.payload;
     const session::SipEvent& e = m.event;
     MessageRow& r = messages.emplace_back();
     r.source = e.source;
     r.seq = seq;
-    r.call = call;
+    r.call = m.step.call;
     r.frame = e.frame;
     r.time_ns = e.time_ns;
     r.file_offset = p.file_offset;

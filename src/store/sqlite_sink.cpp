@@ -244,7 +244,7 @@ public:
                                         "call, capture_id, code, severity, frame, count", 6);
             !r)
             return r;
-        // calls.id = this base + the record's key: the analysis numbers the records as their
+        // calls.id = this base + CallRecord::number: the tracker numbers the records as their
         // first message arrives, so each message row names its record without a Call-ID
         // look-up, and messages_by_call grows at its end instead of at random places.
         auto base = Statement::prepare(m_db, "SELECT coalesce(max(id), 0) FROM calls");
@@ -382,10 +382,10 @@ public:
 
     void end_batch() override { flush_all(); }
 
-    void call(const session::CallRecord& r, std::uint64_t key) override {
+    void call(const session::CallRecord& r) override {
         const std::int64_t capture = capture_of(r.source);
         if (capture < 0 || !begin_row()) return;
-        const std::int64_t call = m_call_base + static_cast<std::int64_t>(key);
+        const std::int64_t call = m_call_base + static_cast<std::int64_t>(r.number);
         // The record lives in the writer's batch until end_batch(): its text is bound in place
         // when the group is written.
         auto& row = m_calls.rows[m_calls.size++];

@@ -80,11 +80,6 @@ private:
 constexpr int k_first_code = 100;
 constexpr int k_last_code = 699;
 
-struct TextHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
-};
-
 } // namespace
 
 std::string_view to_string(MessageRows rows) {
@@ -132,16 +127,10 @@ struct AnalysisWriter::Impl {
     // Per source, responses by status code (k_first_code..k_last_code).
     std::vector<std::array<std::uint64_t, k_last_code - k_first_code + 1>> responses;
     MessageRows policy = MessageRows::all;
-    // The Call-IDs the tracker holds open, each with the key of the record it will become
-    // (messages.call, so the writer never looks a Call-ID up) and, under MessageRows::failed,
-    // its rows until that record tells whether they are kept. Bounded by the open Call-IDs;
-    // cleared row buffers are reused.
-    struct OpenCall {
-        std::uint64_t key = 0;
-        std::unique_ptr<RowBatch> rows;
-    };
-    std::unordered_map<std::string, OpenCall, TextHash, std::equal_to<>> open_calls;
-    std::uint64_t last_call_key = 0;
+    // Under MessageRows::failed, the rows of each record the tracker holds open, by the
+    // record's number (its key, messages.call), until the record tells whether they are kept.
+    // Bounded by the open Call-IDs; cleared row buffers are reused.
+    std::unordered_map<std::uint64_t, std::unique_ptr<RowBatch>> held_rows;
     std::vector<std::unique_ptr<RowBatch>> spare;
 
     // The analysis thread fills `current`; the writer thread drains the queue.
@@ -169,9 +158,9 @@ struct AnalysisWriter::Impl {
         stopped = true;
         // Call-IDs whose record never came (none should remain after the tracker's flush):
         // their rows are kept rather than lost.
-        for (auto& [call_id, open] : open_calls)
-            if (open.rows) keep(*open.rows);
-        open_calls.clear();
+        for (auto& [number, rows] : held_rows)
+            keep(*rows);
+        held_rows.clear();
         if (current->rows() > 0) current = queue.push(std::move(current));
         queue.close();
         thread.join();
@@ -194,8 +183,8 @@ struct AnalysisWriter::Impl {
             for (auto& sink : sinks) {
                 for (const auto& row : batch->messages)
                     sink->message(*batch, row);
-                for (std::size_t i = 0; i < batch->calls.size(); ++i)
-                    sink->call(batch->calls[i], batch->call_keys[i]);
+                for (const auto& record : batch->calls)
+                    sink->call(record);
                 sink->end_batch();
             }
             queue.recycle(std::move(batch));
@@ -223,48 +212,34 @@ struct AnalysisWriter::Impl {
             ++responses[e.source][static_cast<std::size_t>(e.status - k_first_code)];
         if (!started) return;
         if (policy == MessageRows::none) return;
-        std::uint64_t key = 0; // no Call-ID: the row belongs to no record
-        if (!e.call_id.empty()) {
-            auto it = open_calls.find(e.call_id);
-            if (it == open_calls.end())
-                it = open_calls.emplace(std::string(e.call_id), OpenCall{++last_call_key, nullptr})
-                         .first;
-            key = it->second.key;
-            if (policy == MessageRows::failed) {
-                auto& rows = it->second.rows;
-                if (!rows) {
-                    if (spare.empty()) {
-                        rows = std::make_unique<RowBatch>();
-                    } else {
-                        rows = std::move(spare.back());
-                        spare.pop_back();
-                    }
+        if (m.step.call != 0 && policy == MessageRows::failed) {
+            auto& rows = held_rows[m.step.call];
+            if (!rows) {
+                if (spare.empty()) {
+                    rows = std::make_unique<RowBatch>();
+                } else {
+                    rows = std::move(spare.back());
+                    spare.pop_back();
                 }
-                rows->add_message(m, seq, key);
-                return;
             }
+            rows->add_message(m, seq);
+            return;
         }
         // Malformed traffic without a Call-ID belongs to no record: kept under every policy
         // that keeps rows.
-        current->add_message(m, seq, key);
+        current->add_message(m, seq);
         flush_if_full();
     }
     void on_call(session::CallRecord&& r) {
         if (r.source < calls.size()) ++calls[r.source];
         if (!started) return;
-        std::uint64_t key = 0;
-        if (auto it = open_calls.find(r.call_id); it != open_calls.end()) {
-            key = it->second.key;
-            if (auto& rows = it->second.rows) {
-                if (keeps_messages(r.outcome)) keep(*rows);
-                rows->clear();
-                if (spare.size() < 1024) spare.push_back(std::move(rows));
-            }
-            open_calls.erase(it);
-        } else {
-            key = ++last_call_key;
+        if (auto it = held_rows.find(r.number); it != held_rows.end()) {
+            auto& rows = it->second;
+            if (keeps_messages(r.outcome)) keep(*rows);
+            rows->clear();
+            if (spare.size() < 1024) spare.push_back(std::move(rows));
+            held_rows.erase(it);
         }
-        current->call_keys.push_back(key);
         current->calls.push_back(std::move(r));
         flush_if_full();
     }

@@ -92,6 +92,9 @@ struct CallRecord {
     std::int64_t start_ns = 0;
     std::int64_t end_ns = 0;
     std::uint32_t source = 0; // input file of the first message
+    // 1, 2, ... in the order of the records' first messages within one Tracker, so per-message
+    // output can name its record without a Call-ID look-up (FeedResult::call).
+    std::uint64_t number = 0;
 
     Outcome outcome = Outcome::in_progress;
     int final_code = 0;       // the final answer that decided the outcome; 0 when none

@@ -36,6 +36,9 @@ struct TrackerOptions {
 struct FeedResult {
     TxStep step = TxStep::request;
     bool dialog_ack = false; // ACK for a 2xx (its own end-to-end request)
+    // The number of the record this message belongs to (CallRecord::number); 0 when the message
+    // has no Call-ID and is not tracked.
+    std::uint64_t call = 0;
     bool retransmission() const { return is_retransmission(step); }
     bool duplicate() const { return is_duplicate(step); }
 };

@@ -28,7 +28,7 @@ struct TextRef {
 struct MessageRow {
     std::uint32_t source = 0;
     std::uint64_t seq = 0;  // ordinal of the message in its capture (kept rows may have gaps)
-    std::uint64_t call = 0; // key of the Call-ID record it belongs to (0: no Call-ID)
+    std::uint64_t call = 0; // CallRecord::number of its record (0: no Call-ID)
     std::uint64_t frame = 0;
     std::int64_t time_ns = 0;
     std::uint64_t file_offset = 0;
@@ -60,9 +60,6 @@ struct MessageRow {
 struct RowBatch {
     std::vector<MessageRow> messages;
     std::vector<session::CallRecord> calls;
-    // Per record of `calls`: its key, the `call` of its messages (unique within one writer run,
-    // from 1; the SQLite sink makes calls.id of it).
-    std::vector<std::uint64_t> call_keys;
     std::string text;
 
     std::string_view view(TextRef r) const {
@@ -72,7 +69,6 @@ struct RowBatch {
     void clear() {
         messages.clear();
         calls.clear();
-        call_keys.clear();
         text.clear();
     }
     TextRef add(std::string_view v) {
@@ -81,7 +77,7 @@ struct RowBatch {
         return r;
     }
     // Copies what the messages table keeps of one message.
-    void add_message(const analysis::MessageContext& m, std::uint64_t seq, std::uint64_t call);
+    void add_message(const analysis::MessageContext& m, std::uint64_t seq);
     // Copies a row of another batch (its text included).
     void add_row(const RowBatch& from, const MessageRow& row);
 };

@@ -50,8 +50,8 @@ public:
     // The rows of `batch` given so far are about to be recycled: write what still points at
     // them.
     virtual void end_batch() {}
-    // `key`: the record's key (RowBatch::call_keys), which its messages carry as `call`.
-    virtual void call(const session::CallRecord& record, std::uint64_t key) = 0;
+    // The record's number (CallRecord::number) is what its messages carry as `call`.
+    virtual void call(const session::CallRecord& record) = 0;
     // Completes every capture begun (in the order given); the sink's first error if any.
     virtual tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) = 0;
     // Batches that could not be written (ClickHouse after its retries); 0 for SQLite.

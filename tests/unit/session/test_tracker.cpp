@@ -385,3 +385,27 @@ TEST(Tracker, EventsWithoutCallIdAreIgnored) {
     EXPECT_TRUE(h.records.empty());
     EXPECT_EQ(h.tracker.stats().ignored, 1u);
 }
+
+// Records are numbered 1, 2, ... in the order of their first message, and every tracked message
+// carries its record's number; a message without a Call-ID carries 0.
+TEST(Tracker, RecordsAreNumberedInTheOrderOfTheirFirstMessage) {
+    Builder b;
+    Harness h;
+    b.call_id = "second-seen@test";
+    const auto late = b.request(sip::Method::options, 1, "z9hG4bKb", ep(1), ep(2), 5 * ms);
+    b.call_id = "first-seen@test";
+    const auto early = b.request(sip::Method::options, 1, "z9hG4bKa", ep(1), ep(2), 0);
+    EXPECT_EQ(h.feed(early).call, 1u);
+    EXPECT_EQ(h.feed(late).call, 2u);
+    EXPECT_EQ(h.feed(b.response(early, 200, 10 * ms)).call, 1u);
+    SipEvent orphan = early;
+    orphan.call_id = {};
+    EXPECT_EQ(h.feed(orphan).call, 0u);
+    h.tracker.finish();
+    ASSERT_EQ(h.records.size(), 2u);
+    std::map<std::string, std::uint64_t> numbers;
+    for (const auto& r : h.records)
+        numbers[r.call_id] = r.number;
+    EXPECT_EQ(numbers["first-seen@test"], 1u);
+    EXPECT_EQ(numbers["second-seen@test"], 2u);
+}
