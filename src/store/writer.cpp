@@ -405,14 +405,6 @@ tl::expected<WriteReport, StoreError> AnalysisWriter::finish(const analysis::Run
 }
 
 tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
-attach_options(const std::string& db, const std::vector<std::string>& captures,
-               analysis::AnalyzeOptions& options) {
-    StoreOptions store;
-    store.db = db;
-    return attach_options(store, captures, options);
-}
-
-tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
 attach_options(const StoreOptions& store, const std::vector<std::string>& captures,
                analysis::AnalyzeOptions& options) {
     if (store.db.empty()) return std::unique_ptr<AnalysisWriter>();

@@ -37,7 +37,7 @@ struct MessageContext {
 struct AnalyzeOptions {
     session::TrackerOptions tracker;
     decode::PipelineOptions decode;
-    bool explain = true; // fill CallRecord::explanation
+    bool explain = true; // fill CallRecord::explanation of the records given to on_record()
     // Threads for the run: 0 = every core the process may use, 1 = all on the caller's thread.
     // Decoding and tracking stay serial in capture order; only parsing is spread, so the
     // output (records, summary, callback order) is the same for any value.

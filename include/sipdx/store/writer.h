@@ -111,13 +111,9 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// For `sipdx analyze --db FILE`: an empty path gives a null writer (nothing to do); otherwise
-// the writer is opened for `captures` and its message callback chained into `options`.
-[[nodiscard]] tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
-attach_options(const std::string& db, const std::vector<std::string>& captures,
-               analysis::AnalyzeOptions& options);
-// The same with every store option (`analyze --db FILE --message-rows POLICY`); a null writer
-// when options.db is empty.
+// For `sipdx analyze --db FILE [--message-rows POLICY]`: a null writer when store.db is
+// empty (nothing to do); otherwise the writer is opened for `captures` and its message
+// callback chained into `options`.
 [[nodiscard]] tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
 attach_options(const StoreOptions& store, const std::vector<std::string>& captures,
                analysis::AnalyzeOptions& options);

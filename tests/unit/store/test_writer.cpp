@@ -223,7 +223,9 @@ TEST(Writer, AnalyzeDbPathStoresWhatIngestStores) {
     // What `sipdx analyze --db` does: one analysis over all inputs, records split by source.
     const std::string a = (dir / "a.db").string();
     analysis::AnalyzeOptions options;
-    auto writer = attach_options(a, files, options);
+    StoreOptions store;
+    store.db = a;
+    auto writer = attach_options(store, files, options);
     ASSERT_TRUE(writer && *writer) << (writer ? "" : writer.error().message);
     analysis::Analyzer analyzer(options);
     (**writer).attach(analyzer);
@@ -233,7 +235,7 @@ TEST(Writer, AnalyzeDbPathStoresWhatIngestStores) {
     EXPECT_NE(line->find("stored 5 captures"), std::string::npos) << *line;
     // A null writer when no --db is given.
     analysis::AnalyzeOptions untouched;
-    auto none = attach_options("", files, untouched);
+    auto none = attach_options(StoreOptions{}, files, untouched);
     ASSERT_TRUE(none);
     EXPECT_FALSE(*none);
     EXPECT_FALSE(untouched.on_message);
