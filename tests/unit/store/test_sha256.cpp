@@ -60,3 +60,33 @@ TEST(Sha256, AcceleratedAndPortablePathsAgree) {
     unsetenv("SIPDX_SHA256_PORTABLE");
     EXPECT_EQ(fast, portable);
 }
+
+// Regular files are hashed through memory mappings of 16 MiB windows: a file that spans
+// several windows, with a tail that is not a multiple of the block size, must hash as its
+// bytes do.
+TEST(Sha256, FileAcrossMappingWindows) {
+    const auto dir = sipdx::store::test::temp_dir("sha-windows");
+    std::string data((16u << 20) * 2 + 12345, '\0');
+    std::uint32_t x = 7;
+    for (auto& c : data) {
+        x = x * 1664525 + 1013904223;
+        c = static_cast<char>(x >> 24);
+    }
+    std::ofstream(dir / "big", std::ios::binary)
+        .write(data.data(), static_cast<std::streamsize>(data.size()));
+    auto h = sha256_file((dir / "big").string());
+    ASSERT_TRUE(h);
+    EXPECT_EQ(*h, sha256_hex(data));
+    std::ofstream(dir / "empty", std::ios::binary).flush();
+    auto empty = sha256_file((dir / "empty").string());
+    ASSERT_TRUE(empty);
+    EXPECT_EQ(*empty, sha256_hex(""));
+    std::filesystem::remove_all(dir);
+}
+
+// What cannot be mapped (a character device here) is read instead.
+TEST(Sha256, NonRegularFileIsRead) {
+    auto h = sha256_file("/dev/null");
+    ASSERT_TRUE(h);
+    EXPECT_EQ(*h, sha256_hex(""));
+}
