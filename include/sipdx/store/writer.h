@@ -94,9 +94,12 @@ public:
     open(const std::vector<std::string>& captures, const StoreOptions& options);
     ~AnalysisWriter();
 
-    // Chains the per-message callback (keeps one already set).
+    // Chains the per-message callback (keeps one already set) and turns the analyzer's
+    // explanations off (AnalyzeOptions::explain): the writer thread explains the records it
+    // stores, which keeps that work off the analysis thread.
     void attach(analysis::AnalyzeOptions& options);
-    // Sets the analyzer's record callback (chaining the one given, if any).
+    // Sets the analyzer's record callback (chaining the one given, if any; it receives the
+    // records unexplained when attach(options) was called).
     void attach(analysis::Analyzer& analyzer,
                 std::function<void(session::CallRecord&&)> next = nullptr);
     // Completes the captures after the analysis; the first store error if any.
