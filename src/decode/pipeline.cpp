@@ -742,7 +742,9 @@ struct Pipeline::Impl {
     void datagram(Ctx& c, Bytes payload, Transport transport, std::uint16_t sport,
                   std::uint16_t dport, const Address& src, const Address& dst, std::int64_t time) {
         const std::string_view text = detail::as_text(payload);
-        const auto r = sip::frame_datagram(text);
+        // HEP may carry TCP messages whole: they are read as streams, so cut them here.
+        const auto r = options.trim_datagrams || is_stream(transport) ? sip::frame_datagram(text)
+                                                                      : sip::locate_datagram(text);
         if (r.status == sip::FrameStatus::not_sip) {
             ++stats.non_sip_payloads;
             return;

@@ -223,4 +223,12 @@ FrameResult frame_datagram(std::string_view payload) {
     return r;
 }
 
+FrameResult locate_datagram(std::string_view payload) {
+    FrameResult r;
+    if (!locate_start(payload, r, StartSearch::datagram)) return r;
+    r.status = FrameStatus::complete;
+    r.length = payload.size() - r.skipped;
+    return r;
+}
+
 } // namespace sipdx::sip

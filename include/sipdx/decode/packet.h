@@ -24,6 +24,11 @@ struct Address {
 
 enum class Transport : std::uint8_t { udp, tcp, sctp, ws, tls };
 std::string_view to_string(Transport transport);
+// TCP and TLS carry byte streams, whose messages end exactly after Content-Length bytes of body
+// (RFC 3261 section 18.3); the other transports deliver each message in one datagram.
+constexpr bool is_stream(Transport t) {
+    return t == Transport::tcp || t == Transport::tls;
+}
 
 // One protocol layer in the encapsulation path, outermost first.
 enum class Layer : std::uint8_t {
@@ -107,7 +112,10 @@ struct SipPayload {
     Transport transport = Transport::udp;
     Encap encap;
     DecodeFindings findings;
-    std::string_view bytes; // exactly one SIP message (framed by sip::frame_stream/frame_datagram)
+    // Exactly one SIP message (framed by sip::frame_stream/frame_datagram). With
+    // PipelineOptions::trim_datagrams off, a datagram's bytes may run past its Content-Length
+    // body until PayloadParser::parse cuts them.
+    std::string_view bytes;
 };
 
 } // namespace sipdx::decode

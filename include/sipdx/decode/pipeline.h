@@ -36,6 +36,11 @@ struct PipelineOptions {
     bool hep = true;      // HEP v2/v3 (any UDP port, recognised by its header)
     bool esp_null = true; // ESP with NULL encryption, found by trailer heuristics
     std::uint16_t gtpu_port = 2152;
+    // Datagram messages (UDP, SCTP, WebSocket, HEP over UDP): true cuts SipPayload::bytes at the
+    // end of the Content-Length body; false leaves the bytes that follow it, for a caller that
+    // parses every message with PayloadParser, which cuts them with what the parser read (one
+    // walk over the headers instead of two, on the serial stage of a parallel run).
+    bool trim_datagrams = true;
 };
 
 // Why a frame (or part of one) could not be decoded. Each is reported once by the CLI with the

@@ -45,4 +45,10 @@ FrameResult frame_stream(std::string_view bytes);
 // outside printable ASCII (binary media: RTP, STUN, DTLS...) ends the search: not SIP.
 FrameResult frame_datagram(std::string_view payload);
 
+// frame_datagram without reading the headers: finds the start line the same way, but `length`
+// runs to the end of the payload, bytes beyond Content-Length included. For a caller that
+// parses the message anyway and cuts it where the parser's Content-Length says (see
+// decode::PayloadParser): that saves walking every header section twice.
+FrameResult locate_datagram(std::string_view payload);
+
 } // namespace sipdx::sip

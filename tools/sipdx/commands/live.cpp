@@ -5,6 +5,7 @@
 
 #include <sipdx/capture/live.h>
 #include <sipdx/capture/writer.h>
+#include <sipdx/decode/payload_parser.h>
 #include <sipdx/decode/pipeline.h>
 #include <sipdx/decode/records.h>
 #include <sipdx/sip/message.h>
@@ -84,18 +85,20 @@ int run(LiveCliOptions& options) {
     if (!options.quiet) {
         records.header(out);
     }
-    sip::Parser datagram_parser({sip::Transport::datagram});
-    sip::Parser stream_parser({sip::Transport::stream});
+    const decode::PayloadParser parser; // also cuts datagrams at Content-Length (see below)
+    decode::PipelineOptions pipeline_options;
+    pipeline_options.trim_datagrams = false;
     sip::Message message;
-    decode::Pipeline pipeline([&](const decode::SipPayload& p) {
-        if (options.quiet) {
-            return;
-        }
-        const bool stream =
-            p.transport == decode::Transport::tcp || p.transport == decode::Transport::tls;
-        (stream ? stream_parser : datagram_parser).parse(p.bytes, message);
-        records.write(out, p, message);
-    });
+    decode::Pipeline pipeline(
+        [&](const decode::SipPayload& p) {
+            if (options.quiet) {
+                return;
+            }
+            decode::SipPayload payload = p;
+            parser.parse(payload, message);
+            records.write(out, payload, message);
+        },
+        pipeline_options);
     bool write_failed = false;
     capture::Frame frame;
     while ((*source)->next(frame) == capture::ReadStatus::frame) {

@@ -2,6 +2,7 @@
 #include "command.h"
 
 #include <sipdx/capture/source.h>
+#include <sipdx/decode/payload_parser.h>
 #include <sipdx/decode/pipeline.h>
 #include <sipdx/decode/records.h>
 #include <sipdx/sip/message.h>
@@ -61,8 +62,9 @@ int run(const MessagesOptions& options) {
     Output output;
     if (!options.count) writer.header(output.buffer());
 
-    sip::Parser datagram_parser({sip::Transport::datagram});
-    sip::Parser stream_parser({sip::Transport::stream});
+    const decode::PayloadParser parser; // also cuts datagrams at Content-Length (see below)
+    decode::PipelineOptions pipeline_options;
+    pipeline_options.trim_datagrams = false;
     sip::Message message;
     std::uint64_t total_messages = 0;
     std::size_t readable = 0;
@@ -75,15 +77,16 @@ int run(const MessagesOptions& options) {
             problems = true;
             continue;
         }
-        decode::Pipeline pipeline([&](const decode::SipPayload& p) {
-            ++total_messages;
-            if (options.count) return;
-            const bool stream =
-                p.transport == decode::Transport::tcp || p.transport == decode::Transport::tls;
-            (stream ? stream_parser : datagram_parser).parse(p.bytes, message);
-            writer.write(output.buffer(), p, message);
-            output.maybe_flush();
-        });
+        decode::Pipeline pipeline(
+            [&](const decode::SipPayload& p) {
+                ++total_messages;
+                if (options.count) return;
+                decode::SipPayload payload = p;
+                parser.parse(payload, message);
+                writer.write(output.buffer(), payload, message);
+                output.maybe_flush();
+            },
+            pipeline_options);
         capture::Frame frame;
         while ((*source)->next(frame) == capture::ReadStatus::frame)
             pipeline.feed(frame);
