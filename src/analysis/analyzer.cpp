@@ -2,19 +2,21 @@
 
 #include <sipdx/analysis/explain.h>
 #include <sipdx/capture/source.h>
+#include <sipdx/decode/payload_parser.h>
 #include <sipdx/session/adapter.h>
 #include <sipdx/sip/message.h>
 
+#include <analysis/detail/batch_flow.h>
+
 #include <fmt/format.h>
-#include <tbb/info.h>
-#include <tbb/parallel_pipeline.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <system_error>
+#include <thread>
+
+#include <sched.h>
 
 namespace sipdx::analysis {
 
@@ -88,6 +90,7 @@ struct Batch {
     std::vector<sip::Message> messages;
     std::vector<session::SipEvent> events;
     std::uint64_t bytes_done = 0; // input bytes read when the batch was sealed (progress)
+    std::uint64_t sequence = 0;   // capture order among batches (parallel runs)
     bool report_progress = false;
 
     bool full() const { return payloads.size() >= max_payloads || arena.size() >= max_arena_bytes; }
@@ -114,34 +117,15 @@ struct Batch {
     }
 };
 
-class BatchPool {
-public:
-    Batch* take() {
-        std::lock_guard lock(m_mutex);
-        if (m_free.empty()) {
-            m_all.push_back(std::make_unique<Batch>());
-            return m_all.back().get();
-        }
-        Batch* b = m_free.back();
-        m_free.pop_back();
-        return b;
-    }
-    void give_back(Batch* b) {
-        b->clear();
-        std::lock_guard lock(m_mutex);
-        m_free.push_back(b);
-    }
-
-private:
-    std::mutex m_mutex;
-    std::vector<std::unique_ptr<Batch>> m_all;
-    std::vector<Batch*> m_free;
-};
-
 unsigned resolve_threads(unsigned requested) {
     if (requested != 0) return requested;
-    const int n = tbb::info::default_concurrency(); // honours the CPU affinity mask (taskset)
-    return n > 0 ? static_cast<unsigned>(n) : 1u;
+    cpu_set_t allowed; // honour the affinity mask (taskset, cgroup cpusets), not only the cores
+    if (::sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+        const int n = CPU_COUNT(&allowed);
+        if (n > 0) return static_cast<unsigned>(n);
+    }
+    const unsigned n = std::thread::hardware_concurrency();
+    return n > 0 ? n : 1u;
 }
 
 } // namespace
@@ -158,8 +142,11 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         },
         m_options.tracker);
 
-    const sip::Parser datagram_parser({sip::Transport::datagram});
-    const sip::Parser stream_parser({sip::Transport::stream});
+    const decode::PayloadParser payload_parser;
+    // Every message is parsed in the parallel stage, which also cuts datagrams at their
+    // Content-Length: the serial decode stage then reads no header section.
+    auto decode_options = m_options.decode;
+    decode_options.trim_datagrams = false;
 
     // The batch the decode stage is filling; only the decode stage touches it.
     Batch* filling = nullptr;
@@ -187,7 +174,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
                 ++result.inputs[source_index].sip_messages;
                 filling->add(p, source_index);
             },
-            m_options.decode);
+            decode_options);
     }
 
     auto advance = [](Input& in) {
@@ -235,10 +222,8 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
     // Stage 2, any thread: parse each message and reduce it to a tracker event.
     auto parse = [&](Batch& batch) {
         for (std::size_t i = 0; i < batch.payloads.size(); ++i) {
-            const auto& p = batch.payloads[i];
-            const bool stream =
-                p.transport == decode::Transport::tcp || p.transport == decode::Transport::tls;
-            (stream ? stream_parser : datagram_parser).parse(p.bytes, batch.messages[i]);
+            auto& p = batch.payloads[i];
+            payload_parser.parse(p, batch.messages[i]);
             batch.events[i] = session::make_event(p, batch.messages[i], batch.sources[i]);
         }
     };
@@ -256,43 +241,50 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
             m_options.progress(batch.bytes_done, total_bytes);
     };
 
-    BatchPool pool;
     const unsigned threads = resolve_threads(m_options.threads);
     if (threads <= 1) {
-        Batch* batch = pool.take();
-        while (decode_into(*batch)) {
-            parse(*batch);
-            track(*batch);
-            batch->clear();
+        Batch batch;
+        while (decode_into(batch)) {
+            parse(batch);
+            track(batch);
+            batch.clear();
         }
     } else {
-        // Enough batches in flight to keep every thread parsing while one decodes and one
-        // tracks; the pipeline runs stages 1 and 3 in batch order, so the output is exactly
-        // that of the single-threaded loop above.
-        tbb::task_arena arena(static_cast<int>(threads));
-        arena.execute([&] {
-            tbb::parallel_pipeline(
-                threads * 4, tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order,
-                                                            [&](tbb::flow_control& fc) -> Batch* {
-                                                                Batch* batch = pool.take();
-                                                                if (!decode_into(*batch)) {
-                                                                    pool.give_back(batch);
-                                                                    fc.stop();
-                                                                    return nullptr;
-                                                                }
-                                                                return batch;
-                                                            }) &
-                                 tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel,
-                                                                  [&](Batch* batch) {
-                                                                      parse(*batch);
-                                                                      return batch;
-                                                                  }) &
-                                 tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order,
-                                                                [&](Batch* batch) {
-                                                                    track(*batch);
-                                                                    pool.give_back(batch);
-                                                                }));
-        });
+        // This thread decodes; the others parse, and whichever finishes the next batch in
+        // capture order tracks it, so the output is exactly that of the loop above. Four
+        // batches per thread keep every worker busy while one tracks.
+        detail::BatchFlow<Batch> flow(4 * threads);
+        auto parse_and_track = [&](Batch* batch) {
+            parse(*batch);
+            flow.parsed(batch, track);
+        };
+        auto work = [&] {
+            try {
+                while (Batch* batch = flow.next_to_parse())
+                    parse_and_track(batch);
+            } catch (...) {
+                flow.fail(std::current_exception());
+            }
+        };
+        std::vector<std::thread> workers;
+        workers.reserve(threads - 1);
+        for (unsigned i = 1; i < threads; ++i)
+            workers.emplace_back(work);
+        try {
+            while (Batch* batch = flow.take_empty(parse_and_track)) {
+                if (!decode_into(*batch)) {
+                    flow.give_back(batch);
+                    break;
+                }
+                flow.hand_on(batch);
+            }
+        } catch (...) {
+            flow.fail(std::current_exception());
+        }
+        flow.close();
+        for (auto& w : workers)
+            w.join();
+        if (auto error = flow.error()) std::rethrow_exception(error);
     }
 
     for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -1,0 +1,108 @@
+// BatchFlow: batches parsed in any order on several threads are tracked in the order they were
+// handed on, one at a time, with a bounded number in flight; an error stops every thread.
+#include "analysis/detail/batch_flow.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+using sipdx::analysis::detail::BatchFlow;
+
+namespace {
+
+struct TestBatch {
+    std::uint64_t sequence = 0;
+    int value = -1; // set by the "decoder", checked by the tracker
+    void clear() { value = -1; }
+};
+
+} // namespace
+
+TEST(BatchFlow, TracksInHandOnOrderWhateverOrderParsingFinishes) {
+    constexpr int batches = 2000;
+    constexpr std::size_t in_flight = 6;
+    BatchFlow<TestBatch> flow(in_flight);
+    std::vector<int> tracked;
+    std::atomic<int> tracking{0};
+    std::atomic<bool> overlapped{false};
+
+    std::atomic<int> helped{0};
+    auto parse_and_track = [&](TestBatch* b, unsigned seed) {
+        // Uneven parse times so that later batches often finish first.
+        if ((b->value + static_cast<int>(seed)) % 7 == 0)
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        flow.parsed(b, [&](TestBatch& t) {
+            if (tracking.fetch_add(1) != 0) overlapped = true;
+            tracked.push_back(t.value);
+            tracking.fetch_sub(1);
+        });
+    };
+    auto work = [&](unsigned seed) {
+        while (TestBatch* b = flow.next_to_parse())
+            parse_and_track(b, seed);
+    };
+    std::vector<std::thread> workers;
+    for (unsigned i = 0; i < 3; ++i)
+        workers.emplace_back(work, i);
+    std::vector<TestBatch*> seen;
+    for (int i = 0; i < batches; ++i) {
+        TestBatch* b = flow.take_empty([&](TestBatch* waiting) {
+            ++helped; // the decoder parses while every batch is in flight
+            parse_and_track(waiting, 5);
+        });
+        if (b == nullptr) {
+            ADD_FAILURE() << "no batch while the flow runs";
+            break;
+        }
+        EXPECT_EQ(b->value, -1); // recycled batches come back cleared
+        if (std::find(seen.begin(), seen.end(), b) == seen.end()) seen.push_back(b);
+        b->value = i;
+        flow.hand_on(b);
+    }
+    flow.close();
+    for (auto& w : workers)
+        w.join();
+
+    EXPECT_FALSE(flow.error());
+    EXPECT_FALSE(overlapped.load());
+    EXPECT_LE(seen.size(), in_flight);
+    // With 2000 batches, 6 in flight and slow parses, the decoder ran out of batches and helped.
+    EXPECT_GT(helped.load(), 0);
+    ASSERT_EQ(tracked.size(), static_cast<std::size_t>(batches));
+    for (int i = 0; i < batches; ++i)
+        ASSERT_EQ(tracked[static_cast<std::size_t>(i)], i);
+}
+
+TEST(BatchFlow, AnErrorStopsTheDecoderAndTheWorkers) {
+    BatchFlow<TestBatch> flow(4);
+    auto help = [&](TestBatch* b) {
+        try {
+            flow.parsed(b, [](TestBatch& t) {
+                if (t.value == 10) throw std::runtime_error("tracking failed");
+            });
+        } catch (...) {
+            flow.fail(std::current_exception());
+        }
+    };
+    std::thread worker([&] {
+        while (TestBatch* b = flow.next_to_parse())
+            help(b);
+    });
+    int handed_on = 0;
+    // Bounded: the worker fails at batch 10, and at most 4 batches are ever in flight.
+    while (TestBatch* b = flow.take_empty(help)) {
+        b->value = handed_on++;
+        flow.hand_on(b);
+        if (handed_on == 1000) break; // the flow never stopped: reported below
+    }
+    flow.close();
+    worker.join();
+    ASSERT_TRUE(flow.error());
+    EXPECT_THROW(std::rethrow_exception(flow.error()), std::runtime_error);
+    EXPECT_LE(handed_on, 10 + 4 + 1);
+}
