@@ -9,15 +9,12 @@
 
 #include <array>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <map>
-#include <memory>
-#include <mutex>
 #include <thread>
 
 #include <fcntl.h>
@@ -281,85 +278,6 @@ private:
     int m_fd = -1;
 };
 
-// Checkpoints the ingest's WAL on a thread and connection of its own. A checkpoint copies
-// the pages committed to the WAL into the database file and syncs both files; done by the
-// writer (SQLite's automatic checkpoint runs in the committing thread) it cost that thread
-// ~0.04 s of copying and ~0.05 s of waiting in fdatasync per 256 MiB capture, and the writer
-// is the thread that finishes last. PASSIVE: it never blocks the writer or readers, copies
-// what it can, and leaves the rest to the next request or to the close of the writer's
-// connection (the last one), which checkpoints what remains as before. Durability is
-// unchanged: same WAL, same synchronous = NORMAL, same order of syncs.
-class Checkpointer {
-public:
-    // Null when the second connection cannot be opened: the writer then keeps SQLite's
-    // automatic checkpoints.
-    static std::unique_ptr<Checkpointer> start(const std::string& path) {
-        sqlite3* db = nullptr;
-        if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                            nullptr) != SQLITE_OK ||
-            sqlite3_exec(db, "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr) !=
-                SQLITE_OK) {
-            sqlite3_close_v2(db);
-            return nullptr;
-        }
-        return std::unique_ptr<Checkpointer>(new Checkpointer(db));
-    }
-    ~Checkpointer() {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stop = true;
-        }
-        m_wake.notify_one();
-        m_thread.join();
-        sqlite3_close_v2(m_db);
-    }
-    Checkpointer(const Checkpointer&) = delete;
-    Checkpointer& operator=(const Checkpointer&) = delete;
-
-    // The writer connection's WAL hook (after each commit): asks for a checkpoint once the
-    // WAL holds k_pages frames, as wal_autocheckpoint would.
-    static int on_commit(void* self, sqlite3*, const char*, int pages) {
-        if (pages >= k_pages) static_cast<Checkpointer*>(self)->request();
-        return SQLITE_OK;
-    }
-
-private:
-    // 1000 pages, SQLite's default threshold (16 MiB of 16 KiB pages).
-    static constexpr int k_pages = 1000;
-
-    explicit Checkpointer(sqlite3* db) : m_db(db), m_thread([this] { run(); }) {}
-
-    void request() {
-        {
-            std::lock_guard lock(m_mutex);
-            m_pending = true;
-        }
-        m_wake.notify_one();
-    }
-
-    void run() {
-        std::unique_lock lock(m_mutex);
-        for (;;) {
-            m_wake.wait(lock, [&] { return m_pending || m_stop; });
-            if (m_stop) return;
-            m_pending = false;
-            lock.unlock();
-            // A failure (disk full, I/O error) loses nothing: the pages stay in the WAL, the
-            // writer's own statements report the condition, and the close retries.
-            (void)sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                            nullptr);
-            lock.lock();
-        }
-    }
-
-    sqlite3* m_db;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_pending = false;
-    bool m_stop = false;
-    std::thread m_thread; // last: started once the members above exist
-};
-
 class SqliteSink final : public RecordSink {
 public:
     SqliteSink(Database db, WriterLock lock, const StoreOptions& options)
@@ -369,8 +287,6 @@ public:
 
     ~SqliteSink() override {
         if (m_in_txn) (void)m_db.exec("ROLLBACK");
-        // The hook points at m_checkpointer, which goes first (see its declaration).
-        if (m_checkpointer) sqlite3_wal_hook(m_db.handle(), nullptr, nullptr);
     }
 
     tl::expected<void, StoreError> prepare() {
@@ -397,14 +313,6 @@ public:
             return tl::unexpected(m_db.error(rc, "read calls"));
         m_call_base = base->column_int(0);
         return {};
-    }
-
-    // Moves the WAL checkpoints to a Checkpointer (replaces SQLite's automatic checkpoint,
-    // which is itself a WAL hook).
-    void start_checkpointer() {
-        m_checkpointer = Checkpointer::start(m_db.path());
-        if (m_checkpointer)
-            sqlite3_wal_hook(m_db.handle(), &Checkpointer::on_commit, m_checkpointer.get());
     }
 
     tl::expected<BeginResult, StoreError> begin_capture(std::uint32_t source,
@@ -851,9 +759,6 @@ private:
 
     WriterLock m_lock;
     Database m_db;
-    // Declared after m_db: stopped and closed before the writer's connection, whose close
-    // then checkpoints what is left.
-    std::unique_ptr<Checkpointer> m_checkpointer;
     std::size_t m_batch_rows;
     MessageRows m_message_rows;
     std::int64_t m_call_base = 0;
@@ -903,7 +808,6 @@ make_sqlite_sink(const StoreOptions& options) {
     auto sink = std::make_unique<SqliteSink>(std::move(*db), std::move(*lock), options);
     if (auto r = sink->prepare(); !r) return tl::unexpected(r.error());
     if (auto r = sink->collect_abandoned(); !r) return tl::unexpected(r.error());
-    sink->start_checkpointer();
     return sink;
 }
 
