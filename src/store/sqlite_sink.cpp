@@ -15,6 +15,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include <fcntl.h>
@@ -107,35 +108,14 @@ std::string insert_sql(std::string_view table, std::string_view names, int colum
     return sql;
 }
 
-// Rows waiting for a multi-row INSERT: a statement for a full group and one for a single row.
-template <typename Row, std::size_t N>
-struct RowGroup {
-    int columns = 0;
-    Statement one;
-    Statement many;
-    std::array<Row, N> rows{};
-    std::size_t size = 0;
-
-    tl::expected<void, StoreError> prepare(Database& db, std::string_view table,
-                                           std::string_view names, int n_columns) {
-        columns = n_columns;
-        auto o = Statement::prepare(db, insert_sql(table, names, columns, 1));
-        if (!o) return tl::unexpected(o.error());
-        auto m = Statement::prepare(db, insert_sql(table, names, columns, N));
-        if (!m) return tl::unexpected(m.error());
-        one = std::move(*o);
-        many = std::move(*m);
-        return {};
-    }
-};
-
 // A statement whose parameters keep their values from one execution to the next and are
-// bound again only when the value differs: a row of `messages` has 28 parameters, and most of
-// them (capture, transport, kind, encapsulation, flags, NULLs, the rendered texts of a slot)
-// repeat from the previous row written through the same slot, while each bind costs SQLite
-// 80-190 instructions. Text is bound in place (SQLITE_STATIC) and compared by address and
-// length: SQLite reads it when the statement is stepped, so the same buffer with new
-// content of the same length is still bound correctly. Never cleared (no clear_bindings).
+// bound again only when the value differs: a row of `messages` has 28 parameters (`calls`
+// 39), and most of them (capture, transport, kind, encapsulation, flags, counters, NULLs,
+// empty text, the rendered texts of a slot) repeat from the previous row written through the
+// same slot, while each bind costs SQLite 80-190 instructions. Text is bound in place
+// (SQLITE_STATIC) and compared by address and length: SQLite reads it when the statement is
+// stepped, so the same buffer with new content of the same length is still bound correctly. Never
+// cleared (no clear_bindings).
 class CachedStatement {
 public:
     CachedStatement() = default;
@@ -154,6 +134,21 @@ public:
     void bind(int i, std::uint32_t v) { bind(i, static_cast<std::int64_t>(v)); }
     void bind(int i, int v) { bind(i, static_cast<std::int64_t>(v)); }
     void bind(int i, bool v) { bind(i, static_cast<std::int64_t>(v ? 1 : 0)); }
+    void bind(int i, double v) {
+        std::int64_t bits = 0;
+        std::memcpy(&bits, &v, sizeof bits);
+        auto& b = m_bound[static_cast<std::size_t>(i)];
+        if (b.kind == Kind::real && b.value == bits) return;
+        b = {Kind::real, bits, nullptr};
+        m_statement.bind(i, v);
+    }
+    void bind(int i, std::optional<double> v) {
+        if (v) {
+            bind(i, *v);
+        } else {
+            bind_null(i);
+        }
+    }
     void bind_null(int i) {
         auto& b = m_bound[static_cast<std::size_t>(i)];
         if (b.kind == Kind::null) return;
@@ -161,7 +156,8 @@ public:
         m_statement.bind_null(i);
     }
     void bind_static(int i, std::string_view v) {
-        const char* data = v.data() ? v.data() : "";
+        // Every empty text as the same address, so that it matches from row to row.
+        const char* data = v.empty() ? "" : v.data();
         auto& b = m_bound[static_cast<std::size_t>(i)];
         if (b.kind == Kind::text && b.text == data &&
             b.value == static_cast<std::int64_t>(v.size()))
@@ -178,14 +174,36 @@ public:
     }
 
 private:
-    enum class Kind : std::uint8_t { none, integer, null, text };
+    enum class Kind : std::uint8_t { none, integer, real, null, text };
     struct Bound {
         Kind kind = Kind::none;
-        std::int64_t value = 0; // the integer, or the text's length
+        std::int64_t value = 0; // the integer, the real's bits, or the text's length
         const char* text = nullptr;
     };
     Statement m_statement;
     std::vector<Bound> m_bound; // by parameter number
+};
+
+// Rows waiting for a multi-row INSERT: a statement for a full group and one for a single row.
+template <typename Row, std::size_t N>
+struct RowGroup {
+    int columns = 0;
+    CachedStatement one;
+    CachedStatement many;
+    std::array<Row, N> rows{};
+    std::size_t size = 0;
+
+    tl::expected<void, StoreError> prepare(Database& db, std::string_view table,
+                                           std::string_view names, int n_columns) {
+        columns = n_columns;
+        auto o = Statement::prepare(db, insert_sql(table, names, columns, 1));
+        if (!o) return tl::unexpected(o.error());
+        auto m = Statement::prepare(db, insert_sql(table, names, columns, N));
+        if (!m) return tl::unexpected(m.error());
+        one = CachedStatement(std::move(*o), columns);
+        many = CachedStatement(std::move(*m), columns * static_cast<int>(N));
+        return {};
+    }
 };
 
 struct CallRow {
@@ -620,19 +638,19 @@ private:
         if (n == g.rows.size()) {
             for (std::size_t i = 0; i < n; ++i)
                 bind(g.many, static_cast<int>(i) * g.columns, g.rows[i]);
-            (void)step(g.many, what, false);
+            (void)step(g.many.statement(), what, false);
             return;
         }
         for (std::size_t i = 0; i < n && !m_error; ++i) {
             bind(g.one, 0, g.rows[i]);
-            (void)step(g.one, what, false);
+            (void)step(g.one.statement(), what, false);
         }
     }
 
     void flush_calls() {
         flush_rows(
             m_calls,
-            [this](Statement& s, int o, CallRow& row) {
+            [this](CachedStatement& s, int o, CallRow& row) {
                 const auto& r = *row.record;
                 s.bind(o + 1, row.capture);
                 s.bind_static(o + 2, std::string_view(r.call_id));
@@ -690,7 +708,7 @@ private:
     void flush_finals() {
         flush_rows(
             m_finals,
-            [](Statement& s, int o, const FinalRow& row) {
+            [](CachedStatement& s, int o, const FinalRow& row) {
                 s.bind(o + 1, row.call);
                 s.bind(o + 2, row.capture);
                 s.bind(o + 3, row.code);
@@ -702,7 +720,7 @@ private:
     void flush_findings() {
         flush_rows(
             m_findings,
-            [](Statement& s, int o, const FindingRow& row) {
+            [](CachedStatement& s, int o, const FindingRow& row) {
                 s.bind(o + 1, row.call);
                 s.bind(o + 2, row.capture);
                 s.bind_static(o + 3, session::to_string(row.hit.code));
