@@ -6,7 +6,7 @@ Only the self cost of the sipdx executable's object (`ob=`) counts: libc's memch
 variants, the dynamic loader and the other shared libraries depend on the CPU and the distro, the
 statically linked sipdx stages do not. Instruction counts do not depend on load, so this cannot
 flake on a shared machine the way a timing would. Heap allocations (calls to malloc & co. from
-anywhere) are guarded the same way, because per-message allocation is the regression we fear most.
+anywhere, whichever allocator is linked) are guarded the same way, because per-message allocation is the regression we fear most.
 
 A baseline row holds: workload, build type, compiler (from the binary's .comment section),
 instructions, allocations and the sha256 of the input (a changed input fails with a message
@@ -33,7 +33,16 @@ SLOWER = 0.05
 FASTER = 0.10
 COPIES = 48  # of the 42 KB bundled sample: about 2 MB, 4464 SIP messages
 STREAM_REPEAT = 8  # of the 35 KB of samples
-ALLOCATORS = {"malloc", "calloc", "realloc", "posix_memalign", "aligned_alloc", "memalign"}
+ALLOCATORS = {"malloc", "calloc", "realloc", "posix_memalign", "aligned_alloc", "memalign",
+              # mimalloc's own entry points (the CLI links it, CMakeLists.txt)
+              "mi_malloc", "mi_calloc", "mi_realloc", "mi_zalloc", "mi_new", "mi_new_nothrow",
+              "mi_malloc_aligned", "mi_new_aligned"}
+
+
+def is_allocator(name):
+    # operator new comes from libstdc++ (which calls malloc) or from mimalloc (which does not);
+    # counting it, and not the calls allocators make, counts one per allocation either way.
+    return name in ALLOCATORS or name.startswith("operator new")
 
 
 def input_paths(work):
@@ -111,6 +120,7 @@ def parse_callgrind(path, binary):
     own = 0
     allocations = 0
     ob = None
+    fn = None
     cfn = None
     skip_next_cost = False
     target = os.path.realpath(binary)
@@ -128,12 +138,14 @@ def parse_callgrind(path, binary):
             key, _, value = line.rstrip("\n").partition("=")
             if key == "calls":
                 skip_next_cost = True
-                if cfn in ALLOCATORS:
+                if cfn is not None and is_allocator(cfn) and not (fn and is_allocator(fn)):
                     allocations += int(value.split()[0])
             elif key == "ob":
                 ob = os.path.realpath(name_of(key, value))
             elif key == "cfn":
                 cfn = name_of(key, value).split("'")[0]
+            elif key == "fn":
+                fn = name_of(key, value).split("'")[0]
             elif key in tables:
                 name_of(key, value)
     return own, allocations
