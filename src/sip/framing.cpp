@@ -2,6 +2,7 @@
 #include <sipdx/sip/framing.h>
 #include <sipdx/sip/header.h>
 #include <sipdx/sip/method.h>
+#include <sipdx/sip/params.h>
 
 #include "sip/detail/framing.h"
 #include "sip/detail/text.h"
@@ -63,6 +64,15 @@ StartLineGuess guess_start_line(std::string_view line) {
     return line.size() < 8192 ? StartLineGuess::prefix : StartLineGuess::no;
 }
 
+namespace {
+// What lookup_header(name) == HeaderId::content_length says, without the general lookup: the
+// only names are "Content-Length" in any case and the compact "l" (RFC 3261 section 7.3.3).
+bool is_content_length_name(std::string_view name) {
+    if (name.size() == 1) return name[0] == 'l' || name[0] == 'L';
+    return name.size() == 14 && iequals(name, "content-length");
+}
+} // namespace
+
 HeadScan scan_head(std::string_view bytes) {
     HeadScan r;
     const char* const begin = bytes.data();
@@ -104,9 +114,8 @@ HeadScan scan_head(std::string_view bytes) {
                 // Content-Length or its compact form "l"; only the first one frames the body.
                 if ((c == 'C' || c == 'c' || c == 'l' || c == 'L') && !r.content_length_seen) {
                     const char* colon = static_cast<const char*>(find_byte(p, content_end, ':'));
-                    if (colon != nullptr &&
-                        lookup_header(trim(std::string_view(
-                            p, static_cast<std::size_t>(colon - p)))) == HeaderId::content_length) {
+                    if (colon != nullptr && is_content_length_name(trim(std::string_view(
+                                                p, static_cast<std::size_t>(colon - p))))) {
                         r.content_length_seen = true;
                         in_cl = true;
                         cl_begin = colon + 1;

@@ -85,6 +85,22 @@ TEST(Framing, CompactContentLengthAndMissingContentLength) {
     EXPECT_EQ(m.length, 26u);
 }
 
+TEST(Framing, ContentLengthNameInAnyCaseAndOnlyThatName) {
+    for (const char* name : {"Content-Length", "content-length", "CONTENT-LENGTH", "L", "l"}) {
+        const std::string m = std::string("SIP/2.0 200 OK\r\n") + name + " : 2\r\n\r\nokEXTRA";
+        FrameResult r = frame_stream(m);
+        EXPECT_EQ(r.status, FrameStatus::complete) << name;
+        EXPECT_EQ(r.length, m.size() - 5) << name;
+    }
+    // Look-alikes are other headers: the body is empty (no Content-Length on a stream).
+    for (const char* name : {"Content-Lengths", "Content-Lengt", "lx", "Content_Length"}) {
+        const std::string m = std::string("SIP/2.0 200 OK\r\n") + name + ": 2\r\n\r\nok";
+        FrameResult r = frame_stream(m);
+        EXPECT_TRUE(r.content_length_missing) << name;
+        EXPECT_EQ(r.length, m.size() - 2) << name;
+    }
+}
+
 TEST(Framing, DatagramTrimsBeyondContentLength) {
     FrameResult d = frame_datagram(options + "JUNK");
     EXPECT_EQ(d.status, FrameStatus::complete);
