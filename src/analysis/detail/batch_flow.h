@@ -6,7 +6,7 @@
 // Hand-written rather than tbb::parallel_pipeline (measured need): TBB lets the thread that ran
 // the serial decode stage for a batch carry that batch on through parsing, so on two cores the
 // decoder, the longest serial stage, stood idle whenever both threads were parsing. Here the
-// decoding thread only decodes. On the 1 GiB bench capture, two threads: 0.70 s with TBB.
+// decoding thread decodes, and parses only when it is ahead (docs/performance.md, "Decisions").
 
 #include <condition_variable>
 #include <cstdint>
