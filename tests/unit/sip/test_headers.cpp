@@ -256,3 +256,17 @@ TEST(ListSplitter, RespectsQuotesAnglesAndComments) {
 
 } // namespace
 } // namespace sipdx::sip
+
+TEST(Iequals, OnlyLettersMatchAcrossCase) {
+    EXPECT_TRUE(sipdx::sip::iequals("Content-Length", "content-LENGTH"));
+    EXPECT_TRUE(sipdx::sip::iequals("SIP/2.0", "sip/2.0"));
+    EXPECT_TRUE(sipdx::sip::iequals("", ""));
+    EXPECT_FALSE(sipdx::sip::iequals("branch", "branc"));
+    EXPECT_FALSE(sipdx::sip::iequals("branch", "brancH1"));
+    // Bytes 0x20 apart that are not the two cases of a letter.
+    EXPECT_FALSE(sipdx::sip::iequals("@", "`"));
+    EXPECT_FALSE(sipdx::sip::iequals("[", "{"));
+    EXPECT_FALSE(sipdx::sip::iequals("_", "\x7f"));
+    EXPECT_FALSE(sipdx::sip::iequals("\x0d", "-"));
+    EXPECT_FALSE(sipdx::sip::iequals("1", "\x11"));
+}
