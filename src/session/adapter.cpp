@@ -263,6 +263,14 @@ std::string_view uri_text(const sip::Message& message, sip::HeaderId id) {
     return uri_text_parsed(message, id);
 }
 
+std::string_view SipEvent::from() const {
+    return message != nullptr ? uri_text(*message, sip::HeaderId::from) : from_uri;
+}
+
+std::string_view SipEvent::to() const {
+    return message != nullptr ? uri_text(*message, sip::HeaderId::to) : to_uri;
+}
+
 SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
                     std::uint32_t source) {
     SipEvent e;
@@ -288,8 +296,7 @@ SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
     e.branch = key.branch;
     e.sent_by = key.sent_by;
 
-    e.from_uri = uri_text(m, sip::HeaderId::from);
-    e.to_uri = uri_text(m, sip::HeaderId::to);
+    e.message = &m; // From/To are read only when the tracker asks (SipEvent::from)
 
     e.has_credentials = m.find(sip::HeaderId::authorization) != nullptr ||
                         m.find(sip::HeaderId::proxy_authorization) != nullptr;

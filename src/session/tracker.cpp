@@ -166,8 +166,8 @@ FeedResult Tracker::Impl::feed(const SipEvent& e) {
                                                         : (e.cseq_method == sip::Method::unknown
                                                                ? e.cseq_method_text
                                                                : sip::method_name(e.cseq_method)));
-        r.from = e.from_uri;
-        r.to = e.to_uri;
+        r.from = e.from();
+        r.to = e.to();
         stats.peak_active = std::max<std::uint64_t>(stats.peak_active, calls.size());
     }
     CallState& c = it->second;
@@ -179,8 +179,8 @@ FeedResult Tracker::Impl::feed(const SipEvent& e) {
     if (r.icid.empty() && !e.icid.empty()) r.icid = e.icid;
     if (e.has_sdp) r.has_sdp = true;
     if (r.from.empty() && e.is_request) {
-        r.from = e.from_uri;
-        r.to = e.to_uri;
+        r.from = e.from();
+        r.to = e.to();
     }
 
     // Find the transaction; an ACK that matches none is the end-to-end ACK for a 2xx.

@@ -15,6 +15,10 @@
 #include <string>
 #include <string_view>
 
+namespace sipdx::sip {
+struct Message;
+}
+
 namespace sipdx::session {
 
 // An IP address and port (port 0 when unknown, e.g. a text log that printed none).
@@ -53,9 +57,16 @@ struct SipEvent {
     std::string_view branch;  // top Via branch; empty when absent
     std::string_view sent_by; // top Via sent-by as written
 
-    // Parties, for display: the From/To URIs (without display name or parameters).
+    // Parties, for display: the From/To URIs (without display name or parameters), through
+    // from() and to(). The tracker needs them only for the first requests of a Call-ID, so
+    // make_event() leaves the two views empty and points `message` at the parsed message:
+    // from() and to() read it on demand (reading them for every message was 6% of `analyze`).
+    // Events built by hand set the views instead.
     std::string_view from_uri;
     std::string_view to_uri;
+    const sip::Message* message = nullptr; // same lifetime as the views
+    std::string_view from() const;
+    std::string_view to() const;
 
     // Registration and lifetime.
     std::optional<std::uint32_t> expires;         // Expires header
