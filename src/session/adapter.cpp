@@ -301,8 +301,9 @@ SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
     e.has_credentials = m.find(sip::HeaderId::authorization) != nullptr ||
                         m.find(sip::HeaderId::proxy_authorization) != nullptr;
     e.has_contact = m.find(sip::HeaderId::contact) != nullptr;
-    if (e.about() == sip::Method::register_) {
-        // Only REGISTER needs the Contact list parsed (bindings and their lifetimes).
+    if (e.is_request && e.method == sip::Method::register_) {
+        // Only a REGISTER request needs its Contact list parsed: whether it removes bindings
+        // (RFC 3261 section 10.2.2). The 200's list of every binding is never read.
         e.expires = m.expires();
         for (const auto& contact : m.contacts()) {
             if (contact.wildcard) e.contact_wildcard = true;

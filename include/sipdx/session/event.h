@@ -68,7 +68,7 @@ struct SipEvent {
     std::string_view from() const;
     std::string_view to() const;
 
-    // Registration and lifetime.
+    // Registration and lifetime: make_event() fills these three for REGISTER requests only.
     std::optional<std::uint32_t> expires;         // Expires header
     std::optional<std::uint32_t> contact_expires; // smallest Contact expires= parameter
     bool has_contact = false;
