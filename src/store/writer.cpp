@@ -346,8 +346,7 @@ bool AnalysisWriter::nothing_to_do() const {
 void AnalysisWriter::attach(analysis::AnalyzeOptions& options) {
     Impl* impl = m_impl.get();
     // The writer thread explains the records it stores (run()): the analysis thread is the
-    // longest of the three, so its work is the one worth moving. A record sink chained by
-    // attach(analyzer, next) then receives records without an explanation.
+    // longest of the three, so its work is the one worth moving.
     options.explain = false;
     auto previous = std::move(options.on_message);
     options.on_message = [impl, previous](const analysis::MessageContext& m) {
@@ -356,17 +355,9 @@ void AnalysisWriter::attach(analysis::AnalyzeOptions& options) {
     };
 }
 
-void AnalysisWriter::attach(analysis::Analyzer& analyzer,
-                            std::function<void(session::CallRecord&&)> next) {
+void AnalysisWriter::attach(analysis::Analyzer& analyzer) {
     Impl* impl = m_impl.get();
-    analyzer.on_record([impl, next = std::move(next)](session::CallRecord&& r) {
-        if (!next) {
-            impl->on_call(std::move(r));
-            return;
-        }
-        impl->on_call(session::CallRecord(r)); // the next one gets the original
-        next(std::move(r));
-    });
+    analyzer.on_record([impl](session::CallRecord&& r) { impl->on_call(std::move(r)); });
 }
 
 tl::expected<WriteReport, StoreError> AnalysisWriter::finish(const analysis::RunResult& run) {

@@ -98,10 +98,8 @@ public:
     // explanations off (AnalyzeOptions::explain): the writer thread explains the records it
     // stores, which keeps that work off the analysis thread.
     void attach(analysis::AnalyzeOptions& options);
-    // Sets the analyzer's record callback (chaining the one given, if any; it receives the
-    // records unexplained when attach(options) was called).
-    void attach(analysis::Analyzer& analyzer,
-                std::function<void(session::CallRecord&&)> next = nullptr);
+    // Sets the analyzer's record callback.
+    void attach(analysis::Analyzer& analyzer);
     // Completes the captures after the analysis; the first store error if any.
     [[nodiscard]] tl::expected<WriteReport, StoreError> finish(const analysis::RunResult& run);
 
