@@ -114,9 +114,8 @@ bool parse_hep12(Bytes b, HepPacket& out) {
 } // namespace
 
 bool parse_hep(Bytes b, HepPacket& out) {
-    if (b.size() >= 6 && std::memcmp(b.data(), "HEP3", 4) == 0) return parse_hep3(b, out);
-    if (b.size() >= 16 && (b[0] == 1 || b[0] == 2)) return parse_hep12(b, out);
-    return false;
+    if (!may_be_hep(b)) return false;
+    return b[0] == 'H' ? parse_hep3(b, out) : parse_hep12(b, out);
 }
 
 namespace {

@@ -706,14 +706,8 @@ struct Pipeline::Impl {
         }
         Bytes payload = b.subspan(8, length - 8);
         if ((sport == options.gtpu_port || dport == options.gtpu_port) && gtpu(c, payload)) return;
-        if (options.hep && might_be_hep(payload) && hep(c, payload)) return;
+        if (options.hep && detail::may_be_hep(payload) && hep(c, payload)) return;
         datagram(c, payload, Transport::udp, sport, dport, c.src, c.dst, frame->time_ns);
-    }
-
-    // parse_hep's own first test, without setting up a HepPacket for every RTP packet.
-    static bool might_be_hep(Bytes b) {
-        return (b.size() >= 6 && std::memcmp(b.data(), "HEP3", 4) == 0) ||
-               (b.size() >= 16 && (b[0] == 1 || b[0] == 2));
     }
 
     bool hep(Ctx& c, Bytes b) {
@@ -747,14 +741,11 @@ struct Pipeline::Impl {
 
     void datagram(Ctx& c, Bytes payload, Transport transport, std::uint16_t sport,
                   std::uint16_t dport, const Address& src, const Address& dst, std::int64_t time) {
-        // Most datagrams on a capture are media: refuse them on their first byte, exactly as
-        // sip::locate_datagram would (after CR/LF keep-alives, text must start a line).
-        if (!payload.empty()) {
-            const std::uint8_t first = payload[0];
-            if (first != '\r' && first != '\n' && first != '\t' && (first < 0x20 || first > 0x7E)) {
-                ++stats.non_sip_payloads;
-                return;
-            }
+        // Most datagrams on a capture are media: refused on their first byte, before the
+        // framer's set-up.
+        if (!payload.empty() && !sip::may_begin_sip_datagram(payload[0])) {
+            ++stats.non_sip_payloads;
+            return;
         }
         const std::string_view text = detail::as_text(payload);
         // HEP may carry TCP messages whole: they are read as streams, so cut them here.

@@ -151,8 +151,7 @@ bool locate_start(std::string_view bytes, FrameResult& r, StartSearch search) {
     const char* const end = bytes.data() + bytes.size();
     while (pos < bytes.size()) {
         if (search == StartSearch::datagram) {
-            const auto first = static_cast<unsigned char>(bytes[pos]);
-            if ((first < 0x20 && first != '\t') || first > 0x7E) break; // binary, not text
+            if (!may_begin_sip_datagram(static_cast<unsigned char>(bytes[pos]))) break; // binary
         }
         // Inline scan: most datagrams on a SIP port are not SIP (RTP, keep-alives), and libc's
         // memchr per line was 6% of `analyze`.

@@ -45,6 +45,13 @@ FrameResult frame_stream(std::string_view bytes);
 // outside printable ASCII (binary media: RTP, STUN, DTLS...) ends the search: not SIP.
 FrameResult frame_datagram(std::string_view payload);
 
+// Whether a datagram whose first byte is `first` can hold SIP at all: after CR/LF keep-alives,
+// a text line must begin with printable ASCII or a tab. frame_datagram and locate_datagram
+// refuse the rest (binary media) at once; a decoder may ask before calling them.
+constexpr bool may_begin_sip_datagram(unsigned char first) {
+    return first == '\r' || first == '\n' || first == '\t' || (first >= 0x20 && first <= 0x7E);
+}
+
 // frame_datagram without reading the headers: finds the start line the same way, but `length`
 // runs to the end of the payload, bytes beyond Content-Length included. For a caller that
 // parses the message anyway and cuts it where the parser's Content-Length says (see

@@ -8,6 +8,7 @@
 #include "decode/detail/bytes.h"
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace sipdx::decode::detail {
@@ -24,6 +25,13 @@ struct HepPacket {
     bool compressed = false;
     Bytes payload;
 };
+
+// parse_hep's first test, cheap enough for every UDP payload: the "HEP3" magic, or a v1/v2
+// version byte with room for its header.
+inline bool may_be_hep(Bytes b) {
+    return (b.size() >= 6 && std::memcmp(b.data(), "HEP3", 4) == 0) ||
+           (b.size() >= 16 && (b[0] == 1 || b[0] == 2));
+}
 
 // Recognises and parses a HEP packet (strict: every length must agree with `b`). Views into `b`.
 bool parse_hep(Bytes b, HepPacket& out);
