@@ -1,5 +1,7 @@
 #include <capture/detail/byte_input.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -9,8 +11,83 @@
 
 namespace sipdx::capture::detail {
 
-std::span<const std::uint8_t> MemoryInput::peek(std::size_t /*n*/) {
+MemoryInput::MemoryInput(std::span<const std::uint8_t> bytes, std::shared_ptr<void> keep_alive,
+                         bool release_behind, const MappedFile* guard)
+    : m_bytes(bytes), m_keep_alive(std::move(keep_alive)), m_release_behind(release_behind),
+      m_guard(guard) {
+    if (m_guard != nullptr) {
+        m_checked_end.store(0, std::memory_order_relaxed);
+        m_guard->notify_on_fault(&m_checked_end);
+    }
+}
+
+MemoryInput::~MemoryInput() {
+    if (m_guard != nullptr) {
+        m_guard->notify_on_fault(nullptr); // before m_checked_end goes away
+    }
+}
+
+std::span<const std::uint8_t> MemoryInput::peek(std::size_t n) {
+    // The only cost of the guard on the hot path: one load and compare per peek (n is a
+    // record or block length, at most max_block_size, so the sum cannot wrap).
+    if (m_offset + n > m_checked_end.load(std::memory_order_relaxed)) [[unlikely]] {
+        check_mapping(n);
+    }
     return m_bytes.subspan(m_offset);
+}
+
+void MemoryInput::check_mapping(std::size_t n) {
+    if (m_stopped) {
+        m_checked_end.store(std::numeric_limits<std::size_t>::max(), std::memory_order_relaxed);
+        return;
+    }
+    // Checked a region at a time (a few hundred records), ahead of the position.
+    constexpr std::size_t region = 64u << 10;
+    const std::size_t size = m_bytes.size();
+    const std::size_t want = m_offset + std::min(n, size - m_offset);
+    const std::size_t end = std::min(size, (want + region - 1) / region * region);
+    bool shrank = false;
+    std::size_t checked = end;
+    if (end < size) {
+        // A file loses pages from its end only, so if the page at `end` (page-aligned: the
+        // mapping is, and so is `region`) is still in the file, every byte before it is. If it
+        // is not, this read faults, and the handler sets shrank() before we test it below.
+        static_cast<void>(*static_cast<const volatile std::uint8_t*>(m_bytes.data() + end));
+    } else {
+        // The last region has no page after it to probe, and a file that lost less than a
+        // page reads zeros there without a fault: ask the file itself, for each peek that
+        // reaches further (at most a region's worth of records per input).
+        const auto now = m_guard->file_size();
+        shrank = now && *now < m_guard->file_offset() + size;
+        checked = want < size ? want : std::numeric_limits<std::size_t>::max();
+    }
+    // Stored before the flag is read (both seq_cst, as in the handler): a reset to 0 by a
+    // handler that this store overwrote has then set the flag where the test below sees it.
+    m_checked_end.store(checked, std::memory_order_seq_cst);
+    if (shrank || m_guard->shrank()) {
+        stop_at_file_end();
+    }
+}
+
+void MemoryInput::stop_at_file_end() {
+    const auto now = m_guard->file_size();
+    const std::uint64_t start = m_guard->file_offset();
+    std::uint64_t keep = m_bytes.size();
+    if (now) {
+        keep = std::min<std::uint64_t>(keep, *now > start ? *now - start : 0);
+    }
+    if (const auto fault = m_guard->first_fault()) {
+        keep = std::min<std::uint64_t>(keep, *fault - start); // zeros from there on
+    }
+    // Bytes already handed out are not taken back; the next ones are withheld.
+    keep = std::max<std::uint64_t>(keep, m_offset);
+    m_bytes = m_bytes.first(static_cast<std::size_t>(keep));
+    m_stopped = true;
+    m_error =
+        now ? fmt::format("the file shrank while being read (now {} bytes); stopped there", *now)
+            : "the file shrank while being read; stopped there";
+    m_error_code = ProblemCode::read_error;
+    m_checked_end.store(std::numeric_limits<std::size_t>::max(), std::memory_order_relaxed);
 }
 
 void MemoryInput::consume(std::size_t n) {

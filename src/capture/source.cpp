@@ -1,6 +1,7 @@
 // open(): finds out what the input is from its first bytes, never from its name.
 #include <capture/detail/byte_input.h>
 #include <capture/detail/readers.h>
+#include <sipdx/capture/mapped_file.h>
 #include <sipdx/capture/source.h>
 
 #include <fmt/format.h>
@@ -9,7 +10,6 @@
 #include <cstring>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,19 +159,6 @@ SourceResult open_input(std::unique_ptr<ByteInput> input, std::string name,
 }
 } // namespace detail
 
-namespace {
-
-struct Mapping {
-    void* address = nullptr;
-    std::size_t size = 0;
-    Mapping(void* a, std::size_t s) : address(a), size(s) {}
-    Mapping(const Mapping&) = delete;
-    Mapping& operator=(const Mapping&) = delete;
-    ~Mapping() { ::munmap(address, size); }
-};
-
-} // namespace
-
 tl::expected<std::unique_ptr<FrameSource>, CaptureError> open(const std::string& path,
                                                               const OpenOptions& options) {
     if (path == "-") {
@@ -196,18 +183,20 @@ tl::expected<std::unique_ptr<FrameSource>, CaptureError> open(const std::string&
             ::close(fd);
             return tl::unexpected(error(CaptureErrorCode::empty, path, "empty file"));
         }
-        const auto size = static_cast<std::size_t>(st.st_size);
-        void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (address != MAP_FAILED) {
+        // The mapping is guarded: if the file shrinks while it is read (a probe rewriting it),
+        // the reader stops at the new end with an error instead of dying of SIGBUS.
+        MapOptions sequential;
+        sequential.sequential = true;
+        auto mapped = MappedFile::map(fd, 0, static_cast<std::size_t>(st.st_size), sequential);
+        if (mapped) {
             ::close(fd);
-            ::madvise(address, size, MADV_SEQUENTIAL);
-            auto mapping = std::make_shared<Mapping>(address, size);
-            auto input = std::make_unique<detail::MemoryInput>(
-                std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(address), size),
-                std::move(mapping), /*release_behind=*/true);
+            auto mapping = std::make_shared<MappedFile>(std::move(*mapped));
+            const MappedFile* guard = mapping.get();
+            auto input = std::make_unique<detail::MemoryInput>(guard->bytes(), std::move(mapping),
+                                                               /*release_behind=*/true, guard);
             return detect(std::move(input), path, options, false);
         }
-        // Not mappable (some file systems): read it like a stream.
+        // Not mappable (some file systems), or no guard slot left: read it like a stream.
     }
     return detect(std::make_unique<detail::FdInput>(fd, true), path, options, false);
 }

@@ -2,12 +2,15 @@
 // memory-mapped file (zero copy) or a reusable buffer refilled from a descriptor or from zlib.
 #pragma once
 
+#include <sipdx/capture/mapped_file.h>
 #include <sipdx/capture/source.h>
 
 #include <zlib.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -49,20 +52,31 @@ public:
     // `release_behind` is for a read-only file mapping only: pages well behind the position are
     // handed back with MADV_DONTNEED, so resident memory stays flat whatever the file size (a
     // later access to them still reads the file). Never set it for anonymous memory.
+    // `guard` (may be null; kept alive by `keep_alive`) is the mapping of a file that may
+    // shrink while it is read: peek() then never hands out bytes past the file's new end, and
+    // the input fails with "the file shrank while being read" (see check_mapping()).
     MemoryInput(std::span<const std::uint8_t> bytes, std::shared_ptr<void> keep_alive,
-                bool release_behind = false)
-        : m_bytes(bytes), m_keep_alive(std::move(keep_alive)), m_release_behind(release_behind) {}
+                bool release_behind = false, const MappedFile* guard = nullptr);
+    ~MemoryInput() override;
     std::span<const std::uint8_t> peek(std::size_t n) override;
     void consume(std::size_t n) override;
 
 private:
     void release_consumed_pages();
+    void check_mapping(std::size_t n);
+    void stop_at_file_end();
 
     std::span<const std::uint8_t> m_bytes;
     std::shared_ptr<void> m_keep_alive;
     std::size_t m_offset = 0;
     bool m_release_behind = false;
+    bool m_stopped = false;     // the file shrank and m_bytes was cut at its new end
     std::size_t m_released = 0; // bytes from the start already handed back
+    const MappedFile* m_guard = nullptr;
+    // Bytes [0, m_checked_end) were inside the file when last checked; peek() beyond it
+    // checks again. The SIGBUS handler resets it to 0 on a fault in the mapping (from any
+    // thread), so the next peek() notices at once. Unguarded inputs never check.
+    std::atomic<std::size_t> m_checked_end{std::numeric_limits<std::size_t>::max()};
 };
 
 // A buffer that a subclass fills on demand; compacts only when the consumed prefix is large,
