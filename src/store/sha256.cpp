@@ -1,5 +1,7 @@
 #include <sipdx/store/sha256.h>
 
+#include <sipdx/capture/mapped_file.h>
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -210,6 +211,11 @@ tl::expected<std::string, StoreError> sha256_file(const std::string& path) {
         return tl::unexpected(StoreError{
             ErrorKind::input, fmt::format("{}: {} failed: {}", path, what, std::strerror(err))});
     };
+    auto shrank = [&] {
+        ::close(fd);
+        return tl::unexpected(StoreError{
+            ErrorKind::input, fmt::format("{}: changed while being hashed (shrank)", path)});
+    };
     struct stat st {};
     if (::fstat(fd, &st) != 0) return failed("stat");
     Sha256 h;
@@ -217,18 +223,20 @@ tl::expected<std::string, StoreError> sha256_file(const std::string& path) {
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
         // Hashed in place from the page cache: read() would copy every byte once more (about
         // a fifth of this thread's time). A window at a time, so the mapping never holds more
-        // than one window of page tables. (A file truncated meanwhile by another process
-        // raises SIGBUS here as it does in the capture reader, which maps it too.)
+        // than one window of page tables. Each window is guarded (capture::MappedFile): a file
+        // truncated meanwhile by another process reads zeros past its new end instead of
+        // raising SIGBUS, and the hash is refused below.
         constexpr std::size_t k_window = 16u << 20;
         const auto size = static_cast<std::uint64_t>(st.st_size);
+        capture::MapOptions populate;
+        populate.populate = true;
         while (offset < size) {
             const auto n =
                 static_cast<std::size_t>(std::min<std::uint64_t>(k_window, size - offset));
-            void* map = ::mmap(nullptr, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
-                               static_cast<off_t>(offset));
-            if (map == MAP_FAILED) break; // not mappable (some file systems): read the rest
-            h.update(map, n);
-            ::munmap(map, n);
+            auto window = capture::MappedFile::map(fd, offset, n, populate);
+            if (!window) break; // not mappable (some file systems): read the rest
+            h.update(window->bytes().data(), n);
+            if (window->shrank()) return shrank();
             offset += n;
         }
     }
@@ -251,6 +259,10 @@ tl::expected<std::string, StoreError> sha256_file(const std::string& path) {
             offset += static_cast<std::uint64_t>(n);
         }
     }
+    // A file that lost less than a page reads zeros without any fault: ask it once more.
+    struct stat after {};
+    if (regular && ::fstat(fd, &after) != 0) return failed("stat");
+    if (regular && after.st_size < st.st_size) return shrank();
     ::close(fd);
     return hex(h.finish());
 }
