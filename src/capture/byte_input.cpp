@@ -10,10 +10,21 @@
 #include <unistd.h>
 
 namespace sipdx::capture::detail {
+namespace {
+
+// Measured need for releasing pages behind: without it, `analyze` on a 538 MB capture peaked
+// at 533 MB RSS (all of the mapping); the readers only ever go forwards, so what lies well
+// behind is done with.
+constexpr std::size_t release_step = 32u << 20; // hand back in 32 MiB runs
+constexpr std::size_t keep_behind = 8u << 20;   // never the bytes just read
+
+} // namespace
 
 MemoryInput::MemoryInput(std::span<const std::uint8_t> bytes, std::shared_ptr<void> keep_alive,
                          bool release_behind, const MappedFile* guard)
-    : m_bytes(bytes), m_keep_alive(std::move(keep_alive)), m_release_behind(release_behind),
+    : m_bytes(bytes), m_keep_alive(std::move(keep_alive)),
+      m_release_at(release_behind ? release_step + keep_behind
+                                  : std::numeric_limits<std::size_t>::max()),
       m_guard(guard) {
     if (m_guard != nullptr) {
         m_checked_end.store(0, std::memory_order_relaxed);
@@ -94,19 +105,13 @@ void MemoryInput::consume(std::size_t n) {
     n = std::min(n, m_bytes.size() - m_offset);
     m_offset += n;
     m_position += n;
-    if (m_release_behind) {
+    // One compare per record: the threshold is precomputed (max when nothing is released).
+    if (m_offset >= m_release_at) [[unlikely]] {
         release_consumed_pages();
     }
 }
 
 void MemoryInput::release_consumed_pages() {
-    // Measured need: without this, `analyze` on a 538 MB capture peaked at 533 MB RSS (all of
-    // the mapping); the readers only ever go forwards, so what lies well behind is done with.
-    constexpr std::size_t release_step = 32u << 20; // hand back in 32 MiB runs
-    constexpr std::size_t keep_behind = 8u << 20;   // never the bytes just read
-    if (m_offset < m_released + release_step + keep_behind) {
-        return;
-    }
     static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     const std::size_t end = (m_offset - keep_behind) / page * page;
     if (end <= m_released) {
@@ -116,6 +121,7 @@ void MemoryInput::release_consumed_pages() {
     auto* start = const_cast<std::uint8_t*>(m_bytes.data() + m_released);
     ::madvise(start, end - m_released, MADV_DONTNEED);
     m_released = end;
+    m_release_at = m_released + release_step + keep_behind;
 }
 
 std::span<const std::uint8_t> BufferedInput::peek(std::size_t n) {

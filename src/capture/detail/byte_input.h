@@ -69,9 +69,9 @@ private:
     std::span<const std::uint8_t> m_bytes;
     std::shared_ptr<void> m_keep_alive;
     std::size_t m_offset = 0;
-    bool m_release_behind = false;
-    bool m_stopped = false;     // the file shrank and m_bytes was cut at its new end
+    std::size_t m_release_at;   // position from which to release more (max: never)
     std::size_t m_released = 0; // bytes from the start already handed back
+    bool m_stopped = false;     // the file shrank and m_bytes was cut at its new end
     const MappedFile* m_guard = nullptr;
     // Bytes [0, m_checked_end) were inside the file when last checked; peek() beyond it
     // checks again. The SIGBUS handler resets it to 0 on a fault in the mapping (from any
