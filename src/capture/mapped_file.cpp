@@ -123,7 +123,10 @@ void install_handler() {
     // the handler there; the handler needs only a few hundred bytes of stack either way.
     action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
     sigemptyset(&action.sa_mask);
-    g_installed = ::sigaction(SIGBUS, &action, &g_previous) == 0;
+    // The previous action is read first, so that it is complete before any fault can reach
+    // the new handler (the kernel writes the old action out only after installing the new).
+    g_installed = ::sigaction(SIGBUS, nullptr, &g_previous) == 0 &&
+                  ::sigaction(SIGBUS, &action, nullptr) == 0;
 }
 
 int claim_slot(std::uintptr_t begin, std::size_t length, std::uint64_t file_offset) {
