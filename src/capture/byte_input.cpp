@@ -227,7 +227,14 @@ std::size_t GzipInput::fill(std::uint8_t* out, std::size_t room) {
             m_done = true;
             break;
         }
-        const std::size_t chunk = std::min<std::size_t>(in.size(), 1u << 30);
+        // At most one run of compressed bytes per inflate() call, asked for as such: a
+        // mapped inner input then checks that the file still holds all of what zlib reads
+        // (MemoryInput::check_mapping); the bytes are there already, so this never blocks.
+        constexpr std::size_t inflate_run = 64u << 10;
+        if (in.size() > inflate_run) {
+            in = m_inner->peek(inflate_run);
+        }
+        const std::size_t chunk = std::min(in.size(), inflate_run);
         m_zs.next_in = const_cast<Bytef*>(in.data()); // zlib's API is not const-correct
         m_zs.avail_in = static_cast<uInt>(chunk);
         const int rc = inflate(&m_zs, Z_NO_FLUSH);

@@ -10,6 +10,7 @@
 #include "unit/capture/capture_test_util.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <csignal>
@@ -309,6 +310,49 @@ TEST(ShrinkingCapture, LossOfLessThanAPageAtTheEndIsFound) {
     EXPECT_EQ(frames.size(), 19u);
     ASSERT_FALSE((*source)->problems().empty());
     EXPECT_EQ((*source)->problems()[0].code, sipdx::capture::ProblemCode::read_error);
+}
+
+TEST(ShrinkingCapture, GzipCaptureThatShrinksEndsWithTheSameError) {
+    // The compressed file is what is mapped; pseudo-random payloads keep it large.
+    using namespace sipdx::capture;
+    CaptureWriter writer(WriterFormat::pcap_us);
+    ASSERT_TRUE(writer.add_interface(WriterInterface(LinkType::raw)));
+    std::vector<std::uint8_t> data(1000);
+    std::uint32_t state = 12345;
+    for (int i = 0; i < 600; ++i) {
+        for (auto& b : data) {
+            state = state * 1103515245u + 12345u;
+            b = static_cast<std::uint8_t>(state >> 24);
+        }
+        ASSERT_TRUE(writer.write(WriterPacket(0, std::int64_t{i} * 1'000'000, data)));
+    }
+    const auto path = temp_file("shrink.pcap.gz");
+    gzFile gz = gzopen(path.c_str(), "wb1");
+    ASSERT_NE(gz, nullptr);
+    ASSERT_EQ(gzwrite(gz, writer.bytes().data(), static_cast<unsigned>(writer.bytes().size())),
+              static_cast<int>(writer.bytes().size()));
+    ASSERT_EQ(gzclose(gz), Z_OK);
+    const auto size = fs::file_size(path);
+    ASSERT_GT(size, 4u * 65536);
+
+    auto source = open(path.string());
+    ASSERT_TRUE(source);
+    EXPECT_TRUE((*source)->gzip());
+    Frame frame;
+    ASSERT_EQ((*source)->next(frame), ReadStatus::frame);
+    ASSERT_EQ(::truncate(path.c_str(), static_cast<off_t>(size / 2)), 0);
+    std::uint64_t frames = 1;
+    while ((*source)->next(frame) == ReadStatus::frame) {
+        ++frames;
+    }
+    EXPECT_GT(frames, 100u);
+    EXPECT_LT(frames, 600u);
+    ASSERT_FALSE((*source)->problems().empty());
+    EXPECT_EQ((*source)->problems()[0].code, ProblemCode::read_error);
+    EXPECT_NE((*source)->problems()[0].message().find(
+                  fmt::format("the file shrank while being read (now {} bytes)", size / 2)),
+              std::string::npos)
+        << (*source)->problems()[0].message();
 }
 
 TEST(ShrinkingCapture, UnchangedFileReadsClean) {
