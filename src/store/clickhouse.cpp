@@ -395,9 +395,9 @@ ClickHouse::request(std::string_view query, std::string_view body, bool read_onl
     return std::move(*r);
 }
 
-tl::expected<std::string, StoreError> ClickHouse::request_with_retry(std::string_view query,
-                                                                     std::string_view body,
-                                                                     bool read_only) const {
+tl::expected<std::string, StoreError>
+ClickHouse::request_with_retry(std::string_view query, std::string_view body, bool read_only,
+                               const std::function<bool()>& landed) const {
     std::string target = "/?query=" + url_encode(query);
     if (!m_url.database.empty()) target += "&database=" + url_encode(m_url.database);
     if (!m_url.user.empty()) target += "&user=" + url_encode(m_url.user);
@@ -405,6 +405,7 @@ tl::expected<std::string, StoreError> ClickHouse::request_with_retry(std::string
     target += read_only ? "&readonly=1" : "&insert_distributed_sync=1";
     int delay = std::max(1, m_options.retry_base_ms);
     for (int attempt = 0;; ++attempt) {
+        if (attempt > 0 && landed && landed()) return std::string();
         auto r = http_post(m_url, target, body, m_options.timeout_ms);
         if (r) return std::move(*r);
         if (!r.error().transient || attempt >= m_options.retries)
@@ -996,14 +997,13 @@ public:
                                seconds(tot.first_ns), tot.first_ns, tot.last_ns, tot.frames,
                                tot.sip_messages, c.calls, tot.clean ? 1 : 0, std::time(nullptr),
                                to_string(m_message_rows));
-            auto r =
-                m_ch.request_with_retry(fmt::format("INSERT INTO captures ({}) FORMAT TabSeparated",
-                                                    clickhouse_columns("captures")),
-                                        row);
-            if (!r) {
+            const std::string check = fmt::format("SELECT count() FROM captures WHERE sha256 = {}",
+                                                  quote(c.meta.sha256, Dialect::clickhouse));
+            if (!insert_once(fmt::format("INSERT INTO captures ({}) FORMAT TabSeparated",
+                                         clickhouse_columns("captures")),
+                             row, check, 1)) {
                 ++c.failed;
                 ++m_failed;
-                m_last_error = r.error();
             }
         }
         return {};
@@ -1027,20 +1027,33 @@ private:
             ++n;
         }
         if (n == 0) return true;
-        auto seen = m_ch.select(fmt::format("SELECT count() FROM code_counts WHERE "
-                                            "capture_sha256 = {}",
-                                            quote(c.meta.sha256, Dialect::clickhouse)),
-                                false);
+        const std::string check =
+            fmt::format("SELECT count() FROM code_counts WHERE capture_sha256 = {}",
+                        quote(c.meta.sha256, Dialect::clickhouse));
+        auto seen = m_ch.select(check, false);
         if (seen && !seen->rows.empty() &&
             static_cast<std::uint64_t>(seen->rows[0][0].integer) == n)
             return true;
-        auto r =
-            m_ch.request_with_retry(fmt::format("INSERT INTO code_counts ({}) FORMAT TabSeparated",
-                                                clickhouse_columns("code_counts")),
-                                    rows);
-        if (r) return true;
+        if (insert_once(fmt::format("INSERT INTO code_counts ({}) FORMAT TabSeparated",
+                                    clickhouse_columns("code_counts")),
+                        rows, check, n))
+            return true;
         ++c.failed;
         ++m_failed;
+        return false;
+    }
+
+    // Sends one INSERT with request_with_retry(). Before a retry, `check` (a `SELECT count()`
+    // of exactly the rows this INSERT writes) tells whether the failed attempt landed after
+    // all. False when the rows were not written (m_last_error says why).
+    bool insert_once(const std::string& insert, std::string_view data, const std::string& check,
+                     std::uint64_t rows) {
+        auto r = m_ch.request_with_retry(insert, data, false, [&] {
+            auto seen = m_ch.select(check, false);
+            return seen && !seen->rows.empty() &&
+                   static_cast<std::uint64_t>(seen->rows[0][0].integer) == rows;
+        });
+        if (r) return true;
         m_last_error = r.error();
         return false;
     }
@@ -1088,26 +1101,9 @@ private:
         const std::string check = fmt::format(
             "SELECT count() FROM {} WHERE capture_sha256 = {} AND intDiv(seq, {}) = {}",
             k_table_names[t], quote(c.meta.sha256, Dialect::clickhouse), m_batch_rows, batch);
-        int delay = std::max(1, m_ch.options().retry_base_ms);
-        for (int attempt = 0;; ++attempt) {
-            if (attempt > 0) {
-                // The failed attempt may have landed before the connection broke: look first,
-                // so a retry never writes the batch twice.
-                auto seen = m_ch.select(check, false);
-                if (seen && !seen->rows.empty() &&
-                    static_cast<std::uint64_t>(seen->rows[0][0].integer) == rows)
-                    break;
-            }
-            auto r = m_ch.request(insert, data);
-            if (r) break;
-            m_last_error = r.error();
-            if (attempt >= m_ch.options().retries) {
-                ++c.failed;
-                ++m_failed;
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-            delay = std::min(delay * 2, 5000);
+        if (!insert_once(insert, data, check, rows)) {
+            ++c.failed;
+            ++m_failed;
         }
         test_batch_committed(++m_batches);
     }

@@ -10,7 +10,8 @@
 #   - with the entry server killed mid-ingest sipdx retries within its bound, exits 1 naming
 #     the batches not written, and a rerun completes them without duplicates;
 #   - --message-rows failed / none keep the summary equal to the all-rows one with fewer rows,
-#     and version 2 tables are refused until ch-schema --upgrade-from 2.
+#     and version 2 tables are refused until ch-schema --upgrade-from 2;
+#   - answers lost after an INSERT was written (lossy_proxy.py) add no duplicate rows.
 # Both servers are stopped and their data removed on every exit path.
 # Usage: run_two_shards.sh SIPDX CORPUS_DIR. Exit 77 (skipped) when clickhouse-server or the
 # corpus is absent; installs nothing.
@@ -49,7 +50,9 @@ stop_server() {
     wait "$pid" 2>/dev/null || true
     PIDS[$n]=
 }
+PROXY_PID=
 cleanup() {
+    [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null || true
     stop_server 1
     stop_server 2
     rm -rf "$WORK"
@@ -340,6 +343,38 @@ check "ingest into the version 3 upgrade exits 0 (got $rc: $(head -1 "$WORK/v2.e
 "$SIPDX" query --clickhouse "$V2_URL" --summary --format tsv >"$WORK/v2_ch.tsv"
 "$SIPDX" query --db "$WORK/t.db" --capture "$one" --summary --format tsv >"$WORK/v2_sqlite.tsv"
 check "upgraded tables: the summary equals SQLite's for that capture" diff "$WORK/v2_sqlite.tsv" "$WORK/v2_ch.tsv"
+
+# 6. Answers lost after the write (lossy_proxy.py relays to server 1 and drops the answer to
+# the first INSERT of messages, code_counts and captures): the retries find the rows written
+# and add no second copy.
+for port in $TCP1 $TCP2; do
+    "$SIPDX" ch-schema --database sipdx_lossy --cluster sipdx_two | "$CLIENT" --port $port --multiquery
+done
+python3 "$(dirname "$0")/lossy_proxy.py" "$WORK/proxy.port" $HTTP1 "INSERT INTO messages" \
+    "INSERT INTO code_counts" "INSERT INTO captures" 2>"$WORK/proxy.err" &
+PROXY_PID=$!
+for _ in $(seq 1 100); do [ -s "$WORK/proxy.port" ] && break; sleep 0.05; done
+LOSSY_URL="http://127.0.0.1:$(cat "$WORK/proxy.port")/?database=sipdx_lossy"
+set +e
+"$SIPDX" ingest "$one" --clickhouse "$LOSSY_URL" --batch-rows 50 --retries 3 -q 2>"$WORK/lossy.err"
+rc=$?
+set -e
+kill "$PROXY_PID" 2>/dev/null || true
+wait "$PROXY_PID" 2>/dev/null || true
+PROXY_PID=
+cat "$WORK/proxy.err"
+check "lost answers: three answers were lost" test "$(grep -c 'lost the answer' "$WORK/proxy.err")" -eq 3
+check "lost answers: ingest exits 0 (got $rc: $(head -1 "$WORK/lossy.err"))" test $rc -eq 0
+check "lost answers: one captures row" test "$(chq $HTTP1 "SELECT count() FROM sipdx_lossy.captures")" -eq 1
+check "lost answers: no duplicate code_counts rows" \
+    test "$(chq $HTTP1 "SELECT count() - uniqExact(capture_sha256, code) FROM sipdx_lossy.code_counts")" -eq 0
+check "lost answers: no duplicate message rows" \
+    test "$(chq $HTTP1 "SELECT count() - uniqExact(capture_sha256, seq) FROM sipdx_lossy.messages")" -eq 0
+want=$("$SIPDX" query --db "$WORK/t.db" --sql "SELECT count(*) FROM messages m JOIN captures c ON c.id = m.capture_id WHERE c.name = '$one'" --format tsv | tail -1)
+check "lost answers: every message row once ($want)" \
+    test "$(chq $HTTP1 "SELECT count() FROM sipdx_lossy.messages")" -eq "$want"
+"$SIPDX" query --clickhouse "http://127.0.0.1:$HTTP1/?database=sipdx_lossy" --summary --format tsv >"$WORK/lossy_ch.tsv"
+check "lost answers: the summary equals SQLite's for that capture" diff "$WORK/v2_sqlite.tsv" "$WORK/lossy_ch.tsv"
 
 if [ $failures -ne 0 ]; then
     echo "clickhouse: $failures check(s) failed"

@@ -14,6 +14,7 @@
 #include <tl/expected.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -44,10 +45,14 @@ public:
     // query text (for INSERT ... FORMAT TabSeparated); `read_only` sets readonly=1.
     [[nodiscard]] tl::expected<std::string, StoreError>
     request(std::string_view query, std::string_view body = {}, bool read_only = false) const;
-    // request() with the bounded retries and back-off of the options.
+    // request() with the bounded retries and back-off of the options; only transient
+    // failures (refused, reset, timed out, 502-504, ClickHouse network errors) are retried.
+    // An INSERT whose answer was lost may have been written all the same: `landed`, when
+    // given, is asked before each retry and, when it says so, ends the retries with success
+    // (an empty body), so that a lost answer never writes the rows twice.
     [[nodiscard]] tl::expected<std::string, StoreError>
-    request_with_retry(std::string_view query, std::string_view body = {},
-                       bool read_only = false) const;
+    request_with_retry(std::string_view query, std::string_view body = {}, bool read_only = false,
+                       const std::function<bool()>& landed = {}) const;
     // A SELECT, parsed from TabSeparatedWithNamesAndTypes.
     [[nodiscard]] tl::expected<ResultSet, StoreError> select(std::string_view sql,
                                                              bool read_only = true) const;
