@@ -971,45 +971,53 @@ public:
         added(*c, t_calls);
     }
 
-    tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) override {
+    tl::expected<void, StoreError> complete(std::uint32_t source,
+                                            const CaptureTotals& tot) override {
         if (m_fatal) return tl::unexpected(*m_fatal);
-        for (std::size_t s = 0; s < m_captures.size(); ++s) {
-            auto& c = m_captures[s];
-            if (!c.active) continue;
-            for (std::size_t t = 0; t < t_count; ++t)
-                flush(c, static_cast<Table>(t));
-            if (m_fatal) return tl::unexpected(*m_fatal);
-            if (c.failed > 0 || m_failed > 0) {
-                // Not complete: a rerun writes the missing batches and then this row.
-                if (c.failed == 0) {
-                    ++c.failed;
-                    ++m_failed;
-                }
-                continue;
-            }
-            const CaptureTotals tot = s < totals.size() ? totals[s] : CaptureTotals{};
-            if (!write_code_counts(c, tot)) continue;
-            std::string row;
-            tsv(row, c.meta.sha256);
-            row += '\t';
-            tsv(row, c.meta.name);
-            row += fmt::format("\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", c.meta.size,
-                               seconds(tot.first_ns), tot.first_ns, tot.last_ns, tot.frames,
-                               tot.sip_messages, c.calls, tot.clean ? 1 : 0, std::time(nullptr),
-                               to_string(m_message_rows));
-            const std::string check = fmt::format("SELECT count() FROM captures WHERE sha256 = {}",
-                                                  quote(c.meta.sha256, Dialect::clickhouse));
-            if (!insert_once(fmt::format("INSERT INTO captures ({}) FORMAT TabSeparated",
-                                         clickhouse_columns("captures")),
-                             row, check, 1)) {
+        if (source >= m_captures.size() || !m_captures[source].active) return {};
+        auto& c = m_captures[source];
+        for (std::size_t t = 0; t < t_count; ++t)
+            flush(c, static_cast<Table>(t));
+        if (m_fatal) return tl::unexpected(*m_fatal);
+        c.active = false; // done: its buffers are not needed any more
+        c.buffers = {};
+        c.present = {};
+        if (c.failed > 0 || m_failed > 0) {
+            // Not complete: a rerun writes the missing batches and then this row.
+            if (c.failed == 0) {
                 ++c.failed;
                 ++m_failed;
             }
+            return {};
+        }
+        if (!write_code_counts(c, tot)) return {};
+        std::string row;
+        tsv(row, c.meta.sha256);
+        row += '\t';
+        tsv(row, c.meta.name);
+        row += fmt::format("\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", c.meta.size,
+                           seconds(tot.first_ns), tot.first_ns, tot.last_ns, tot.frames,
+                           tot.sip_messages, c.calls, tot.clean ? 1 : 0, std::time(nullptr),
+                           to_string(m_message_rows));
+        const std::string check = fmt::format("SELECT count() FROM captures WHERE sha256 = {}",
+                                              quote(c.meta.sha256, Dialect::clickhouse));
+        if (!insert_once(fmt::format("INSERT INTO captures ({}) FORMAT TabSeparated",
+                                     clickhouse_columns("captures")),
+                         row, check, 1)) {
+            ++c.failed;
+            ++m_failed;
         }
         return {};
     }
 
-    std::uint64_t failed_batches() const override { return m_failed; }
+    tl::expected<void, StoreError> finish() override {
+        if (m_fatal) return tl::unexpected(*m_fatal);
+        return {};
+    }
+
+    std::uint64_t failed_batches(std::uint32_t source) const override {
+        return source < m_captures.size() ? m_captures[source].failed : 0;
+    }
     std::string last_failure() const override {
         return m_last_error && m_failed > 0 ? m_last_error->message : std::string();
     }

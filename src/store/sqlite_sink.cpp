@@ -325,12 +325,7 @@ public:
         // calls.id = this base + CallRecord::number: the tracker numbers the records as their
         // first message arrives, so each message row names its record without a Call-ID
         // look-up, and messages_by_call grows at its end instead of at random places.
-        auto base = Statement::prepare(m_db, "SELECT coalesce(max(id), 0) FROM calls");
-        if (!base) return tl::unexpected(base.error());
-        if (const int rc = base->step(); rc != SQLITE_ROW)
-            return tl::unexpected(m_db.error(rc, "read calls"));
-        m_call_base = base->column_int(0);
-        return {};
+        return read_call_base();
     }
 
     tl::expected<BeginResult, StoreError> begin_capture(std::uint32_t source,
@@ -352,8 +347,16 @@ public:
         for (std::size_t i = 0; i < m_captures.size(); ++i)
             if (m_captures[i] == id && id >= 0) return BeginResult::skip; // same bytes twice
 
+        // Earlier captures' rows may be in an open batch transaction: commit them first (a
+        // capture's rows are invisible until it is complete, whatever the batches).
+        flush_all();
+        if (m_error) return tl::unexpected(*m_error);
+        if (m_in_txn) {
+            if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
+            m_in_txn = false;
+        }
         if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
-        auto fail = [&](StoreError e) {
+        auto rollback = [&](StoreError e) {
             (void)m_db.exec("ROLLBACK");
             return tl::unexpected(std::move(e));
         };
@@ -366,13 +369,13 @@ public:
                 if (auto r =
                         m_db.exec(fmt::format("DELETE FROM {} WHERE capture_id = {}", table, id));
                     !r)
-                    return fail(r.error());
+                    return rollback(r.error());
             }
         } else {
             auto insert = Statement::prepare(
                 m_db, "INSERT INTO captures (sha256, name, size, state, ingested_at, "
                       "schema, message_rows) VALUES (?1, ?2, ?3, 'ingesting', ?4, ?5, ?6)");
-            if (!insert) return fail(insert.error());
+            if (!insert) return rollback(insert.error());
             insert->bind(1, std::string_view(meta.sha256));
             insert->bind(2, std::string_view(meta.name));
             insert->bind(3, meta.size);
@@ -380,12 +383,11 @@ public:
             insert->bind(5, schema_version);
             insert->bind(6, to_string(m_message_rows));
             if (int irc = insert->step(); irc != SQLITE_DONE)
-                return fail(m_db.error(irc, "insert capture"));
+                return rollback(m_db.error(irc, "insert capture"));
             id = sqlite3_last_insert_rowid(m_db.handle());
         }
-        if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
+        if (auto r = m_db.exec("COMMIT"); !r) return rollback(r.error());
         m_captures[source] = id;
-        m_order.push_back(source);
         return result;
     }
 
@@ -453,6 +455,8 @@ public:
         if (capture_of(m.source) < 0 || !begin_row()) return;
         // Rows are inserted k_group_rows at a time (the rows stay in `batch` until
         // end_batch()); the remainder goes one row per statement.
+        if (m.call != 0)
+            m_last_call = std::max(m_last_call, m_call_base + static_cast<std::int64_t>(m.call));
         m_group_batch = &batch;
         m_group[m_group_size++] = &m;
         if (m_group_size == k_group_rows) flush_group();
@@ -464,6 +468,7 @@ public:
         const std::int64_t capture = capture_of(r.source);
         if (capture < 0 || !begin_row()) return;
         const std::int64_t call = m_call_base + static_cast<std::int64_t>(r.number);
+        m_last_call = std::max(m_last_call, call);
         // The record lives in the writer's batch until end_batch(): its text is bound in place
         // when the group is written.
         auto& row = m_calls.rows[m_calls.size++];
@@ -485,55 +490,84 @@ public:
         }
     }
 
-    tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) override {
+    tl::expected<void, StoreError> complete(std::uint32_t source, const CaptureTotals& t) override {
         flush_all();
         if (m_error) return tl::unexpected(*m_error);
-        if (m_order.empty()) return {};
+        const std::int64_t id = capture_of(source);
+        if (id < 0) return {};
         if (!m_in_txn) {
-            if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
+            if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return fail(r.error());
             m_in_txn = true;
         }
-        auto counts = Statement::prepare(
-            m_db, "INSERT INTO code_counts (capture_id, code, messages, final_transactions, "
-                  "final_calls) VALUES (?1, ?2, ?3, ?4, ?5)");
-        auto done = Statement::prepare(
-            m_db, "UPDATE captures SET state = 'complete', first_ns = ?2, last_ns = ?3, frames = "
-                  "?4, sip_messages = ?5, calls = ?6, clean = ?7, ingested_at = ?8, sha256 = "
-                  "coalesce(nullif(?9, ''), sha256), message_rows = ?10 WHERE id = ?1");
-        if (!counts) return fail(counts.error());
-        if (!done) return fail(done.error());
-        for (std::uint32_t source : m_order) {
-            const std::int64_t id = m_captures[source];
-            const CaptureTotals t = source < totals.size() ? totals[source] : CaptureTotals{};
-            auto& codes = m_counts[source];
-            for (std::size_t i = 0; i < t.responses.size(); ++i)
-                if (t.responses[i] > 0) codes[static_cast<int>(100 + i)][0] = t.responses[i];
-            for (const auto& [code, n] : codes) {
-                counts->bind(1, id);
-                counts->bind(2, code);
-                counts->bind(3, n[0]);
-                counts->bind(4, n[1]);
-                counts->bind(5, n[2]);
-                if (!step(*counts, "count codes")) return fail(*m_error);
-            }
-            done->bind(1, id);
-            done->bind(2, t.first_ns);
-            done->bind(3, t.last_ns);
-            done->bind(4, t.frames);
-            done->bind(5, t.sip_messages);
-            done->bind(6, t.calls);
-            done->bind(7, t.clean);
-            done->bind(8, std::string_view(now_iso()));
-            done->bind(9, std::string_view(t.sha256));
-            done->bind(10, to_string(m_message_rows));
-            if (!step(*done, "complete capture")) return fail(*m_error);
+        if (!m_count_codes) {
+            auto counts = Statement::prepare(
+                m_db, "INSERT INTO code_counts (capture_id, code, messages, final_transactions, "
+                      "final_calls) VALUES (?1, ?2, ?3, ?4, ?5)");
+            if (!counts) return fail(counts.error());
+            auto done = Statement::prepare(
+                m_db,
+                "UPDATE captures SET state = 'complete', first_ns = ?2, last_ns = ?3, frames = "
+                "?4, sip_messages = ?5, calls = ?6, clean = ?7, ingested_at = ?8, sha256 = "
+                "coalesce(nullif(?9, ''), sha256), message_rows = ?10 WHERE id = ?1");
+            if (!done) return fail(done.error());
+            m_count_codes = std::move(*counts);
+            m_complete = std::move(*done);
         }
+        auto& counts = *m_count_codes;
+        auto& done = *m_complete;
+        auto& codes = m_counts[source];
+        for (std::size_t i = 0; i < t.responses.size(); ++i)
+            if (t.responses[i] > 0) codes[static_cast<int>(100 + i)][0] = t.responses[i];
+        for (const auto& [code, n] : codes) {
+            counts.bind(1, id);
+            counts.bind(2, code);
+            counts.bind(3, n[0]);
+            counts.bind(4, n[1]);
+            counts.bind(5, n[2]);
+            if (!step(counts, "count codes")) return fail(*m_error);
+        }
+        m_counts.erase(source);
+        done.bind(1, id);
+        done.bind(2, t.first_ns);
+        done.bind(3, t.last_ns);
+        done.bind(4, t.frames);
+        done.bind(5, t.sip_messages);
+        done.bind(6, t.calls);
+        done.bind(7, t.clean);
+        done.bind(8, std::string_view(now_iso()));
+        done.bind(9, std::string_view(t.sha256));
+        done.bind(10, to_string(m_message_rows));
+        if (!step(done, "complete capture")) return fail(*m_error);
         if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
         m_in_txn = false;
+        m_captures[source] = -1; // done: nothing more of it is written
+        return {};
+    }
+
+    void end_run() override { m_call_base = std::max(m_call_base, m_last_call); }
+
+    tl::expected<void, StoreError> finish() override {
+        flush_all();
+        if (m_error) return tl::unexpected(*m_error);
+        if (m_in_txn) {
+            if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
+            m_in_txn = false;
+        }
         return {};
     }
 
 private:
+    // The next run's records follow every calls row written so far.
+    tl::expected<void, StoreError> read_call_base() {
+        auto base = Statement::prepare(m_db, "SELECT coalesce(max(id), 0) FROM calls");
+        if (!base) return tl::unexpected(base.error());
+        if (const int rc = base->step(); rc != SQLITE_ROW)
+            return tl::unexpected(m_db.error(rc, "read calls"));
+        m_call_base = base->column_int(0);
+        m_last_call = m_call_base;
+        return {};
+    }
+
     std::int64_t capture_of(std::uint32_t source) const {
         if (m_error || source >= m_captures.size()) return -1;
         return m_captures[source];
@@ -779,14 +813,16 @@ private:
     Database m_db;
     std::size_t m_batch_rows;
     MessageRows m_message_rows;
-    std::int64_t m_call_base = 0;
+    std::int64_t m_call_base = 0; // calls.id = base + CallRecord::number within a run
+    std::int64_t m_last_call = 0; // the largest calls.id given so far
+    std::optional<Statement> m_count_codes;
+    std::optional<Statement> m_complete;
     CachedStatement m_message;       // one row
     CachedStatement m_message_group; // k_group_rows rows
     RowGroup<CallRow, k_group_calls> m_calls;
     RowGroup<FinalRow, k_group_small> m_finals;
     RowGroup<FindingRow, k_group_small> m_findings;
     std::vector<std::int64_t> m_captures; // source -> captures.id, -1 when skipped
-    std::vector<std::uint32_t> m_order;   // sources being written, in begin order
     std::vector<std::pair<std::string, std::uint64_t>> m_abandoned; // name, size
     // Per source: code -> responses, final transactions, final Call-IDs (code_counts).
     std::map<std::uint32_t, std::map<int, std::array<std::uint64_t, 3>>> m_counts;

@@ -15,6 +15,7 @@
 #include <deque>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -118,20 +119,120 @@ bool keeps_messages(session::Outcome outcome) {
     }
 }
 
+namespace {
+
+// Hashes the captures begun unhashed, one after the other on a thread of its own, while they
+// are analysed; wait() blocks until a given capture's hash is known.
+class Hasher {
+public:
+    ~Hasher() { stop(); }
+    void add(std::uint32_t source, std::string file) {
+        std::lock_guard lock(m_mutex);
+        m_jobs.emplace_back(source, std::move(file));
+        if (!m_thread.joinable()) m_thread = std::thread([this] { run(); });
+        m_changed.notify_all();
+    }
+    tl::expected<std::string, StoreError> wait(std::uint32_t source) {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_done.count(source) != 0; });
+        return m_done.at(source);
+    }
+    void stop() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_closing = true;
+            m_changed.notify_all();
+        }
+        if (m_thread.joinable()) m_thread.join();
+    }
+
+private:
+    void run() {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            m_changed.wait(lock, [&] { return !m_jobs.empty() || m_closing; });
+            if (m_jobs.empty()) return;
+            auto [source, file] = std::move(m_jobs.front());
+            m_jobs.pop_front();
+            lock.unlock();
+            auto hash = sha256_file(file);
+            lock.lock();
+            m_done.emplace(source, std::move(hash));
+            m_changed.notify_all();
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::pair<std::uint32_t, std::string>> m_jobs;
+    std::map<std::uint32_t, tl::expected<std::string, StoreError>> m_done;
+    std::thread m_thread;
+    bool m_closing = false;
+};
+
+// One capture of the writer's life. Source numbers are unique over that life: an analysis
+// run numbers its inputs from 0, and the writer adds the run's first number.
+struct Source {
+    std::string file;
+    CaptureMeta meta;
+    bool readable = false;
+    bool deferred = false;          // begun unhashed; the Hasher computes its sha256 meanwhile
+    std::vector<BeginResult> begun; // per sink
+    // What the analysis saw, written on the analysis thread; read by the writer thread after
+    // the capture's completion marker (the batch queue orders the two).
+    std::int64_t first_ns = 0;
+    std::int64_t last_ns = std::numeric_limits<std::int64_t>::min();
+    std::uint64_t messages = 0;
+    std::uint64_t calls = 0;
+    std::array<std::uint64_t, k_last_code - k_first_code + 1> responses{};
+    // From the run result, set before the completion marker.
+    std::uint64_t frames = 0;
+    std::uint64_t sip_messages = 0;
+    bool clean = true;
+    bool opened = true;
+    // Set by the writer thread when it completes the capture.
+    std::optional<StoreError> hash_error;
+    std::uint64_t failed_batches = 0;
+
+    bool written() const {
+        return std::any_of(begun.begin(), begun.end(),
+                           [](BeginResult b) { return b != BeginResult::skip; });
+    }
+};
+
+tl::expected<detail::Sinks, StoreError> open_sinks(const StoreOptions& options) {
+    detail::Sinks sinks;
+    if (!options.db.empty()) {
+        auto sink = detail::make_sqlite_sink(options);
+        if (!sink) return tl::unexpected(sink.error());
+        sinks.push_back(std::move(*sink));
+    }
+    if (!options.clickhouse.empty()) {
+        auto sink = detail::make_clickhouse_sink(options);
+        if (!sink) return tl::unexpected(sink.error());
+        sinks.push_back(std::move(*sink));
+    }
+    return sinks;
+}
+
+} // namespace
+
+// The captures are analysed one run after another (`sipdx ingest`: one capture per run;
+// `analyze --db`: one run of all). A run's rows, then its completion marker, go through the
+// queue; the writer thread completes each capture in order while the next run is analysed,
+// so a directory of small captures does not wait for the database after each one.
 struct AnalysisWriter::Impl {
-    std::vector<std::string> files;
-    std::vector<CaptureMeta> metas;
-    std::vector<std::unique_ptr<detail::RecordSink>> sinks;
-    std::vector<std::vector<BeginResult>> begun; // [sink][source]
-    std::vector<bool> deferred; // [source]: begun unhashed, hashed on `hasher` meanwhile
-    // Per source, what the analysis saw (the time range of the capture's messages).
-    std::vector<std::int64_t> first_ns;
-    std::vector<std::int64_t> last_ns;
-    std::vector<std::uint64_t> messages;
-    std::vector<std::uint64_t> calls;
-    // Per source, responses by status code (k_first_code..k_last_code).
-    std::vector<std::array<std::uint64_t, k_last_code - k_first_code + 1>> responses;
     MessageRows policy = MessageRows::all;
+    detail::Sinks sinks;
+    // Serialises the sinks: held by the writer thread per batch, and by the caller's thread
+    // while it begins a run's captures. `sources` grows only under it, and only between runs.
+    std::mutex sink_mutex;
+    std::vector<std::unique_ptr<Source>> sources;
+    std::uint32_t run_base = 0;  // source number of the current run's input 0
+    std::uint32_t run_count = 0; // inputs of the current run
+    Hasher hasher;
+    std::optional<StoreError> writer_error; // a sink's first failure (writer thread)
+
     // Under MessageRows::failed, the rows of each record the tracker holds open, by the
     // record's number (its key, messages.call), until the record tells whether they are kept.
     // Bounded by the open Call-IDs; cleared row buffers are reused.
@@ -142,13 +243,13 @@ struct AnalysisWriter::Impl {
     BatchQueue queue;
     std::unique_ptr<RowBatch> current = std::make_unique<RowBatch>();
     std::thread thread;
-    std::thread hasher;
-    std::vector<std::string> deferred_sha; // [source], written by `hasher`
-    std::optional<StoreError> hash_error;  // likewise; both read after it is joined
     bool started = false;
     bool stopped = false;
 
-    ~Impl() { stop(); }
+    ~Impl() {
+        stop();
+        hasher.stop();
+    }
 
     void start() {
         if (started) return;
@@ -158,28 +259,147 @@ struct AnalysisWriter::Impl {
 
     // Hands over what is pending and waits for the writer thread to write it.
     void stop() {
-        if (hasher.joinable()) hasher.join();
         if (!started || stopped) return;
         stopped = true;
+        if (current->rows() > 0 || !current->completed.empty())
+            current = queue.push(std::move(current));
+        queue.close();
+        thread.join();
+    }
+
+    // Begins a run over `files` (expanded): the captures to store are begun in every sink.
+    // True when some capture needs its analysis (none is stored everywhere already).
+    tl::expected<bool, StoreError> add_run(const std::vector<std::string>& files) {
+        std::vector<std::unique_ptr<Source>> added;
+        for (const auto& file : files) {
+            if (file == "-")
+                return tl::unexpected(StoreError{
+                    ErrorKind::input, "stdin ('-') cannot be stored: save it to a file first"});
+            auto s = std::make_unique<Source>();
+            s->file = file;
+            s->meta.name = file;
+            std::error_code ec;
+            s->meta.size = std::filesystem::file_size(file, ec);
+            if (ec)
+                return tl::unexpected(
+                    StoreError{ErrorKind::input, fmt::format("{}: {}", file, ec.message())});
+            // An input that is not a capture is reported by the analysis; it is not stored.
+            s->readable = capture::open(file).has_value();
+            added.push_back(std::move(s));
+        }
+        // A capture can only be stored already (or twice in this writer's life) when a
+        // capture of the same size is: otherwise its hash is not needed before the analysis,
+        // and the Hasher computes it meanwhile (the SHA-256 of a large file costs about half
+        // an analysis); the sinks write its rows under a provisional identity until then.
+        auto same_size = [&](const Source& s) {
+            for (const auto& o : sources)
+                if (o->meta.size == s.meta.size) return true;
+            for (const auto& o : added)
+                if (o.get() != &s && o->meta.size == s.meta.size) return true;
+            return false;
+        };
+        {
+            std::lock_guard lock(sink_mutex);
+            for (auto& s : added) {
+                if (!s->readable || sinks.empty()) continue;
+                bool maybe_stored = same_size(*s);
+                for (auto& sink : sinks)
+                    maybe_stored = maybe_stored || sink->may_hold_size(s->meta.size);
+                s->deferred = !maybe_stored;
+            }
+        }
+        std::vector<bool> twice(added.size(), false); // same bytes as an earlier capture
+        for (std::size_t i = 0; i < added.size(); ++i) {
+            Source& s = *added[i];
+            if (!s.readable || s.deferred || sinks.empty()) continue;
+            auto hash = sha256_file(s.file);
+            if (!hash) return tl::unexpected(hash.error());
+            s.meta.sha256 = std::move(*hash);
+            // An earlier capture of this writer begun unhashed is not findable by its sha256
+            // in the store until it is complete: compare with it here.
+            for (std::uint32_t j = 0; j < sources.size() && !twice[i]; ++j) {
+                const Source& o = *sources[j];
+                if (!o.deferred || o.meta.size != s.meta.size || !o.written()) continue;
+                auto other = hasher.wait(j);
+                twice[i] = other && *other == s.meta.sha256;
+            }
+        }
+        std::lock_guard lock(sink_mutex);
+        run_base = static_cast<std::uint32_t>(sources.size());
+        run_count = static_cast<std::uint32_t>(added.size());
+        bool any = false;
+        for (std::uint32_t i = 0; i < added.size(); ++i) {
+            Source& s = *added[i];
+            const std::uint32_t source = run_base + i;
+            for (auto& sink : sinks) {
+                if (!s.readable || twice[i]) {
+                    s.begun.push_back(BeginResult::skip);
+                    continue;
+                }
+                auto begun = s.deferred ? sink->begin_unhashed(source, s.meta)
+                                        : sink->begin_capture(source, s.meta);
+                if (!begun) return tl::unexpected(begun.error());
+                s.begun.push_back(*begun);
+            }
+            any = any || s.written();
+            if (s.deferred && s.written()) hasher.add(source, s.file);
+            sources.push_back(std::move(added[i]));
+        }
+        if (!sinks.empty()) start();
+        return any;
+    }
+
+    // After the run's analysis: its captures are completed once their rows are written.
+    void complete_run(const analysis::RunResult& run) {
+        for (std::uint32_t i = 0; i < run_count; ++i) {
+            Source& s = *sources[run_base + i];
+            if (i < run.inputs.size()) {
+                s.frames = run.inputs[i].frames;
+                s.sip_messages = run.inputs[i].sip_messages;
+                s.clean = run.inputs[i].clean;
+                s.opened = run.inputs[i].opened;
+            }
+        }
+        if (!started) return;
         // Call-IDs whose record never came (none should remain after the tracker's flush):
         // their rows are kept rather than lost.
         for (auto& [number, rows] : held_rows)
             keep(*rows);
         held_rows.clear();
-        if (current->rows() > 0) current = queue.push(std::move(current));
-        queue.close();
-        thread.join();
+        for (std::uint32_t i = 0; i < run_count; ++i)
+            current->completed.push_back(run_base + i);
+        current->end_of_run = true;
+        current = queue.push(std::move(current));
     }
 
-    void hash_deferred() {
-        for (std::size_t i = 0; i < deferred.size() && !hash_error; ++i) {
-            if (!deferred[i]) continue;
-            auto hash = sha256_file(files[i]);
+    void complete(std::uint32_t source) {
+        Source& s = *sources[source];
+        if (!s.written()) return;
+        if (s.deferred) {
+            auto hash = hasher.wait(source);
             if (!hash) {
-                hash_error = hash.error();
-            } else {
-                deferred_sha[i] = std::move(*hash);
+                // Left `ingesting` under its provisional identity: the next ingest removes it.
+                s.hash_error = hash.error();
+                return;
             }
+            s.meta.sha256 = std::move(*hash);
+        }
+        CaptureTotals t;
+        if (s.messages > 0) {
+            t.first_ns = s.first_ns;
+            t.last_ns = s.last_ns;
+        }
+        t.calls = s.calls;
+        t.sha256 = s.meta.sha256;
+        t.responses.assign(s.responses.begin(), s.responses.end());
+        t.frames = s.frames;
+        t.sip_messages = s.sip_messages;
+        t.clean = s.clean;
+        for (std::size_t k = 0; k < sinks.size(); ++k) {
+            if (s.begun[k] == BeginResult::skip) continue;
+            if (auto r = sinks[k]->complete(source, t); !r && !writer_error)
+                writer_error = r.error();
+            s.failed_batches += sinks[k]->failed_batches(source);
         }
     }
 
@@ -188,15 +408,51 @@ struct AnalysisWriter::Impl {
             // Explained here rather than on the analysis thread (see attach()).
             for (auto& record : batch->calls)
                 if (record.explanation.empty()) record.explanation = analysis::explain(record);
-            for (auto& sink : sinks) {
-                for (const auto& row : batch->messages)
-                    sink->message(*batch, row);
-                for (const auto& record : batch->calls)
-                    sink->call(record);
-                sink->end_batch();
+            {
+                std::lock_guard lock(sink_mutex);
+                for (auto& sink : sinks) {
+                    for (const auto& row : batch->messages)
+                        sink->message(*batch, row);
+                    for (const auto& record : batch->calls)
+                        sink->call(record);
+                    sink->end_batch();
+                }
+                for (const std::uint32_t source : batch->completed)
+                    complete(source);
+                if (batch->end_of_run)
+                    for (auto& sink : sinks)
+                        sink->end_run();
             }
             queue.recycle(std::move(batch));
         }
+    }
+
+    tl::expected<WriteReport, StoreError> finish() {
+        stop();
+        hasher.stop();
+        if (writer_error) return tl::unexpected(*writer_error);
+        WriteReport report;
+        for (auto& sink : sinks) {
+            if (auto r = sink->finish(); !r) return tl::unexpected(r.error());
+            if (const auto why = sink->last_failure(); !why.empty()) report.failure = why;
+        }
+        for (const auto& s : sources) {
+            CaptureReport c;
+            c.name = s->meta.name;
+            c.sha256 = s->meta.sha256;
+            c.messages = s->messages;
+            c.calls = s->calls;
+            c.resumed =
+                std::find(s->begun.begin(), s->begun.end(), BeginResult::resume) != s->begun.end();
+            c.state = s->written() ? CaptureState::stored : CaptureState::skipped;
+            if (!s->opened) c.state = CaptureState::failed;
+            if (s->written() && (s->failed_batches > 0 || s->hash_error))
+                c.state = CaptureState::failed;
+            if (s->hash_error) report.problems.push_back(s->hash_error->message);
+            report.failed_batches += s->failed_batches;
+            report.captures.push_back(std::move(c));
+        }
+        return report;
     }
 
     void flush_if_full() {
@@ -212,12 +468,14 @@ struct AnalysisWriter::Impl {
 
     void on_message(const analysis::MessageContext& m) {
         const auto& e = m.event;
-        if (e.source >= messages.size()) return;
-        const std::uint64_t seq = messages[e.source]++;
-        if (seq == 0 || e.time_ns < first_ns[e.source]) first_ns[e.source] = e.time_ns;
-        last_ns[e.source] = std::max(last_ns[e.source], e.time_ns);
+        if (e.source >= run_count) return;
+        const std::uint32_t source = run_base + e.source;
+        Source& s = *sources[source];
+        const std::uint64_t seq = s.messages++;
+        if (seq == 0 || e.time_ns < s.first_ns) s.first_ns = e.time_ns;
+        s.last_ns = std::max(s.last_ns, e.time_ns);
         if (!e.is_request && e.status >= k_first_code && e.status <= k_last_code)
-            ++responses[e.source][static_cast<std::size_t>(e.status - k_first_code)];
+            ++s.responses[static_cast<std::size_t>(e.status - k_first_code)];
         if (!started) return;
         if (policy == MessageRows::none) return;
         if (m.step.call != 0 && policy == MessageRows::failed) {
@@ -231,15 +489,20 @@ struct AnalysisWriter::Impl {
                 }
             }
             rows->add_message(m, seq);
+            rows->messages.back().source = source;
             return;
         }
         // Malformed traffic without a Call-ID belongs to no record: kept under every policy
         // that keeps rows.
         current->add_message(m, seq);
+        current->messages.back().source = source;
         flush_if_full();
     }
+
     void on_call(session::CallRecord&& r) {
-        if (r.source < calls.size()) ++calls[r.source];
+        if (r.source >= run_count) return;
+        r.source += run_base;
+        ++sources[r.source]->calls;
         if (!started) return;
         if (auto it = held_rows.find(r.number); it != held_rows.end()) {
             auto& rows = it->second;
@@ -256,90 +519,41 @@ struct AnalysisWriter::Impl {
 AnalysisWriter::~AnalysisWriter() = default;
 
 tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
-AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOptions& options) {
+AnalysisWriter::open_store(const StoreOptions& options) {
+    auto sinks = open_sinks(options);
+    if (!sinks) return tl::unexpected(sinks.error());
     std::unique_ptr<AnalysisWriter> writer(new AnalysisWriter());
-    auto& impl = *(writer->m_impl = std::make_unique<Impl>());
-    impl.files = analysis::expand_inputs(captures);
-    for (const auto& file : impl.files) {
+    writer->m_impl = std::make_unique<Impl>();
+    writer->m_impl->sinks = std::move(*sinks);
+    writer->m_impl->policy = options.message_rows;
+    return writer;
+}
+
+tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
+AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOptions& options) {
+    const auto files = analysis::expand_inputs(captures);
+    // Inputs that cannot be stored at all are refused before the store is opened (or made).
+    for (const auto& file : files) {
         if (file == "-")
             return tl::unexpected(StoreError{
                 ErrorKind::input, "stdin ('-') cannot be stored: save it to a file first"});
-        CaptureMeta meta;
-        meta.name = file;
         std::error_code ec;
-        meta.size = std::filesystem::file_size(file, ec);
+        (void)std::filesystem::file_size(file, ec);
         if (ec)
             return tl::unexpected(
                 StoreError{ErrorKind::input, fmt::format("{}: {}", file, ec.message())});
-        impl.metas.push_back(std::move(meta));
     }
-    const std::size_t n = impl.files.size();
-    impl.first_ns.assign(n, 0);
-    impl.last_ns.assign(n, std::numeric_limits<std::int64_t>::min());
-    impl.messages.assign(n, 0);
-    impl.calls.assign(n, 0);
-    impl.responses.assign(n, {});
-    impl.policy = options.message_rows;
-
-    if (!options.db.empty()) {
-        auto sink = detail::make_sqlite_sink(options);
-        if (!sink) return tl::unexpected(sink.error());
-        impl.sinks.push_back(std::move(*sink));
-    }
-    if (!options.clickhouse.empty()) {
-        auto sink = detail::make_clickhouse_sink(options);
-        if (!sink) return tl::unexpected(sink.error());
-        impl.sinks.push_back(std::move(*sink));
-    }
-    // An input that is not a capture is reported by the analysis; it is not stored.
-    std::vector<bool> readable(n);
-    for (std::size_t i = 0; i < n; ++i)
-        readable[i] = capture::open(impl.files[i]).has_value();
-    // A capture can only be stored already (or twice in this run) when a capture of the same
-    // size is: otherwise its hash is not needed before the analysis, and a thread of its own
-    // computes it meanwhile (the SHA-256 of a large file costs about half an analysis); the
-    // sinks write its rows under a provisional identity until then.
-    impl.deferred.assign(n, false);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!readable[i] || impl.sinks.empty()) continue;
-        bool maybe_stored = false;
-        for (std::size_t j = 0; j < n && !maybe_stored; ++j)
-            maybe_stored = j != i && impl.metas[j].size == impl.metas[i].size;
-        for (auto& sink : impl.sinks)
-            maybe_stored = maybe_stored || sink->may_hold_size(impl.metas[i].size);
-        impl.deferred[i] = !maybe_stored;
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-        if (impl.deferred[i]) continue;
-        auto hash = sha256_file(impl.files[i]);
-        if (!hash) return tl::unexpected(hash.error());
-        impl.metas[i].sha256 = std::move(*hash);
-    }
-    for (auto& sink : impl.sinks) {
-        auto& states = impl.begun.emplace_back();
-        for (std::uint32_t i = 0; i < n; ++i) {
-            if (!readable[i]) {
-                states.push_back(BeginResult::skip);
-                continue;
-            }
-            auto begun = impl.deferred[i] ? sink->begin_unhashed(i, impl.metas[i])
-                                          : sink->begin_capture(i, impl.metas[i]);
-            if (!begun) return tl::unexpected(begun.error());
-            states.push_back(*begun);
-        }
-    }
-    if (std::find(impl.deferred.begin(), impl.deferred.end(), true) != impl.deferred.end()) {
-        impl.deferred_sha.resize(n);
-        impl.hasher = std::thread([&impl] { impl.hash_deferred(); });
-    }
-    if (!impl.sinks.empty()) impl.start();
+    auto writer = open_store(options);
+    if (!writer) return writer;
+    auto begun = (*writer)->m_impl->add_run(files);
+    if (!begun) return tl::unexpected(begun.error());
     return writer;
 }
 
 bool AnalysisWriter::nothing_to_do() const {
-    for (const auto& states : m_impl->begun)
-        for (auto s : states)
-            if (s != BeginResult::skip) return false;
+    const auto& impl = *m_impl;
+    for (std::uint32_t i = 0; i < impl.run_count; ++i)
+        if (impl.sources[impl.run_base + i]->written()) return false;
     return true;
 }
 
@@ -361,50 +575,8 @@ void AnalysisWriter::attach(analysis::Analyzer& analyzer) {
 }
 
 tl::expected<WriteReport, StoreError> AnalysisWriter::finish(const analysis::RunResult& run) {
-    auto& impl = *m_impl;
-    impl.stop();
-    if (impl.hash_error) return tl::unexpected(*impl.hash_error);
-    for (std::size_t i = 0; i < impl.deferred_sha.size(); ++i)
-        if (impl.deferred[i]) impl.metas[i].sha256 = impl.deferred_sha[i];
-    std::vector<CaptureTotals> totals(impl.files.size());
-    for (std::size_t i = 0; i < totals.size(); ++i) {
-        auto& t = totals[i];
-        if (impl.messages[i] > 0) {
-            t.first_ns = impl.first_ns[i];
-            t.last_ns = impl.last_ns[i];
-        }
-        t.calls = impl.calls[i];
-        t.sha256 = impl.metas[i].sha256;
-        t.responses.assign(impl.responses[i].begin(), impl.responses[i].end());
-        if (i < run.inputs.size()) {
-            t.frames = run.inputs[i].frames;
-            t.sip_messages = run.inputs[i].sip_messages;
-            t.clean = run.inputs[i].clean;
-        }
-    }
-    WriteReport report;
-    for (auto& sink : impl.sinks) {
-        if (auto r = sink->finish(totals); !r) return tl::unexpected(r.error());
-        report.failed_batches += sink->failed_batches();
-        if (const auto why = sink->last_failure(); !why.empty()) report.failure = why;
-    }
-    for (std::size_t i = 0; i < impl.files.size(); ++i) {
-        CaptureReport c;
-        c.name = impl.metas[i].name;
-        c.sha256 = impl.metas[i].sha256;
-        c.messages = impl.messages[i];
-        c.calls = impl.calls[i];
-        bool any_write = false;
-        for (const auto& states : impl.begun) {
-            if (states[i] != BeginResult::skip) any_write = true;
-            if (states[i] == BeginResult::resume) c.resumed = true;
-        }
-        c.state = any_write ? CaptureState::stored : CaptureState::skipped;
-        if (i < run.inputs.size() && !run.inputs[i].opened) c.state = CaptureState::failed;
-        if (any_write && report.failed_batches > 0) c.state = CaptureState::failed;
-        report.captures.push_back(std::move(c));
-    }
-    return report;
+    m_impl->complete_run(run);
+    return m_impl->finish();
 }
 
 tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
@@ -421,6 +593,8 @@ tl::expected<std::string, StoreError> write_analysis(AnalysisWriter& writer,
                                                      const analysis::RunResult& run) {
     auto report = writer.finish(run);
     if (!report) return tl::unexpected(report.error());
+    if (!report->problems.empty())
+        return tl::unexpected(StoreError{ErrorKind::input, report->problems.front()});
     std::size_t stored = 0;
     std::size_t skipped = 0;
     for (const auto& c : report->captures) {
@@ -443,48 +617,71 @@ tl::expected<IngestResult, StoreError> ingest(const std::vector<std::string>& ca
     if (std::find(files.begin(), files.end(), "-") != files.end())
         return tl::unexpected(
             StoreError{ErrorKind::input, "stdin ('-') cannot be stored: save it to a file first"});
-    for (const auto& file : files) {
+    // One writer (one open store, one writer thread) for every capture, opened with the first
+    // readable one (no database is made when there is nothing to store); each capture is
+    // still analysed on its own, as its own run.
+    std::unique_ptr<AnalysisWriter> writer;
+    // Per file, in order: its place among the writer's captures, or its report when it
+    // failed before (not readable, not hashable).
+    std::vector<std::optional<CaptureReport>> early(files.size());
+    auto failed = [&](std::size_t i, std::string problem) {
+        result.problems.push_back(std::move(problem));
+        result.exit_code = 1;
+        CaptureReport c;
+        c.name = files[i];
+        c.state = CaptureState::failed;
+        early[i] = std::move(c);
+    };
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto& file = files[i];
         if (auto opened = capture::open(file); !opened) {
-            result.problems.push_back(opened.error().message());
-            result.exit_code = 1;
-            CaptureReport c;
-            c.name = file;
-            c.state = CaptureState::failed;
-            result.report.captures.push_back(std::move(c));
+            failed(i, opened.error().message());
             continue;
         }
-        auto writer = AnalysisWriter::open({file}, options);
         if (!writer) {
-            if (writer.error().kind != ErrorKind::input) return tl::unexpected(writer.error());
-            result.problems.push_back(writer.error().message);
-            result.exit_code = 1;
-            CaptureReport c;
-            c.name = file;
-            c.state = CaptureState::failed;
-            result.report.captures.push_back(std::move(c));
+            auto opened_store = AnalysisWriter::open_store(options);
+            if (!opened_store) return tl::unexpected(opened_store.error());
+            writer = std::move(*opened_store);
+        }
+        auto& impl = *writer->m_impl;
+        auto needed = impl.add_run({file});
+        if (!needed) {
+            if (needed.error().kind != ErrorKind::input) return tl::unexpected(needed.error());
+            failed(i, needed.error().message);
             continue;
         }
         analysis::AnalyzeOptions opts = analyze_options;
         analysis::RunResult run;
-        if ((*writer)->nothing_to_do()) {
+        if (!*needed) {
             run.inputs.push_back({file, true, true, 0, 0, {}});
         } else {
-            (*writer)->attach(opts);
+            writer->attach(opts);
             analysis::Analyzer analyzer(opts);
-            (*writer)->attach(analyzer);
+            writer->attach(analyzer);
             run = analyzer.run({file});
         }
         for (const auto& in : run.inputs)
             for (const auto& p : in.problems)
                 result.problems.push_back(p);
         if (run.exit_code() != 0) result.exit_code = 1;
-        auto report = (*writer)->finish(run);
-        if (!report) return tl::unexpected(report.error());
-        result.report.failed_batches += report->failed_batches;
-        if (!report->failure.empty()) result.report.failure = report->failure;
-        for (auto& c : report->captures) {
-            if (c.state == CaptureState::failed) result.exit_code = 1;
-            result.report.captures.push_back(std::move(c));
+        impl.complete_run(run);
+    }
+    WriteReport empty;
+    auto report = writer ? writer->m_impl->finish() : tl::expected<WriteReport, StoreError>(empty);
+    if (!report) return tl::unexpected(report.error());
+    result.report.failed_batches = report->failed_batches;
+    result.report.failure = report->failure;
+    for (auto& p : report->problems) {
+        result.problems.push_back(std::move(p));
+        result.exit_code = 1;
+    }
+    auto stored = report->captures.begin();
+    for (auto& e : early) {
+        if (e) {
+            result.report.captures.push_back(std::move(*e));
+        } else if (stored != report->captures.end()) {
+            if (stored->state == CaptureState::failed) result.exit_code = 1;
+            result.report.captures.push_back(std::move(*stored++));
         }
     }
     return result;

@@ -17,7 +17,9 @@
 // Threads: the callbacks attached here run on the analysis' tracking thread and only copy the
 // rows into batches; a writer thread owned by the AnalysisWriter does the database work, fed by
 // a bounded queue (so memory stays bounded when the database is slower than the analysis).
-// finish() drains the queue and joins that thread; so does the destructor.
+// finish() drains the queue and joins that thread; so does the destructor. `sipdx ingest`
+// keeps one writer for all its captures: the writer thread completes a capture while the next
+// one is analysed.
 #pragma once
 
 #include <sipdx/analysis/analyzer.h>
@@ -79,15 +81,18 @@ struct CaptureReport {
 
 struct WriteReport {
     std::vector<CaptureReport> captures;
-    std::uint64_t failed_batches = 0; // ClickHouse batches not written after retries
-    std::string failure;              // the last reason a batch failed
+    std::uint64_t failed_batches = 0;  // ClickHouse batches not written after retries
+    std::string failure;               // the last reason a batch failed
+    std::vector<std::string> problems; // captures that could not be hashed, one line each
 };
+
+struct IngestResult;
 
 class AnalysisWriter {
 public:
     // Opens the store(s) and identifies the captures (directories are expanded as the analyzer
     // does); captures already stored everywhere are marked skipped. A capture whose size no
-    // stored capture has cannot be stored already: it is hashed on the writer thread while
+    // stored capture has cannot be stored already: it is hashed on a thread of its own while
     // the analysis runs; the others are hashed here. Fails on an unusable store, a capture
     // that cannot be read, or stdin ('-': it has no identity to store).
     [[nodiscard]] static tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
@@ -107,6 +112,13 @@ public:
     bool nothing_to_do() const;
 
 private:
+    // The store(s) opened, no capture yet (`sipdx ingest` adds one analysis run per capture).
+    static tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
+    open_store(const StoreOptions& options);
+    friend tl::expected<IngestResult, StoreError>
+    ingest(const std::vector<std::string>& captures, const StoreOptions& options,
+           const analysis::AnalyzeOptions& analyze_options);
+
     AnalysisWriter() = default;
     struct Impl;
     std::unique_ptr<Impl> m_impl;

@@ -61,6 +61,10 @@ struct RowBatch {
     std::vector<MessageRow> messages;
     std::vector<session::CallRecord> calls;
     std::string text;
+    // After these rows: the captures (sources) whose rows are all given, to be completed in
+    // this order, and whether an analysis run ended (its record numbers start again).
+    std::vector<std::uint32_t> completed;
+    bool end_of_run = false;
 
     std::string_view view(TextRef r) const {
         return std::string_view(text).substr(r.offset, r.size);
@@ -70,6 +74,8 @@ struct RowBatch {
         messages.clear();
         calls.clear();
         text.clear();
+        completed.clear();
+        end_of_run = false;
     }
     TextRef add(std::string_view v) {
         TextRef r{static_cast<std::uint32_t>(text.size()), static_cast<std::uint32_t>(v.size())};

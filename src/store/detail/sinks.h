@@ -1,6 +1,7 @@
-// The record sinks behind AnalysisWriter (SQLite, ClickHouse). They run on the writer thread,
-// one call at a time; begin_capture() may also run on the caller's thread before that thread
-// starts, and finish() after it has been joined.
+// The record sinks behind AnalysisWriter (SQLite, ClickHouse). Their calls are serialised
+// by the AnalysisWriter: message(), end_batch(), call() and complete() run on the writer
+// thread; may_hold_size() and begin_*() run on the caller's thread while the writer thread
+// waits (a capture can be begun while earlier captures' rows are still being written).
 #pragma once
 
 #include <sipdx/store/database.h>
@@ -9,6 +10,7 @@
 #include "store/detail/rows.h"
 
 #include <memory>
+#include <vector>
 
 namespace sipdx::store::detail {
 
@@ -52,13 +54,23 @@ public:
     virtual void end_batch() {}
     // The record's number (CallRecord::number) is what its messages carry as `call`.
     virtual void call(const session::CallRecord& record) = 0;
-    // Completes every capture begun (in the order given); the sink's first error if any.
-    virtual tl::expected<void, StoreError> finish(const std::vector<CaptureTotals>& totals) = 0;
-    // Batches that could not be written (ClickHouse after its retries); 0 for SQLite.
-    virtual std::uint64_t failed_batches() const { return 0; }
+    // Completes capture `source` once all its rows were given (its sha256 is in `totals`):
+    // in SQLite, the transaction that makes it visible. A capture that was skipped is ignored.
+    virtual tl::expected<void, StoreError> complete(std::uint32_t source,
+                                                    const CaptureTotals& totals) = 0;
+    // The end of one analysis run's rows: the records of the next run are numbered from 1
+    // again (CallRecord::number), so numbers map to new calls ids from here on.
+    virtual void end_run() {}
+    // After the last capture: the sink's first error, if any.
+    virtual tl::expected<void, StoreError> finish() = 0;
+    // Batches of capture `source` that could not be written (ClickHouse after its
+    // retries); 0 for SQLite.
+    virtual std::uint64_t failed_batches(std::uint32_t /*source*/) const { return 0; }
     // Why the last batch failed (empty when none did).
     virtual std::string last_failure() const { return {}; }
 };
+
+using Sinks = std::vector<std::unique_ptr<RecordSink>>;
 
 tl::expected<std::unique_ptr<RecordSink>, StoreError> make_sqlite_sink(const StoreOptions& options);
 tl::expected<std::unique_ptr<RecordSink>, StoreError>

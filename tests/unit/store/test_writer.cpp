@@ -139,6 +139,72 @@ TEST(Writer, IngestIsIdempotentBySha256) {
     std::filesystem::remove_all(dir);
 }
 
+// One ingest of many captures keeps one store and one writer thread, and completes each
+// capture while the next is analysed: what it stores must equal ingesting each capture in a
+// run of its own. A copy of a capture begun unhashed (its sha256 still being computed) is
+// recognised as the same bytes within the run.
+TEST(Writer, OneRunOfManyCapturesStoresWhatSeparateRunsStore) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = test::temp_dir("writer-many");
+    std::vector<std::string> files;
+    for (const auto& name : test::sample_captures())
+        files.push_back(test::corpus(name));
+    const std::string copy = (dir / "copy-of-first.pcap").string();
+    std::filesystem::copy_file(files.front(), copy);
+    const std::string together = (dir / "together.db").string();
+    const std::string apart = (dir / "apart.db").string();
+    auto options = test::db_options(together, 9); // small batches: captures share transactions
+    // The copy right after its original: the original is then most likely still being
+    // written (not yet findable by its sha256) when the copy is begun.
+    auto all_files = files;
+    all_files.insert(all_files.begin() + 1, copy);
+    auto result = ingest(all_files, options);
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_EQ(result->exit_code, 0);
+    ASSERT_EQ(result->report.captures.size(), all_files.size());
+    for (std::size_t i = 0; i < all_files.size(); ++i) {
+        EXPECT_EQ(result->report.captures[i].name, all_files[i]);
+        EXPECT_EQ(result->report.captures[i].state,
+                  i == 1 ? CaptureState::skipped : CaptureState::stored)
+            << all_files[i];
+    }
+    for (const auto& file : files) {
+        auto one = ingest({file}, test::db_options(apart, 9));
+        ASSERT_TRUE(one) << one.error().message;
+    }
+    // Per capture: its row, its calls and its messages, each message pointing at a call of
+    // its own capture with its own Call-ID.
+    const std::string per_capture =
+        "SELECT k.name, k.sha256, k.state, k.first_ns, k.last_ns, k.frames, k.sip_messages, "
+        "k.calls, k.clean, (SELECT count(*) FROM calls c WHERE c.capture_id = k.id), "
+        "(SELECT count(*) FROM messages m WHERE m.capture_id = k.id), "
+        "(SELECT group_concat(code || ':' || messages || ':' || final_transactions || ':' || "
+        "final_calls) FROM code_counts x WHERE x.capture_id = k.id), "
+        "(SELECT count(*) FROM messages m JOIN calls c ON c.id = m.call WHERE m.capture_id = "
+        "k.id AND (c.capture_id != k.id OR c.call_id != m.call_id)) "
+        "FROM captures k ORDER BY k.name";
+    auto a = open_ro(together);
+    auto b = open_ro(apart);
+    auto rows_a = run_sql(a, per_capture);
+    auto rows_b = run_sql(b, per_capture);
+    ASSERT_TRUE(rows_a && rows_b);
+    ASSERT_EQ(rows_a->rows.size(), files.size()); // the copy added no capture
+    ASSERT_EQ(rows_a->rows.size(), rows_b->rows.size());
+    for (std::size_t r = 0; r < rows_a->rows.size(); ++r) {
+        const auto& x = rows_a->rows[r];
+        const auto& y = rows_b->rows[r];
+        ASSERT_EQ(x.size(), y.size());
+        for (std::size_t c = 0; c < x.size(); ++c) {
+            EXPECT_EQ(x[c].type, y[c].type) << x[0].text << " column " << c;
+            EXPECT_EQ(x[c].integer, y[c].integer) << x[0].text << " column " << c;
+            EXPECT_EQ(x[c].text, y[c].text) << x[0].text << " column " << c;
+        }
+        EXPECT_EQ(x.back().integer, 0) << x[0].text << ": messages pointing at another call";
+        EXPECT_EQ(x[2].text, "complete");
+    }
+    std::filesystem::remove_all(dir);
+}
+
 TEST(Writer, InterruptedCaptureIsInvisibleAndCompletedByTheNextRun) {
     SIPDX_REQUIRE_CORPUS();
     const auto dir = test::temp_dir("writer-resume");
