@@ -2,34 +2,18 @@
 // corpus truth.
 #pragma once
 
-#include <cstdio>
+#include "unit/cli_run.h"
+
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 namespace sipdx::test {
 
-struct CliRun {
-    int exit_code = -1;
-    std::string out;
-};
+using CliRun = test_cli::ShellRun;
 
 // Runs `sipdx ARGS` (ARGS is a shell fragment; callers quote paths with quoted()).
 inline CliRun run_sipdx(const std::string& args, bool keep_stderr = false) {
-    const std::string command =
-        std::string("'") + SIPDX_CLI + "' " + args + (keep_stderr ? " 2>&1" : " 2>/dev/null");
-    CliRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buffer[8192];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        run.out.append(buffer, n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    return test_cli::run_cli(args, keep_stderr ? test_cli::Stderr::fold : test_cli::Stderr::drop);
 }
 
 inline std::string quoted(const std::filesystem::path& path) {
@@ -37,10 +21,7 @@ inline std::string quoted(const std::filesystem::path& path) {
 }
 
 inline std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    return test_cli::slurp_file(path);
 }
 
 inline std::filesystem::path corpus_dir() {

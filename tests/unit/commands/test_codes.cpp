@@ -2,6 +2,7 @@
 // docs/response-codes.md.
 #include <sipdx/knowledge/response_codes.h>
 
+#include "unit/cli_run.h"
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -15,24 +16,9 @@
 
 namespace {
 
-struct Run {
-    int exit_code = -1;
-    std::string out;
-};
-
-Run run_codes(const std::string& args) {
-    // Arguments here are fixed literals, so plain concatenation is safe.
-    const std::string command = std::string("'") + SIPDX_CLI + "' codes " + args + " 2>/dev/null";
-    Run run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        run.out.append(buffer, n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+// Arguments here are fixed literals, so plain concatenation is safe.
+sipdx::test_cli::ShellRun run_codes(const std::string& args) {
+    return sipdx::test_cli::run_cli("codes " + args, sipdx::test_cli::Stderr::drop);
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -1,6 +1,7 @@
 // `sipdx explain` end to end: output, JSON validity and exit codes of the built executable.
 #include <sipdx/knowledge/response_codes.h>
 
+#include "unit/cli_run.h"
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -33,28 +34,11 @@ std::string shell_quote(const std::string& arg) {
 }
 
 Run run_cli(const std::vector<std::string>& args) {
-    char err_path[] = "/tmp/sipdx_test_explain_XXXXXX";
-    const int fd = mkstemp(err_path);
-    if (fd >= 0) close(fd);
-    std::string command = shell_quote(SIPDX_CLI);
+    std::string command;
     for (const auto& a : args)
         command += " " + shell_quote(a);
-    command += " 2>" + shell_quote(err_path) + " </dev/null";
-    Run run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        run.out.append(buffer, n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(err_path);
-    std::ostringstream text;
-    text << err.rdbuf();
-    run.err = text.str();
-    std::remove(err_path);
-    return run;
+    auto r = sipdx::test_cli::run_cli(command + " </dev/null");
+    return {r.exit_code, std::move(r.out), std::move(r.err)};
 }
 
 std::vector<nlohmann::json> json_lines(const std::string& out) {

@@ -3,6 +3,7 @@
 // --duration; the capture parts skip without root.
 #include <sipdx/capture/source.h>
 
+#include "unit/cli_run.h"
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -30,20 +31,8 @@ struct CliRun {
 };
 
 CliRun run_cli(const std::string& args) {
-    CliRun r;
-    const std::string cmd = std::string(SIPDX_CLI) + " live " + args + " 2>/dev/null";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (p == nullptr) {
-        return r;
-    }
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) {
-        r.out.append(buf.data(), n);
-    }
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    auto r = sipdx::test_cli::run_cli("live " + args, sipdx::test_cli::Stderr::drop);
+    return {r.exit_code, std::move(r.out)};
 }
 
 // Sends `count` SIP OPTIONS datagrams to 127.0.0.1:port, one every 100 ms, starting after

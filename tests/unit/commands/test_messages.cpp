@@ -2,6 +2,7 @@
 // synthetic captures written here with the project's own capture writer.
 #include <sipdx/capture/writer.h>
 
+#include "unit/cli_run.h"
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -38,28 +39,11 @@ fs::path temp_dir() {
     return dir;
 }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 CliRun run(const std::string& args, const std::string& stdin_file = {}) {
-    const fs::path err = temp_dir() / "stderr.txt";
-    std::string cmd = std::string(SIPDX_CLI) + " messages " + args + " 2>" + err.string();
-    if (!stdin_file.empty()) cmd += " <" + stdin_file;
-    CliRun r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = slurp(err);
-    return r;
+    std::string line = std::string(SIPDX_CLI) + " messages " + args;
+    if (!stdin_file.empty()) line += " <" + stdin_file;
+    auto r = sipdx::test_cli::run_shell(line);
+    return {r.exit_code, std::move(r.out), std::move(r.err)};
 }
 
 std::vector<std::string> lines(const std::string& s) {
@@ -217,7 +201,7 @@ TEST(MessagesCommand, UnreadableInputExits2) {
 
 TEST(MessagesCommand, TruncatedFileAndUnknownLinkTypeExit1) {
     const fs::path p = synthetic_capture();
-    const std::string bytes = slurp(p);
+    const std::string bytes = sipdx::test_cli::slurp_file(p);
     const fs::path cut = temp_dir() / "cut.pcapng";
     std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() - 30);
     CliRun r = run("--format ndjson " + cut.string());

@@ -1,4 +1,5 @@
 // `sipdx parse`: runs the built CLI on torture and sample files and checks output and exit codes.
+#include "unit/cli_run.h"
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -12,23 +13,8 @@
 
 namespace {
 
-struct CliRun {
-    int exit_code = -1;
-    std::string out;
-};
-
-CliRun run_cli(const std::string& args) {
-    CliRun r;
-    std::string cmd = std::string(SIPDX_CLI) + " " + args + " 2>/dev/null";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return r;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
-        r.out.append(buf.data(), n);
-    int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+sipdx::test_cli::ShellRun run_cli(const std::string& args) {
+    return sipdx::test_cli::run_cli(args, sipdx::test_cli::Stderr::drop);
 }
 
 std::string data(const std::string& rel) {
@@ -45,7 +31,7 @@ std::vector<nlohmann::json> json_lines(const std::string& out) {
 }
 
 TEST(ParseCommand, ValidMessageExitsZeroWithExpandedHeaders) {
-    CliRun r = run_cli("parse " + data("torture/rfc4475/wsinv.dat"));
+    auto r = run_cli("parse " + data("torture/rfc4475/wsinv.dat"));
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_NE(r.out.find("INVITE sip:vivekg@chair-dnrc.example.com;unknownparam SIP/2.0"),
               std::string::npos);
@@ -54,14 +40,14 @@ TEST(ParseCommand, ValidMessageExitsZeroWithExpandedHeaders) {
 }
 
 TEST(ParseCommand, InvalidMessageExitsOneAndNamesTheFinding) {
-    CliRun r = run_cli("parse " + data("torture/rfc4475/mismatch01.dat"));
+    auto r = run_cli("parse " + data("torture/rfc4475/mismatch01.dat"));
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.out.find("error sip.cseq.method-mismatch"), std::string::npos);
     EXPECT_NE(r.out.find("valid: no"), std::string::npos);
 }
 
 TEST(ParseCommand, JsonFields) {
-    CliRun r = run_cli("parse --json " + data("sip/sip-gtpu-ipv6-volte-iphone-ims-aka-0016.sip"));
+    auto r = run_cli("parse --json " + data("sip/sip-gtpu-ipv6-volte-iphone-ims-aka-0016.sip"));
     EXPECT_EQ(r.exit_code, 0);
     auto lines = json_lines(r.out);
     ASSERT_EQ(lines.size(), 1u);
@@ -92,7 +78,7 @@ TEST(ParseCommand, StreamOfSeveralMessagesFromStdin) {
             out << in.rdbuf();
         }
     }
-    CliRun r = run_cli("parse --json - < " + tmp.string());
+    auto r = run_cli("parse --json - < " + tmp.string());
     std::filesystem::remove(tmp);
     EXPECT_EQ(r.exit_code, 0);
     auto lines = json_lines(r.out);
@@ -104,7 +90,7 @@ TEST(ParseCommand, StreamOfSeveralMessagesFromStdin) {
 }
 
 TEST(ParseCommand, SdpSummaryInJson) {
-    CliRun r = run_cli("parse --json --datagram " + data("torture/rfc5118/mult-ip-in-sdp.dat"));
+    auto r = run_cli("parse --json --datagram " + data("torture/rfc5118/mult-ip-in-sdp.dat"));
     auto lines = json_lines(r.out);
     ASSERT_EQ(lines.size(), 1u);
     const auto& sdp = lines[0]["body"]["sdp"];

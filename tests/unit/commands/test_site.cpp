@@ -1,6 +1,7 @@
 // `sipdx site OUTDIR` end to end: writes the site, reports what it wrote, exit codes.
 #include <sipdx/knowledge/response_codes.h>
 
+#include "unit/cli_run.h"
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -15,27 +16,9 @@
 
 namespace {
 
-struct SiteRun {
-    int exit_code = -1;
-    std::string out;
-};
-
 // Runs `sipdx site <args>` with stderr folded into the captured output.
-SiteRun run_site(const std::string& args) {
-    const std::string command = std::string("'") + SIPDX_CLI + "' site " + args + " 2>&1";
-    SiteRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        return run;
-    }
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        run.out.append(buffer, n);
-    }
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+sipdx::test_cli::ShellRun run_site(const std::string& args) {
+    return sipdx::test_cli::run_cli("site " + args, sipdx::test_cli::Stderr::fold);
 }
 
 std::filesystem::path scratch(const char* name) {

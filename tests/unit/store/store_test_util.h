@@ -68,10 +68,7 @@ inline const std::vector<std::string>& sample_captures() {
 
 #include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
+#include "unit/cli_run.h"
 
 namespace sipdx::store::test {
 
@@ -82,27 +79,13 @@ struct CliRun {
 };
 
 inline std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    return sipdx::test_cli::slurp_file(p);
 }
 
 // Runs a shell command line, capturing stdout, stderr and the exit code.
-inline CliRun run_shell(const std::string& line, const std::filesystem::path& dir) {
-    const auto err = dir / "stderr.txt";
-    const std::string cmd = "(" + line + ") 2>" + err.string();
-    CliRun r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.err = slurp(err);
-    return r;
+inline CliRun run_shell(const std::string& line, const std::filesystem::path& /*dir*/) {
+    auto r = sipdx::test_cli::run_shell(line);
+    return {r.exit_code, std::move(r.out), std::move(r.err)};
 }
 
 inline CliRun cli(const std::string& args, const std::filesystem::path& dir) {
