@@ -9,24 +9,27 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace sipdx::store {
 
+// Incremental SHA-256, computed by OpenSSL's libcrypto (which uses the CPU's SHA
+// instructions where it has them).
 class Sha256 {
 public:
     Sha256();
+    ~Sha256();
+    Sha256(Sha256&&) noexcept;
+    Sha256& operator=(Sha256&&) noexcept;
     void update(const void* data, std::size_t size);
     // The digest; the object must not be updated afterwards.
     std::array<std::uint8_t, 32> finish();
 
 private:
-    void block(const std::uint8_t* p);
-    std::array<std::uint32_t, 8> m_state;
-    std::array<std::uint8_t, 64> m_buffer{};
-    std::size_t m_buffered = 0;
-    std::uint64_t m_length = 0;
+    struct Context;
+    std::unique_ptr<Context> m_context;
 };
 
 // Lower-case hex of the digest of `bytes`.

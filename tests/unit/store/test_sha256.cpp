@@ -47,20 +47,6 @@ TEST(Sha256, File) {
     std::filesystem::remove_all(dir);
 }
 
-TEST(Sha256, AcceleratedAndPortablePathsAgree) {
-    std::string data(100000, '\0');
-    std::uint32_t x = 12345;
-    for (auto& c : data) {
-        x = x * 1103515245 + 12345;
-        c = static_cast<char>(x >> 16);
-    }
-    const std::string fast = sha256_hex(data); // SHA-NI where the CPU has it
-    setenv("SIPDX_SHA256_PORTABLE", "1", 1);
-    const std::string portable = sha256_hex(data);
-    unsetenv("SIPDX_SHA256_PORTABLE");
-    EXPECT_EQ(fast, portable);
-}
-
 // Regular files are hashed through memory mappings of 16 MiB windows: a file that spans
 // several windows, with a tail that is not a multiple of the block size, must hash as its
 // bytes do.
