@@ -152,6 +152,12 @@ UPDATE messages SET call = (SELECT min(c.id) FROM calls c
   WHERE call_id IS NOT NULL;
 DROP INDEX messages_by_call;
 CREATE INDEX messages_by_call ON messages (capture_id, call);
+)sql",
+    // 4: captures by size. Before each capture an ingest asks whether one of that size is
+    // stored (only such a capture can be a duplicate, so only it is hashed first); without an
+    // index that read every captures row: 6 ms per capture with 100,000 captures stored.
+    R"sql(
+CREATE INDEX captures_by_size ON captures (size);
 )sql"};
 
 int user_version(sqlite3* db, int& version) {

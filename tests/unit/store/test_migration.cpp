@@ -1,7 +1,8 @@
 // Schema migrations: a database written by schema version 1 (built here with the version 1
 // DDL, as a sipdx of that version left it) is upgraded in place to the current version, keeps
 // every row, and then takes new captures whose message rows carry the version 2 columns; a
-// version 2 file gets the version 3 policy column and call links.
+// version 2 file gets the version 3 policy column and call links, and the version 4 index of
+// captures by size.
 #include <sipdx/store/database.h>
 #include <sipdx/store/query.h>
 #include <sipdx/store/writer.h>
@@ -266,7 +267,7 @@ TEST(Migration, Version2FileGetsMessageRowPolicyAndCallLinks) {
     ASSERT_TRUE(db) << db.error().message;
     auto version = run_sql(*db, "PRAGMA user_version");
     ASSERT_TRUE(version);
-    EXPECT_EQ(version->rows[0][0].integer, 3);
+    EXPECT_EQ(version->rows[0][0].integer, schema_version);
     // The stored capture kept every message row.
     auto policy = run_sql(*db, "SELECT message_rows FROM captures");
     ASSERT_TRUE(policy) << policy.error().message;
@@ -291,5 +292,12 @@ TEST(Migration, Version2FileGetsMessageRowPolicyAndCallLinks) {
     ASSERT_EQ(s->size(), 1u);
     EXPECT_EQ((*s)[0].code, 503);
     EXPECT_EQ((*s)[0].messages, 1u);
+    // Version 4: the ingest's "a capture of this size?" question is answered by an index.
+    auto plan = run_sql(*db, "EXPLAIN QUERY PLAN SELECT 1 FROM captures WHERE size = 5 LIMIT 1");
+    ASSERT_TRUE(plan) << plan.error().message;
+    std::string steps;
+    for (const auto& row : plan->rows)
+        steps += row.back().text + "; ";
+    EXPECT_NE(steps.find("captures_by_size"), std::string::npos) << steps;
     std::filesystem::remove_all(dir);
 }
