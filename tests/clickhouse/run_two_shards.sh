@@ -11,7 +11,9 @@
 #     the batches not written, and a rerun completes them without duplicates;
 #   - --message-rows failed / none keep the summary equal to the all-rows one with fewer rows,
 #     and version 2 tables are refused until ch-schema --upgrade-from 2;
-#   - answers lost after an INSERT was written (lossy_proxy.py) add no duplicate rows.
+#   - answers lost after an INSERT was written (lossy_proxy.py) add no duplicate rows;
+#   - every capture begun has one ingests marker; version 3 tables work with a note and
+#     ch-schema --upgrade-from 3 adds the table.
 # Both servers are stopped and their data removed on every exit path.
 # Usage: run_two_shards.sh SIPDX CORPUS_DIR. Exit 77 (skipped) when clickhouse-server or the
 # corpus is absent; installs nothing.
@@ -189,6 +191,8 @@ total=$(chq $HTTP1 "SELECT count() FROM sipdx.messages")
 sqlite_total=$("$SIPDX" query --db "$WORK/t.db" --sql "SELECT count(*) FROM messages" --format tsv | tail -1)
 echo "messages: shard1 $s1, shard2 $s2, distributed $total, sqlite $sqlite_total"
 check "rows on both shards" test "$s1" -gt 0 -a "$s2" -gt 0
+check "one ingests marker per stored capture" \
+    test "$(chq $HTTP1 "SELECT count() = uniqExact(capture_sha256) AND count() = (SELECT count() FROM sipdx.captures) FROM sipdx.ingests")" -eq 1
 check "ClickHouse holds as many messages as SQLite" test "$total" -eq "$sqlite_total"
 
 # The version 2 message columns: filled on every row, equal to SQLite's.
@@ -321,6 +325,8 @@ for port in $TCP1 $TCP2; do
     "$CLIENT" --port $port --multiquery <<SQL
 DROP TABLE sipdx_v2.code_counts;
 DROP TABLE sipdx_v2.code_counts_local;
+DROP TABLE sipdx_v2.ingests;
+DROP TABLE sipdx_v2.ingests_local;
 ALTER TABLE sipdx_v2.captures DROP COLUMN message_rows;
 ALTER TABLE sipdx_v2.captures_local DROP COLUMN message_rows;
 SQL
@@ -340,9 +346,21 @@ set +e
 rc=$?
 set -e
 check "ingest into the version 3 upgrade exits 0 (got $rc: $(head -1 "$WORK/v2.err"))" test $rc -eq 0
+check "... and says how to add the version 4 ingests table" grep -q -- "--upgrade-from 3" "$WORK/v2.err"
 "$SIPDX" query --clickhouse "$V2_URL" --summary --format tsv >"$WORK/v2_ch.tsv"
 "$SIPDX" query --db "$WORK/t.db" --capture "$one" --summary --format tsv >"$WORK/v2_sqlite.tsv"
 check "upgraded tables: the summary equals SQLite's for that capture" diff "$WORK/v2_sqlite.tsv" "$WORK/v2_ch.tsv"
+for port in $TCP1 $TCP2; do
+    "$SIPDX" ch-schema --database sipdx_v2 --cluster sipdx_two --upgrade-from 3 | "$CLIENT" --port $port --multiquery
+done
+two=$CORPUS/sip-udp-options-200.pcap
+set +e
+"$SIPDX" ingest "$two" --clickhouse "$V2_URL" -q 2>"$WORK/v3.err"
+rc=$?
+set -e
+check "ingest into the version 4 upgrade exits 0 without a note (got $rc: $(head -1 "$WORK/v3.err"))" \
+    test $rc -eq 0 -a ! -s "$WORK/v3.err"
+check "... and marks the capture it began" test "$(chq $HTTP1 "SELECT count() FROM sipdx_v2.ingests")" -eq 1
 
 # 6. Answers lost after the write (lossy_proxy.py relays to server 1 and drops the answer to
 # the first INSERT of messages, code_counts and captures): the retries find the rows written

@@ -85,7 +85,7 @@ struct ChSchemaOptions {
     // > 0: instead of the CREATE statements, those that bring tables made by this schema
     // version to the next one (ALTER TABLE ... ADD COLUMN, CREATE TABLE for new tables; run
     // once on every node): 1 -> 2 the message columns, 2 -> 3 captures.message_rows and
-    // code_counts.
+    // code_counts, 3 -> 4 the ingests table.
     int upgrade_from = 0;
 };
 // The DDL, statements ending with ";\n" (clickhouse-client --multiquery reads it): CREATE ...
