@@ -184,7 +184,10 @@ struct Source {
     std::int64_t last_ns = std::numeric_limits<std::int64_t>::min();
     std::uint64_t messages = 0;
     std::uint64_t calls = 0;
-    std::array<std::uint64_t, k_last_code - k_first_code + 1> responses{};
+    // Responses by status code; released once the capture is completed, so that a run over
+    // many captures holds per capture only what its report needs.
+    std::vector<std::uint64_t> responses =
+        std::vector<std::uint64_t>(k_last_code - k_first_code + 1);
     // From the run result, set before the completion marker.
     std::uint64_t frames = 0;
     std::uint64_t sip_messages = 0;
@@ -374,6 +377,8 @@ struct AnalysisWriter::Impl {
 
     void complete(std::uint32_t source) {
         Source& s = *sources[source];
+        auto responses = std::move(s.responses);
+        s.responses = {};
         if (!s.written()) return;
         if (s.deferred) {
             auto hash = hasher.wait(source);
@@ -391,7 +396,7 @@ struct AnalysisWriter::Impl {
         }
         t.calls = s.calls;
         t.sha256 = s.meta.sha256;
-        t.responses.assign(s.responses.begin(), s.responses.end());
+        t.responses = std::move(responses);
         t.frames = s.frames;
         t.sip_messages = s.sip_messages;
         t.clean = s.clean;
