@@ -364,13 +364,7 @@ public:
         if (id >= 0) {
             // An earlier run died before completing this capture: drop its partial rows.
             result = BeginResult::resume;
-            for (std::string_view table :
-                 {"messages", "call_finals", "findings", "calls", "code_counts"}) {
-                if (auto r =
-                        m_db.exec(fmt::format("DELETE FROM {} WHERE capture_id = {}", table, id));
-                    !r)
-                    return rollback(r.error());
-            }
+            if (auto r = delete_rows(id); !r) return rollback(r.error());
         } else {
             auto insert = Statement::prepare(
                 m_db, "INSERT INTO captures (sha256, name, size, state, ingested_at, "
@@ -408,16 +402,7 @@ public:
         if (ids.empty()) return {};
         if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
         for (const std::int64_t id : ids) {
-            for (std::string_view table :
-                 {"messages", "call_finals", "findings", "calls", "code_counts"}) {
-                if (auto r =
-                        m_db.exec(fmt::format("DELETE FROM {} WHERE capture_id = {}", table, id));
-                    !r) {
-                    (void)m_db.exec("ROLLBACK");
-                    return tl::unexpected(r.error());
-                }
-            }
-            if (auto r = m_db.exec(fmt::format("DELETE FROM captures WHERE id = {}", id)); !r) {
+            if (auto r = delete_capture(id); !r) {
                 (void)m_db.exec("ROLLBACK");
                 return tl::unexpected(r.error());
             }
@@ -544,6 +529,23 @@ public:
         return {};
     }
 
+    tl::expected<void, StoreError> abandon(std::uint32_t source) override {
+        flush_all();
+        if (m_error) return tl::unexpected(*m_error);
+        const std::int64_t id = capture_of(source);
+        if (id < 0) return {};
+        if (!m_in_txn) {
+            if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return fail(r.error());
+            m_in_txn = true;
+        }
+        if (auto r = delete_capture(id); !r) return fail(r.error());
+        if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
+        m_in_txn = false;
+        m_captures[source] = -1;
+        m_counts.erase(source);
+        return {};
+    }
+
     void end_run() override { m_call_base = std::max(m_call_base, m_last_call); }
 
     tl::expected<void, StoreError> finish() override {
@@ -557,6 +559,22 @@ public:
     }
 
 private:
+    // Within the caller's transaction: the rows of capture `id` in every table but captures.
+    tl::expected<void, StoreError> delete_rows(std::int64_t id) {
+        for (std::string_view table :
+             {"messages", "call_finals", "findings", "calls", "code_counts"})
+            if (auto r = m_db.exec(fmt::format("DELETE FROM {} WHERE capture_id = {}", table, id));
+                !r)
+                return r;
+        return {};
+    }
+
+    // Within the caller's transaction: capture `id` and all its rows.
+    tl::expected<void, StoreError> delete_capture(std::int64_t id) {
+        if (auto r = delete_rows(id); !r) return r;
+        return m_db.exec(fmt::format("DELETE FROM captures WHERE id = {}", id));
+    }
+
     // The next run's records follow every calls row written so far.
     tl::expected<void, StoreError> read_call_base() {
         auto base = Statement::prepare(m_db, "SELECT coalesce(max(id), 0) FROM calls");

@@ -194,7 +194,7 @@ struct Source {
     bool clean = true;
     bool opened = true;
     // Set by the writer thread when it completes the capture.
-    std::optional<StoreError> hash_error;
+    std::optional<StoreError> not_stored; // why the capture was not completed
     std::uint64_t failed_batches = 0;
 
     bool written() const {
@@ -383,11 +383,26 @@ struct AnalysisWriter::Impl {
         if (s.deferred) {
             auto hash = hasher.wait(source);
             if (!hash) {
-                // Left `ingesting` under its provisional identity: the next ingest removes it.
-                s.hash_error = hash.error();
+                s.not_stored = hash.error();
+                abandon(source);
                 return;
             }
             s.meta.sha256 = std::move(*hash);
+        }
+        // A capture still being written (a probe's current file) or cut meanwhile: its rows
+        // and its hash may describe different bytes, so it is not stored.
+        std::error_code ec;
+        const auto size_now = std::filesystem::file_size(s.file, ec);
+        if (ec || size_now != s.meta.size) {
+            s.not_stored = StoreError{
+                ErrorKind::input,
+                ec ? fmt::format("{}: changed while being ingested ({}); not stored", s.file,
+                                 ec.message())
+                   : fmt::format("{}: changed while being ingested ({} bytes, now {}); not "
+                                 "stored: ingest it again once it is complete",
+                                 s.file, s.meta.size, size_now)};
+            abandon(source);
+            return;
         }
         CaptureTotals t;
         if (s.messages > 0) {
@@ -406,6 +421,16 @@ struct AnalysisWriter::Impl {
                 writer_error = r.error();
             s.failed_batches += sinks[k]->failed_batches(source);
         }
+    }
+
+    // The rows written of a capture that will not be completed are removed where that is
+    // cheap (SQLite); elsewhere they stay invisible (no captures row).
+    void abandon(std::uint32_t source) {
+        const Source& s = *sources[source];
+        for (std::size_t k = 0; k < sinks.size(); ++k)
+            if (s.begun[k] != BeginResult::skip)
+                if (auto r = sinks[k]->abandon(source); !r && !writer_error)
+                    writer_error = r.error();
     }
 
     void run() {
@@ -451,9 +476,9 @@ struct AnalysisWriter::Impl {
                 std::find(s->begun.begin(), s->begun.end(), BeginResult::resume) != s->begun.end();
             c.state = s->written() ? CaptureState::stored : CaptureState::skipped;
             if (!s->opened) c.state = CaptureState::failed;
-            if (s->written() && (s->failed_batches > 0 || s->hash_error))
+            if (s->written() && (s->failed_batches > 0 || s->not_stored))
                 c.state = CaptureState::failed;
-            if (s->hash_error) report.problems.push_back(s->hash_error->message);
+            if (s->not_stored) report.problems.push_back(s->not_stored->message);
             report.failed_batches += s->failed_batches;
             report.captures.push_back(std::move(c));
         }

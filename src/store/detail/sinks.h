@@ -58,6 +58,9 @@ public:
     // in SQLite, the transaction that makes it visible. A capture that was skipped is ignored.
     virtual tl::expected<void, StoreError> complete(std::uint32_t source,
                                                     const CaptureTotals& totals) = 0;
+    // Capture `source` will not be completed (it changed while being ingested): remove what
+    // was written of it where that is cheap. Default: nothing (its rows stay invisible).
+    virtual tl::expected<void, StoreError> abandon(std::uint32_t /*source*/) { return {}; }
     // The end of one analysis run's rows: the records of the next run are numbered from 1
     // again (CallRecord::number), so numbers map to new calls ids from here on.
     virtual void end_run() {}

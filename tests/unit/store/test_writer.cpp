@@ -11,6 +11,8 @@
 
 #include <sqlite3.h>
 
+#include <fstream>
+
 using namespace sipdx;
 using namespace sipdx::store;
 
@@ -202,6 +204,45 @@ TEST(Writer, OneRunOfManyCapturesStoresWhatSeparateRunsStore) {
         EXPECT_EQ(x.back().integer, 0) << x[0].text << ": messages pointing at another call";
         EXPECT_EQ(x[2].text, "complete");
     }
+    std::filesystem::remove_all(dir);
+}
+
+// A capture that is still being written (it grows while it is ingested) is not stored: its
+// rows and its hash could describe different bytes. It is reported, its rows are removed,
+// and ingesting it again once it is complete stores it.
+TEST(Writer, CaptureThatChangesWhileIngestedIsNotStored) {
+    SIPDX_REQUIRE_CORPUS();
+    const auto dir = test::temp_dir("writer-growing");
+    const std::string path = (dir / "s.db").string();
+    const std::string file = (dir / "growing.pcap").string();
+    std::filesystem::copy_file(test::corpus("sip-udp-wireshark-sample-register-invite-cancel.pcap"),
+                               file);
+    {
+        auto writer = AnalysisWriter::open({file}, test::db_options(path, 5));
+        ASSERT_TRUE(writer) << writer.error().message;
+        analysis::AnalyzeOptions options;
+        (*writer)->attach(options);
+        analysis::Analyzer analyzer(options);
+        (*writer)->attach(analyzer);
+        const auto run = analyzer.run({file});
+        std::ofstream(file, std::ios::app | std::ios::binary) << std::string(100, '\0');
+        auto report = (*writer)->finish(run);
+        ASSERT_TRUE(report) << report.error().message;
+        ASSERT_EQ(report->captures.size(), 1u);
+        EXPECT_EQ(report->captures[0].state, CaptureState::failed);
+        ASSERT_EQ(report->problems.size(), 1u);
+        EXPECT_NE(report->problems[0].find("changed while being ingested"), std::string::npos)
+            << report->problems[0];
+    }
+    {
+        auto db = open_ro(path);
+        for (const char* table : {"captures", "calls", "messages", "call_finals", "code_counts"})
+            EXPECT_EQ(count(db, std::string("SELECT count(*) FROM ") + table), 0) << table;
+    }
+    auto again = ingest({file}, test::db_options(path));
+    ASSERT_TRUE(again) << again.error().message;
+    ASSERT_EQ(again->report.captures.size(), 1u);
+    EXPECT_EQ(again->report.captures[0].state, CaptureState::stored);
     std::filesystem::remove_all(dir);
 }
 
