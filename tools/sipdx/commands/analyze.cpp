@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -90,12 +91,20 @@ int run(const AnalyzeCliOptions& options) {
         for (const auto& p : in.problems)
             std::fprintf(stderr, "sipdx: %s\n", p.c_str());
     if (run.inputs.empty()) throw UsageError("no capture files found in the given directories");
-    const int code = run.exit_code();
+    int code = run.exit_code();
     if (code == exit_unusable) return code;
     if (*store) {
         auto stored = store::write_analysis(**store, run);
-        if (!stored) throw UsageError(stored.error().message);
-        if (!options.quiet) std::fprintf(stderr, "sipdx: %s\n", stored->c_str());
+        if (!stored && stored.error().kind != store::ErrorKind::input)
+            throw UsageError(stored.error().message);
+        if (!stored) {
+            // A capture that changed while it was read is not stored; the analysis of what
+            // was read is still printed.
+            std::fprintf(stderr, "sipdx: %s\n", stored.error().message.c_str());
+            code = std::max(code, static_cast<int>(exit_input_errors));
+        } else if (!options.quiet) {
+            std::fprintf(stderr, "sipdx: %s\n", stored->c_str());
+        }
     }
 
     std::string text =
