@@ -476,14 +476,10 @@ public:
     }
 
     tl::expected<void, StoreError> complete(std::uint32_t source, const CaptureTotals& t) override {
-        flush_all();
-        if (m_error) return tl::unexpected(*m_error);
-        const std::int64_t id = capture_of(source);
+        const auto begun = last_transaction_of(source);
+        if (!begun) return tl::unexpected(begun.error());
+        const std::int64_t id = *begun;
         if (id < 0) return {};
-        if (!m_in_txn) {
-            if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return fail(r.error());
-            m_in_txn = true;
-        }
         if (!m_count_codes) {
             auto counts = Statement::prepare(
                 m_db, "INSERT INTO code_counts (capture_id, code, messages, final_transactions, "
@@ -511,7 +507,6 @@ public:
             counts.bind(5, n[2]);
             if (!step(counts, "count codes")) return fail(*m_error);
         }
-        m_counts.erase(source);
         done.bind(1, id);
         done.bind(2, t.first_ns);
         done.bind(3, t.last_ns);
@@ -523,27 +518,15 @@ public:
         done.bind(9, std::string_view(t.sha256));
         done.bind(10, to_string(m_message_rows));
         if (!step(done, "complete capture")) return fail(*m_error);
-        if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
-        m_in_txn = false;
-        m_captures[source] = -1; // done: nothing more of it is written
-        return {};
+        return commit_last(source);
     }
 
     tl::expected<void, StoreError> abandon(std::uint32_t source) override {
-        flush_all();
-        if (m_error) return tl::unexpected(*m_error);
-        const std::int64_t id = capture_of(source);
-        if (id < 0) return {};
-        if (!m_in_txn) {
-            if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return fail(r.error());
-            m_in_txn = true;
-        }
-        if (auto r = delete_capture(id); !r) return fail(r.error());
-        if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
-        m_in_txn = false;
-        m_captures[source] = -1;
-        m_counts.erase(source);
-        return {};
+        const auto begun = last_transaction_of(source);
+        if (!begun) return tl::unexpected(begun.error());
+        if (*begun < 0) return {};
+        if (auto r = delete_capture(*begun); !r) return fail(r.error());
+        return commit_last(source);
     }
 
     void end_run() override { m_call_base = std::max(m_call_base, m_last_call); }
@@ -559,6 +542,28 @@ public:
     }
 
 private:
+    // Before a capture's last transaction (its completion or removal): its pending rows are
+    // written and a transaction is open. Its captures.id, or -1 when it is not being written
+    // (skipped, or done).
+    tl::expected<std::int64_t, StoreError> last_transaction_of(std::uint32_t source) {
+        flush_all();
+        if (m_error) return tl::unexpected(*m_error);
+        const std::int64_t id = capture_of(source);
+        if (id < 0 || m_in_txn) return id;
+        if (auto r = m_db.exec("BEGIN IMMEDIATE"); !r) return fail(r.error());
+        m_in_txn = true;
+        return id;
+    }
+
+    // Commits that transaction; nothing more of the capture is written.
+    tl::expected<void, StoreError> commit_last(std::uint32_t source) {
+        if (auto r = m_db.exec("COMMIT"); !r) return fail(r.error());
+        m_in_txn = false;
+        m_captures[source] = -1;
+        m_counts.erase(source);
+        return {};
+    }
+
     // Within the caller's transaction: the rows of capture `id` in every table but captures.
     tl::expected<void, StoreError> delete_rows(std::int64_t id) {
         for (std::string_view table :
