@@ -58,6 +58,14 @@ inline const std::vector<std::string>& sample_captures() {
     return names;
 }
 
+// The sample captures' paths in the shared corpus.
+inline std::vector<std::string> sample_capture_paths() {
+    std::vector<std::string> out;
+    for (const auto& name : sample_captures())
+        out.push_back(corpus(name));
+    return out;
+}
+
 #define SIPDX_REQUIRE_CORPUS()                                                                     \
     do {                                                                                           \
         if (!::sipdx::store::test::have_corpus())                                                  \

@@ -98,9 +98,7 @@ TEST(Query, SelectCallsFilters) {
     SIPDX_REQUIRE_CORPUS();
     const auto dir = test::temp_dir("query-filters");
     const std::string path = (dir / "s.db").string();
-    std::vector<std::string> files;
-    for (const auto& name : test::sample_captures())
-        files.push_back(test::corpus(name));
+    const std::vector<std::string> files = test::sample_capture_paths();
     ASSERT_TRUE(ingest(files, test::db_options(path)));
     auto db = Database::open(path, test::open_options(OpenMode::read_only));
     ASSERT_TRUE(db);

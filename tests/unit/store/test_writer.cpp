@@ -34,6 +34,25 @@ std::int64_t count(Database& db, const std::string& sql) {
     return r->rows[0][0].integer;
 }
 
+// A writer opened on `db` for `file`, fed by one analysis of it, not finished yet.
+struct Analysed {
+    std::unique_ptr<AnalysisWriter> writer;
+    analysis::RunResult run;
+};
+Analysed analyse_into(const std::string& db, const std::string& file, std::size_t batch_rows) {
+    Analysed out;
+    auto writer = AnalysisWriter::open({file}, test::db_options(db, batch_rows));
+    EXPECT_TRUE(writer) << (writer ? "" : writer.error().message);
+    if (!writer) return out;
+    out.writer = std::move(*writer);
+    analysis::AnalyzeOptions options;
+    out.writer->attach(options);
+    analysis::Analyzer analyzer(options);
+    out.writer->attach(analyzer);
+    out.run = analyzer.run({file});
+    return out;
+}
+
 Database open_ro(const std::string& path) {
     auto db = Database::open(path, test::open_options(OpenMode::read_only));
     EXPECT_TRUE(db) << (db ? "" : db.error().message);
@@ -46,9 +65,7 @@ TEST(Writer, StoredCountsEqualTheAnalyzerPerCapture) {
     SIPDX_REQUIRE_CORPUS();
     const auto dir = test::temp_dir("writer-counts");
     const std::string path = (dir / "s.db").string();
-    std::vector<std::string> files;
-    for (const auto& name : test::sample_captures())
-        files.push_back(test::corpus(name));
+    const std::vector<std::string> files = test::sample_capture_paths();
     auto result = ingest(files, test::db_options(path, 7));
     ASSERT_TRUE(result) << result.error().message;
     EXPECT_EQ(result->exit_code, 0);
@@ -148,9 +165,7 @@ TEST(Writer, IngestIsIdempotentBySha256) {
 TEST(Writer, OneRunOfManyCapturesStoresWhatSeparateRunsStore) {
     SIPDX_REQUIRE_CORPUS();
     const auto dir = test::temp_dir("writer-many");
-    std::vector<std::string> files;
-    for (const auto& name : test::sample_captures())
-        files.push_back(test::corpus(name));
+    const std::vector<std::string> files = test::sample_capture_paths();
     const std::string copy = (dir / "copy-of-first.pcap").string();
     std::filesystem::copy_file(files.front(), copy);
     const std::string together = (dir / "together.db").string();
@@ -218,15 +233,10 @@ TEST(Writer, CaptureThatChangesWhileIngestedIsNotStored) {
     std::filesystem::copy_file(test::corpus("sip-udp-wireshark-sample-register-invite-cancel.pcap"),
                                file);
     {
-        auto writer = AnalysisWriter::open({file}, test::db_options(path, 5));
-        ASSERT_TRUE(writer) << writer.error().message;
-        analysis::AnalyzeOptions options;
-        (*writer)->attach(options);
-        analysis::Analyzer analyzer(options);
-        (*writer)->attach(analyzer);
-        const auto run = analyzer.run({file});
+        auto analysed = analyse_into(path, file, 5);
+        ASSERT_TRUE(analysed.writer);
         std::ofstream(file, std::ios::app | std::ios::binary) << std::string(100, '\0');
-        auto report = (*writer)->finish(run);
+        auto report = analysed.writer->finish(analysed.run);
         ASSERT_TRUE(report) << report.error().message;
         ASSERT_EQ(report->captures.size(), 1u);
         EXPECT_EQ(report->captures[0].state, CaptureState::failed);
@@ -253,13 +263,8 @@ TEST(Writer, InterruptedCaptureIsInvisibleAndCompletedByTheNextRun) {
     const std::string file = test::corpus("sip-udp-wireshark-sample-register-invite-cancel.pcap");
     // A writer abandoned after the analysis began: its batches are committed, the capture is not.
     {
-        auto writer = AnalysisWriter::open({file}, test::db_options(path, 5));
-        ASSERT_TRUE(writer) << writer.error().message;
-        analysis::AnalyzeOptions options;
-        (*writer)->attach(options);
-        analysis::Analyzer analyzer(options);
-        (*writer)->attach(analyzer);
-        analyzer.run({file});
+        auto analysed = analyse_into(path, file, 5);
+        ASSERT_TRUE(analysed.writer);
         // no finish(): as if the process died here
     }
     {
@@ -324,9 +329,7 @@ TEST(Writer, FullDatabaseRollsBackAndStaysConsistent) {
 TEST(Writer, AnalyzeDbPathStoresWhatIngestStores) {
     SIPDX_REQUIRE_CORPUS();
     const auto dir = test::temp_dir("writer-analyze");
-    std::vector<std::string> files;
-    for (const auto& name : test::sample_captures())
-        files.push_back(test::corpus(name));
+    const std::vector<std::string> files = test::sample_capture_paths();
     // What `sipdx analyze --db` does: one analysis over all inputs, records split by source.
     const std::string a = (dir / "a.db").string();
     analysis::AnalyzeOptions options;
@@ -386,9 +389,7 @@ TEST(Writer, StdinAndUnreadableInputsAreNotStored) {
 TEST(Writer, MessageRowPoliciesKeepCountsAndRecordThePolicy) {
     SIPDX_REQUIRE_CORPUS();
     const auto dir = test::temp_dir("writer-policy");
-    std::vector<std::string> files;
-    for (const auto& name : test::sample_captures())
-        files.push_back(test::corpus(name));
+    const std::vector<std::string> files = test::sample_capture_paths();
     const auto expected = analyzer_counts(files);
     for (const auto policy : {MessageRows::all, MessageRows::failed, MessageRows::none}) {
         const std::string path = (dir / (std::string(to_string(policy)) + ".db")).string();
