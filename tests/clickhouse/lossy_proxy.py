@@ -8,6 +8,7 @@ Usage: lossy_proxy.py PORT_FILE UPSTREAM_PORT PATTERN... -- writes the port it l
 PORT_FILE, serves until no client has come for 20 s or after 10,000 connections, then exits.
 Only 127.0.0.1 is used on both sides.
 """
+import os
 import socket
 import sys
 import urllib.parse
@@ -57,7 +58,6 @@ def main():
     with open(port_file + ".tmp", "w") as f:
         f.write(str(server.getsockname()[1]))
     # Renamed into place so that a reader never sees a half-written port.
-    import os
     os.rename(port_file + ".tmp", port_file)
     for _ in range(10000):
         try:
