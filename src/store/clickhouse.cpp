@@ -19,7 +19,6 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <map>
 #include <thread>
@@ -796,8 +795,8 @@ struct CaptureState {
 
 class ClickHouseSink final : public RecordSink {
 public:
-    ClickHouseSink(ClickHouse ch, const StoreOptions& options, bool has_ingests)
-        : m_ch(std::move(ch)), m_has_ingests(has_ingests),
+    ClickHouseSink(ClickHouse ch, const StoreOptions& options, bool has_ingests, std::string note)
+        : m_ch(std::move(ch)), m_has_ingests(has_ingests), m_note(std::move(note)),
           m_batch_rows(std::max<std::size_t>(options.batch_rows, 1)),
           m_message_rows(options.message_rows) {}
 
@@ -807,10 +806,9 @@ public:
         for (const auto& other : m_captures)
             if (other.active && other.meta.sha256 == meta.sha256) return BeginResult::skip;
         const std::string sha = quote(meta.sha256, Dialect::clickhouse);
-        auto done =
-            m_ch.select(fmt::format("SELECT count() FROM captures WHERE sha256 = {}", sha), false);
+        auto done = count(fmt::format("SELECT count() FROM captures WHERE sha256 = {}", sha));
         if (!done) return tl::unexpected(done.error());
-        if (!done->rows.empty() && done->rows[0][0].integer > 0) return BeginResult::skip;
+        if (*done > 0) return BeginResult::skip;
         auto& state = m_captures[source];
         state.active = true;
         state.meta = meta;
@@ -818,9 +816,9 @@ public:
             // No marker: no earlier run wrote anything of it. Mark it before its first batch.
             const std::string check =
                 fmt::format("SELECT count() FROM ingests WHERE capture_sha256 = {}", sha);
-            auto marked = m_ch.select(check, false);
+            auto marked = count(check);
             if (!marked) return tl::unexpected(marked.error());
-            if (marked->rows.empty() || marked->rows[0][0].integer == 0) {
+            if (*marked == 0) {
                 std::string row;
                 tsv(row, meta.sha256);
                 row += fmt::format("\t{}\n", std::time(nullptr));
@@ -1054,6 +1052,7 @@ public:
     std::string last_failure() const override {
         return m_last_error && m_failed > 0 ? m_last_error->message : std::string();
     }
+    std::string note() const override { return m_note; }
 
 private:
     // The capture's responses per code, before its captures row: written once (a rerun after
@@ -1071,10 +1070,7 @@ private:
         const std::string check =
             fmt::format("SELECT count() FROM code_counts WHERE capture_sha256 = {}",
                         quote(c.meta.sha256, Dialect::clickhouse));
-        auto seen = m_ch.select(check, false);
-        if (seen && !seen->rows.empty() &&
-            static_cast<std::uint64_t>(seen->rows[0][0].integer) == n)
-            return true;
+        if (auto seen = count(check); seen && *seen == n) return true;
         if (insert_once(fmt::format("INSERT INTO code_counts ({}) FORMAT TabSeparated",
                                     clickhouse_columns("code_counts")),
                         rows, check, n))
@@ -1090,13 +1086,20 @@ private:
     bool insert_once(const std::string& insert, std::string_view data, const std::string& check,
                      std::uint64_t rows) {
         auto r = m_ch.request_with_retry(insert, data, false, [&] {
-            auto seen = m_ch.select(check, false);
-            return seen && !seen->rows.empty() &&
-                   static_cast<std::uint64_t>(seen->rows[0][0].integer) == rows;
+            auto seen = count(check);
+            return seen && *seen == rows;
         });
         if (r) return true;
         m_last_error = r.error();
         return false;
+    }
+
+    // The answer of a `SELECT count() ...`.
+    tl::expected<std::uint64_t, StoreError> count(const std::string& sql) const {
+        auto r = m_ch.select(sql, false);
+        if (!r) return tl::unexpected(r.error());
+        if (r->rows.empty() || r->rows[0].empty()) return 0;
+        return static_cast<std::uint64_t>(r->rows[0][0].integer);
     }
 
     CaptureState* active(std::uint32_t source) {
@@ -1151,6 +1154,7 @@ private:
 
     ClickHouse m_ch;
     bool m_has_ingests = false; // schema 4: the ingests table of begun captures
+    std::string m_note;
     std::size_t m_batch_rows;
     MessageRows m_message_rows;
     std::vector<CaptureState> m_captures;
@@ -1212,14 +1216,14 @@ make_clickhouse_sink(const StoreOptions& options) {
                          false);
     if (!v4) return tl::unexpected(v4.error());
     const bool has_ingests = !v4->rows.empty() && v4->rows[0][0].integer > 0;
+    std::string note;
     if (!has_ingests)
-        std::fprintf(stderr,
-                     "sipdx: clickhouse %s:%d: no ingests table (made by an older sipdx): each "
-                     "capture is looked for in every table before it is written, which is slow "
-                     "on large tables; add it on every node with `sipdx ch-schema --upgrade-from "
-                     "3 [--cluster NAME] | clickhouse-client --multiquery`\n",
-                     ch->url().host.c_str(), ch->url().port);
-    return std::make_unique<ClickHouseSink>(std::move(*ch), options, has_ingests);
+        note = fmt::format("clickhouse {}:{}: no ingests table (made by an older sipdx): each "
+                           "capture is looked for in every table before it is written, which "
+                           "is slow on large tables; add it on every node with `sipdx ch-schema "
+                           "--upgrade-from 3 [--cluster NAME] | clickhouse-client --multiquery`",
+                           ch->url().host, ch->url().port);
+    return std::make_unique<ClickHouseSink>(std::move(*ch), options, has_ingests, std::move(note));
 }
 
 } // namespace detail

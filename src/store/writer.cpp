@@ -465,6 +465,7 @@ struct AnalysisWriter::Impl {
         for (auto& sink : sinks) {
             if (auto r = sink->finish(); !r) return tl::unexpected(r.error());
             if (const auto why = sink->last_failure(); !why.empty()) report.failure = why;
+            if (auto note = sink->note(); !note.empty()) report.notes.push_back(std::move(note));
         }
         for (const auto& s : sources) {
             CaptureReport c;
@@ -701,6 +702,7 @@ tl::expected<IngestResult, StoreError> ingest(const std::vector<std::string>& ca
     if (!report) return tl::unexpected(report.error());
     result.report.failed_batches = report->failed_batches;
     result.report.failure = report->failure;
+    result.report.notes = std::move(report->notes);
     for (auto& p : report->problems) {
         result.problems.push_back(std::move(p));
         result.exit_code = 1;

@@ -83,7 +83,8 @@ struct WriteReport {
     std::vector<CaptureReport> captures;
     std::uint64_t failed_batches = 0;  // ClickHouse batches not written after retries
     std::string failure;               // the last reason a batch failed
-    std::vector<std::string> problems; // captures that could not be hashed, one line each
+    std::vector<std::string> problems; // captures that could not be stored, one line each
+    std::vector<std::string> notes;    // about the stores themselves, one line each
 };
 
 struct IngestResult;

@@ -71,6 +71,9 @@ public:
     virtual std::uint64_t failed_batches(std::uint32_t /*source*/) const { return 0; }
     // Why the last batch failed (empty when none did).
     virtual std::string last_failure() const { return {}; }
+    // What the user should know about this store once (empty: nothing), e.g. an upgrade that
+    // would make it faster.
+    virtual std::string note() const { return {}; }
 };
 
 using Sinks = std::vector<std::unique_ptr<RecordSink>>;

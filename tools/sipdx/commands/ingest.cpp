@@ -46,6 +46,8 @@ int run(const IngestCliOptions& options) {
     analyze.threads = options.threads == 0 ? default_threads() : options.threads;
     auto result = store::ingest(options.captures, store, analyze);
     if (!result) throw UsageError(result.error().message);
+    for (const auto& n : result->report.notes)
+        std::fprintf(stderr, "sipdx: %s\n", n.c_str());
     for (const auto& p : result->problems)
         std::fprintf(stderr, "sipdx: %s\n", p.c_str());
     if (!options.quiet) {
