@@ -173,8 +173,7 @@ private:
 // One capture of the writer's life. Source numbers are unique over that life: an analysis
 // run numbers its inputs from 0, and the writer adds the run's first number.
 struct Source {
-    std::string file;
-    CaptureMeta meta;
+    CaptureMeta meta; // meta.name is the path as given
     bool readable = false;
     bool deferred = false;          // begun unhashed; the Hasher computes its sha256 meanwhile
     std::vector<BeginResult> begun; // per sink
@@ -202,6 +201,19 @@ struct Source {
                            [](BeginResult b) { return b != BeginResult::skip; });
     }
 };
+
+// The size of an input that can be stored: stdin cannot (it has no identity to store).
+tl::expected<std::uint64_t, StoreError> storable_size(const std::string& file) {
+    if (file == "-")
+        return tl::unexpected(
+            StoreError{ErrorKind::input, "stdin ('-') cannot be stored: save it to a file first"});
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec)
+        return tl::unexpected(
+            StoreError{ErrorKind::input, fmt::format("{}: {}", file, ec.message())});
+    return size;
+}
 
 tl::expected<detail::Sinks, StoreError> open_sinks(const StoreOptions& options) {
     detail::Sinks sinks;
@@ -231,6 +243,8 @@ struct AnalysisWriter::Impl {
     // while it begins a run's captures. `sources` grows only under it, and only between runs.
     std::mutex sink_mutex;
     std::vector<std::unique_ptr<Source>> sources;
+    // Source numbers by capture size: only captures of the same size can be the same bytes.
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_size;
     std::uint32_t run_base = 0;  // source number of the current run's input 0
     std::uint32_t run_count = 0; // inputs of the current run
     Hasher hasher;
@@ -275,17 +289,11 @@ struct AnalysisWriter::Impl {
     tl::expected<bool, StoreError> add_run(const std::vector<std::string>& files) {
         std::vector<std::unique_ptr<Source>> added;
         for (const auto& file : files) {
-            if (file == "-")
-                return tl::unexpected(StoreError{
-                    ErrorKind::input, "stdin ('-') cannot be stored: save it to a file first"});
+            const auto size = storable_size(file);
+            if (!size) return tl::unexpected(size.error());
             auto s = std::make_unique<Source>();
-            s->file = file;
             s->meta.name = file;
-            std::error_code ec;
-            s->meta.size = std::filesystem::file_size(file, ec);
-            if (ec)
-                return tl::unexpected(
-                    StoreError{ErrorKind::input, fmt::format("{}: {}", file, ec.message())});
+            s->meta.size = *size;
             // An input that is not a capture is reported by the analysis; it is not stored.
             s->readable = capture::open(file).has_value();
             added.push_back(std::move(s));
@@ -295,8 +303,7 @@ struct AnalysisWriter::Impl {
         // and the Hasher computes it meanwhile (the SHA-256 of a large file costs about half
         // an analysis); the sinks write its rows under a provisional identity until then.
         auto same_size = [&](const Source& s) {
-            for (const auto& o : sources)
-                if (o->meta.size == s.meta.size) return true;
+            if (by_size.count(s.meta.size) != 0) return true;
             for (const auto& o : added)
                 if (o.get() != &s && o->meta.size == s.meta.size) return true;
             return false;
@@ -315,16 +322,19 @@ struct AnalysisWriter::Impl {
         for (std::size_t i = 0; i < added.size(); ++i) {
             Source& s = *added[i];
             if (!s.readable || s.deferred || sinks.empty()) continue;
-            auto hash = sha256_file(s.file);
+            auto hash = sha256_file(s.meta.name);
             if (!hash) return tl::unexpected(hash.error());
             s.meta.sha256 = std::move(*hash);
             // An earlier capture of this writer begun unhashed is not findable by its sha256
             // in the store until it is complete: compare with it here.
-            for (std::uint32_t j = 0; j < sources.size() && !twice[i]; ++j) {
+            const auto same = by_size.find(s.meta.size);
+            if (same == by_size.end()) continue;
+            for (const std::uint32_t j : same->second) {
                 const Source& o = *sources[j];
-                if (!o.deferred || o.meta.size != s.meta.size || !o.written()) continue;
+                if (!o.deferred || !o.written()) continue;
                 auto other = hasher.wait(j);
                 twice[i] = other && *other == s.meta.sha256;
+                if (twice[i]) break;
             }
         }
         std::lock_guard lock(sink_mutex);
@@ -345,7 +355,8 @@ struct AnalysisWriter::Impl {
                 s.begun.push_back(*begun);
             }
             any = any || s.written();
-            if (s.deferred && s.written()) hasher.add(source, s.file);
+            if (s.deferred && s.written()) hasher.add(source, s.meta.name);
+            by_size[s.meta.size].push_back(source);
             sources.push_back(std::move(added[i]));
         }
         if (!sinks.empty()) start();
@@ -392,15 +403,15 @@ struct AnalysisWriter::Impl {
         // A capture still being written (a probe's current file) or cut meanwhile: its rows
         // and its hash may describe different bytes, so it is not stored.
         std::error_code ec;
-        const auto size_now = std::filesystem::file_size(s.file, ec);
+        const auto size_now = std::filesystem::file_size(s.meta.name, ec);
         if (ec || size_now != s.meta.size) {
             s.not_stored = StoreError{
                 ErrorKind::input,
-                ec ? fmt::format("{}: changed while being ingested ({}); not stored", s.file,
+                ec ? fmt::format("{}: changed while being ingested ({}); not stored", s.meta.name,
                                  ec.message())
                    : fmt::format("{}: changed while being ingested ({} bytes, now {}); not "
                                  "stored: ingest it again once it is complete",
-                                 s.file, s.meta.size, size_now)};
+                                 s.meta.name, s.meta.size, size_now)};
             abandon(source);
             return;
         }
@@ -564,28 +575,13 @@ tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
 AnalysisWriter::open(const std::vector<std::string>& captures, const StoreOptions& options) {
     const auto files = analysis::expand_inputs(captures);
     // Inputs that cannot be stored at all are refused before the store is opened (or made).
-    for (const auto& file : files) {
-        if (file == "-")
-            return tl::unexpected(StoreError{
-                ErrorKind::input, "stdin ('-') cannot be stored: save it to a file first"});
-        std::error_code ec;
-        (void)std::filesystem::file_size(file, ec);
-        if (ec)
-            return tl::unexpected(
-                StoreError{ErrorKind::input, fmt::format("{}: {}", file, ec.message())});
-    }
+    for (const auto& file : files)
+        if (auto size = storable_size(file); !size) return tl::unexpected(size.error());
     auto writer = open_store(options);
     if (!writer) return writer;
     auto begun = (*writer)->m_impl->add_run(files);
     if (!begun) return tl::unexpected(begun.error());
     return writer;
-}
-
-bool AnalysisWriter::nothing_to_do() const {
-    const auto& impl = *m_impl;
-    for (std::uint32_t i = 0; i < impl.run_count; ++i)
-        if (impl.sources[impl.run_base + i]->written()) return false;
-    return true;
 }
 
 void AnalysisWriter::attach(analysis::AnalyzeOptions& options) {
@@ -646,8 +642,7 @@ tl::expected<IngestResult, StoreError> ingest(const std::vector<std::string>& ca
     }
     const auto files = analysis::expand_inputs(captures);
     if (std::find(files.begin(), files.end(), "-") != files.end())
-        return tl::unexpected(
-            StoreError{ErrorKind::input, "stdin ('-') cannot be stored: save it to a file first"});
+        return tl::unexpected(storable_size("-").error());
     // One writer (one open store, one writer thread) for every capture, opened with the first
     // readable one (no database is made when there is nothing to store); each capture is
     // still analysed on its own, as its own run.

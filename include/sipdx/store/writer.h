@@ -109,9 +109,6 @@ public:
     // Completes the captures after the analysis; the first store error if any.
     [[nodiscard]] tl::expected<WriteReport, StoreError> finish(const analysis::RunResult& run);
 
-    // True when every capture is already stored (nothing to analyse).
-    bool nothing_to_do() const;
-
 private:
     // The store(s) opened, no capture yet (`sipdx ingest` adds one analysis run per capture).
     static tl::expected<std::unique_ptr<AnalysisWriter>, StoreError>
