@@ -118,7 +118,7 @@ struct Batch {
 };
 
 unsigned resolve_threads(unsigned requested) {
-    if (requested != 0) return requested;
+    if (requested != 0) return std::min(requested, max_threads);
     cpu_set_t allowed; // honour the affinity mask (taskset, cgroup cpusets), not only the cores
     if (::sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
         const int n = CPU_COUNT(&allowed);

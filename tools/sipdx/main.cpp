@@ -3,7 +3,9 @@
 #include "command.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <utility>
 #include <vector>
@@ -19,6 +21,24 @@ std::vector<std::pair<int, CommandSetup>>& registry() {
 CommandRegistration::CommandRegistration(int order, CommandSetup setup) {
     registry().emplace_back(order, setup);
 }
+
+namespace {
+// Every command writes its output through stdout's buffer; a write that failed (a full disk, a
+// closed file) leaves the stream's error flag set. A command that ran to its end would
+// otherwise exit 0 with its output lost, so the last flush is checked here, once for all.
+// A reader that closed the pipe early (`| head`) ends the process by SIGPIPE as for any Unix
+// tool, quietly; EPIPE is only seen when SIGPIPE is ignored, and is quiet too.
+int check_output_written(int exit_code) {
+    errno = 0;
+    const bool flushed = std::fflush(stdout) == 0;
+    if (flushed && !std::ferror(stdout)) return exit_code;
+    const int error = errno;
+    if (error != EPIPE)
+        std::fprintf(stderr, "sipdx: writing the output failed: %s\n",
+                     error != 0 ? std::strerror(error) : "not all of it could be written");
+    return exit_unusable;
+}
+} // namespace
 } // namespace sipdx::cli
 
 int main(int argc, char** argv) {
@@ -54,5 +74,5 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "sipdx: %s\n", e.what());
         return exit_unusable;
     }
-    return context.exit_code;
+    return check_output_written(context.exit_code);
 }

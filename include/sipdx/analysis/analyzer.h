@@ -34,13 +34,17 @@ struct MessageContext {
     const session::FeedResult& step;   // what the tracker made of it
 };
 
+// The most threads a run uses: past a few per core they only add batches in flight and memory,
+// and a huge request (`--threads 32768`) must not exhaust the process. Larger values are capped.
+inline constexpr unsigned max_threads = 256;
+
 struct AnalyzeOptions {
     session::TrackerOptions tracker;
     decode::PipelineOptions decode;
     bool explain = true; // fill CallRecord::explanation of the records given to on_record()
     // Threads for the run: 0 = every core the process may use, 1 = all on the caller's thread.
     // Decoding and tracking stay serial in capture order; only parsing is spread, so the
-    // output (records, summary, callback order) is the same for any value.
+    // output (records, summary, callback order) is the same for any value. At most max_threads.
     unsigned threads = 0;
     // Called now and then (every few thousand frames) with bytes read so far and in total, on
     // the thread that tracks.

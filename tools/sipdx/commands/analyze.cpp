@@ -130,7 +130,8 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("-q,--quiet", options->quiet, "No progress bar on stderr");
     cmd->add_option("--threads", options->threads,
                     "Threads to use (0 = all cores); the report is the same for any value")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(0u, analysis::max_threads));
     cmd->add_option("--db", options->db,
                     "Also store the captures' calls, messages and findings in this SQLite file, "
                     "as `sipdx ingest` does (docs/store.md)");

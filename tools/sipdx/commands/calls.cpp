@@ -77,7 +77,8 @@ void setup(CLI::App& root, CliContext& context) {
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
     cmd->add_option("--threads", options->threads,
                     "Threads to use (0 = all cores); the records are the same for any value")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(0u, analysis::max_threads));
     add_record_filters(cmd, options->filters);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }

@@ -3,6 +3,7 @@
 #include "command.h"
 #include "record_filter_options.h"
 
+#include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/filter.h>
 #include <sipdx/analysis/render.h>
 #include <sipdx/session/record.h>
@@ -10,8 +11,10 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace sipdx::cli {
@@ -25,7 +28,31 @@ struct FilterCliOptions {
     RecordFilterOptions filters;
 };
 
+// The output is opened (and truncated) before the inputs are read, so `filter X -w X` would
+// destroy X; refuse any output that is one of the inputs (also through another path or link).
+void refuse_output_over_input(const FilterCliOptions& options) {
+    if (options.output == "-") return;
+    std::error_code ec;
+    const auto output_dir = std::filesystem::absolute(options.output, ec).parent_path();
+    for (const auto& capture : options.captures) {
+        if (capture != "-" && std::filesystem::is_directory(capture, ec) &&
+            std::filesystem::equivalent(capture, output_dir, ec) && !ec)
+            throw UsageError(fmt::format("-w {}: that is inside the input directory {}, where it "
+                                         "would be read as an input; write it elsewhere",
+                                         options.output, capture));
+    }
+    if (!std::filesystem::exists(options.output, ec)) return;
+    for (const auto& input : analysis::expand_inputs(options.captures)) {
+        if (input == "-") continue;
+        if (std::filesystem::equivalent(options.output, input, ec) && !ec)
+            throw UsageError(fmt::format("-w {}: that is an input capture ({}), and writing "
+                                         "would destroy it; write to another file",
+                                         options.output, input));
+    }
+}
+
 int run(const FilterCliOptions& options) {
+    refuse_output_over_input(options);
     auto filter = make_record_filter(options.filters);
     filter.call_id = options.call_id;
     auto result = analysis::filter_capture(options.captures, filter, options.output);

@@ -2,6 +2,7 @@
 // records of captures in a database (docs/store.md).
 #include "command.h"
 
+#include <sipdx/analysis/analyzer.h>
 #include <sipdx/store/writer.h>
 
 #include <fmt/format.h>
@@ -102,7 +103,7 @@ void setup(CLI::App& root, CliContext& context) {
                     "Analysis threads as for analyze; default (0): the cores less two, at least "
                     "one, since the database is written on one more thread and a new capture "
                     "hashed on another")
-        ->check(CLI::Range(0u, 1024u));
+        ->check(CLI::Range(0u, analysis::max_threads));
     cmd->add_option("--message-rows", options->message_rows,
                     "Which per-message rows to keep: all (default), failed (the messages of "
                     "Call-IDs that did not succeed) or none; calls, findings and per-code "

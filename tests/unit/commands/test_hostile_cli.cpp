@@ -1,0 +1,89 @@
+// The CLI under hostile conditions (issue 23): outputs that cannot be written, option values
+// out of range, and outputs that would overwrite their own inputs.
+#include "unit/commands/analysis_cli.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <vector>
+
+using namespace sipdx::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch_dir(const std::string& name) {
+    auto dir = fs::temp_directory_path() / ("sipdx-hostile-" + std::to_string(::getpid()) + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+} // namespace
+
+// A full disk: every command that prints a record or report exits 2 and says so, instead of
+// exiting 0 with its output lost.
+TEST(HostileCli, WriteErrorsOnStdoutAreReported) {
+    if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full on this machine";
+    const std::string sample = quoted(sample_capture());
+    const std::string sip_text = quoted(fs::path(SIPDX_TEST_DATA_DIR) / "sip" /
+                                        "sip-gtpu-ipv6-volte-iphone-ims-aka-0014.sip");
+    for (const std::string& args : std::vector<std::string>{
+             "codes", "explain 486", "analyze -q " + sample, "analyze -q --json " + sample,
+             "calls --format csv " + sample, "messages " + sample, "parse --json " + sip_text,
+             "parse " + sip_text, "flow " + sample + " --call busy-1@sipdx.test"}) {
+        SCOPED_TRACE(args);
+        const auto run = run_sipdx(args + " > /dev/full", true);
+        EXPECT_EQ(run.exit_code, 2) << run.out;
+        EXPECT_NE(run.out.find("writing the output failed"), std::string::npos) << run.out;
+    }
+}
+
+// A reader that stops early (`| head -1`) is not an error worth a message.
+TEST(HostileCli, ClosedPipeIsQuiet) {
+    const auto run = run_sipdx("codes 2>&1 | head -c 10 >/dev/null", true);
+    EXPECT_EQ(run.out.find("writing the output failed"), std::string::npos) << run.out;
+}
+
+TEST(HostileCli, ThreadsOutOfRangeAreRefusedWithTheRange) {
+    const std::string sample = quoted(sample_capture());
+    for (const std::string command : {"analyze -q", "calls", "ingest --db /dev/null"}) {
+        SCOPED_TRACE(command);
+        const auto run = run_sipdx(command + " --threads 32768 " + sample, true);
+        EXPECT_EQ(run.exit_code, 2) << run.out;
+        EXPECT_NE(run.out.find("0 to 256"), std::string::npos) << run.out;
+    }
+    // The largest accepted value runs (capped by the library), with the same answer.
+    const auto one = run_sipdx("calls --format ndjson --threads 1 " + sample);
+    const auto most = run_sipdx("calls --format ndjson --threads 256 " + sample);
+    EXPECT_EQ(most.exit_code, 0);
+    EXPECT_EQ(most.out, one.out);
+}
+
+TEST(HostileCli, FilterNeverWritesOverItsInput) {
+    const auto dir = scratch_dir("filter");
+    const auto input = dir / "in.pcap";
+    fs::copy_file(sample_capture(), input);
+    const auto before = slurp(input);
+
+    auto run = run_sipdx("filter " + quoted(input) + " -w " + quoted(input), true);
+    EXPECT_EQ(run.exit_code, 2) << run.out;
+    EXPECT_NE(run.out.find("is an input capture"), std::string::npos) << run.out;
+    EXPECT_EQ(slurp(input), before);
+
+    // The same file through a symbolic link.
+    const auto link = dir / "link.pcap";
+    fs::create_symlink(input, link);
+    run = run_sipdx("filter " + quoted(input) + " -w " + quoted(link), true);
+    EXPECT_EQ(run.exit_code, 2) << run.out;
+    EXPECT_EQ(slurp(input), before);
+
+    // A new file inside a directory given as input would be read back as an input.
+    run = run_sipdx("filter " + quoted(dir) + " -w " + quoted(dir / "out.pcapng"), true);
+    EXPECT_EQ(run.exit_code, 2) << run.out;
+    EXPECT_NE(run.out.find("inside the input directory"), std::string::npos) << run.out;
+    EXPECT_FALSE(fs::exists(dir / "out.pcapng"));
+    EXPECT_EQ(slurp(input), before);
+    fs::remove_all(dir);
+}
