@@ -83,7 +83,9 @@ public:
                 finish_input(offset);
                 report(ProblemCode::truncated, m_counters.frames + 1, offset,
                        fmt::format("input ends inside a record ({} of {} bytes)",
-                                   whole.size() - record_header_size, rec.caplen));
+                                   // the file may have shrunk below the header just read
+                                   whole.size() - std::min(whole.size(), record_header_size),
+                                   rec.caplen));
                 break;
             }
             if (m_snaplen != 0 && rec.caplen > m_snaplen) {

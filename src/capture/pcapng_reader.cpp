@@ -225,15 +225,39 @@ private:
         const std::uint32_t section = m_section - 1;
         for_each_option(body.subspan(16), offset, [&](std::uint16_t code, auto value) {
             if (code == opt_comment) {
-                m_comments.push_back({0, section, std::string(text_of(value))});
+                keep_comment({0, section, std::string(text_of(value))}, offset);
             }
         });
+    }
+
+    // Comments are kept for the reader's user (a few per capture in practice); a file with a
+    // comment on every one of millions of blocks would otherwise hold them all in memory.
+    void keep_comment(Comment comment, std::uint64_t offset) {
+        if (m_comments.size() < max_comments) {
+            m_comments.push_back(std::move(comment));
+            return;
+        }
+        report(ProblemCode::too_many_comments, comment.frame, offset,
+               fmt::format("more than {} comments: the rest are not kept", max_comments));
     }
 
     void read_idb(std::span<const std::uint8_t> body, std::uint64_t offset) {
         if (body.size() < 8) {
             report(ProblemCode::bad_block, next_number(), offset,
                    "interface description block too short");
+            return;
+        }
+        // Real captures describe a handful of interfaces; a file of millions of interface
+        // blocks (570 MB of descriptions for 4 M blocks) is corrupt or hostile. Past the bound
+        // the blocks are not kept: packets on them are reported and skipped as on any
+        // interface the section does not describe.
+        if (m_interfaces.size() >= max_interfaces) {
+            if (!m_interfaces_capped)
+                report(ProblemCode::too_many_interfaces, next_number(), offset,
+                       fmt::format("more than {} interfaces described: the rest, and packets on "
+                                   "them, are ignored",
+                                   max_interfaces));
+            m_interfaces_capped = true;
             return;
         }
         InterfaceInfo info;
@@ -259,7 +283,7 @@ private:
                 }
                 break;
             case opt_comment:
-                m_comments.push_back({0, info.section, std::string(text_of(value))});
+                keep_comment({0, info.section, std::string(text_of(value))}, offset);
                 break;
             default:
                 break;
@@ -329,7 +353,7 @@ private:
                 if (frame.comment.empty()) {
                     frame.comment = text;
                 }
-                m_comments.push_back({frame.number, m_section - 1, std::string(text)});
+                keep_comment({frame.number, m_section - 1, std::string(text)}, offset);
             }
         });
         ++m_interfaces[iface.global_index].frames;
@@ -482,6 +506,9 @@ private:
 private:
     std::unique_ptr<ByteInput> m_input;
     std::vector<Iface> m_section_ifaces;
+    static constexpr std::size_t max_interfaces = 65'536;
+    static constexpr std::size_t max_comments = 10'000;
+    bool m_interfaces_capped = false;
     std::uint32_t m_section = 0;
     std::uint64_t m_number_gap = 0; // records Wireshark numbers that are not packets
     bool m_swap = false;

@@ -34,6 +34,10 @@ std::string_view to_string(ProblemCode code) {
         return "garbage_skipped";
     case ProblemCode::bad_block:
         return "bad_block";
+    case ProblemCode::too_many_interfaces:
+        return "too_many_interfaces";
+    case ProblemCode::too_many_comments:
+        return "too_many_comments";
     case ProblemCode::unknown_interface:
         return "unknown_interface";
     case ProblemCode::bad_gzip:

@@ -51,6 +51,8 @@ enum class ProblemCode {
     bad_gzip,               // the compressed stream is corrupt (the rest is lost)
     read_error,             // I/O error after opening
     bad_text,               // SIP text: something between messages that is not a message
+    too_many_interfaces,    // pcapng: past the bound on described interfaces (the rest ignored)
+    too_many_comments,      // pcapng: past the bound on kept comments (the rest not kept)
 };
 
 std::string_view to_string(ProblemCode code);

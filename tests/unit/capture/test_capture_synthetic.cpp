@@ -10,6 +10,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <unistd.h>
+
 namespace sipdx::capture {
 namespace {
 
@@ -249,6 +251,74 @@ TEST(CaptureSynthetic, BufferedReadsEqualMappedReads) {
             EXPECT_EQ((*mapped)->problems().size(), (*piped)->problems().size());
         }
     }
+}
+
+// A hostile pcapng: 200,000 interface blocks, each with a comment, then a packet on interface
+// 0. The reader keeps a bounded number of interfaces and comments (it used to keep all: 570 MB
+// for 4 M blocks), says so once, and still reads the packet.
+TEST(CaptureSynthetic, InterfaceAndCommentFloodsAreBounded) {
+    std::vector<std::uint8_t> bytes;
+    auto put32 = [&](std::uint32_t v) {
+        for (int i = 0; i < 4; ++i)
+            bytes.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    };
+    auto put16 = [&](std::uint16_t v) {
+        bytes.push_back(static_cast<std::uint8_t>(v));
+        bytes.push_back(static_cast<std::uint8_t>(v >> 8));
+    };
+    // Section header block, little endian, no options.
+    put32(0x0A0D0D0A);
+    put32(28);
+    put32(0x1A2B3C4D);
+    put16(1);
+    put16(0);
+    put32(0xFFFFFFFF);
+    put32(0xFFFFFFFF);
+    put32(28);
+    constexpr std::uint32_t flood = 200'000;
+    for (std::uint32_t i = 0; i < flood; ++i) {
+        put32(1); // interface description block: link type 1, snaplen 0, an 8-byte comment
+        put32(36);
+        put16(1);
+        put16(0);
+        put32(0);
+        put16(1); // opt_comment
+        put16(8);
+        for (char c : std::string("floodIDB"))
+            bytes.push_back(static_cast<std::uint8_t>(c));
+        put16(0); // opt_endofopt
+        put16(0);
+        put32(36);
+    }
+    // Enhanced packet block on interface 0 with 4 bytes of data.
+    put32(6);
+    put32(36);
+    put32(0);
+    put32(0);
+    put32(1);
+    put32(4);
+    put32(4);
+    put32(0xDDCCBBAA);
+    put32(36);
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("sipdx-idb-flood-" + std::to_string(::getpid()) + ".pcapng");
+    {
+        std::ofstream out(path, std::ios::binary);
+        out.write(reinterpret_cast<const char*>(bytes.data()),
+                  static_cast<std::streamsize>(bytes.size()));
+    }
+    auto source = open(path.string());
+    ASSERT_TRUE(source.has_value());
+    const auto frames = read_all(**source);
+    std::filesystem::remove(path);
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_EQ(frames[0].data.size(), 4u);
+    EXPECT_EQ((*source)->interfaces().size(), 65'536u);
+    EXPECT_EQ((*source)->comments().size(), 10'000u);
+    bool said = false;
+    for (const auto& p : (*source)->problems())
+        said = said || p.detail.find("interfaces described") != std::string::npos;
+    EXPECT_TRUE(said);
 }
 
 } // namespace
