@@ -692,6 +692,8 @@ tl::expected<IngestResult, StoreError> ingest(const std::vector<std::string>& ca
         if (run.exit_code() != 0) result.exit_code = 1;
         impl.complete_run(run);
     }
+    // As in every command: when not one capture could even be opened, exit 2, not 1.
+    if (!writer && !files.empty()) result.exit_code = 2;
     WriteReport empty;
     auto report = writer ? writer->m_impl->finish() : tl::expected<WriteReport, StoreError>(empty);
     if (!report) return tl::unexpected(report.error());

@@ -136,7 +136,7 @@ attach_options(const StoreOptions& store, const std::vector<std::string>& captur
 struct IngestResult {
     WriteReport report;
     std::vector<std::string> problems; // capture read problems, one line each
-    int exit_code = 0;                 // 0 ok, 1 some input or batch failed
+    int exit_code = 0; // 0 ok, 1 some input or batch failed, 2 not one capture could be opened
 };
 [[nodiscard]] tl::expected<IngestResult, StoreError>
 ingest(const std::vector<std::string>& captures, const StoreOptions& options,

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <fstream>
 #include <vector>
 
 using namespace sipdx::test;
@@ -85,5 +86,28 @@ TEST(HostileCli, FilterNeverWritesOverItsInput) {
     EXPECT_NE(run.out.find("inside the input directory"), std::string::npos) << run.out;
     EXPECT_FALSE(fs::exists(dir / "out.pcapng"));
     EXPECT_EQ(slurp(input), before);
+    fs::remove_all(dir);
+}
+
+// Input of which nothing could be read exits 2 in every command (it was 1 in ingest, and an
+// empty directory was stored silently with exit 0).
+TEST(HostileCli, NothingReadableExitsTwoEverywhere) {
+    const auto dir = scratch_dir("empty");
+    const auto empty_file = dir / "zero.pcap";
+    { std::ofstream touch(empty_file); }
+    const auto empty_dir = dir / "nothing";
+    fs::create_directories(empty_dir);
+    const auto db = dir / "x.db";
+    for (const auto& input : {empty_file, empty_dir}) {
+        for (const std::string& command :
+             std::vector<std::string>{"messages", "analyze -q", "calls", "flow --call x",
+                                      "ingest -q --db " + quoted(db)}) {
+            if (command == "messages" && input == empty_dir) continue; // directories: issue 18
+            SCOPED_TRACE(command + " " + input.string());
+            const auto run = run_sipdx(command + " " + quoted(input), true);
+            EXPECT_EQ(run.exit_code, 2) << run.out;
+            EXPECT_FALSE(run.out.empty()) << "exit 2 without a word";
+        }
+    }
     fs::remove_all(dir);
 }

@@ -87,7 +87,7 @@ TEST(IngestCli, UsageErrors) {
         cli("ingest " + q(std::string(SIPDX_TEST_DATA_DIR) + "/pcaps/not-a-capture.txt") +
                 " --db " + q((dir / "s.db").string()),
             dir);
-    EXPECT_EQ(not_capture.code, 1);
+    EXPECT_EQ(not_capture.code, 2); // nothing could be read: 2, as in every command
     EXPECT_NE(not_capture.err.find("not-a-capture.txt"), std::string::npos);
     fs::remove_all(dir);
 }

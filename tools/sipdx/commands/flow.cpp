@@ -36,6 +36,7 @@ int run(const FlowCliOptions& options) {
     for (const auto& in : run.inputs)
         for (const auto& p : in.problems)
             std::fprintf(stderr, "sipdx: %s\n", p.c_str());
+    if (run.inputs.empty()) throw UsageError("no capture files found in the given directories");
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
     if (messages.empty())

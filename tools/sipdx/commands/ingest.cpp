@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -43,6 +42,9 @@ int run(const IngestCliOptions& options) {
     const auto rows = store::parse_message_rows(options.message_rows);
     if (!rows) throw UsageError("ingest: --message-rows must be all, failed or none");
     store.message_rows = *rows;
+    // An empty directory used to store nothing and exit 0 without a word.
+    if (analysis::expand_inputs(options.captures).empty())
+        throw UsageError("no capture files found in the given directories");
     analysis::AnalyzeOptions analyze;
     analyze.threads = options.threads == 0 ? default_threads() : options.threads;
     auto result = store::ingest(options.captures, store, analyze);
