@@ -56,6 +56,31 @@ std::optional<std::string_view> header_value(std::string_view line, std::string_
     return trim(rest.substr(1));
 }
 
+// Case-insensitive substring test (ASCII): the registry's text is ASCII.
+bool icontains(std::string_view haystack, std::string_view needle) {
+    if (needle.empty()) return true;
+    if (haystack.size() < needle.size()) return false;
+    for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+        if (istarts_with(haystack.substr(i), needle)) return true;
+    }
+    return false;
+}
+
+// A Reason header's value without its name: protocol ";" then parameters with a cause
+// ("Q.850;cause=17", "SIP ;cause=487;text=\"x\"", RFC 3326 section 2).
+bool looks_like_reason_value(std::string_view s) {
+    const auto semicolon = s.find(';');
+    if (semicolon == std::string_view::npos || semicolon == 0) return false;
+    const auto protocol = trim(s.substr(0, semicolon));
+    if (protocol.empty()) return false;
+    for (char c : protocol) {
+        const bool token = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                           (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+        if (!token) return false;
+    }
+    return icontains(s.substr(semicolon), "cause");
+}
+
 tl::expected<int, std::string> bounded(std::string_view digits, int low, int high,
                                        std::string_view what, std::string_view input) {
     if (!all_digits(digits) || digits.size() > 3) {
@@ -97,22 +122,67 @@ tl::expected<int, std::string> parse_response_code(std::string_view input) {
 }
 
 tl::expected<Query, std::string> parse_query(std::string_view input) {
-    const auto s = trim(input);
+    auto s = trim(input);
+    // Wireshark and many logs print the status line behind a name.
+    for (std::string_view name : {"Status-Line", "Status Line", "Status"}) {
+        if (const auto value = header_value(s, name)) {
+            s = *value;
+            break;
+        }
+    }
     if (const auto value = header_value(s, "Reason")) {
-        return Query{QueryKind::reason_header, 0, std::string(*value)};
+        return Query{QueryKind::reason_header, 0, std::string(*value), {}};
     }
     if (const auto value = header_value(s, "Warning")) {
-        return Query{QueryKind::warning_header, 0, std::string(*value)};
+        return Query{QueryKind::warning_header, 0, std::string(*value), {}};
+    }
+    if (looks_like_reason_value(s)) return Query{QueryKind::reason_header, 0, std::string(s), {}};
+    if (const auto cls = parse_response_class(s)) {
+        return Query{QueryKind::response_class, *cls, {}, {}};
+    }
+    // "486 Busy Here": a code followed by its phrase, as copied from a ladder or a log.
+    const auto first_word = s.substr(0, s.find_first_of(" \t"));
+    if (!istarts_with(s, "SIP/") && all_digits(first_word) && first_word.size() != s.size()) {
+        auto code = parse_response_code(first_word);
+        if (!code) return tl::unexpected(code.error());
+        return Query{QueryKind::response_code, *code, {}, {}};
     }
     if (!s.empty() && !istarts_with(s, "SIP/") && !all_digits(s)) {
+        if (!search_codes(s).empty()) return Query{QueryKind::search, 0, {}, std::string(s)};
         return tl::unexpected(fmt::format(
-            "'{}' is not a SIP response code (100-699), a status line or a Reason/Warning "
-            "header",
+            "'{}' names no response code; try 486, 4xx, 'SIP/2.0 486 Busy Here', a Reason "
+            "header or a word (busy)",
             shown(s)));
     }
     auto code = parse_response_code(s);
     if (!code) return tl::unexpected(code.error());
-    return Query{QueryKind::response_code, *code, {}};
+    return Query{QueryKind::response_code, *code, {}, {}};
+}
+
+std::optional<int> parse_response_class(std::string_view input, bool bare_digit) {
+    const auto s = trim(input);
+    if (s.empty() || s.front() < '1' || s.front() > '6') return std::nullopt;
+    if (s.size() == 1) return bare_digit ? std::optional<int>(s.front() - '0') : std::nullopt;
+    if (s.size() == 3 && lower(s[1]) == 'x' && lower(s[2]) == 'x') return s.front() - '0';
+    return std::nullopt;
+}
+
+std::vector<const ResponseCode*> search_codes(std::string_view term) {
+    const auto t = trim(term);
+    std::vector<const ResponseCode*> by_phrase;
+    std::vector<const ResponseCode*> by_meaning;
+    if (t.size() < 2) return by_phrase; // one letter would name half the registry
+    for (const auto& code : registered_codes()) {
+        bool phrase = icontains(code.reason, t);
+        for (const auto& seen : code.seen_phrases)
+            phrase = phrase || icontains(seen, t);
+        if (phrase) {
+            by_phrase.push_back(&code);
+        } else if (icontains(code.meaning, t) || icontains(category_label(code.category), t)) {
+            by_meaning.push_back(&code);
+        }
+    }
+    return by_phrase.empty() ? by_meaning : by_phrase;
 }
 
 tl::expected<int, std::string> parse_q850_cause(std::string_view input) {

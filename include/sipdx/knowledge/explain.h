@@ -1,29 +1,46 @@
 // Turning what a user pastes into `sipdx explain` into a lookup: a bare response code, a status
-// line ("SIP/2.0 503 Service Unavailable"), or a Reason / Warning header line.
+// line ("SIP/2.0 503 Service Unavailable", "486 Busy Here", "Status: 486 Busy Here"), a Reason /
+// Warning header line or a bare Reason value ("Q.850;cause=17"), a class ("4xx") or a word
+// ("busy") that names codes.
 #pragma once
+
+#include <sipdx/knowledge/response_codes.h>
 
 #include <tl/expected.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sipdx::knowledge {
 
 enum class QueryKind {
-    response_code,  // "486", "SIP/2.0 486 Busy Here"
-    reason_header,  // "Reason: Q.850;cause=17"
+    response_code,  // "486", "486 Busy Here", "SIP/2.0 486 Busy Here", "Status: 486 Busy Here"
+    reason_header,  // "Reason: Q.850;cause=17", or the bare value "Q.850;cause=17"
     warning_header, // "Warning: 399 host \"text\""
+    response_class, // "4xx", "4XX"
+    search,         // "busy", "not found": words of reason phrases and meanings
 };
 
 struct Query {
     QueryKind kind = QueryKind::response_code;
-    int code = 0;             // response_code: 100..699
+    int code = 0;             // response_code: 100..699; response_class: 1..6
     std::string header_value; // reason_header / warning_header: the part after the colon
+    std::string term;         // search: the words, trimmed
 };
 
 // Classifies one input. The error is a one-line message fit for stderr, e.g.
 // "'700' is not a SIP response code (expected 100-699)".
 tl::expected<Query, std::string> parse_query(std::string_view input);
+
+// The registered codes a word or phrase names, in code order: codes whose reason phrase (or a
+// phrase seen for it on the wire) contains `term`, case-insensitively; when none does, codes
+// whose meaning or category does. Empty when nothing matches.
+std::vector<const ResponseCode*> search_codes(std::string_view term);
+
+// A class as "4xx" / "4XX" (or "4" when `bare_digit`): 1..6, else nullopt.
+std::optional<int> parse_response_class(std::string_view input, bool bare_digit = false);
 
 // A response code as a bare number or inside a status line; 100..699 only.
 tl::expected<int, std::string> parse_response_code(std::string_view input);

@@ -97,3 +97,12 @@ TEST(CodesCli, MarkdownIsTheCommittedDoc) {
     EXPECT_TRUE(r.out == committed)
         << "docs/response-codes.md is stale: run sipdx codes --markdown > docs/response-codes.md";
 }
+
+TEST(CodesCli, ClassAsDigitOrAsNxx) {
+    const auto digit = run_codes("--class 6");
+    const auto nxx = run_codes("--class 6xx");
+    EXPECT_EQ(digit.exit_code, 0);
+    EXPECT_EQ(nxx.exit_code, 0);
+    EXPECT_EQ(digit.out, nxx.out);
+    EXPECT_EQ(run_codes("--class 7xx").exit_code, 2);
+}

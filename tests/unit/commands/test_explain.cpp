@@ -195,3 +195,26 @@ TEST(ExplainCli, Q850Causes) {
     EXPECT_EQ(objects[0]["defined"], false);
     EXPECT_EQ(objects[0]["cause_class"], "normal event");
 }
+
+TEST(ExplainCli, AcceptsNaturalPastes) {
+    for (const std::string input : {"486 Busy Here", "Status: 486 Busy Here"}) {
+        const auto r = run_cli({"explain", input});
+        EXPECT_EQ(r.exit_code, 0) << input << r.err;
+        EXPECT_EQ(r.out.rfind("486 Busy Here\n", 0), 0u) << r.out;
+    }
+    const auto reason = run_cli({"explain", "Q.850;cause=17"});
+    EXPECT_EQ(reason.exit_code, 0) << reason.err;
+    EXPECT_NE(reason.out.find("User busy"), std::string::npos) << reason.out;
+    const auto cls = run_cli({"explain", "4xx"});
+    EXPECT_EQ(cls.exit_code, 0) << cls.err;
+    EXPECT_NE(cls.out.find("401  Unauthorized"), std::string::npos) << cls.out;
+    EXPECT_EQ(cls.out.find("503"), std::string::npos) << "only the 4xx class";
+    const auto busy = run_cli({"explain", "busy"});
+    EXPECT_EQ(busy.exit_code, 0) << busy.err;
+    EXPECT_EQ(busy.out.rfind("'busy' names 2 response codes:\n", 0), 0u) << busy.out;
+    const auto json = json_lines(run_cli({"explain", "--json", "busy", "6xx"}).out);
+    ASSERT_EQ(json.size(), 2u);
+    EXPECT_EQ(json[0]["codes"].size(), 2u);
+    EXPECT_EQ(json[1]["class"], 6);
+    expect_usage_error({"explain", "xyzzy"});
+}

@@ -65,3 +65,46 @@ TEST(ExplainQuery, Q850AndWarnCodes) {
         EXPECT_FALSE(kb::parse_warn_code(bad).has_value()) << bad;
     }
 }
+
+// What engineers paste (issue 18): a status line without its version or behind "Status:", a
+// bare Reason value, a class, a word of a reason phrase.
+TEST(ExplainQuery, NaturalPastes) {
+    for (const char* input : {"486 Busy Here", "Status: 486 Busy Here",
+                              "Status-Line: SIP/2.0 486 Busy Here", "  486  Busy Here\r\n"}) {
+        SCOPED_TRACE(input);
+        const auto q = kb::parse_query(input);
+        ASSERT_TRUE(q.has_value()) << q.error();
+        EXPECT_EQ(q->kind, kb::QueryKind::response_code);
+        EXPECT_EQ(q->code, 486);
+    }
+    for (const char* input :
+         {"Q.850;cause=17", "SIP;cause=487;text=\"Request Terminated\"", "q.850 ; cause=16"}) {
+        SCOPED_TRACE(input);
+        const auto q = kb::parse_query(input);
+        ASSERT_TRUE(q.has_value()) << q.error();
+        EXPECT_EQ(q->kind, kb::QueryKind::reason_header);
+        EXPECT_EQ(q->header_value, kb::parse_query(input)->header_value);
+    }
+    const auto cls = kb::parse_query("4xx");
+    ASSERT_TRUE(cls.has_value());
+    EXPECT_EQ(cls->kind, kb::QueryKind::response_class);
+    EXPECT_EQ(cls->code, 4);
+    EXPECT_EQ(kb::parse_query("6XX")->code, 6);
+    EXPECT_FALSE(kb::parse_query("7xx").has_value());
+    EXPECT_FALSE(kb::parse_response_class("4").has_value());
+    EXPECT_EQ(kb::parse_response_class("4", true), 4);
+
+    const auto busy = kb::parse_query("busy");
+    ASSERT_TRUE(busy.has_value());
+    EXPECT_EQ(busy->kind, kb::QueryKind::search);
+    std::vector<int> codes;
+    for (const auto* c : kb::search_codes("BUSY"))
+        codes.push_back(c->code);
+    EXPECT_EQ(codes, (std::vector<int>{486, 600}));
+    ASSERT_FALSE(kb::search_codes("not found").empty());
+    EXPECT_EQ(kb::search_codes("not found").front()->code, 404);
+    EXPECT_TRUE(kb::search_codes("x").empty()) << "one letter names nothing";
+    const auto nothing = kb::parse_query("xyzzy");
+    ASSERT_FALSE(nothing.has_value());
+    EXPECT_NE(nothing.error().find("4xx"), std::string::npos) << "the error shows what works";
+}

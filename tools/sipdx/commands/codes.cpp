@@ -2,6 +2,7 @@
 // Markdown of docs/response-codes.md.
 #include "command.h"
 
+#include <sipdx/knowledge/explain.h>
 #include <sipdx/knowledge/json.h>
 #include <sipdx/knowledge/render.h>
 #include <sipdx/knowledge/response_codes.h>
@@ -58,8 +59,14 @@ void setup_codes(CLI::App& root, CliContext& /*context*/) {
         "codes", "List every registered SIP response code, grouped by class then code.");
     auto* cls = command
                     ->add_option("--class", args->class_number,
-                                 "Only this class (1-6, the first digit of the code)")
-                    ->check(CLI::Range(1, 6));
+                                 "Only this class: 1-6 or 1xx-6xx (the first digit of the code)")
+                    ->transform([](std::string value) {
+                        const auto number = kb::parse_response_class(value, true);
+                        if (!number)
+                            throw CLI::ValidationError("'" + value +
+                                                       "' is not a class: give 1-6 or 1xx-6xx");
+                        return std::to_string(*number);
+                    });
     auto* json = command->add_flag("--json", args->json, "JSON: an array of classes with codes");
     command
         ->add_flag("--markdown", args->markdown,

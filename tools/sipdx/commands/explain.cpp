@@ -30,11 +30,51 @@ struct ExplainArgs {
 // One thing to explain, validated before anything is printed so that a bad input fails the
 // whole command with exit 2 and no partial output.
 struct Item {
-    enum class Kind { code, q850, warn_code, reason, warning } kind = Kind::code;
+    enum class Kind {
+        code,
+        q850,
+        warn_code,
+        reason,
+        warning,
+        code_class,
+        search
+    } kind = Kind::code;
     int number = 0;
     std::vector<kb::ReasonValue> reason;
     std::vector<kb::WarningValue> warning;
+    std::string term;                             // search: what the user typed
+    std::vector<const kb::ResponseCode*> matches; // search: the codes it names
 };
+
+// A word names a few codes: list them, and explain each in full when there are few enough to
+// read on one screen.
+std::string render_search_text(const Item& item) {
+    std::string out = fmt::format("'{}' names {} response code{}:\n", item.term,
+                                  item.matches.size(), item.matches.size() == 1 ? "" : "s");
+    for (const auto* code : item.matches)
+        out += fmt::format("  {} {} ({})\n", code->code, code->reason,
+                           kb::category_label(code->category));
+    if (item.matches.size() <= 3) {
+        for (const auto* code : item.matches)
+            out += "\n" + kb::render_code_text(*code);
+    } else {
+        out += "\n'sipdx explain CODE' tells one in full.\n";
+    }
+    return out;
+}
+
+nlohmann::ordered_json class_to_json(int number) {
+    const auto cls = kb::status_class(number);
+    nlohmann::ordered_json c;
+    c["kind"] = "response-class";
+    c["class"] = number;
+    c["class_name"] = std::string(cls->name);
+    c["fast_answer"] = std::string(cls->fast_answer);
+    auto& codes = c["codes"] = nlohmann::ordered_json::array();
+    for (const auto& code : kb::registered_codes())
+        if (code.status_class() == number) codes.push_back(kb::code_to_json(code));
+    return c;
+}
 
 bool has_problems(const Item& item) {
     for (const auto& v : item.reason) {
@@ -73,18 +113,27 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
             item.kind = Item::Kind::warning;
             item.warning = kb::parse_warning(query->header_value);
             break;
+        case kb::QueryKind::response_class:
+            item.kind = Item::Kind::code_class;
+            item.number = query->code;
+            break;
+        case kb::QueryKind::search:
+            item.kind = Item::Kind::search;
+            item.term = query->term;
+            item.matches = kb::search_codes(query->term);
+            break;
         }
         items.push_back(std::move(item));
     }
     for (const auto& input : args.q850) {
         const auto cause = kb::parse_q850_cause(input);
         if (!cause) throw UsageError(fmt::format("explain --q850: {}", cause.error()));
-        items.push_back(Item{Item::Kind::q850, *cause, {}, {}});
+        items.push_back(Item{Item::Kind::q850, *cause, {}, {}, {}, {}});
     }
     for (const auto& input : args.warnings) {
         const auto code = kb::parse_warn_code(input);
         if (!code) throw UsageError(fmt::format("explain --warning: {}", code.error()));
-        items.push_back(Item{Item::Kind::warn_code, *code, {}, {}});
+        items.push_back(Item{Item::Kind::warn_code, *code, {}, {}, {}, {}});
     }
 
     bool first = true;
@@ -108,6 +157,16 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
             case Item::Kind::warning:
                 j = kb::warning_to_json(item.warning);
                 break;
+            case Item::Kind::code_class:
+                j = class_to_json(item.number);
+                break;
+            case Item::Kind::search:
+                j["kind"] = "search";
+                j["search"] = item.term;
+                j["codes"] = nlohmann::ordered_json::array();
+                for (const auto* code : item.matches)
+                    j["codes"].push_back(kb::code_to_json(*code));
+                break;
             }
             print(j.dump() + "\n"); // JSON Lines: one object per input
             continue;
@@ -130,6 +189,12 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
         case Item::Kind::warning:
             print(kb::render_warning_text(item.warning));
             break;
+        case Item::Kind::code_class:
+            print(kb::render_codes_text(item.number));
+            break;
+        case Item::Kind::search:
+            print(render_search_text(item));
+            break;
         }
     }
 }
@@ -138,9 +203,12 @@ void setup_explain(CLI::App& root, CliContext& context) {
     auto args = std::make_shared<ExplainArgs>();
     auto* command = root.add_subcommand(
         "explain", "Explain SIP response codes the IMS way. INPUT is a code (486), a status line "
-                   "('SIP/2.0 503 Service Unavailable') or a header ('Reason: Q.850;cause=17', "
-                   "'Warning: 399 host \"text\"'). Exit 1 when a pasted header is malformed.");
-    command->add_option("INPUT", args->inputs, "Codes, status lines or Reason/Warning headers");
+                   "('SIP/2.0 503 Service Unavailable', '486 Busy Here', 'Status: 486 Busy "
+                   "Here'), a header ('Reason: Q.850;cause=17', 'Warning: 399 host \"text\"') "
+                   "or a bare Reason value ('Q.850;cause=17'), a class (4xx) or a word of a "
+                   "reason phrase (busy). Exit 1 when a pasted header is malformed.");
+    command->add_option("INPUT", args->inputs,
+                        "Codes, status lines, Reason/Warning headers or values, classes, words");
     command->add_option("--q850", args->q850, "Explain a Q.850 cause value (0-127); repeatable")
         ->allow_extra_args(false);
     command
