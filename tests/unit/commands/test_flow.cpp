@@ -41,3 +41,14 @@ TEST(FlowCommand, UnknownCallIdIsAUsageError) {
     EXPECT_EQ(run_sipdx("flow " + quoted(sample_capture()) + " --call nope").exit_code, 2);
     EXPECT_EQ(run_sipdx("flow " + quoted(sample_capture())).exit_code, 2); // --call required
 }
+
+// Errors say what to do next (issue 18): no --call points to `calls`; two --call are refused in
+// words, not with a parser message.
+TEST(FlowCommand, CallErrorsPointTheWay) {
+    auto run = run_sipdx("flow " + quoted(sample_capture()), true);
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.out.find("sipdx calls"), std::string::npos) << run.out;
+    run = run_sipdx("flow " + quoted(sample_capture()) + " --call a --call b", true);
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.out.find("one Call-ID at a time"), std::string::npos) << run.out;
+}

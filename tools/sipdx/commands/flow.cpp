@@ -5,6 +5,8 @@
 #include <sipdx/analysis/ladder.h>
 #include <sipdx/session/record.h>
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -15,12 +17,26 @@ namespace {
 
 struct FlowCliOptions {
     std::vector<std::string> captures;
+    std::vector<std::string> call_ids; // exactly one is drawn; more is a usage error
     std::string call_id;
     std::string format = "text";
     bool no_duplicates = false;
 };
 
-int run(const FlowCliOptions& options) {
+// The Call-ID to draw, with errors that say what to do next.
+std::string one_call_id(const std::vector<std::string>& given) {
+    if (given.empty())
+        throw UsageError("flow draws one Call-ID: give --call ID (list them with 'sipdx calls "
+                         "CAPTURE', the failed ones with 'sipdx calls CAPTURE --outcome failed')");
+    if (given.size() > 1)
+        throw UsageError(fmt::format("flow draws one Call-ID at a time, and --call was given {} "
+                                     "times; run flow once per Call-ID",
+                                     given.size()));
+    return given.front();
+}
+
+int run(FlowCliOptions& options) {
+    options.call_id = one_call_id(options.call_ids);
     analysis::AnalyzeOptions analyze_options;
     analyze_options.explain = false;
     std::vector<session::MessageRecord> messages;
@@ -64,7 +80,9 @@ void setup(CLI::App& root, CliContext& context) {
                 "time deltas, retransmissions marked");
     cmd->add_option("captures", options->captures, "Capture files or directories ('-' = stdin)")
         ->required();
-    cmd->add_option("--call", options->call_id, "The Call-ID to draw")->required();
+    cmd->add_option("--call", options->call_ids,
+                    "The Call-ID to draw (one; 'sipdx calls CAPTURE' lists them)")
+        ->allow_extra_args(false);
     cmd->add_option("--format", options->format, "text (default), mermaid or svg")
         ->check(CLI::IsMember({"text", "mermaid", "svg"}));
     cmd->add_flag("--no-duplicates", options->no_duplicates,
