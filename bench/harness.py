@@ -87,6 +87,32 @@ def ensure_capture(path, size_mib, corpus):
     return meta
 
 
+def ensure_operator_capture(path, ues, hours):
+    """Makes the signalling-only operator capture (make-operator-capture) unless it is there."""
+    generator = os.path.join(HERE, "make-operator-capture")
+    with open(generator, "rb") as f:
+        stamp = {"generator": hashlib.sha256(f.read()).hexdigest(), "ues": ues, "hours": hours}
+    meta_path = path + ".json"
+    if os.path.exists(path) and os.path.exists(meta_path):
+        with open(meta_path) as f:
+            meta = json.load(f)
+        if meta.get("stamp") == stamp and meta.get("bytes") == os.path.getsize(path):
+            say(f"== reusing {path}")
+            return meta
+    say(f"== generating {path} ({ues} UEs, {hours:g} h)")
+    cmd = [sys.executable, generator, path, "--ues", str(ues), "--hours", str(hours), "--quiet"]
+    began = time.monotonic()
+    run = subprocess.run(cmd, stdout=sys.stderr)
+    took = time.monotonic() - began
+    if run.returncode != 0:
+        die("make-operator-capture failed")
+    meta = {"stamp": stamp, "bytes": os.path.getsize(path), "frames": count_frames(path),
+            "generate_s": round(took, 2)}
+    with open(meta_path, "w") as f:
+        json.dump(meta, f)
+    return meta
+
+
 def parse_time_v(text):
     def field(name):
         m = re.search(r"^\s*" + re.escape(name) + r": (.*)$", text, re.M)
