@@ -1,4 +1,6 @@
 #include <sipdx/analysis/render.h>
+#include <sipdx/text/escape.h>
+#include <sipdx/text/time.h>
 
 #include <sipdx/analysis/explain.h>
 #include <sipdx/knowledge/response_codes.h>
@@ -12,19 +14,7 @@ namespace sipdx::analysis {
 
 using session::CallRecord;
 
-std::string iso_time(std::int64_t time_ns) {
-    std::int64_t secs = time_ns / 1'000'000'000;
-    std::int64_t frac = time_ns % 1'000'000'000;
-    if (frac < 0) {
-        frac += 1'000'000'000;
-        --secs;
-    }
-    const std::time_t t = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900,
-                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac / 1000);
-}
+using text::iso_time;
 
 namespace {
 
@@ -328,40 +318,6 @@ nlohmann::ordered_json record_json(const CallRecord& r) {
     return j;
 }
 
-std::string csv_field(const std::string& v) {
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
-}
-
-std::string tsv_field(const std::string& v) {
-    std::string out;
-    out.reserve(v.size());
-    for (char c : v) {
-        switch (c) {
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 namespace {
 
 std::string clip(const std::string& v, std::size_t width) {
@@ -395,7 +351,7 @@ std::string render_records(const std::vector<CallRecord>& records, RecordFormat 
             const auto values = record_values(r);
             for (std::size_t i = 0; i < values.size(); ++i) {
                 if (i) out += sep;
-                out += csv ? csv_field(values[i]) : tsv_field(values[i]);
+                out += csv ? text::csv_field(values[i]) : text::tsv_field(values[i]);
             }
             out += '\n';
         }

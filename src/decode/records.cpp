@@ -1,8 +1,9 @@
 #include <sipdx/decode/records.h>
 
-#include <fmt/format.h>
+#include <sipdx/text/escape.h>
+#include <sipdx/text/time.h>
 
-#include <ctime>
+#include <fmt/format.h>
 
 namespace sipdx::decode {
 
@@ -12,94 +13,10 @@ namespace {
 constexpr std::array<std::size_t, 20> table_widths{6, 27, 15, 5, 15, 5,  9,  18, 8, 9,
                                                    6, 16, 30, 8, 11, 10, 10, 20, 6, 0};
 
-void json_escape(std::string& out, std::string_view s) {
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20 || c == 0x7F) {
-                fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
-            } else {
-                out += ch; // UTF-8 passes through (valid_utf8 has cleaned it)
-            }
-        }
-    }
-}
-
-// Replaces bytes that are not valid UTF-8 by U+FFFD, so JSON consumers never choke.
-std::string_view valid_utf8(std::string_view s, std::string& scratch) {
-    bool ok = true;
-    for (std::size_t i = 0; i < s.size() && ok;) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80         ? 1
-                        : (c >> 5) == 6  ? 2
-                        : (c >> 4) == 14 ? 3
-                        : (c >> 3) == 30 ? 4
-                                         : 0;
-        if (n == 0 || i + n > s.size()) {
-            ok = false;
-            break;
-        }
-        for (std::size_t k = 1; k < n; ++k) {
-            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) ok = false;
-        }
-        i += n;
-    }
-    if (ok) return s;
-    scratch.clear();
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80         ? 1
-                        : (c >> 5) == 6  ? 2
-                        : (c >> 4) == 14 ? 3
-                        : (c >> 3) == 30 ? 4
-                                         : 0;
-        bool good = n != 0 && i + n <= s.size();
-        for (std::size_t k = 1; good && k < n; ++k) {
-            good = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-        }
-        if (good) {
-            scratch.append(s.substr(i, n));
-            i += n;
-        } else {
-            scratch += "\xEF\xBF\xBD";
-            i += 1;
-        }
-    }
-    return scratch;
-}
-
 } // namespace
 
 std::string format_time(std::int64_t time_ns, bool epoch) {
-    std::int64_t seconds = time_ns / 1'000'000'000;
-    std::int64_t rest = time_ns % 1'000'000'000;
-    if (rest < 0) {
-        rest += 1'000'000'000;
-        --seconds;
-    }
-    const std::int64_t micros = rest / 1000;
-    if (epoch) return fmt::format("{}.{:06d}", seconds, micros);
-    std::tm tm{};
-    const auto t = static_cast<std::time_t>(seconds);
-    gmtime_r(&t, &tm);
-    return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:06d}Z", tm.tm_year + 1900,
-                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+    return epoch ? text::epoch_time(time_ns) : text::iso_time(time_ns);
 }
 
 void RecordWriter::header(std::string& out) const {
@@ -137,31 +54,19 @@ void RecordWriter::field(std::string& out, std::size_t index, std::string_view v
         out += "\":";
         if (quoted_json) {
             out += '"';
-            json_escape(out, valid_utf8(value, m_scratch));
+            text::append_json(out, value);
             out += '"';
         } else {
             out += value.empty() ? std::string_view("null") : value;
         }
         return;
-    case RecordFormat::csv: {
+    case RecordFormat::csv:
         if (index) out += ',';
-        const bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
-        if (!quote) {
-            out += value;
-            return;
-        }
-        out += '"';
-        for (const char c : value) {
-            if (c == '"') out += '"';
-            out += c;
-        }
-        out += '"';
+        text::append_csv(out, value);
         return;
-    }
     case RecordFormat::tsv:
         if (index) out += '\t';
-        for (const char c : value)
-            out += (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
+        text::append_tsv(out, value, text::TsvStyle::spaces);
         return;
     case RecordFormat::table:
         if (index) out += ' ';

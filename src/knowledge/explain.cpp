@@ -1,5 +1,6 @@
 // Input classification for `sipdx explain`.
 #include <sipdx/knowledge/explain.h>
+#include <sipdx/text/text.h>
 
 #include <fmt/format.h>
 
@@ -9,27 +10,8 @@
 namespace sipdx::knowledge {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() &&
-           (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        if (lower(s[i]) != lower(prefix[i])) return false;
-    }
-    return true;
-}
+using text::istarts_with;
+using text::trim;
 
 bool all_digits(std::string_view s) {
     if (s.empty()) return false;

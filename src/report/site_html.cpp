@@ -5,37 +5,6 @@
 
 namespace sipdx::report::detail {
 
-void append_escaped(std::string& out, std::string_view text) {
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-}
-
-std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    append_escaped(out, text);
-    return out;
-}
-
 namespace {
 bool is_upper_or_digit(char c) {
     return std::isupper(static_cast<unsigned char>(c)) != 0 ||
@@ -65,14 +34,6 @@ std::string_view first_sentence(std::string_view text) {
         }
     }
     return text;
-}
-
-std::string ascii_lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
 }
 
 namespace {

@@ -1,4 +1,6 @@
 #include <sipdx/store/query.h>
+#include <sipdx/text/escape.h>
+#include <sipdx/text/time.h>
 
 #include <sipdx/analysis/explain.h>
 #include <sipdx/analysis/render.h>
@@ -169,15 +171,15 @@ std::string render(const ResultSet& result, OutputFormat format) {
         const char* eol = csv ? "\r\n" : "\n";
         for (std::size_t i = 0; i < result.columns.size(); ++i) {
             if (i) out += csv ? ',' : '\t';
-            out += csv ? analysis::csv_field(result.columns[i])
-                       : analysis::tsv_field(result.columns[i]);
+            out += csv ? text::csv_field(result.columns[i])
+                       : text::tsv_field(result.columns[i]);
         }
         out += eol;
         for (const auto& row : result.rows) {
             for (std::size_t i = 0; i < row.size(); ++i) {
                 if (i) out += csv ? ',' : '\t';
                 const std::string text = cell_text(row[i]);
-                out += csv ? analysis::csv_field(text) : analysis::tsv_field(text);
+                out += csv ? text::csv_field(text) : text::tsv_field(text);
             }
             out += eol;
         }
@@ -353,7 +355,7 @@ void iso_times(ResultSet& result) {
         name = name == "start_ns" ? "start" : "end";
         for (auto& row : result.rows) {
             if (i >= row.size() || row[i].type != Cell::Type::integer) continue;
-            row[i] = Cell{Cell::Type::text, 0, 0, analysis::iso_time(row[i].integer)};
+            row[i] = Cell{Cell::Type::text, 0, 0, text::iso_time(row[i].integer)};
         }
     }
 }

@@ -48,12 +48,4 @@ struct RecordFilter {
     bool empty() const;
 };
 
-// One field of an RFC 4180 CSV row: quoted, with quotes doubled, only when it must be.
-std::string csv_field(const std::string& value);
-// One field of a TSV row: tab, newline, carriage return and backslash escaped (\t \n \r \\).
-std::string tsv_field(const std::string& value);
-
-// Capture time as "2026-11-25T17:33:07.123456Z".
-std::string iso_time(std::int64_t time_ns);
-
 } // namespace sipdx::analysis

@@ -39,7 +39,6 @@ private:
     void field(std::string& out, std::size_t index, std::string_view value, bool quoted_json);
     RecordFormat m_format;
     bool m_epoch;
-    std::string m_scratch;
 };
 
 // A multi-line, human-readable summary of what the pipeline read (for --stats).

@@ -1,5 +1,5 @@
-// Small HTML helpers for the static site: escaping and a few text utilities. Everything that
-// comes from data goes through escape() before it reaches a page.
+// Small text helpers for the static site. Everything that comes from data goes through
+// text::html_escape() before it reaches a page.
 #pragma once
 
 #include <string>
@@ -7,16 +7,9 @@
 
 namespace sipdx::report::detail {
 
-// Escapes text for HTML element content and for double- or single-quoted attribute values.
-void append_escaped(std::string& out, std::string_view text);
-std::string escape(std::string_view text);
-
 // The first sentence of `text` (up to and including its full stop), for one-line summaries.
 // Abbreviations such as "e.g." and section numbers such as "8.1.3.2" do not end a sentence.
 std::string_view first_sentence(std::string_view text);
-
-// Lower-cases ASCII letters (the search index is ASCII: reason phrases and our own prose).
-std::string ascii_lower(std::string_view text);
 
 // An external URL for a reference such as "RFC 3261" or "3GPP TS 24.229 section 5.4", or an
 // empty string when the reference is not a document we know how to link to.

@@ -4,6 +4,7 @@
 #include <sipdx/analysis/ladder.h>
 #include <sipdx/analysis/render.h>
 #include <sipdx/analysis/summary.h>
+#include <sipdx/text/time.h>
 
 #include <gtest/gtest.h>
 
@@ -166,7 +167,7 @@ TEST(Render, RecordsAndFilters) {
     EXPECT_TRUE(f.matches(records[0]));
     f.outcomes = {Outcome::cancelled};
     EXPECT_FALSE(f.matches(records[0]));
-    EXPECT_EQ(iso_time(1'500'000'000'123'456'789), "2017-07-14T02:40:00.123456Z");
+    EXPECT_EQ(sipdx::text::iso_time(1'500'000'000'123'456'789), "2017-07-14T02:40:00.123456Z");
 }
 
 TEST(Ladder, ArrowsBothWaysAndMarks) {

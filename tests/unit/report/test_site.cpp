@@ -3,6 +3,7 @@
 #include <sipdx/knowledge/q850.h>
 #include <sipdx/knowledge/response_codes.h>
 #include <sipdx/report/site.h>
+#include <sipdx/text/escape.h>
 
 #include "report/detail/site_html.h"
 #include "unit/report/site_html_check.h"
@@ -86,24 +87,24 @@ TEST(Site, EveryRegisteredCodeHasAPageWithItsFacts) {
         const auto& html = page(path);
         const auto heading =
             "<h1><span class=\"num\">" + std::to_string(code.code) + "</span> " +
-            sipdx::report::detail::escape(code.reason) +
+            sipdx::text::html_escape(code.reason) +
             (code.deprecated ? " <span class=\"flag\">Deprecated</span></h1>" : "</h1>");
         EXPECT_NE(html.find(heading), std::string::npos) << path;
-        EXPECT_NE(html.find(sipdx::report::detail::escape(code.meaning)), std::string::npos)
+        EXPECT_NE(html.find(sipdx::text::html_escape(code.meaning)), std::string::npos)
             << path << ": meaning";
-        EXPECT_NE(html.find(sipdx::report::detail::escape(k::category_label(code.category))),
+        EXPECT_NE(html.find(sipdx::text::html_escape(k::category_label(code.category))),
                   std::string::npos)
             << path << ": category";
         for (const auto check : code.next_checks) {
-            EXPECT_NE(html.find(sipdx::report::detail::escape(check)), std::string::npos)
+            EXPECT_NE(html.find(sipdx::text::html_escape(check)), std::string::npos)
                 << path << ": next check " << check;
         }
         if (!code.ims_context.empty()) {
-            EXPECT_NE(html.find(sipdx::report::detail::escape(code.ims_context)), std::string::npos)
+            EXPECT_NE(html.find(sipdx::text::html_escape(code.ims_context)), std::string::npos)
                 << path << ": IMS context";
         }
         if (!code.retry.empty()) {
-            EXPECT_NE(html.find(sipdx::report::detail::escape(code.retry)), std::string::npos)
+            EXPECT_NE(html.find(sipdx::text::html_escape(code.retry)), std::string::npos)
                 << path << ": retry";
         }
         EXPECT_NE(html.find("sipdx explain " + std::to_string(code.code)), std::string::npos)
@@ -222,7 +223,7 @@ TEST(Site, IndexListsEveryCodeByClassThenCode) {
         const auto section = html.substr(start, end - start);
         const auto status = k::status_class(number);
         ASSERT_TRUE(status);
-        EXPECT_NE(section.find(sipdx::report::detail::escape(status->fast_answer)),
+        EXPECT_NE(section.find(sipdx::text::html_escape(status->fast_answer)),
                   std::string::npos)
             << "fast answer of class " << number;
         for (const auto& code : k::registered_codes()) {
@@ -239,7 +240,7 @@ TEST(Site, IndexHasALegendWithATextLabelPerCategory) {
     for (int i = 0; i < k::category_count; ++i) {
         const auto category = static_cast<k::Category>(i);
         const auto badge = "<span class=\"badge cat-" + std::string(k::category_id(category)) +
-                           "\">" + sipdx::report::detail::escape(k::category_label(category)) +
+                           "\">" + sipdx::text::html_escape(k::category_label(category)) +
                            "</span>";
         EXPECT_NE(legend.find(badge), std::string::npos) << k::category_id(category);
     }
@@ -339,7 +340,7 @@ TEST(Site, RenderingIsDeterministicAndCarriesTheVersion) {
 }
 
 TEST(SiteHtml, EscapesEveryMarkupCharacter) {
-    using sipdx::report::detail::escape;
+    const auto escape = [](std::string_view s) { return sipdx::text::html_escape(s); };
     EXPECT_EQ(escape("<b>\"A&B\" 'c'</b>"), "&lt;b&gt;&quot;A&amp;B&quot; &#39;c&#39;&lt;/b&gt;");
     EXPECT_EQ(escape("plain text"), "plain text");
     EXPECT_EQ(escape(""), "");
