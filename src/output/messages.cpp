@@ -1,11 +1,11 @@
-#include <sipdx/decode/records.h>
+#include <sipdx/output/messages.h>
 
 #include <sipdx/text/escape.h>
 #include <sipdx/text/time.h>
 
 #include <fmt/format.h>
 
-namespace sipdx::decode {
+namespace sipdx::output {
 
 namespace {
 
@@ -19,23 +19,23 @@ std::string format_time(std::int64_t time_ns, bool epoch) {
     return epoch ? text::epoch_time(time_ns) : text::iso_time(time_ns);
 }
 
-void RecordWriter::header(std::string& out) const {
+void MessageWriter::header(std::string& out) const {
     switch (m_format) {
-    case RecordFormat::ndjson:
+    case Format::ndjson:
         return;
-    case RecordFormat::csv:
-    case RecordFormat::tsv:
-        for (std::size_t i = 0; i < record_fields.size(); ++i) {
-            if (i) out += m_format == RecordFormat::csv ? ',' : '\t';
-            out += record_fields[i];
+    case Format::csv:
+    case Format::tsv:
+        for (std::size_t i = 0; i < message_fields.size(); ++i) {
+            if (i) out += m_format == Format::csv ? ',' : '\t';
+            out += message_fields[i];
         }
-        out += m_format == RecordFormat::csv ? "\r\n" : "\n";
+        out += m_format == Format::csv ? "\r\n" : "\n";
         return;
-    case RecordFormat::table:
-        for (std::size_t i = 0; i < record_fields.size(); ++i) {
+    case Format::table:
+        for (std::size_t i = 0; i < message_fields.size(); ++i) {
             if (i) out += ' ';
-            out += record_fields[i];
-            for (std::size_t w = record_fields[i].size(); w < table_widths[i]; ++w)
+            out += message_fields[i];
+            for (std::size_t w = message_fields[i].size(); w < table_widths[i]; ++w)
                 out += ' ';
         }
         while (!out.empty() && out.back() == ' ')
@@ -45,12 +45,12 @@ void RecordWriter::header(std::string& out) const {
     }
 }
 
-void RecordWriter::field(std::string& out, std::size_t index, std::string_view value,
+void MessageWriter::field(std::string& out, std::size_t index, std::string_view value,
                          bool quoted_json) {
     switch (m_format) {
-    case RecordFormat::ndjson:
+    case Format::ndjson:
         out += index == 0 ? "{\"" : ",\"";
-        out += record_fields[index];
+        out += message_fields[index];
         out += "\":";
         if (quoted_json) {
             out += '"';
@@ -60,15 +60,15 @@ void RecordWriter::field(std::string& out, std::size_t index, std::string_view v
             out += value.empty() ? std::string_view("null") : value;
         }
         return;
-    case RecordFormat::csv:
+    case Format::csv:
         if (index) out += ',';
         text::append_csv(out, value);
         return;
-    case RecordFormat::tsv:
+    case Format::tsv:
         if (index) out += '\t';
         text::append_tsv(out, value, text::TsvStyle::spaces);
         return;
-    case RecordFormat::table:
+    case Format::table:
         if (index) out += ' ';
         for (const char c : value)
             out += (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
@@ -78,7 +78,7 @@ void RecordWriter::field(std::string& out, std::size_t index, std::string_view v
     }
 }
 
-void RecordWriter::write(std::string& out, const SipPayload& p, const sip::Message& m) {
+void MessageWriter::write(std::string& out, const decode::SipPayload& p, const sip::Message& m) {
     const auto key = m.transaction_key();
     char num[32];
     auto number = [&](std::uint64_t v) {
@@ -92,10 +92,10 @@ void RecordWriter::write(std::string& out, const SipPayload& p, const sip::Messa
     field(out, 3, number(p.sport), false);
     field(out, 4, p.dst.to_string(), true);
     field(out, 5, number(p.dport), false);
-    field(out, 6, to_string(p.transport), true);
+    field(out, 6, decode::to_string(p.transport), true);
     field(out, 7, p.encap.to_string(), true);
     field(out, 8, m.is_request() ? "request" : "response", true);
-    const bool json = m_format == RecordFormat::ndjson;
+    const bool json = m_format == Format::ndjson;
     // Absent values are null in JSON and empty elsewhere.
     auto optional_text = [&](std::size_t i, std::string_view v) {
         field(out, i, v, !(json && v.empty()));
@@ -130,16 +130,16 @@ void RecordWriter::write(std::string& out, const SipPayload& p, const sip::Messa
     }
     field(out, 19, findings, true);
     switch (m_format) {
-    case RecordFormat::ndjson:
+    case Format::ndjson:
         out += "}\n";
         break;
-    case RecordFormat::csv:
+    case Format::csv:
         out += "\r\n";
         break;
-    case RecordFormat::tsv:
+    case Format::tsv:
         out += '\n';
         break;
-    case RecordFormat::table:
+    case Format::table:
         while (out.size() > start && out.back() == ' ')
             out.pop_back();
         out += '\n';
@@ -147,7 +147,7 @@ void RecordWriter::write(std::string& out, const SipPayload& p, const sip::Messa
     }
 }
 
-std::string format_stats(const Stats& s) {
+std::string format_stats(const decode::Stats& s) {
     std::string out;
     auto line = [&](std::string_view name, std::uint64_t v) {
         fmt::format_to(std::back_inserter(out), "  {:<28} {}\n", name, v);
@@ -181,13 +181,13 @@ std::string format_stats(const Stats& s) {
     out += "sip messages\n";
     line("total", s.sip_messages);
     for (std::size_t t = 0; t < s.sip_by_transport.size(); ++t) {
-        line(to_string(static_cast<Transport>(t)), s.sip_by_transport[t]);
+        line(decode::to_string(static_cast<decode::Transport>(t)), s.sip_by_transport[t]);
     }
     out += "skipped\n";
     for (std::size_t r = 0; r < s.skipped.size(); ++r) {
-        line(to_string(static_cast<SkipReason>(r)), s.skipped[r].count);
+        line(decode::to_string(static_cast<decode::SkipReason>(r)), s.skipped[r].count);
     }
     return out;
 }
 
-} // namespace sipdx::decode
+} // namespace sipdx::output
