@@ -1,16 +1,18 @@
-#include <sipdx/analysis/render.h>
-#include <sipdx/text/escape.h>
-#include <sipdx/text/time.h>
+#include <sipdx/output/analysis.h>
 
 #include <sipdx/analysis/explain.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/text/escape.h>
+#include <sipdx/text/time.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <ctime>
 
-namespace sipdx::analysis {
+namespace sipdx::output {
+
+using namespace sipdx::analysis;
 
 using session::CallRecord;
 
@@ -327,19 +329,19 @@ std::string clip(const std::string& v, std::size_t width) {
 
 } // namespace
 
-std::string render_records(const std::vector<CallRecord>& records, RecordFormat format) {
+std::string render_records(const std::vector<CallRecord>& records, Format format) {
     std::string out;
     switch (format) {
-    case RecordFormat::ndjson:
+    case Format::ndjson:
         for (const auto& r : records) {
             out += record_json(r).dump(-1, ' ', false,
                                        nlohmann::ordered_json::error_handler_t::replace);
             out += '\n';
         }
         break;
-    case RecordFormat::csv:
-    case RecordFormat::tsv: {
-        const bool csv = format == RecordFormat::csv;
+    case Format::csv:
+    case Format::tsv: {
+        const bool csv = format == Format::csv;
         const char sep = csv ? ',' : '\t';
         const auto& fields = record_fields();
         for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -357,7 +359,7 @@ std::string render_records(const std::vector<CallRecord>& records, RecordFormat 
         }
         break;
     }
-    case RecordFormat::table: {
+    case Format::table: {
         out += fmt::format("{:<15} {:<12} {:<8} {:<24} {:<24} {:>4} {:<12} {:>8} {:>8} {:>8} "
                            "{}\n",
                            "start", "kind", "method", "from", "to", "code", "outcome", "pdd_ms",
@@ -377,24 +379,4 @@ std::string render_records(const std::vector<CallRecord>& records, RecordFormat 
     return out;
 }
 
-bool RecordFilter::empty() const {
-    return outcomes.empty() && codes.empty() && classes.empty() && methods.empty() &&
-           from.empty() && to.empty() && kinds.empty() && call_id.empty();
-}
-
-bool RecordFilter::matches(const CallRecord& r) const {
-    auto in = [](const auto& list, const auto& value) {
-        return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
-    };
-    if (!call_id.empty() && r.call_id != call_id) return false;
-    if (!in(outcomes, r.outcome)) return false;
-    if (!in(kinds, r.kind)) return false;
-    if (!in(codes, r.final_code)) return false;
-    if (!in(classes, r.final_code / 100)) return false;
-    if (!in(methods, r.first_method)) return false;
-    if (!from.empty() && r.from.find(from) == std::string::npos) return false;
-    if (!to.empty() && r.to.find(to) == std::string::npos) return false;
-    return true;
-}
-
-} // namespace sipdx::analysis
+} // namespace sipdx::output
