@@ -1,11 +1,11 @@
-#include <sipdx/analysis/ladder.h>
+#include <sipdx/output/ladder.h>
 #include <sipdx/text/escape.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace sipdx::analysis {
+namespace sipdx::output {
 
 using session::MessageRecord;
 
@@ -89,7 +89,8 @@ std::string render_ladder_text(const std::vector<MessageRecord>& messages,
         line.replace(0, times.size(), times);
         previous = m.time_ns;
         const auto [from, to] = l.columns[r];
-        const std::string label = label_of(m);
+        // A reason phrase is whatever the wire carried: no escape sequence reaches the terminal.
+        const std::string label = text::visible(label_of(m), true);
         if (from == to) {
             line.replace(column_x(from) + 1, label.size() + 4, " <> " + label);
         } else {
@@ -186,4 +187,4 @@ std::string render_ladder_svg(const std::vector<MessageRecord>& messages,
     return out;
 }
 
-} // namespace sipdx::analysis
+} // namespace sipdx::output
