@@ -3,9 +3,9 @@
 #include "command.h"
 
 #include <sipdx/knowledge/explain.h>
-#include <sipdx/knowledge/json.h>
+#include <sipdx/output/knowledge_json.h>
 #include <sipdx/knowledge/reason.h>
-#include <sipdx/knowledge/render.h>
+#include <sipdx/output/knowledge.h>
 #include <sipdx/knowledge/response_codes.h>
 
 #include <fmt/format.h>
@@ -94,19 +94,19 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
             nlohmann::ordered_json j;
             switch (item.kind) {
             case Item::Kind::code:
-                j = kb::code_to_json(*kb::explain_code(item.number));
+                j = output::code_to_json(*kb::explain_code(item.number));
                 break;
             case Item::Kind::q850:
-                j = kb::q850_to_json(item.number);
+                j = output::q850_to_json(item.number);
                 break;
             case Item::Kind::warn_code:
-                j = kb::warn_code_to_json(item.number);
+                j = output::warn_code_to_json(item.number);
                 break;
             case Item::Kind::reason:
-                j = kb::reason_to_json(item.reason);
+                j = output::reason_to_json(item.reason);
                 break;
             case Item::Kind::warning:
-                j = kb::warning_to_json(item.warning);
+                j = output::warning_to_json(item.warning);
                 break;
             }
             print(j.dump() + "\n"); // JSON Lines: one object per input
@@ -116,19 +116,19 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
         first = false;
         switch (item.kind) {
         case Item::Kind::code:
-            print(kb::render_code_text(*kb::explain_code(item.number)));
+            print(output::render_code_text(*kb::explain_code(item.number)));
             break;
         case Item::Kind::q850:
-            print(kb::render_q850_text(item.number));
+            print(output::render_q850_text(item.number));
             break;
         case Item::Kind::warn_code:
-            print(kb::render_warn_code_text(item.number));
+            print(output::render_warn_code_text(item.number));
             break;
         case Item::Kind::reason:
-            print(kb::render_reason_text(item.reason));
+            print(output::render_reason_text(item.reason));
             break;
         case Item::Kind::warning:
-            print(kb::render_warning_text(item.warning));
+            print(output::render_warning_text(item.warning));
             break;
         }
     }

@@ -1,9 +1,9 @@
 // Text and Markdown renderings of the knowledge base. Output is deterministic (no locale, no
 // time) so docs/response-codes.md can be compared byte for byte with the committed file.
-#include <sipdx/knowledge/render.h>
-#include <sipdx/text/text.h>
+#include <sipdx/output/knowledge.h>
 
 #include <sipdx/knowledge/q850.h>
+#include <sipdx/text/text.h>
 
 #include <fmt/format.h>
 
@@ -11,7 +11,10 @@
 #include <iterator>
 #include <string_view>
 
-namespace sipdx::knowledge {
+namespace sipdx::output {
+
+using namespace sipdx::knowledge;
+
 namespace {
 
 constexpr std::size_t text_width = 96;
@@ -382,4 +385,4 @@ std::string render_markdown() {
     return out;
 }
 
-} // namespace sipdx::knowledge
+} // namespace sipdx::output
