@@ -3,12 +3,12 @@
 // here, the look in site_assets.cpp.
 #include <sipdx/knowledge/q850.h>
 #include <sipdx/knowledge/response_codes.h>
-#include <sipdx/report/site.h>
+#include <sipdx/output/site.h>
 #include <sipdx/text/escape.h>
 #include <sipdx/text/text.h>
 
-#include "report/detail/site_assets.h"
-#include "report/detail/site_html.h"
+#include "output/detail/site_assets.h"
+#include "output/detail/site_html.h"
 
 #include <fmt/format.h>
 
@@ -22,7 +22,7 @@
 #include <system_error>
 #include <vector>
 
-namespace sipdx::report {
+namespace sipdx::output {
 
 std::string site_code_path(int code) {
     return fmt::format("codes/{}.html", code);
@@ -969,4 +969,4 @@ tl::expected<SiteSummary, SiteWriteError> write_site(const std::filesystem::path
     return summary;
 }
 
-} // namespace sipdx::report
+} // namespace sipdx::output

@@ -1,9 +1,9 @@
-#include "report/detail/site_html.h"
+#include "output/detail/site_html.h"
 
 #include <array>
 #include <cctype>
 
-namespace sipdx::report::detail {
+namespace sipdx::output::detail {
 
 namespace {
 bool is_upper_or_digit(char c) {
@@ -75,4 +75,4 @@ std::string reference_url(std::string_view reference) {
     return {};
 }
 
-} // namespace sipdx::report::detail
+} // namespace sipdx::output::detail

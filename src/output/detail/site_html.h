@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace sipdx::report::detail {
+namespace sipdx::output::detail {
 
 // The first sentence of `text` (up to and including its full stop), for one-line summaries.
 // Abbreviations such as "e.g." and section numbers such as "8.1.3.2" do not end a sentence.
@@ -15,4 +15,4 @@ std::string_view first_sentence(std::string_view text);
 // empty string when the reference is not a document we know how to link to.
 std::string reference_url(std::string_view reference);
 
-} // namespace sipdx::report::detail
+} // namespace sipdx::output::detail
