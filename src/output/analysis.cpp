@@ -1,4 +1,5 @@
 #include <sipdx/output/analysis.h>
+#include <sipdx/output/table.h>
 
 #include <sipdx/analysis/explain.h>
 #include <sipdx/knowledge/response_codes.h>
@@ -320,16 +321,9 @@ nlohmann::ordered_json record_json(const CallRecord& r) {
     return j;
 }
 
-namespace {
 
-std::string clip(const std::string& v, std::size_t width) {
-    if (v.size() <= width) return v;
-    return v.substr(0, width - 1) + "~";
-}
-
-} // namespace
-
-std::string render_records(const std::vector<CallRecord>& records, Format format) {
+std::string render_records(const std::vector<CallRecord>& records, Format format,
+                           std::size_t max_width) {
     std::string out;
     switch (format) {
     case Format::ndjson:
@@ -360,18 +354,31 @@ std::string render_records(const std::vector<CallRecord>& records, Format format
         break;
     }
     case Format::table: {
-        out += fmt::format("{:<15} {:<12} {:<8} {:<24} {:<24} {:>4} {:<12} {:>8} {:>8} {:>8} "
-                           "{}\n",
-                           "start", "kind", "method", "from", "to", "code", "outcome", "pdd_ms",
-                           "setup_ms", "dur_s", "call_id");
+        TableOptions options;
+        options.trim_trailing_spaces = false;
+        options.max_width = max_width;
+        TableWriter table({{"start", 15},
+                           {"kind", 12},
+                           {"method", 8, Align::left, 8},
+                           {"from", 24, Align::left, 24},
+                           {"to", 24, Align::left, 24},
+                           {"code", 4, Align::right},
+                           {"outcome", 12},
+                           {"pdd_ms", 8, Align::right},
+                           {"setup_ms", 8, Align::right},
+                           {"dur_s", 8, Align::right},
+                           {"call_id"}},
+                          options);
+        table.write_header(out);
         for (const auto& r : records) {
-            const std::string start = iso_time(r.start_ns).substr(11, 15);
-            out += fmt::format(
-                "{:<15} {:<12} {:<8} {:<24} {:<24} {:>4} {:<12} {:>8} {:>8} {:>8} {}\n", start,
-                session::to_string(r.kind), clip(r.first_method, 8), clip(r.from, 24),
-                clip(r.to, 24), r.final_code ? std::to_string(r.final_code) : std::string("-"),
-                session::to_string(r.outcome), fixed(r.pdd_ms, 0), fixed(r.setup_ms, 0),
-                fixed(r.duration_s, 1), r.call_id);
+            table.write_row(out, std::vector<std::string>{
+                                     iso_time(r.start_ns).substr(11, 15),
+                                     std::string(session::to_string(r.kind)), r.first_method,
+                                     r.from, r.to,
+                                     r.final_code ? std::to_string(r.final_code) : "-",
+                                     std::string(session::to_string(r.outcome)),
+                                     fixed(r.pdd_ms, 0), fixed(r.setup_ms, 0),
+                                     fixed(r.duration_s, 1), r.call_id});
         }
         break;
     }

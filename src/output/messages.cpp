@@ -9,11 +9,29 @@ namespace sipdx::output {
 
 namespace {
 
-// Table column widths; a longer value pushes the row (never cut: the data matters more).
+// Table column widths; a longer value pushes the row (never cut: the data matters more), unless
+// a maximum line width is given.
 constexpr std::array<std::size_t, 20> table_widths{6, 27, 15, 5, 15, 5,  9,  18, 8, 9,
                                                    6, 16, 30, 8, 11, 10, 10, 20, 6, 0};
 
+TableWriter message_table(std::size_t max_width) {
+    std::vector<Column> columns;
+    for (std::size_t i = 0; i < message_fields.size(); ++i)
+        columns.push_back({std::string(message_fields[i]), table_widths[i]});
+    TableOptions options;
+    options.max_width = max_width;
+    return TableWriter(std::move(columns), options);
+}
+
 } // namespace
+
+MessageWriter::MessageWriter(Format format, bool epoch, std::size_t max_width)
+    : m_format(format), m_epoch(epoch) {
+    if (format == Format::table) {
+        m_table.emplace(message_table(max_width));
+        m_cells.resize(message_fields.size());
+    }
+}
 
 std::string format_time(std::int64_t time_ns, bool epoch) {
     return epoch ? text::epoch_time(time_ns) : text::iso_time(time_ns);
@@ -32,15 +50,7 @@ void MessageWriter::header(std::string& out) const {
         out += m_format == Format::csv ? "\r\n" : "\n";
         return;
     case Format::table:
-        for (std::size_t i = 0; i < message_fields.size(); ++i) {
-            if (i) out += ' ';
-            out += message_fields[i];
-            for (std::size_t w = message_fields[i].size(); w < table_widths[i]; ++w)
-                out += ' ';
-        }
-        while (!out.empty() && out.back() == ' ')
-            out.pop_back();
-        out += '\n';
+        m_table->write_header(out);
         return;
     }
 }
@@ -69,11 +79,7 @@ void MessageWriter::field(std::string& out, std::size_t index, std::string_view 
         text::append_tsv(out, value, text::TsvStyle::spaces);
         return;
     case Format::table:
-        if (index) out += ' ';
-        for (const char c : value)
-            out += (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
-        for (std::size_t w = value.size(); w < table_widths[index]; ++w)
-            out += ' ';
+        m_cells[index].assign(value);
         return;
     }
 }
@@ -85,7 +91,6 @@ void MessageWriter::write(std::string& out, const decode::SipPayload& p, const s
         const auto r = fmt::format_to_n(num, sizeof num, "{}", v);
         return std::string_view(num, r.size);
     };
-    const std::size_t start = out.size();
     field(out, 0, number(p.frame), false);
     field(out, 1, format_time(p.time_ns, m_epoch), !m_epoch);
     field(out, 2, p.src.to_string(), true);
@@ -140,9 +145,7 @@ void MessageWriter::write(std::string& out, const decode::SipPayload& p, const s
         out += '\n';
         break;
     case Format::table:
-        while (out.size() > start && out.back() == ' ')
-            out.pop_back();
-        out += '\n';
+        m_table->write_row(out, m_cells);
         break;
     }
 }

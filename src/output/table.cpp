@@ -57,10 +57,11 @@ void TableWriter::fit(const std::vector<std::vector<std::string>>& rows) {
 void TableWriter::shrink_to_max_width() {
     if (m_options.max_width == 0 || m_columns.empty()) return;
     const std::size_t separators = m_options.separator.size() * (m_columns.size() - 1);
+    // A column without a width (the free last one) needs at least the minimum.
     auto total = [&] {
         std::size_t sum = separators;
         for (const auto& c : m_columns)
-            sum += c.width;
+            sum += c.width ? c.width : m_options.min_column_width;
         return sum;
     };
     // Each step narrows one column by one, so the loop ends within the sum of the widths.
@@ -79,7 +80,7 @@ void TableWriter::shrink_to_max_width() {
     const std::size_t left = m_options.max_width > line ? m_options.max_width - line : 0;
     for (std::size_t i = 0; i < m_columns.size(); ++i) {
         const std::size_t room =
-            m_columns[i].width ? m_columns[i].width : std::max(left, m_options.min_column_width);
+            m_columns[i].width ? m_columns[i].width : left + m_options.min_column_width;
         m_cut[i] = m_cut[i] ? std::min(m_cut[i], room) : room;
     }
 }

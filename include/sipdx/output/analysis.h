@@ -30,7 +30,9 @@ std::vector<std::string> record_values(const session::CallRecord& record);
 nlohmann::ordered_json record_json(const session::CallRecord& record);
 
 // Renders records (already sorted/filtered by the caller). `table` aligns a subset of columns
-// for a terminal (the explanation is left out); the others carry every field.
-std::string render_records(const std::vector<session::CallRecord>& records, Format format);
+// for a terminal (the explanation is left out; `max_width`, 0 for none, narrows the widest
+// columns until a line fits); the others carry every field.
+std::string render_records(const std::vector<session::CallRecord>& records, Format format,
+                           std::size_t max_width = 0);
 
 } // namespace sipdx::output

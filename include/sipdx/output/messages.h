@@ -6,12 +6,15 @@
 #include <sipdx/decode/packet.h>
 #include <sipdx/decode/pipeline.h>
 #include <sipdx/output/format.h>
+#include <sipdx/output/table.h>
 #include <sipdx/sip/message.h>
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sipdx::output {
 
@@ -27,7 +30,8 @@ std::string format_time(std::int64_t time_ns, bool epoch);
 
 class MessageWriter {
 public:
-    MessageWriter(Format format, bool epoch) : m_format(format), m_epoch(epoch) {}
+    // `max_width` (table only, 0: none): the widest line; columns shrink and cut with '~'.
+    MessageWriter(Format format, bool epoch, std::size_t max_width = 0);
 
     // The header row (csv, tsv, table); nothing for ndjson.
     void header(std::string& out) const;
@@ -38,6 +42,8 @@ private:
     void field(std::string& out, std::size_t index, std::string_view value, bool quoted_json);
     Format m_format;
     bool m_epoch;
+    std::optional<TableWriter> m_table; // the table format's columns
+    std::vector<std::string> m_cells;   // the row being written (table)
 };
 
 // A multi-line, human-readable summary of what the pipeline read (for --stats).
