@@ -321,7 +321,6 @@ nlohmann::ordered_json record_json(const CallRecord& r) {
     return j;
 }
 
-
 std::string render_records(const std::vector<CallRecord>& records, Format format,
                            std::size_t max_width) {
     std::string out;
@@ -371,14 +370,13 @@ std::string render_records(const std::vector<CallRecord>& records, Format format
                           options);
         table.write_header(out);
         for (const auto& r : records) {
-            table.write_row(out, std::vector<std::string>{
-                                     iso_time(r.start_ns).substr(11, 15),
-                                     std::string(session::to_string(r.kind)), r.first_method,
-                                     r.from, r.to,
-                                     r.final_code ? std::to_string(r.final_code) : "-",
-                                     std::string(session::to_string(r.outcome)),
-                                     fixed(r.pdd_ms, 0), fixed(r.setup_ms, 0),
-                                     fixed(r.duration_s, 1), r.call_id});
+            table.write_row(out,
+                            std::vector<std::string>{
+                                iso_time(r.start_ns).substr(11, 15),
+                                std::string(session::to_string(r.kind)), r.first_method, r.from,
+                                r.to, r.final_code ? std::to_string(r.final_code) : "-",
+                                std::string(session::to_string(r.outcome)), fixed(r.pdd_ms, 0),
+                                fixed(r.setup_ms, 0), fixed(r.duration_s, 1), r.call_id});
         }
         break;
     }

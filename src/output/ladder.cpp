@@ -48,7 +48,6 @@ std::string seconds(std::int64_t ns) {
     return fmt::format("{:.3f}", static_cast<double>(ns) / 1e9);
 }
 
-
 } // namespace
 
 std::string render_ladder_text(const std::vector<MessageRecord>& messages,

@@ -56,7 +56,7 @@ void MessageWriter::header(std::string& out) const {
 }
 
 void MessageWriter::field(std::string& out, std::size_t index, std::string_view value,
-                         bool quoted_json) {
+                          bool quoted_json) {
     switch (m_format) {
     case Format::ndjson:
         out += index == 0 ? "{\"" : ",\"";

@@ -157,8 +157,8 @@ std::string render_parsed_message(const sip::Message& m, std::size_t index, std:
 
 std::string parsed_message_ndjson(const sip::Message& message, std::size_t offset) {
     // Invalid UTF-8 in a header value becomes U+FFFD instead of stopping the output.
-    return parsed_message_json(message, offset).dump(-1, ' ', false,
-                                                     Json::error_handler_t::replace) +
+    return parsed_message_json(message, offset)
+               .dump(-1, ' ', false, Json::error_handler_t::replace) +
            "\n";
 }
 

@@ -44,12 +44,11 @@ std::string TableWriter::cell_text(std::size_t index, std::string_view value) co
 
 void TableWriter::fit(const std::vector<std::vector<std::string>>& rows) {
     for (std::size_t i = 0; i < m_columns.size(); ++i)
-        m_columns[i].width = std::max(m_columns[i].width,
-                                      display_width(cell_text(i, m_columns[i].name)));
+        m_columns[i].width =
+            std::max(m_columns[i].width, display_width(cell_text(i, m_columns[i].name)));
     for (const auto& row : rows) {
         for (std::size_t i = 0; i < row.size() && i < m_columns.size(); ++i)
-            m_columns[i].width =
-                std::max(m_columns[i].width, display_width(cell_text(i, row[i])));
+            m_columns[i].width = std::max(m_columns[i].width, display_width(cell_text(i, row[i])));
     }
     shrink_to_max_width();
 }
@@ -67,10 +66,9 @@ void TableWriter::shrink_to_max_width() {
     // Each step narrows one column by one, so the loop ends within the sum of the widths.
     std::size_t line = total();
     while (line > m_options.max_width) {
-        auto widest = std::max_element(m_columns.begin(), m_columns.end(),
-                                       [](const Column& a, const Column& b) {
-                                           return a.width < b.width;
-                                       });
+        auto widest =
+            std::max_element(m_columns.begin(), m_columns.end(),
+                             [](const Column& a, const Column& b) { return a.width < b.width; });
         if (widest->width <= m_options.min_column_width) break; // cannot fit: keep the minimum
         --widest->width;
         --line;

@@ -311,8 +311,9 @@ SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
 
     if (!m.body.empty()) {
         if (auto type = m.content_type()) {
-            e.has_sdp = type->is("application", "sdp") || (text::iequals(type->type, "multipart") &&
-                                                           text::icontains(m.body, "application/sdp"));
+            e.has_sdp =
+                type->is("application", "sdp") || (text::iequals(type->type, "multipart") &&
+                                                   text::icontains(m.body, "application/sdp"));
         }
     }
     if (m.find(sip::HeaderId::rseq) != nullptr) e.rseq = m.rseq();

@@ -2,8 +2,8 @@
 // any bytes without crashing, reading out of bounds or losing the invariants checked below.
 #include <sipdx/knowledge/explain.h>
 #include <sipdx/knowledge/reason.h>
-#include <sipdx/output/knowledge.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/output/knowledge.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -37,7 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             (void)sipdx::output::render_code_text(*code);
         }
     }
-    if (const auto cause = kb::parse_q850_cause(input)) (void)sipdx::output::render_q850_text(*cause);
-    if (const auto warn = kb::parse_warn_code(input)) (void)sipdx::output::render_warn_code_text(*warn);
+    if (const auto cause = kb::parse_q850_cause(input))
+        (void)sipdx::output::render_q850_text(*cause);
+    if (const auto warn = kb::parse_warn_code(input))
+        (void)sipdx::output::render_warn_code_text(*warn);
     return 0;
 }

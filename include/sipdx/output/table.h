@@ -20,9 +20,9 @@ enum class Align : std::uint8_t { left, right };
 
 struct Column {
     std::string name;
-    std::size_t width = 0;    // at least this wide (0: as wide as its values when fitted)
+    std::size_t width = 0;     // at least this wide (0: as wide as its values when fitted)
     Align align = Align::left; // for the header and every cell, unless a row says otherwise
-    std::size_t clip = 0;     // values wider than this are cut, ending in '~' (0: never)
+    std::size_t clip = 0;      // values wider than this are cut, ending in '~' (0: never)
 };
 
 struct TableOptions {

@@ -1,6 +1,6 @@
 // docs/response-codes.md is generated from the knowledge base and must never drift from it.
-#include <sipdx/output/knowledge.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/output/knowledge.h>
 
 #include <gtest/gtest.h>
 

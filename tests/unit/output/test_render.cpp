@@ -83,13 +83,24 @@ std::vector<session::MessageRecord> ladder_messages(const std::string& reason) {
     std::vector<session::MessageRecord> m(3);
     const std::uint8_t a[4] = {10, 0, 0, 1};
     const std::uint8_t b[4] = {10, 0, 0, 2};
-    m[0] = {0,     1,    0,    {decode::Address::v4(a), 5060}, {decode::Address::v4(b), 5060},
-            decode::Transport::udp, true, "INVITE", 1, "INVITE", false, false, true};
+    m[0] = {0,
+            1,
+            0,
+            {decode::Address::v4(a), 5060},
+            {decode::Address::v4(b), 5060},
+            decode::Transport::udp,
+            true,
+            "INVITE",
+            1,
+            "INVITE",
+            false,
+            false,
+            true};
     m[1] = m[0];
     m[1].time_ns = 500'000'000;
     m[1].retransmission = true;
-    m[2] = {600'000'000, 3,    0,     m[0].dst, m[0].src, decode::Transport::udp, false,
-            reason,      1,    "INVITE", false, false,    false};
+    m[2] = {600'000'000, 3,        0,     m[0].dst, m[0].src, decode::Transport::udp, false, reason,
+            1,           "INVITE", false, false,    false};
     return m;
 }
 

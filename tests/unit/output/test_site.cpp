@@ -223,8 +223,7 @@ TEST(Site, IndexListsEveryCodeByClassThenCode) {
         const auto section = html.substr(start, end - start);
         const auto status = k::status_class(number);
         ASSERT_TRUE(status);
-        EXPECT_NE(section.find(sipdx::text::html_escape(status->fast_answer)),
-                  std::string::npos)
+        EXPECT_NE(section.find(sipdx::text::html_escape(status->fast_answer)), std::string::npos)
             << "fast answer of class " << number;
         for (const auto& code : k::registered_codes()) {
             const bool inside = section.find("data-code=\"" + std::to_string(code.code) + "\"") !=

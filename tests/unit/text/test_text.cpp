@@ -38,7 +38,10 @@ TEST(Trim, RemovesLwsAtBothEndsOnly) {
     EXPECT_EQ(trim(" \t\r\n a b \r\n"), "a b");
     EXPECT_EQ(trim(""), "");
     EXPECT_EQ(trim(" \t "), "");
-    EXPECT_EQ(trim("\x0b" "a"), "\x0b" "a"); // vertical tab is not LWS
+    EXPECT_EQ(trim("\x0b"
+                   "a"),
+              "\x0b"
+              "a"); // vertical tab is not LWS
 }
 
 TEST(Time, IsoAndEpochRoundDown) {
@@ -64,7 +67,10 @@ TEST(Json, EscapesControlsAndReplacesInvalidUtf8) {
     EXPECT_EQ(json_escape("\x1b[31m\x7f"s + '\0'), "\\u001b[31m\\u007f\\u0000");
     EXPECT_EQ(json_escape("\xC3\xA9"), "\xC3\xA9");
     // One U+FFFD per offending byte, written as UTF-8.
-    EXPECT_EQ(json_escape("a\xFF\xC0\x80" "b"), "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+    EXPECT_EQ(json_escape("a\xFF\xC0\x80"
+                          "b"),
+              "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+              "b");
     EXPECT_EQ(json_quote("x"), "\"x\"");
 }
 
@@ -97,24 +103,32 @@ TEST(Tsv, EscapesOrFlattens) {
 TEST(Xml, EscapesMarkupAndDropsInvalidCharacters) {
     EXPECT_EQ(xml_escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;'&lt;/a&gt;");
     // C0 controls other than TAB/LF/CR, U+FFFF and broken UTF-8 become U+FFFD.
-    EXPECT_EQ(xml_escape("a\x1b" "b\tc"), "a\xEF\xBF\xBD" "b\tc");
+    EXPECT_EQ(xml_escape("a\x1b"
+                         "b\tc"),
+              "a\xEF\xBF\xBD"
+              "b\tc");
     EXPECT_EQ(xml_escape("\xEF\xBF\xBF"), "\xEF\xBF\xBD");
     EXPECT_EQ(xml_escape("\xFE"), "\xEF\xBF\xBD");
     EXPECT_EQ(xml_escape("\xC3\xA9"), "\xC3\xA9");
 }
 
 TEST(Html, EscapesApostropheToo) {
-    EXPECT_EQ(html_escape("<b>\"A&B\" 'c'</b>"), "&lt;b&gt;&quot;A&amp;B&quot; &#39;c&#39;&lt;/b&gt;");
+    EXPECT_EQ(html_escape("<b>\"A&B\" 'c'</b>"),
+              "&lt;b&gt;&quot;A&amp;B&quot; &#39;c&#39;&lt;/b&gt;");
     EXPECT_EQ(html_escape("\x07"), "\xEF\xBF\xBD");
 }
 
 TEST(Visible, ControlsNeverReachTheTerminalRaw) {
-    EXPECT_EQ(visible("\x1b[2J" "call"), "\\x1b[2Jcall");
+    EXPECT_EQ(visible("\x1b[2J"
+                      "call"),
+              "\\x1b[2Jcall");
     EXPECT_EQ(visible("a\tb\nc"), "a\\x09b\\x0ac");
     EXPECT_EQ(visible("a\tb\r\nc", true), "a b  c");
     EXPECT_EQ(visible("\x7f"), "\\x7f");
-    EXPECT_EQ(visible("\xC2\x9B" "31m"), "\\x9b31m"); // U+009B, CSI
-    EXPECT_EQ(visible("\x9b"), "\\x9b");               // a lone byte, not UTF-8
+    EXPECT_EQ(visible("\xC2\x9B"
+                      "31m"),
+              "\\x9b31m");               // U+009B, CSI
+    EXPECT_EQ(visible("\x9b"), "\\x9b"); // a lone byte, not UTF-8
     EXPECT_EQ(visible("caf\xC3\xA9 \xC2\xA0"), "caf\xC3\xA9 \xC2\xA0");
     EXPECT_EQ(visible("back\\slash"), "back\\slash");
     const auto shown = visible("\x1b]0;title\x07");

@@ -27,13 +27,11 @@ struct CallsCliOptions {
 
 int run(const CallsCliOptions& options) {
     const auto filter = make_record_filter(options.filters);
-    output::Format format =
-        isatty(STDOUT_FILENO) ? output::Format::table : output::Format::ndjson;
-    static const std::map<std::string, output::Format> formats{
-        {"table", output::Format::table},
-        {"ndjson", output::Format::ndjson},
-        {"csv", output::Format::csv},
-        {"tsv", output::Format::tsv}};
+    output::Format format = isatty(STDOUT_FILENO) ? output::Format::table : output::Format::ndjson;
+    static const std::map<std::string, output::Format> formats{{"table", output::Format::table},
+                                                               {"ndjson", output::Format::ndjson},
+                                                               {"csv", output::Format::csv},
+                                                               {"tsv", output::Format::tsv}};
     if (!options.format.empty()) format = formats.at(options.format);
 
     analysis::AnalyzeOptions analyze_options;

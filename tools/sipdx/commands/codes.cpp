@@ -2,9 +2,9 @@
 // Markdown of docs/response-codes.md.
 #include "command.h"
 
-#include <sipdx/output/knowledge_json.h>
-#include <sipdx/output/knowledge.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/output/knowledge.h>
+#include <sipdx/output/knowledge_json.h>
 
 #include <cstdio>
 #include <memory>

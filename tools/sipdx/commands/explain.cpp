@@ -3,10 +3,10 @@
 #include "command.h"
 
 #include <sipdx/knowledge/explain.h>
-#include <sipdx/output/knowledge_json.h>
 #include <sipdx/knowledge/reason.h>
-#include <sipdx/output/knowledge.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/output/knowledge.h>
+#include <sipdx/output/knowledge_json.h>
 
 #include <fmt/format.h>
 

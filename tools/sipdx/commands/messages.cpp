@@ -48,11 +48,10 @@ output::Format pick_format(const std::string& name) {
     if (name.empty()) {
         return isatty(STDOUT_FILENO) ? output::Format::table : output::Format::ndjson;
     }
-    static const std::map<std::string, output::Format> names{
-        {"table", output::Format::table},
-        {"ndjson", output::Format::ndjson},
-        {"csv", output::Format::csv},
-        {"tsv", output::Format::tsv}};
+    static const std::map<std::string, output::Format> names{{"table", output::Format::table},
+                                                             {"ndjson", output::Format::ndjson},
+                                                             {"csv", output::Format::csv},
+                                                             {"tsv", output::Format::tsv}};
     return names.at(name); // CLI11 already checked the name
 }
 

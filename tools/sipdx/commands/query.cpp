@@ -99,8 +99,8 @@ int run(const QueryCliOptions& options) {
     if (!options.sql.empty() && (filter.selects_calls() || !filter.captures.empty()))
         throw UsageError("query: --sql takes no filters (write them in the SQL)");
 
-    output::Format format = (options.summary || isatty(STDOUT_FILENO)) ? output::Format::table
-                                                                         : output::Format::ndjson;
+    output::Format format =
+        (options.summary || isatty(STDOUT_FILENO)) ? output::Format::table : output::Format::ndjson;
     if (!options.format.empty()) format = output::parse_format(options.format).value();
 
     std::string text;
@@ -115,8 +115,8 @@ int run(const QueryCliOptions& options) {
         } else if (!options.sql.empty()) {
             text = output::render_rows(value_or_throw(store::run_sql(db, options.sql)), format);
         } else {
-            text = output::render_rows(value_or_throw(store::select_calls(db, filter, options.limit)),
-                                 format);
+            text = output::render_rows(
+                value_or_throw(store::select_calls(db, filter, options.limit)), format);
         }
     } else {
         auto ch = value_or_throw(store::ClickHouse::connect(
@@ -128,7 +128,8 @@ int run(const QueryCliOptions& options) {
         } else if (!options.sql.empty()) {
             text = output::render_rows(value_or_throw(ch.run_sql(options.sql)), format);
         } else {
-            text = output::render_rows(value_or_throw(ch.select_calls(filter, options.limit)), format);
+            text =
+                output::render_rows(value_or_throw(ch.select_calls(filter, options.limit)), format);
         }
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
