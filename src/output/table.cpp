@@ -83,18 +83,26 @@ void TableWriter::shrink_to_max_width() {
     }
 }
 
-void TableWriter::write_cells(std::string& out, std::size_t count,
-                              const std::vector<std::string_view>& cells,
+template <typename Cells>
+void TableWriter::write_cells(std::string& out, const Cells& cells,
                               const std::vector<Align>& aligns, bool header) const {
     const std::size_t start = out.size();
     for (std::size_t i = 0; i < m_columns.size(); ++i) {
         if (i) out += m_options.separator;
-        const std::string text = cell_text(i, i < count ? cells[i] : std::string_view());
-        const std::size_t w = display_width(text);
+        // The shown form goes through one reused buffer: a table of messages writes a row per
+        // message, and a string per cell was a third of `messages --format table`.
+        m_scratch.clear();
+        if (i < cells.size()) text::append_visible(m_scratch, cells[i], true);
+        std::size_t w = display_width(m_scratch);
+        const std::size_t cut = m_cut[i];
+        if (cut && w > cut) {
+            m_scratch = clip_to_width(m_scratch, cut);
+            w = cut;
+        }
         const std::size_t pad = m_columns[i].width > w ? m_columns[i].width - w : 0;
         const Align align = (!header && i < aligns.size()) ? aligns[i] : m_columns[i].align;
         if (align == Align::right) out.append(pad, ' ');
-        out += text;
+        out += m_scratch;
         if (align == Align::left) out.append(pad, ' ');
     }
     if (m_options.trim_trailing_spaces) {
@@ -109,18 +117,17 @@ void TableWriter::write_header(std::string& out) const {
     names.reserve(m_columns.size());
     for (const auto& c : m_columns)
         names.emplace_back(c.name);
-    write_cells(out, names.size(), names, {}, true);
+    write_cells(out, names, {}, true);
 }
 
 void TableWriter::write_row(std::string& out, const std::vector<std::string>& cells,
                             const std::vector<Align>& aligns) const {
-    std::vector<std::string_view> views(cells.begin(), cells.end());
-    write_cells(out, views.size(), views, aligns, false);
+    write_cells(out, cells, aligns, false);
 }
 
 void TableWriter::write_row(std::string& out, const std::vector<std::string_view>& cells,
                             const std::vector<Align>& aligns) const {
-    write_cells(out, cells.size(), cells, aligns, false);
+    write_cells(out, cells, aligns, false);
 }
 
 } // namespace sipdx::output

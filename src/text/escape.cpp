@@ -246,6 +246,15 @@ std::string html_escape(std::string_view s) {
 
 void append_visible(std::string& out, std::string_view s, bool flatten_whitespace) {
     for (std::size_t i = 0; i < s.size();) {
+        // Printable ASCII, nearly all of any SIP text, is copied a run at a time.
+        std::size_t run = i;
+        while (run < s.size() && s[run] >= 0x20 && s[run] < 0x7F)
+            ++run;
+        if (run > i) {
+            out.append(s.substr(i, run - i));
+            i = run;
+            continue;
+        }
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
             const auto n = utf8_sequence_length(s, i);

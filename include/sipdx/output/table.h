@@ -61,13 +61,14 @@ public:
 
 private:
     std::string cell_text(std::size_t index, std::string_view value) const;
-    void write_cells(std::string& out, std::size_t count,
-                     const std::vector<std::string_view>& cells, const std::vector<Align>& aligns,
+    template <typename Cells>
+    void write_cells(std::string& out, const Cells& cells, const std::vector<Align>& aligns,
                      bool header) const;
 
     std::vector<Column> m_columns;
     TableOptions m_options;
     std::vector<std::size_t> m_cut; // per column: values are cut to this width (0: never)
+    mutable std::string m_scratch;  // a cell's shown form (so one writer is one thread's)
 };
 
 } // namespace sipdx::output
