@@ -7,7 +7,7 @@
 // bench_sip_parse and bench_session.
 #include <sipdx/capture/source.h>
 #include <sipdx/decode/pipeline.h>
-#include <sipdx/decode/records.h>
+#include <sipdx/output/messages.h>
 #include <sipdx/sip/message.h>
 
 #include <benchmark/benchmark.h>
@@ -136,7 +136,7 @@ void BM_StageNdjson(benchmark::State& state) {
     for (std::size_t i = 0; i < p.payloads.size(); ++i) {
         (is_stream(p.payloads[i]) ? stream : datagram).parse(p.payloads[i].bytes, messages[i]);
     }
-    decode::RecordWriter writer(decode::RecordFormat::ndjson, false);
+    output::MessageWriter writer(output::Format::ndjson, false);
     std::string out;
     std::size_t written = 0;
     for (auto _ : state) {

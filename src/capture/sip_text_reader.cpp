@@ -8,6 +8,7 @@
 // Work is done on offsets from the current input position, because peeking further may move
 // the buffer; views are made only once a whole message is delimited.
 #include <capture/detail/readers.h>
+#include <sipdx/text/text.h>
 
 #include <fmt/format.h>
 
@@ -25,35 +26,8 @@ namespace {
 constexpr std::size_t max_line = 64 * 1024;
 constexpr std::size_t max_message = 1024 * 1024;
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z') {
-            x = static_cast<char>(x - 'A' + 'a');
-        }
-        if (y >= 'A' && y <= 'Z') {
-            y = static_cast<char>(y - 'A' + 'a');
-        }
-        if (x != y) {
-            return false;
-        }
-    }
-    return true;
-}
+using text::iequals;
+using text::trim;
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';

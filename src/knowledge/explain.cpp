@@ -1,5 +1,6 @@
 // Input classification for `sipdx explain`.
 #include <sipdx/knowledge/explain.h>
+#include <sipdx/text/text.h>
 
 #include <fmt/format.h>
 
@@ -9,27 +10,9 @@
 namespace sipdx::knowledge {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() &&
-           (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        if (lower(s[i]) != lower(prefix[i])) return false;
-    }
-    return true;
-}
+using text::icontains;
+using text::istarts_with;
+using text::trim;
 
 bool all_digits(std::string_view s) {
     if (s.empty()) return false;
@@ -54,16 +37,6 @@ std::optional<std::string_view> header_value(std::string_view line, std::string_
         rest.remove_prefix(1);
     if (rest.empty() || rest.front() != ':') return std::nullopt;
     return trim(rest.substr(1));
-}
-
-// Case-insensitive substring test (ASCII): the registry's text is ASCII.
-bool icontains(std::string_view haystack, std::string_view needle) {
-    if (needle.empty()) return true;
-    if (haystack.size() < needle.size()) return false;
-    for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-        if (istarts_with(haystack.substr(i), needle)) return true;
-    }
-    return false;
 }
 
 // A Reason header's value without its name: protocol ";" then parameters with a cause
@@ -163,7 +136,7 @@ std::optional<int> parse_response_class(std::string_view input, bool bare_digit)
     const auto s = trim(input);
     if (s.empty() || s.front() < '1' || s.front() > '6') return std::nullopt;
     if (s.size() == 1) return bare_digit ? std::optional<int>(s.front() - '0') : std::nullopt;
-    if (s.size() == 3 && lower(s[1]) == 'x' && lower(s[2]) == 'x') return s.front() - '0';
+    if (s.size() == 3 && text::to_lower(s[1]) == 'x' && text::to_lower(s[2]) == 'x') return s.front() - '0';
     return std::nullopt;
 }
 

@@ -5,6 +5,7 @@
 
 #include <sipdx/knowledge/q850.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/text/text.h>
 
 #include <fmt/format.h>
 
@@ -13,29 +14,9 @@
 namespace sipdx::knowledge {
 namespace {
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
+using text::iequals;
+using text::is_space;
+using text::trim;
 
 // RFC 3261 token characters.
 bool is_token_char(char c) {

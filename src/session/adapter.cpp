@@ -1,4 +1,5 @@
 #include <sipdx/session/adapter.h>
+#include <sipdx/text/text.h>
 
 #include <algorithm>
 #include <cctype>
@@ -10,22 +11,6 @@
 #endif
 
 namespace sipdx::session {
-
-namespace {
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-bool contains_ci(std::string_view haystack, std::string_view needle) {
-    if (needle.size() > haystack.size()) return false;
-    for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i)
-        if (iequals(haystack.substr(i, needle.size()), needle)) return true;
-    return false;
-}
-} // namespace
 
 std::string_view uri_text_parsed(const sip::Message& message, sip::HeaderId id) {
     auto addr = id == sip::HeaderId::from ? message.from() : message.to();
@@ -326,8 +311,9 @@ SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
 
     if (!m.body.empty()) {
         if (auto type = m.content_type()) {
-            e.has_sdp = type->is("application", "sdp") || (iequals(type->type, "multipart") &&
-                                                           contains_ci(m.body, "application/sdp"));
+            e.has_sdp =
+                type->is("application", "sdp") || (text::iequals(type->type, "multipart") &&
+                                                   text::icontains(m.body, "application/sdp"));
         }
     }
     if (m.find(sip::HeaderId::rseq) != nullptr) e.rseq = m.rseq();

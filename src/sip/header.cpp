@@ -1,6 +1,7 @@
 // Header name table: canonical names, compact forms, and a case-insensitive hash lookup that
 // the parser calls once per header line (so it must stay cheap: one hash, one compare).
 #include <sipdx/sip/header.h>
+#include <sipdx/text/text.h>
 
 #include <array>
 #include <cstring>
@@ -112,7 +113,7 @@ constexpr bool table_in_order() {
 static_assert(table_in_order(), "header table out of order with HeaderId");
 
 constexpr unsigned char lower(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
+    return static_cast<unsigned char>(text::to_lower(static_cast<char>(c)));
 }
 
 // Hash of the lower-cased name; must be the same in the table builder and in lookups. It reads

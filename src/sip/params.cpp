@@ -16,20 +16,6 @@ std::string_view unquote(std::string_view text) {
     return text;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    // Names on the wire are nearly always spelled as expected: equal bytes cost one compare,
-    // and two different bytes match only as the two cases of one letter (lower-casing both
-    // sides of every byte was 2% of `analyze`).
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const char x = a[i];
-        const char y = b[i];
-        if (x == y) continue;
-        if ((x ^ y) != 0x20 || !is_alpha(x)) return false;
-    }
-    return true;
-}
-
 void ParamList::Iterator::advance() {
     std::string_view s = skip_lws(m_rest);
     if (s.empty()) {

@@ -2,31 +2,18 @@
 // sections 7 and 20 without looking at the fast parser's code paths; it must stay simple.
 #include "sip/detail/reference_parser.h"
 
-#include <cctype>
+#include <sipdx/text/text.h>
+
 #include <map>
 #include <sstream>
 
 namespace sipdx::sip::detail {
 namespace {
 
-std::string lower(std::string s) {
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-bool ws(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+using text::lower;
 
 std::string strip(const std::string& s) {
-    std::size_t b = 0;
-    std::size_t e = s.size();
-    while (b < e && ws(s[b]))
-        ++b;
-    while (e > b && ws(s[e - 1]))
-        --e;
-    return s.substr(b, e - b);
+    return std::string(text::trim(s));
 }
 
 // Collapses every run of whitespace to one space.
@@ -34,7 +21,7 @@ std::string squash(const std::string& s) {
     std::string out;
     bool in_ws = false;
     for (char c : strip(s)) {
-        if (ws(c)) {
+        if (text::is_space(c)) {
             in_ws = true;
             continue;
         }
@@ -247,7 +234,7 @@ Summary reference_parse(std::string_view bytes) {
             std::string sent_by = after.substr(0, semi);
             std::string compact;
             for (char c : sent_by)
-                if (!ws(c)) compact += c;
+                if (!text::is_space(c)) compact += c;
             s.sent_by = compact;
             if (semi != std::string::npos) s.branch = param(after.substr(semi), "branch");
         }
@@ -283,7 +270,7 @@ Summary summarize(const Message& m) {
     s.branch = std::string(k.branch);
     std::string sent_by;
     for (char c : k.sent_by)
-        if (!ws(c)) sent_by += c;
+        if (!text::is_space(c)) sent_by += c;
     s.sent_by = sent_by;
     if (m.content_length) {
         s.has_content_length = true;

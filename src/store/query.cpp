@@ -1,14 +1,11 @@
 #include <sipdx/store/query.h>
 
-#include <sipdx/analysis/explain.h>
-#include <sipdx/analysis/render.h>
-#include <sipdx/knowledge/response_codes.h>
+#include <sipdx/text/time.h>
 
 #include "store/detail/sql.h"
 #include "store/detail/statement.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -96,163 +93,6 @@ tl::expected<std::int64_t, std::string> parse_time(std::string_view text, std::i
     tm.tm_min = mi;
     tm.tm_sec = s;
     return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000'000 + frac_ns;
-}
-
-namespace {
-
-std::string cell_text(const Cell& c) {
-    switch (c.type) {
-    case Cell::Type::null:
-        return {};
-    case Cell::Type::integer:
-        return std::to_string(c.integer);
-    case Cell::Type::real:
-        return fmt::format("{}", c.real);
-    case Cell::Type::text:
-        return c.text;
-    }
-    return {};
-}
-
-// Display width in code points, so UTF-8 text lines up.
-std::size_t width(std::string_view s) {
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        n += (c & 0xC0) != 0x80 ? 1 : 0;
-    return n;
-}
-
-std::string clip(std::string v, std::size_t max) {
-    for (char& c : v)
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (width(v) <= max) return v;
-    std::size_t n = 0, i = 0;
-    for (; i < v.size(); ++i) {
-        if ((static_cast<unsigned char>(v[i]) & 0xC0) != 0x80 && ++n == max) break;
-    }
-    return v.substr(0, i) + "~";
-}
-
-} // namespace
-
-std::string render(const ResultSet& result, OutputFormat format) {
-    std::string out;
-    switch (format) {
-    case OutputFormat::ndjson:
-        for (const auto& row : result.rows) {
-            nlohmann::ordered_json j = nlohmann::ordered_json::object();
-            for (std::size_t i = 0; i < row.size() && i < result.columns.size(); ++i) {
-                const Cell& c = row[i];
-                auto& v = j[result.columns[i]];
-                switch (c.type) {
-                case Cell::Type::null:
-                    v = nullptr;
-                    break;
-                case Cell::Type::integer:
-                    v = c.integer;
-                    break;
-                case Cell::Type::real:
-                    v = c.real;
-                    break;
-                case Cell::Type::text:
-                    v = c.text;
-                    break;
-                }
-            }
-            out += j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-            out += '\n';
-        }
-        break;
-    case OutputFormat::csv:
-    case OutputFormat::tsv: {
-        const bool csv = format == OutputFormat::csv;
-        const char* eol = csv ? "\r\n" : "\n";
-        for (std::size_t i = 0; i < result.columns.size(); ++i) {
-            if (i) out += csv ? ',' : '\t';
-            out += csv ? analysis::csv_field(result.columns[i])
-                       : analysis::tsv_field(result.columns[i]);
-        }
-        out += eol;
-        for (const auto& row : result.rows) {
-            for (std::size_t i = 0; i < row.size(); ++i) {
-                if (i) out += csv ? ',' : '\t';
-                const std::string text = cell_text(row[i]);
-                out += csv ? analysis::csv_field(text) : analysis::tsv_field(text);
-            }
-            out += eol;
-        }
-        break;
-    }
-    case OutputFormat::table: {
-        constexpr std::size_t max_width = 40;
-        std::vector<std::vector<std::string>> cells;
-        std::vector<std::size_t> widths;
-        for (const auto& c : result.columns)
-            widths.push_back(width(clip(c, max_width)));
-        for (const auto& row : result.rows) {
-            auto& line = cells.emplace_back();
-            for (std::size_t i = 0; i < row.size(); ++i) {
-                line.push_back(clip(cell_text(row[i]), max_width));
-                if (i < widths.size()) widths[i] = std::max(widths[i], width(line.back()));
-            }
-        }
-        auto emit = [&](const std::vector<std::string>& line, const std::vector<Cell>* types) {
-            std::string text;
-            for (std::size_t i = 0; i < line.size() && i < widths.size(); ++i) {
-                if (i) text += "  ";
-                const bool number = types && ((*types)[i].type == Cell::Type::integer ||
-                                              (*types)[i].type == Cell::Type::real);
-                const std::string pad(widths[i] - width(line[i]), ' ');
-                text += number ? pad + line[i] : line[i] + pad;
-            }
-            while (!text.empty() && text.back() == ' ')
-                text.pop_back();
-            out += text + '\n';
-        };
-        std::vector<std::string> header;
-        for (const auto& c : result.columns)
-            header.push_back(clip(c, max_width));
-        emit(header, nullptr);
-        for (std::size_t r = 0; r < cells.size(); ++r)
-            emit(cells[r], &result.rows[r]);
-        break;
-    }
-    }
-    return out;
-}
-
-std::string render_summary(const std::vector<CodeCount>& rows, OutputFormat format) {
-    if (format == OutputFormat::table) {
-        std::string out =
-            "Responses by class and code          messages  final/tx  final/call-id\n";
-        int current = 0;
-        for (const auto& row : rows) {
-            const int cls = row.code / 100;
-            if (cls != current) {
-                current = cls;
-                auto info = knowledge::status_class(cls);
-                out += fmt::format("{}xx {}\n", cls, info ? info->name : std::string_view("?"));
-            }
-            const std::string label =
-                fmt::format("{} {}", row.code, analysis::standard_phrase(row.code));
-            out += fmt::format("  {:<34} {:>8}  {:>8}  {:>13}\n", label, row.messages,
-                               row.final_transactions, row.final_calls);
-        }
-        return out;
-    }
-    ResultSet set;
-    set.columns = {"class",    "class_name",         "code",       "reason",
-                   "messages", "final_transactions", "final_calls"};
-    auto integer = [](std::int64_t v) { return Cell{Cell::Type::integer, v, 0, {}}; };
-    auto text = [](std::string_view v) { return Cell{Cell::Type::text, 0, 0, std::string(v)}; };
-    for (const auto& row : rows) {
-        set.rows.push_back({integer(row.code / 100), text(analysis::class_name(row.code)),
-                            integer(row.code), text(analysis::standard_phrase(row.code)),
-                            integer(static_cast<std::int64_t>(row.messages)),
-                            integer(static_cast<std::int64_t>(row.final_transactions)),
-                            integer(static_cast<std::int64_t>(row.final_calls))});
-    }
-    return render(set, format);
 }
 
 namespace detail {
@@ -353,7 +193,7 @@ void iso_times(ResultSet& result) {
         name = name == "start_ns" ? "start" : "end";
         for (auto& row : result.rows) {
             if (i >= row.size() || row[i].type != Cell::Type::integer) continue;
-            row[i] = Cell{Cell::Type::text, 0, 0, analysis::iso_time(row[i].integer)};
+            row[i] = Cell{Cell::Type::text, 0, 0, text::iso_time(row[i].integer)};
         }
     }
 }

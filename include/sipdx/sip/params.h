@@ -2,6 +2,8 @@
 // sections 19.1.1 and 25.1, generic-param). Views only, nothing is copied or unescaped.
 #pragma once
 
+#include <sipdx/text/text.h>
+
 #include <optional>
 #include <string_view>
 
@@ -66,8 +68,8 @@ private:
 std::string_view unquote(std::string_view text);
 // Trims SP, HTAB, CR and LF (LWS, including folds) from both ends.
 std::string_view trim_lws(std::string_view text);
-// ASCII case-insensitive equality.
-bool iequals(std::string_view a, std::string_view b);
+// ASCII case-insensitive equality (the text module's, named here for the parser's callers).
+using text::iequals;
 
 // Splits a header value at top-level commas: commas inside quoted strings, <...> and
 // parentheses (comments) do not split. Yields each element trimmed; empty elements are yielded

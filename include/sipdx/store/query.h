@@ -50,12 +50,6 @@ struct ResultSet {
     std::vector<std::vector<Cell>> rows;
 };
 
-enum class OutputFormat : std::uint8_t { table, ndjson, csv, tsv };
-
-// table: aligned columns (long values clipped); ndjson: one object per row with typed
-// values; csv (RFC 4180) and tsv (backslash escapes) with a header row.
-std::string render(const ResultSet& result, OutputFormat format);
-
 // One response code over a selection, with the three counts of `sipdx analyze`.
 struct CodeCount {
     int code = 0;
@@ -64,10 +58,6 @@ struct CodeCount {
     std::uint64_t final_calls = 0;        // Call-IDs it decided
     friend bool operator==(const CodeCount&, const CodeCount&) = default;
 };
-
-// Class then code, with the class names and standard reason phrases; table like the
-// `sipdx analyze` section, or rows (class, class_name, code, reason, counts) for the others.
-std::string render_summary(const std::vector<CodeCount>& rows, OutputFormat format);
 
 // SQLite. `limit` 0: no limit. Calls come in order of their first message.
 [[nodiscard]] tl::expected<ResultSet, StoreError>

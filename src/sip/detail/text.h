@@ -1,6 +1,8 @@
 // Small character helpers shared by the SIP parsers (ASCII only, no locale).
 #pragma once
 
+#include <sipdx/text/text.h>
+
 #include <cstdint>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -17,15 +19,11 @@ constexpr bool is_lws(char c) {
 constexpr bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
-constexpr bool is_alpha(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+using text::is_alpha;
 constexpr bool is_hex(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-constexpr char to_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
-}
+using text::to_lower;
 
 // Character classes for the scanning loops of list and parameter splitting, which run over every
 // Via, From and To of every message: one table load per byte instead of a chain of compares
@@ -89,15 +87,8 @@ inline std::string_view skip_lws(std::string_view s) {
     return s.substr(i);
 }
 
-inline std::string_view trim(std::string_view s) {
-    std::size_t b = 0;
-    std::size_t e = s.size();
-    while (b < e && is_lws(s[b]))
-        ++b;
-    while (e > b && is_lws(s[e - 1]))
-        --e;
-    return s.substr(b, e - b);
-}
+// Trims LWS (SP, HTAB, CR, LF) from both ends.
+using text::trim;
 
 // Parses a decimal number without sign; fails on empty input, non-digits or overflow of `max`.
 inline bool parse_decimal(std::string_view s, std::uint64_t max, std::uint64_t& out) {

@@ -60,40 +60,6 @@ TEST(Query, FilterSqlEscapesLiterals) {
               std::string::npos);
 }
 
-TEST(Query, RenderFormats) {
-    ResultSet set;
-    set.columns = {"name", "n", "x"};
-    set.rows.push_back(
-        {Cell{Cell::Type::text, 0, 0, "a,\"b\"\tc"}, Cell{Cell::Type::integer, 42, 0, {}}, Cell{}});
-    const auto nd = render(set, OutputFormat::ndjson);
-    auto j = nlohmann::json::parse(nd);
-    EXPECT_EQ(j["name"], "a,\"b\"\tc");
-    EXPECT_EQ(j["n"], 42);
-    EXPECT_TRUE(j["x"].is_null());
-    EXPECT_EQ(render(set, OutputFormat::csv), "name,n,x\r\n\"a,\"\"b\"\"\tc\",42,\r\n");
-    EXPECT_EQ(render(set, OutputFormat::tsv), "name\tn\tx\na,\"b\"\\tc\t42\t\n");
-    const auto table = render(set, OutputFormat::table);
-    EXPECT_EQ(table.substr(0, table.find('\n')), "name     n   x");
-    EXPECT_NE(table.find("a,\"b\" c  42"), std::string::npos) << table;
-}
-
-TEST(Query, SummaryTableGroupsByClass) {
-    const std::vector<CodeCount> rows{{180, 3, 0, 0}, {200, 5, 4, 2}, {486, 1, 1, 1}};
-    const auto text = render_summary(rows, OutputFormat::table);
-    const auto c1 = text.find("1xx ");
-    const auto c2 = text.find("2xx ");
-    const auto c4 = text.find("4xx ");
-    ASSERT_NE(c1, std::string::npos);
-    EXPECT_LT(c1, text.find("180 Ringing"));
-    EXPECT_LT(c2, text.find("200 OK"));
-    EXPECT_LT(c4, text.find("486 Busy Here"));
-    const auto nd = render_summary(rows, OutputFormat::ndjson);
-    auto last = nlohmann::json::parse(nd.substr(nd.rfind('{')));
-    EXPECT_EQ(last["class"], 4);
-    EXPECT_EQ(last["code"], 486);
-    EXPECT_EQ(last["final_calls"], 1);
-}
-
 TEST(Query, SelectCallsFilters) {
     SIPDX_REQUIRE_CORPUS();
     const auto dir = test::temp_dir("query-filters");

@@ -2,7 +2,7 @@
 #include "command.h"
 
 #include <sipdx/analysis/analyzer.h>
-#include <sipdx/analysis/render.h>
+#include <sipdx/output/analysis.h>
 #include <sipdx/store/writer.h>
 
 #include <fmt/format.h>
@@ -109,10 +109,10 @@ int run(const AnalyzeCliOptions& options) {
 
     std::string text =
         options.json
-            ? analysis::summary_json(analyzer.summary(), run)
+            ? output::summary_json(analyzer.summary(), run)
                       .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
                   "\n"
-            : analysis::render_summary_text(analyzer.summary(), run);
+            : output::render_summary_text(analyzer.summary(), run);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;

@@ -3,7 +3,7 @@
 #include "record_filter_options.h"
 
 #include <sipdx/analysis/analyzer.h>
-#include <sipdx/analysis/render.h>
+#include <sipdx/output/analysis.h>
 #include <sipdx/session/record.h>
 
 #include <unistd.h>
@@ -27,13 +27,11 @@ struct CallsCliOptions {
 
 int run(const CallsCliOptions& options) {
     const auto filter = make_record_filter(options.filters);
-    analysis::RecordFormat format =
-        isatty(STDOUT_FILENO) ? analysis::RecordFormat::table : analysis::RecordFormat::ndjson;
-    static const std::map<std::string, analysis::RecordFormat> formats{
-        {"table", analysis::RecordFormat::table},
-        {"ndjson", analysis::RecordFormat::ndjson},
-        {"csv", analysis::RecordFormat::csv},
-        {"tsv", analysis::RecordFormat::tsv}};
+    output::Format format = isatty(STDOUT_FILENO) ? output::Format::table : output::Format::ndjson;
+    static const std::map<std::string, output::Format> formats{{"table", output::Format::table},
+                                                               {"ndjson", output::Format::ndjson},
+                                                               {"csv", output::Format::csv},
+                                                               {"tsv", output::Format::tsv}};
     if (!options.format.empty()) format = formats.at(options.format);
 
     analysis::AnalyzeOptions analyze_options;
@@ -56,7 +54,7 @@ int run(const CallsCliOptions& options) {
         if (a.start_ns != b.start_ns) return a.start_ns < b.start_ns;
         return a.call_id < b.call_id;
     });
-    const std::string text = analysis::render_records(records, format);
+    const std::string text = output::render_records(records, format);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;

@@ -3,9 +3,9 @@
 #include "command.h"
 
 #include <sipdx/knowledge/explain.h>
-#include <sipdx/knowledge/json.h>
-#include <sipdx/knowledge/render.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/output/knowledge.h>
+#include <sipdx/output/knowledge_json.h>
 
 #include <cstdio>
 #include <memory>
@@ -29,12 +29,12 @@ void print(const std::string& text) {
 
 void run_codes(const CodesArgs& args) {
     if (args.markdown) {
-        print(kb::render_markdown());
+        print(output::render_markdown());
         return;
     }
     const auto only = args.class_number == 0 ? std::nullopt : std::optional<int>(args.class_number);
     if (!args.json) {
-        print(kb::render_codes_text(only));
+        print(output::render_codes_text(only));
         return;
     }
     auto classes = nlohmann::ordered_json::array();
@@ -46,7 +46,7 @@ void run_codes(const CodesArgs& args) {
         c["fast_answer"] = std::string(cls.fast_answer);
         auto& codes = c["codes"] = nlohmann::ordered_json::array();
         for (const auto& code : kb::registered_codes()) {
-            if (code.status_class() == cls.number) codes.push_back(kb::code_to_json(code));
+            if (code.status_class() == cls.number) codes.push_back(output::code_to_json(code));
         }
         classes.push_back(std::move(c));
     }

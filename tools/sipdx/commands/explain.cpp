@@ -3,10 +3,10 @@
 #include "command.h"
 
 #include <sipdx/knowledge/explain.h>
-#include <sipdx/knowledge/json.h>
 #include <sipdx/knowledge/reason.h>
-#include <sipdx/knowledge/render.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/output/knowledge.h>
+#include <sipdx/output/knowledge_json.h>
 
 #include <fmt/format.h>
 
@@ -56,7 +56,7 @@ std::string render_search_text(const Item& item) {
                            kb::category_label(code->category));
     if (item.matches.size() <= 3) {
         for (const auto* code : item.matches)
-            out += "\n" + kb::render_code_text(*code);
+            out += "\n" + output::render_code_text(*code);
     } else {
         out += "\n'sipdx explain CODE' tells one in full.\n";
     }
@@ -72,7 +72,7 @@ nlohmann::ordered_json class_to_json(int number) {
     c["fast_answer"] = std::string(cls->fast_answer);
     auto& codes = c["codes"] = nlohmann::ordered_json::array();
     for (const auto& code : kb::registered_codes())
-        if (code.status_class() == number) codes.push_back(kb::code_to_json(code));
+        if (code.status_class() == number) codes.push_back(output::code_to_json(code));
     return c;
 }
 
@@ -143,19 +143,19 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
             nlohmann::ordered_json j;
             switch (item.kind) {
             case Item::Kind::code:
-                j = kb::code_to_json(*kb::explain_code(item.number));
+                j = output::code_to_json(*kb::explain_code(item.number));
                 break;
             case Item::Kind::q850:
-                j = kb::q850_to_json(item.number);
+                j = output::q850_to_json(item.number);
                 break;
             case Item::Kind::warn_code:
-                j = kb::warn_code_to_json(item.number);
+                j = output::warn_code_to_json(item.number);
                 break;
             case Item::Kind::reason:
-                j = kb::reason_to_json(item.reason);
+                j = output::reason_to_json(item.reason);
                 break;
             case Item::Kind::warning:
-                j = kb::warning_to_json(item.warning);
+                j = output::warning_to_json(item.warning);
                 break;
             case Item::Kind::code_class:
                 j = class_to_json(item.number);
@@ -165,7 +165,7 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
                 j["search"] = item.term;
                 j["codes"] = nlohmann::ordered_json::array();
                 for (const auto* code : item.matches)
-                    j["codes"].push_back(kb::code_to_json(*code));
+                    j["codes"].push_back(output::code_to_json(*code));
                 break;
             }
             print(j.dump() + "\n"); // JSON Lines: one object per input
@@ -175,22 +175,22 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
         first = false;
         switch (item.kind) {
         case Item::Kind::code:
-            print(kb::render_code_text(*kb::explain_code(item.number)));
+            print(output::render_code_text(*kb::explain_code(item.number)));
             break;
         case Item::Kind::q850:
-            print(kb::render_q850_text(item.number));
+            print(output::render_q850_text(item.number));
             break;
         case Item::Kind::warn_code:
-            print(kb::render_warn_code_text(item.number));
+            print(output::render_warn_code_text(item.number));
             break;
         case Item::Kind::reason:
-            print(kb::render_reason_text(item.reason));
+            print(output::render_reason_text(item.reason));
             break;
         case Item::Kind::warning:
-            print(kb::render_warning_text(item.warning));
+            print(output::render_warning_text(item.warning));
             break;
         case Item::Kind::code_class:
-            print(kb::render_codes_text(item.number));
+            print(output::render_codes_text(item.number));
             break;
         case Item::Kind::search:
             print(render_search_text(item));

@@ -2,7 +2,7 @@
 #include "command.h"
 
 #include <sipdx/analysis/analyzer.h>
-#include <sipdx/analysis/ladder.h>
+#include <sipdx/output/ladder.h>
 #include <sipdx/session/record.h>
 
 #include <fmt/format.h>
@@ -58,15 +58,15 @@ int run(FlowCliOptions& options) {
     if (messages.empty())
         throw UsageError("no message with Call-ID '" + options.call_id + "' in the input");
 
-    analysis::LadderOptions ladder;
+    output::LadderOptions ladder;
     ladder.show_duplicates = !options.no_duplicates;
     std::string text;
     if (options.format == "mermaid") {
-        text = analysis::render_ladder_mermaid(messages, ladder);
+        text = output::render_ladder_mermaid(messages, ladder);
     } else if (options.format == "svg") {
-        text = analysis::render_ladder_svg(messages, ladder);
+        text = output::render_ladder_svg(messages, ladder);
     } else {
-        text = "Call-ID " + options.call_id + "\n" + analysis::render_ladder_text(messages, ladder);
+        text = "Call-ID " + options.call_id + "\n" + output::render_ladder_text(messages, ladder);
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);

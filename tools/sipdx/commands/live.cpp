@@ -7,7 +7,7 @@
 #include <sipdx/capture/writer.h>
 #include <sipdx/decode/payload_parser.h>
 #include <sipdx/decode/pipeline.h>
-#include <sipdx/decode/records.h>
+#include <sipdx/output/messages.h>
 #include <sipdx/sip/message.h>
 
 #include <fmt/format.h>
@@ -39,15 +39,14 @@ struct LiveCliOptions {
     bool quiet = false;
 };
 
-decode::RecordFormat pick_format(const std::string& name) {
+output::Format pick_format(const std::string& name) {
     if (name.empty()) {
-        return isatty(STDOUT_FILENO) ? decode::RecordFormat::table : decode::RecordFormat::ndjson;
+        return isatty(STDOUT_FILENO) ? output::Format::table : output::Format::ndjson;
     }
-    static const std::map<std::string, decode::RecordFormat> names{
-        {"table", decode::RecordFormat::table},
-        {"ndjson", decode::RecordFormat::ndjson},
-        {"csv", decode::RecordFormat::csv},
-        {"tsv", decode::RecordFormat::tsv}};
+    static const std::map<std::string, output::Format> names{{"table", output::Format::table},
+                                                             {"ndjson", output::Format::ndjson},
+                                                             {"csv", output::Format::csv},
+                                                             {"tsv", output::Format::tsv}};
     return names.at(name);
 }
 
@@ -80,7 +79,7 @@ int run(LiveCliOptions& options) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
 
-    decode::RecordWriter records(pick_format(options.format), options.epoch);
+    output::MessageWriter records(pick_format(options.format), options.epoch);
     std::string out;
     if (!options.quiet) {
         records.header(out);
@@ -134,7 +133,7 @@ int run(LiveCliOptions& options) {
     const auto& stats = pipeline.stats();
     if (options.stats) {
         const std::string text =
-            fmt::format("{}:\n{}", options.capture.interface, decode::format_stats(stats));
+            fmt::format("{}:\n{}", options.capture.interface, output::format_stats(stats));
         std::fputs(text.c_str(), stderr);
     }
     const bool problems = write_failed || (*source)->outcome() != capture::Outcome::clean ||

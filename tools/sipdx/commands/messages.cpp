@@ -4,7 +4,7 @@
 #include <sipdx/capture/source.h>
 #include <sipdx/decode/payload_parser.h>
 #include <sipdx/decode/pipeline.h>
-#include <sipdx/decode/records.h>
+#include <sipdx/output/messages.h>
 #include <sipdx/sip/message.h>
 
 #include <fmt/format.h>
@@ -44,21 +44,20 @@ private:
     std::string m_buffer;
 };
 
-decode::RecordFormat pick_format(const std::string& name) {
+output::Format pick_format(const std::string& name) {
     if (name.empty()) {
-        return isatty(STDOUT_FILENO) ? decode::RecordFormat::table : decode::RecordFormat::ndjson;
+        return isatty(STDOUT_FILENO) ? output::Format::table : output::Format::ndjson;
     }
-    static const std::map<std::string, decode::RecordFormat> names{
-        {"table", decode::RecordFormat::table},
-        {"ndjson", decode::RecordFormat::ndjson},
-        {"csv", decode::RecordFormat::csv},
-        {"tsv", decode::RecordFormat::tsv}};
+    static const std::map<std::string, output::Format> names{{"table", output::Format::table},
+                                                             {"ndjson", output::Format::ndjson},
+                                                             {"csv", output::Format::csv},
+                                                             {"tsv", output::Format::tsv}};
     return names.at(name); // CLI11 already checked the name
 }
 
 int run(const MessagesOptions& options) {
     const auto format = pick_format(options.format);
-    decode::RecordWriter writer(format, options.epoch);
+    output::MessageWriter writer(format, options.epoch);
     Output output;
     if (!options.count) writer.header(output.buffer());
 
@@ -115,7 +114,7 @@ int run(const MessagesOptions& options) {
         if (src.outcome() != capture::Outcome::clean || stats.skipped_total() > 0) problems = true;
         if (options.stats) {
             std::string text = fmt::format("{}:\n", path);
-            text += decode::format_stats(stats);
+            text += output::format_stats(stats);
             std::fputs(text.c_str(), stderr);
         }
     }

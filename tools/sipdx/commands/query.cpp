@@ -2,6 +2,7 @@
 // `sipdx calls`, their class-then-code summary, or read-only SQL (docs/store.md).
 #include "command.h"
 
+#include <sipdx/output/rows.h>
 #include <sipdx/store/clickhouse.h>
 #include <sipdx/store/query.h>
 
@@ -98,15 +99,9 @@ int run(const QueryCliOptions& options) {
     if (!options.sql.empty() && (filter.selects_calls() || !filter.captures.empty()))
         throw UsageError("query: --sql takes no filters (write them in the SQL)");
 
-    static const std::map<std::string, store::OutputFormat> formats{
-        {"table", store::OutputFormat::table},
-        {"ndjson", store::OutputFormat::ndjson},
-        {"csv", store::OutputFormat::csv},
-        {"tsv", store::OutputFormat::tsv}};
-    store::OutputFormat format = (options.summary || isatty(STDOUT_FILENO))
-                                     ? store::OutputFormat::table
-                                     : store::OutputFormat::ndjson;
-    if (!options.format.empty()) format = formats.at(options.format);
+    output::Format format =
+        (options.summary || isatty(STDOUT_FILENO)) ? output::Format::table : output::Format::ndjson;
+    if (!options.format.empty()) format = output::parse_format(options.format).value();
 
     std::string text;
     if (!options.db.empty()) {
@@ -114,26 +109,27 @@ int run(const QueryCliOptions& options) {
             store::Database::open(options.db, {.mode = store::OpenMode::read_only,
                                                .busy_timeout_ms = options.busy_timeout_ms}));
         if (options.summary) {
-            text = store::render_summary(value_or_throw(store::summary(db, filter)), format);
+            text = output::render_code_summary(value_or_throw(store::summary(db, filter)), format);
             if (filter.selects_calls())
                 note_partial(value_or_throw(store::partial_message_captures(db, filter)));
         } else if (!options.sql.empty()) {
-            text = store::render(value_or_throw(store::run_sql(db, options.sql)), format);
+            text = output::render_rows(value_or_throw(store::run_sql(db, options.sql)), format);
         } else {
-            text = store::render(value_or_throw(store::select_calls(db, filter, options.limit)),
-                                 format);
+            text = output::render_rows(
+                value_or_throw(store::select_calls(db, filter, options.limit)), format);
         }
     } else {
         auto ch = value_or_throw(store::ClickHouse::connect(
             options.clickhouse, store::ClickHouseOptions{30000, options.retries, 200}));
         if (options.summary) {
-            text = store::render_summary(value_or_throw(ch.summary(filter)), format);
+            text = output::render_code_summary(value_or_throw(ch.summary(filter)), format);
             if (filter.selects_calls())
                 note_partial(value_or_throw(ch.partial_message_captures(filter)));
         } else if (!options.sql.empty()) {
-            text = store::render(value_or_throw(ch.run_sql(options.sql)), format);
+            text = output::render_rows(value_or_throw(ch.run_sql(options.sql)), format);
         } else {
-            text = store::render(value_or_throw(ch.select_calls(filter, options.limit)), format);
+            text =
+                output::render_rows(value_or_throw(ch.select_calls(filter, options.limit)), format);
         }
     }
     std::fwrite(text.data(), 1, text.size(), stdout);

@@ -1,7 +1,7 @@
 // `sipdx site OUTDIR`: writes the response reference as a static website (docs/site.md).
 #include "command.h"
 
-#include <sipdx/report/site.h>
+#include <sipdx/output/site.h>
 
 #include <fmt/format.h>
 
@@ -19,9 +19,9 @@ struct SiteArgs {
 };
 
 void run_site(const SiteArgs& args) {
-    report::SiteOptions options;
+    output::SiteOptions options;
     options.generator_version = SIPDX_VERSION;
-    const auto written = report::write_site(args.out_dir, options);
+    const auto written = output::write_site(args.out_dir, options);
     if (!written) {
         throw UsageError(
             fmt::format("site: {}: {}", written.error().path.string(), written.error().message));

@@ -1,8 +1,9 @@
 // Text and Markdown renderings of the knowledge base. Output is deterministic (no locale, no
 // time) so docs/response-codes.md can be compared byte for byte with the committed file.
-#include <sipdx/knowledge/render.h>
+#include <sipdx/output/knowledge.h>
 
 #include <sipdx/knowledge/q850.h>
+#include <sipdx/text/text.h>
 
 #include <fmt/format.h>
 
@@ -10,7 +11,10 @@
 #include <iterator>
 #include <string_view>
 
-namespace sipdx::knowledge {
+namespace sipdx::output {
+
+using namespace sipdx::knowledge;
+
 namespace {
 
 constexpr std::size_t text_width = 96;
@@ -69,16 +73,6 @@ std::string class_title(int number) {
 std::string q850_label(int cause) {
     const auto* q = find_q850(cause);
     return q ? fmt::format("{} {}", cause, q->name) : fmt::format("{}", cause);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto la = (a[i] >= 'A' && a[i] <= 'Z') ? a[i] - 'A' + 'a' : a[i];
-        const auto lb = (b[i] >= 'A' && b[i] <= 'Z') ? b[i] - 'A' + 'a' : b[i];
-        if (la != lb) return false;
-    }
-    return true;
 }
 
 // Markdown table cells must not contain a bare '|'.
@@ -215,7 +209,7 @@ std::string render_reason_text(const std::vector<ReasonValue>& values) {
         }
         for (const auto& problem : v.problems)
             out += fmt::format("  problem     {}\n", problem);
-        if (v.cause && iequals(v.protocol, "Q.850")) {
+        if (v.cause && text::iequals(v.protocol, "Q.850")) {
             if (const auto* q = find_q850(*v.cause)) {
                 out += fmt::format("  class       {}\n", q->cause_class);
                 std::string meaning;
@@ -231,7 +225,7 @@ std::string render_reason_text(const std::vector<ReasonValue>& values) {
                 out += fmt::format("  class       {} (cause not defined in Q.850)\n",
                                    q850_class_of(*v.cause));
             }
-        } else if (v.cause && iequals(v.protocol, "SIP")) {
+        } else if (v.cause && text::iequals(v.protocol, "SIP")) {
             if (const auto code = explain_code(*v.cause)) {
                 std::string meaning;
                 wrap(meaning, code->meaning, "              ");
@@ -391,4 +385,4 @@ std::string render_markdown() {
     return out;
 }
 
-} // namespace sipdx::knowledge
+} // namespace sipdx::output

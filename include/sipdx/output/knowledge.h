@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-namespace sipdx::knowledge {
+namespace sipdx::output {
 
 // The full explanation of one code (registered or explained by its class).
-std::string render_code_text(const ResponseCode& code);
+std::string render_code_text(const knowledge::ResponseCode& code);
 
 // A Q.850 cause in 0..127, including values Q.850 leaves undefined (explained by class).
 std::string render_q850_text(int cause);
@@ -22,8 +22,8 @@ std::string render_q850_text(int cause);
 std::string render_warn_code_text(int code);
 
 // Decoded Reason / Warning header values, with their problems.
-std::string render_reason_text(const std::vector<ReasonValue>& values);
-std::string render_warning_text(const std::vector<WarningValue>& values);
+std::string render_reason_text(const std::vector<knowledge::ReasonValue>& values);
+std::string render_warning_text(const std::vector<knowledge::WarningValue>& values);
 
 // The code table grouped by class then code; only `class_number` (1..6) when given.
 std::string render_codes_text(std::optional<int> class_number = std::nullopt);
@@ -32,4 +32,4 @@ std::string render_codes_text(std::optional<int> class_number = std::nullopt);
 // `sipdx codes --markdown > docs/response-codes.md`.
 std::string render_markdown();
 
-} // namespace sipdx::knowledge
+} // namespace sipdx::output

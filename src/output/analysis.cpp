@@ -1,30 +1,23 @@
-#include <sipdx/analysis/render.h>
+#include <sipdx/output/analysis.h>
+#include <sipdx/output/table.h>
 
 #include <sipdx/analysis/explain.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/text/escape.h>
+#include <sipdx/text/time.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <ctime>
 
-namespace sipdx::analysis {
+namespace sipdx::output {
+
+using namespace sipdx::analysis;
 
 using session::CallRecord;
 
-std::string iso_time(std::int64_t time_ns) {
-    std::int64_t secs = time_ns / 1'000'000'000;
-    std::int64_t frac = time_ns % 1'000'000'000;
-    if (frac < 0) {
-        frac += 1'000'000'000;
-        --secs;
-    }
-    const std::time_t t = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900,
-                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac / 1000);
-}
+using text::iso_time;
 
 namespace {
 
@@ -328,62 +321,20 @@ nlohmann::ordered_json record_json(const CallRecord& r) {
     return j;
 }
 
-std::string csv_field(const std::string& v) {
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
-}
-
-std::string tsv_field(const std::string& v) {
-    std::string out;
-    out.reserve(v.size());
-    for (char c : v) {
-        switch (c) {
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
-namespace {
-
-std::string clip(const std::string& v, std::size_t width) {
-    if (v.size() <= width) return v;
-    return v.substr(0, width - 1) + "~";
-}
-
-} // namespace
-
-std::string render_records(const std::vector<CallRecord>& records, RecordFormat format) {
+std::string render_records(const std::vector<CallRecord>& records, Format format,
+                           std::size_t max_width) {
     std::string out;
     switch (format) {
-    case RecordFormat::ndjson:
+    case Format::ndjson:
         for (const auto& r : records) {
             out += record_json(r).dump(-1, ' ', false,
                                        nlohmann::ordered_json::error_handler_t::replace);
             out += '\n';
         }
         break;
-    case RecordFormat::csv:
-    case RecordFormat::tsv: {
-        const bool csv = format == RecordFormat::csv;
+    case Format::csv:
+    case Format::tsv: {
+        const bool csv = format == Format::csv;
         const char sep = csv ? ',' : '\t';
         const auto& fields = record_fields();
         for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -395,25 +346,37 @@ std::string render_records(const std::vector<CallRecord>& records, RecordFormat 
             const auto values = record_values(r);
             for (std::size_t i = 0; i < values.size(); ++i) {
                 if (i) out += sep;
-                out += csv ? csv_field(values[i]) : tsv_field(values[i]);
+                out += csv ? text::csv_field(values[i]) : text::tsv_field(values[i]);
             }
             out += '\n';
         }
         break;
     }
-    case RecordFormat::table: {
-        out += fmt::format("{:<15} {:<12} {:<8} {:<24} {:<24} {:>4} {:<12} {:>8} {:>8} {:>8} "
-                           "{}\n",
-                           "start", "kind", "method", "from", "to", "code", "outcome", "pdd_ms",
-                           "setup_ms", "dur_s", "call_id");
+    case Format::table: {
+        TableOptions options;
+        options.trim_trailing_spaces = false;
+        options.max_width = max_width;
+        TableWriter table({{"start", 15},
+                           {"kind", 12},
+                           {"method", 8, Align::left, 8},
+                           {"from", 24, Align::left, 24},
+                           {"to", 24, Align::left, 24},
+                           {"code", 4, Align::right},
+                           {"outcome", 12},
+                           {"pdd_ms", 8, Align::right},
+                           {"setup_ms", 8, Align::right},
+                           {"dur_s", 8, Align::right},
+                           {"call_id"}},
+                          options);
+        table.write_header(out);
         for (const auto& r : records) {
-            const std::string start = iso_time(r.start_ns).substr(11, 15);
-            out += fmt::format(
-                "{:<15} {:<12} {:<8} {:<24} {:<24} {:>4} {:<12} {:>8} {:>8} {:>8} {}\n", start,
-                session::to_string(r.kind), clip(r.first_method, 8), clip(r.from, 24),
-                clip(r.to, 24), r.final_code ? std::to_string(r.final_code) : std::string("-"),
-                session::to_string(r.outcome), fixed(r.pdd_ms, 0), fixed(r.setup_ms, 0),
-                fixed(r.duration_s, 1), r.call_id);
+            table.write_row(out,
+                            std::vector<std::string>{
+                                iso_time(r.start_ns).substr(11, 15),
+                                std::string(session::to_string(r.kind)), r.first_method, r.from,
+                                r.to, r.final_code ? std::to_string(r.final_code) : "-",
+                                std::string(session::to_string(r.outcome)), fixed(r.pdd_ms, 0),
+                                fixed(r.setup_ms, 0), fixed(r.duration_s, 1), r.call_id});
         }
         break;
     }
@@ -421,24 +384,4 @@ std::string render_records(const std::vector<CallRecord>& records, RecordFormat 
     return out;
 }
 
-bool RecordFilter::empty() const {
-    return outcomes.empty() && codes.empty() && classes.empty() && methods.empty() &&
-           from.empty() && to.empty() && kinds.empty() && call_id.empty();
-}
-
-bool RecordFilter::matches(const CallRecord& r) const {
-    auto in = [](const auto& list, const auto& value) {
-        return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
-    };
-    if (!call_id.empty() && r.call_id != call_id) return false;
-    if (!in(outcomes, r.outcome)) return false;
-    if (!in(kinds, r.kind)) return false;
-    if (!in(codes, r.final_code)) return false;
-    if (!in(classes, r.final_code / 100)) return false;
-    if (!in(methods, r.first_method)) return false;
-    if (!from.empty() && r.from.find(from) == std::string::npos) return false;
-    if (!to.empty() && r.to.find(to) == std::string::npos) return false;
-    return true;
-}
-
-} // namespace sipdx::analysis
+} // namespace sipdx::output

@@ -3,10 +3,12 @@
 // here, the look in site_assets.cpp.
 #include <sipdx/knowledge/q850.h>
 #include <sipdx/knowledge/response_codes.h>
-#include <sipdx/report/site.h>
+#include <sipdx/output/site.h>
+#include <sipdx/text/escape.h>
+#include <sipdx/text/text.h>
 
-#include "report/detail/site_assets.h"
-#include "report/detail/site_html.h"
+#include "output/detail/site_assets.h"
+#include "output/detail/site_html.h"
 
 #include <fmt/format.h>
 
@@ -20,7 +22,7 @@
 #include <system_error>
 #include <vector>
 
-namespace sipdx::report {
+namespace sipdx::output {
 
 std::string site_code_path(int code) {
     return fmt::format("codes/{}.html", code);
@@ -35,8 +37,6 @@ std::string site_warning_path(int code) {
 namespace {
 
 namespace k = sipdx::knowledge;
-using detail::append_escaped;
-using detail::escape;
 
 // Which part of the site a page belongs to, for the navigation bar.
 enum class Section { responses, q850, warnings };
@@ -66,7 +66,7 @@ void add(std::string& out, std::string_view raw) {
     out += raw;
 }
 void add_text(std::string& out, std::string_view text) {
-    append_escaped(out, text);
+    text::append_html(out, text);
 }
 
 template <typename... Args>
@@ -298,7 +298,7 @@ void add_code_item(std::string& out, const k::ResponseCode& code) {
     }
     addf(out, "<li class=\"code-item {}\" data-code=\"{}\" data-search=\"",
          category_class(code.category), code.code);
-    add_text(out, detail::ascii_lower(search));
+    add_text(out, text::lower(search));
     addf(out,
          "\">\n<a class=\"code-link\" href=\"codes/{}.html\"><span class=\"num\">{}</span> "
          "<span class=\"reason\">",
@@ -969,4 +969,4 @@ tl::expected<SiteSummary, SiteWriteError> write_site(const std::filesystem::path
     return summary;
 }
 
-} // namespace sipdx::report
+} // namespace sipdx::output

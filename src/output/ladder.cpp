@@ -1,10 +1,11 @@
-#include <sipdx/analysis/ladder.h>
+#include <sipdx/output/ladder.h>
+#include <sipdx/text/escape.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace sipdx::analysis {
+namespace sipdx::output {
 
 using session::MessageRecord;
 
@@ -47,29 +48,6 @@ std::string seconds(std::int64_t ns) {
     return fmt::format("{:.3f}", static_cast<double>(ns) / 1e9);
 }
 
-std::string xml_escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '&':
-            out += "&amp;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 } // namespace
 
 std::string render_ladder_text(const std::vector<MessageRecord>& messages,
@@ -110,7 +88,8 @@ std::string render_ladder_text(const std::vector<MessageRecord>& messages,
         line.replace(0, times.size(), times);
         previous = m.time_ns;
         const auto [from, to] = l.columns[r];
-        const std::string label = label_of(m);
+        // A reason phrase is whatever the wire carried: no escape sequence reaches the terminal.
+        const std::string label = text::visible(label_of(m), true);
         if (from == to) {
             line.replace(column_x(from) + 1, label.size() + 4, " <> " + label);
         } else {
@@ -177,7 +156,7 @@ std::string render_ladder_svg(const std::vector<MessageRecord>& messages,
         const int x = left + i * col;
         out += fmt::format("<text x=\"{}\" y=\"20\" text-anchor=\"middle\" "
                            "font-weight=\"bold\">{}</text>\n",
-                           x, xml_escape(l.hosts[static_cast<std::size_t>(i)]));
+                           x, text::xml_escape(l.hosts[static_cast<std::size_t>(i)]));
         out += fmt::format("<line x1=\"{}\" y1=\"30\" x2=\"{}\" y2=\"{}\" stroke=\"#999\"/>\n", x,
                            x, height - 10);
     }
@@ -193,7 +172,7 @@ std::string render_ladder_svg(const std::vector<MessageRecord>& messages,
                            seconds(m.time_ns - t0));
         if (from == to) {
             out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">&#x21BA; {}</text>\n", x1 + 6,
-                               y, color, xml_escape(label_of(m)));
+                               y, color, text::xml_escape(label_of(m)));
             continue;
         }
         out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
@@ -201,10 +180,10 @@ std::string render_ladder_svg(const std::vector<MessageRecord>& messages,
                            x1, y, x2, y, color,
                            m.retransmission || m.duplicate ? " stroke-dasharray=\"4,3\"" : "");
         out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
-                           (x1 + x2) / 2, y - 4, color, xml_escape(label_of(m)));
+                           (x1 + x2) / 2, y - 4, color, text::xml_escape(label_of(m)));
     }
     out += "</svg>\n";
     return out;
 }
 
-} // namespace sipdx::analysis
+} // namespace sipdx::output

@@ -1,23 +1,14 @@
-// JSON views of the knowledge base (nlohmann::ordered_json, so fields keep a readable order).
-// Header-only: only clients that link nlohmann_json include it; the knowledge library itself does
-// not depend on it.
-#pragma once
+#include <sipdx/output/knowledge_json.h>
 
 #include <sipdx/knowledge/q850.h>
-#include <sipdx/knowledge/reason.h>
-#include <sipdx/knowledge/response_codes.h>
-
-#include <nlohmann/json.hpp>
 
 #include <string>
 
-namespace sipdx::knowledge {
+namespace sipdx::output {
 
-// One response code with the fields `sipdx explain --json` documents: code, reason, class,
-// class_name, category, registered, references, meaning, ims_context, retry, next_checks, plus
-// category_label, treated_as, deprecated, seen_phrases, related, q850_sent (RFC 3398 SIP->Q.850)
-// and q850_causes (the causes whose ISUP->SIP mapping gives this code).
-inline nlohmann::ordered_json code_to_json(const ResponseCode& c) {
+using namespace sipdx::knowledge;
+
+nlohmann::ordered_json code_to_json(const ResponseCode& c) {
     nlohmann::ordered_json j;
     j["kind"] = "response-code";
     j["code"] = c.code;
@@ -62,8 +53,7 @@ inline nlohmann::ordered_json code_to_json(const ResponseCode& c) {
     return j;
 }
 
-// A Q.850 cause value (defined or not) with its class and RFC 3398 mapping.
-inline nlohmann::ordered_json q850_to_json(int cause) {
+nlohmann::ordered_json q850_to_json(int cause) {
     nlohmann::ordered_json j;
     j["kind"] = "q850-cause";
     j["cause"] = cause;
@@ -78,8 +68,7 @@ inline nlohmann::ordered_json q850_to_json(int cause) {
     return j;
 }
 
-// A warn-code (registered or not).
-inline nlohmann::ordered_json warn_code_to_json(int code) {
+nlohmann::ordered_json warn_code_to_json(int code) {
     nlohmann::ordered_json j;
     j["kind"] = "warn-code";
     j["code"] = code;
@@ -91,7 +80,7 @@ inline nlohmann::ordered_json warn_code_to_json(int code) {
     return j;
 }
 
-inline nlohmann::ordered_json reason_to_json(const std::vector<ReasonValue>& values) {
+nlohmann::ordered_json reason_to_json(const std::vector<ReasonValue>& values) {
     nlohmann::ordered_json j;
     j["kind"] = "reason-header";
     auto& arr = j["values"] = nlohmann::ordered_json::array();
@@ -113,7 +102,7 @@ inline nlohmann::ordered_json reason_to_json(const std::vector<ReasonValue>& val
     return j;
 }
 
-inline nlohmann::ordered_json warning_to_json(const std::vector<WarningValue>& values) {
+nlohmann::ordered_json warning_to_json(const std::vector<WarningValue>& values) {
     nlohmann::ordered_json j;
     j["kind"] = "warning-header";
     auto& arr = j["values"] = nlohmann::ordered_json::array();
@@ -129,4 +118,4 @@ inline nlohmann::ordered_json warning_to_json(const std::vector<WarningValue>& v
     return j;
 }
 
-} // namespace sipdx::knowledge
+} // namespace sipdx::output

@@ -1,11 +1,12 @@
-// The response reference site (sipdx::report::render_site / write_site): every page there,
+// The response reference site (sipdx::output::render_site / write_site): every page there,
 // every local link resolving, index order, well-formed HTML, escaping, no external resources.
 #include <sipdx/knowledge/q850.h>
 #include <sipdx/knowledge/response_codes.h>
-#include <sipdx/report/site.h>
+#include <sipdx/output/site.h>
+#include <sipdx/text/escape.h>
 
-#include "report/detail/site_html.h"
-#include "unit/report/site_html_check.h"
+#include "output/detail/site_html.h"
+#include "unit/output/site_html_check.h"
 
 #include <gtest/gtest.h>
 
@@ -21,16 +22,16 @@
 namespace {
 
 namespace k = sipdx::knowledge;
-namespace report = sipdx::report;
-using report::test::check_html;
-using report::test::resolve_link;
-using report::test::Tag;
+namespace output = sipdx::output;
+using output::test::check_html;
+using output::test::resolve_link;
+using output::test::Tag;
 
 // The rendered site as path -> content, rendered once for the whole suite.
 const std::map<std::string, std::string>& site() {
     static const auto files = [] {
         std::map<std::string, std::string> map;
-        for (auto& file : report::render_site({"9.9.9"})) {
+        for (auto& file : output::render_site({"9.9.9"})) {
             map.emplace(file.path, std::move(file.content));
         }
         return map;
@@ -81,29 +82,29 @@ TEST(Site, EveryRegisteredCodeHasAPageWithItsFacts) {
     }
     EXPECT_EQ(code_pages, k::registered_codes().size());
     for (const auto& code : k::registered_codes()) {
-        const auto path = report::site_code_path(code.code);
+        const auto path = output::site_code_path(code.code);
         ASSERT_TRUE(site().count(path)) << path;
         const auto& html = page(path);
         const auto heading =
             "<h1><span class=\"num\">" + std::to_string(code.code) + "</span> " +
-            sipdx::report::detail::escape(code.reason) +
+            sipdx::text::html_escape(code.reason) +
             (code.deprecated ? " <span class=\"flag\">Deprecated</span></h1>" : "</h1>");
         EXPECT_NE(html.find(heading), std::string::npos) << path;
-        EXPECT_NE(html.find(sipdx::report::detail::escape(code.meaning)), std::string::npos)
+        EXPECT_NE(html.find(sipdx::text::html_escape(code.meaning)), std::string::npos)
             << path << ": meaning";
-        EXPECT_NE(html.find(sipdx::report::detail::escape(k::category_label(code.category))),
+        EXPECT_NE(html.find(sipdx::text::html_escape(k::category_label(code.category))),
                   std::string::npos)
             << path << ": category";
         for (const auto check : code.next_checks) {
-            EXPECT_NE(html.find(sipdx::report::detail::escape(check)), std::string::npos)
+            EXPECT_NE(html.find(sipdx::text::html_escape(check)), std::string::npos)
                 << path << ": next check " << check;
         }
         if (!code.ims_context.empty()) {
-            EXPECT_NE(html.find(sipdx::report::detail::escape(code.ims_context)), std::string::npos)
+            EXPECT_NE(html.find(sipdx::text::html_escape(code.ims_context)), std::string::npos)
                 << path << ": IMS context";
         }
         if (!code.retry.empty()) {
-            EXPECT_NE(html.find(sipdx::report::detail::escape(code.retry)), std::string::npos)
+            EXPECT_NE(html.find(sipdx::text::html_escape(code.retry)), std::string::npos)
                 << path << ": retry";
         }
         EXPECT_NE(html.find("sipdx explain " + std::to_string(code.code)), std::string::npos)
@@ -148,8 +149,8 @@ TEST(Site, EveryLocalLinkResolvesToAFileAndFragmentsToAnId) {
         for (const auto& tag : page_tags) {
             for (const char* attribute : {"href", "src"}) {
                 const auto it = tag.attributes.find(attribute);
-                if (it == tag.attributes.end() || report::test::is_external(it->second) ||
-                    report::test::is_inline(it->second)) {
+                if (it == tag.attributes.end() || output::test::is_external(it->second) ||
+                    output::test::is_inline(it->second)) {
                     continue;
                 }
                 ++local_links;
@@ -182,7 +183,7 @@ TEST(Site, NoExternalResources) {
                 for (const char* attribute : {"href", "src"}) {
                     const auto it = tag.attributes.find(attribute);
                     if (it != tag.attributes.end()) {
-                        EXPECT_FALSE(report::test::is_external(it->second))
+                        EXPECT_FALSE(output::test::is_external(it->second))
                             << path << ": <" << tag.name << "> loads " << it->second;
                     }
                 }
@@ -222,8 +223,7 @@ TEST(Site, IndexListsEveryCodeByClassThenCode) {
         const auto section = html.substr(start, end - start);
         const auto status = k::status_class(number);
         ASSERT_TRUE(status);
-        EXPECT_NE(section.find(sipdx::report::detail::escape(status->fast_answer)),
-                  std::string::npos)
+        EXPECT_NE(section.find(sipdx::text::html_escape(status->fast_answer)), std::string::npos)
             << "fast answer of class " << number;
         for (const auto& code : k::registered_codes()) {
             const bool inside = section.find("data-code=\"" + std::to_string(code.code) + "\"") !=
@@ -239,7 +239,7 @@ TEST(Site, IndexHasALegendWithATextLabelPerCategory) {
     for (int i = 0; i < k::category_count; ++i) {
         const auto category = static_cast<k::Category>(i);
         const auto badge = "<span class=\"badge cat-" + std::string(k::category_id(category)) +
-                           "\">" + sipdx::report::detail::escape(k::category_label(category)) +
+                           "\">" + sipdx::text::html_escape(k::category_label(category)) +
                            "</span>";
         EXPECT_NE(legend.find(badge), std::string::npos) << k::category_id(category);
     }
@@ -265,9 +265,9 @@ TEST(Site, RelatedCodesAreLinkedBothWays) {
             }
             const auto there = "href=\"" + std::to_string(other) + ".html\"";
             const auto back = "href=\"" + std::to_string(code.code) + ".html\"";
-            EXPECT_NE(page(report::site_code_path(code.code)).find(there), std::string::npos)
+            EXPECT_NE(page(output::site_code_path(code.code)).find(there), std::string::npos)
                 << code.code << " -> " << other;
-            EXPECT_NE(page(report::site_code_path(other)).find(back), std::string::npos)
+            EXPECT_NE(page(output::site_code_path(other)).find(back), std::string::npos)
                 << other << " -> " << code.code;
         }
     }
@@ -275,15 +275,15 @@ TEST(Site, RelatedCodesAreLinkedBothWays) {
 
 TEST(Site, Q850CausesAndWarningCodesHavePagesLinkedFromCodePages) {
     for (const auto& cause : k::q850_causes()) {
-        EXPECT_TRUE(site().count(report::site_q850_path(cause.cause))) << cause.cause;
+        EXPECT_TRUE(site().count(output::site_q850_path(cause.cause))) << cause.cause;
         EXPECT_NE(page("q850/index.html").find("href=\"" + std::to_string(cause.cause) + ".html\""),
                   std::string::npos);
     }
     for (const auto& warning : k::warning_codes()) {
-        EXPECT_TRUE(site().count(report::site_warning_path(warning.code))) << warning.code;
+        EXPECT_TRUE(site().count(output::site_warning_path(warning.code))) << warning.code;
     }
     for (const auto& code : k::registered_codes()) {
-        const auto& html = page(report::site_code_path(code.code));
+        const auto& html = page(output::site_code_path(code.code));
         for (const int cause : k::q850_causes_mapping_to(code.code)) {
             if (k::find_q850(cause) != nullptr) {
                 EXPECT_NE(html.find("href=\"../q850/" + std::to_string(cause) + ".html\""),
@@ -328,18 +328,18 @@ TEST(Site, PagesHaveLandmarksAndOneH1) {
 }
 
 TEST(Site, RenderingIsDeterministicAndCarriesTheVersion) {
-    const auto again = report::render_site({"9.9.9"});
+    const auto again = output::render_site({"9.9.9"});
     ASSERT_EQ(again.size(), site().size());
     for (const auto& file : again) {
         EXPECT_EQ(file.content, page(file.path)) << file.path;
     }
     EXPECT_NE(page("index.html").find("Generated by sipdx 9.9.9"), std::string::npos);
-    const auto unversioned = report::render_site({});
+    const auto unversioned = output::render_site({});
     EXPECT_NE(unversioned.front().content.find("Generated by sipdx from"), std::string::npos);
 }
 
 TEST(SiteHtml, EscapesEveryMarkupCharacter) {
-    using sipdx::report::detail::escape;
+    const auto escape = [](std::string_view s) { return sipdx::text::html_escape(s); };
     EXPECT_EQ(escape("<b>\"A&B\" 'c'</b>"), "&lt;b&gt;&quot;A&amp;B&quot; &#39;c&#39;&lt;/b&gt;");
     EXPECT_EQ(escape("plain text"), "plain text");
     EXPECT_EQ(escape(""), "");
@@ -347,7 +347,7 @@ TEST(SiteHtml, EscapesEveryMarkupCharacter) {
 }
 
 TEST(SiteHtml, FirstSentenceStopsAtTheFirstFullStop) {
-    using sipdx::report::detail::first_sentence;
+    using sipdx::output::detail::first_sentence;
     EXPECT_EQ(first_sentence("One. Two."), "One.");
     EXPECT_EQ(first_sentence("No stop at all"), "No stop at all");
     EXPECT_EQ(first_sentence("Uses e.g. Retry-After. Then more."), "Uses e.g. Retry-After.");
@@ -358,7 +358,7 @@ TEST(SiteHtml, FirstSentenceStopsAtTheFirstFullStop) {
 }
 
 TEST(SiteHtml, ReferenceUrls) {
-    using sipdx::report::detail::reference_url;
+    using sipdx::output::detail::reference_url;
     EXPECT_EQ(reference_url("RFC 3261"), "https://www.rfc-editor.org/rfc/rfc3261");
     EXPECT_EQ(reference_url("RFC 3261 section 21.4.7"), "https://www.rfc-editor.org/rfc/rfc3261");
     EXPECT_EQ(reference_url("3GPP TS 24.229"), "https://www.3gpp.org/DynaReport/24229.htm");
@@ -391,7 +391,7 @@ TEST(SiteWrite, WritesTheRenderedFilesToDisk) {
     namespace fs = std::filesystem;
     const auto dir = fs::path(::testing::TempDir()) / "sipdx-site-write";
     fs::remove_all(dir);
-    const auto written = report::write_site(dir, {"9.9.9"});
+    const auto written = output::write_site(dir, {"9.9.9"});
     ASSERT_TRUE(written) << written.error().message;
     EXPECT_EQ(written->files, site().size());
     EXPECT_EQ(written->code_pages, k::registered_codes().size());
@@ -406,7 +406,7 @@ TEST(SiteWrite, WritesTheRenderedFilesToDisk) {
     }
     // Writing again over an existing site replaces it and keeps foreign files.
     std::ofstream(dir / "notes.txt") << "mine";
-    ASSERT_TRUE(report::write_site(dir, {"9.9.9"}));
+    ASSERT_TRUE(output::write_site(dir, {"9.9.9"}));
     EXPECT_TRUE(fs::exists(dir / "notes.txt"));
     fs::remove_all(dir);
 }
@@ -415,7 +415,7 @@ TEST(SiteWrite, RefusesAFileAsTheOutputFolder) {
     namespace fs = std::filesystem;
     const auto file = fs::path(::testing::TempDir()) / "sipdx-site-not-a-dir";
     std::ofstream(file) << "x";
-    const auto written = report::write_site(file);
+    const auto written = output::write_site(file);
     ASSERT_FALSE(written);
     EXPECT_EQ(written.error().path, file);
     EXPECT_FALSE(written.error().message.empty());

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace sipdx::analysis {
+namespace sipdx::output {
 
 struct LadderOptions {
     bool show_duplicates = true; // draw duplicate copies (marked) or leave them out
@@ -24,4 +24,4 @@ std::string render_ladder_mermaid(const std::vector<session::MessageRecord>& mes
 std::string render_ladder_svg(const std::vector<session::MessageRecord>& messages,
                               const LadderOptions& options = {});
 
-} // namespace sipdx::analysis
+} // namespace sipdx::output

@@ -1,11 +1,11 @@
 // The site's stylesheet and script. They are kept here as raw string literals, not as separate
 // files, so that the library carries them without a build step to embed files (the top-level
-// CMake globs src/report/*.cpp and nothing else is needed). Edit them here; `sipdx site`
+// CMake globs src/output/*.cpp and nothing else is needed). Edit them here; `sipdx site`
 // writes them to assets/site.css and assets/site.js. Constraints (docs/site.md): no external
 // fonts, images or scripts; every page must read well without the script.
-#include "report/detail/site_assets.h"
+#include "output/detail/site_assets.h"
 
-namespace sipdx::report::detail {
+namespace sipdx::output::detail {
 
 namespace {
 
@@ -546,4 +546,4 @@ std::string_view site_script() {
     return script;
 }
 
-} // namespace sipdx::report::detail
+} // namespace sipdx::output::detail

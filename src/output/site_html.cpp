@@ -1,40 +1,9 @@
-#include "report/detail/site_html.h"
+#include "output/detail/site_html.h"
 
 #include <array>
 #include <cctype>
 
-namespace sipdx::report::detail {
-
-void append_escaped(std::string& out, std::string_view text) {
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-}
-
-std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    append_escaped(out, text);
-    return out;
-}
+namespace sipdx::output::detail {
 
 namespace {
 bool is_upper_or_digit(char c) {
@@ -65,14 +34,6 @@ std::string_view first_sentence(std::string_view text) {
         }
     }
     return text;
-}
-
-std::string ascii_lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
 }
 
 namespace {
@@ -114,4 +75,4 @@ std::string reference_url(std::string_view reference) {
     return {};
 }
 
-} // namespace sipdx::report::detail
+} // namespace sipdx::output::detail

@@ -5,19 +5,21 @@
 
 #include <sipdx/decode/packet.h>
 #include <sipdx/decode/pipeline.h>
+#include <sipdx/output/format.h>
+#include <sipdx/output/table.h>
 #include <sipdx/sip/message.h>
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
-namespace sipdx::decode {
-
-enum class RecordFormat : std::uint8_t { table, ndjson, csv, tsv };
+namespace sipdx::output {
 
 // The field names, in output order (docs/messages.md describes each).
-inline constexpr std::array<std::string_view, 20> record_fields{
+inline constexpr std::array<std::string_view, 20> message_fields{
     "frame",       "time",     "src",    "sport",  "dst",    "dport",   "transport",
     "encap",       "kind",     "method", "status", "reason", "call_id", "cseq_seq",
     "cseq_method", "from_tag", "to_tag", "branch", "length", "findings"};
@@ -26,23 +28,25 @@ inline constexpr std::array<std::string_view, 20> record_fields{
 // 1970 with six decimals ("1780141590.686694"). Rounds towards minus infinity.
 std::string format_time(std::int64_t time_ns, bool epoch);
 
-class RecordWriter {
+class MessageWriter {
 public:
-    RecordWriter(RecordFormat format, bool epoch) : m_format(format), m_epoch(epoch) {}
+    // `max_width` (table only, 0: none): the widest line; columns shrink and cut with '~'.
+    MessageWriter(Format format, bool epoch, std::size_t max_width = 0);
 
     // The header row (csv, tsv, table); nothing for ndjson.
     void header(std::string& out) const;
     // Appends one record for `message`, parsed from `payload.bytes`.
-    void write(std::string& out, const SipPayload& payload, const sip::Message& message);
+    void write(std::string& out, const decode::SipPayload& payload, const sip::Message& message);
 
 private:
     void field(std::string& out, std::size_t index, std::string_view value, bool quoted_json);
-    RecordFormat m_format;
+    Format m_format;
     bool m_epoch;
-    std::string m_scratch;
+    std::optional<TableWriter> m_table; // the table format's columns
+    std::vector<std::string> m_cells;   // the row being written (table)
 };
 
 // A multi-line, human-readable summary of what the pipeline read (for --stats).
-std::string format_stats(const Stats& stats);
+std::string format_stats(const decode::Stats& stats);
 
-} // namespace sipdx::decode
+} // namespace sipdx::output

@@ -1,6 +1,6 @@
 // docs/response-codes.md is generated from the knowledge base and must never drift from it.
-#include <sipdx/knowledge/render.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/output/knowledge.h>
 
 #include <gtest/gtest.h>
 
@@ -24,7 +24,7 @@ TEST(Markdown, CommittedDocMatchesTheData) {
     const auto path = std::filesystem::path(SIPDX_SOURCE_DIR) / "docs" / "response-codes.md";
     ASSERT_TRUE(std::filesystem::exists(path)) << path;
     const auto committed = read_file(path);
-    const auto rendered = kb::render_markdown();
+    const auto rendered = sipdx::output::render_markdown();
     if (committed != rendered) {
         // Point at the first difference so the failure is readable.
         std::size_t i = 0;
@@ -37,7 +37,7 @@ TEST(Markdown, CommittedDocMatchesTheData) {
 }
 
 TEST(Markdown, HasEverySectionAndCode) {
-    const auto md = kb::render_markdown();
+    const auto md = sipdx::output::render_markdown();
     for (const auto& cls : kb::status_classes()) {
         EXPECT_NE(md.find("\n## " + std::to_string(cls.number) + "xx " + std::string(cls.name)),
                   std::string::npos);
@@ -61,16 +61,16 @@ TEST(KnowledgeDoc, DescribesEveryCategory) {
 }
 
 TEST(TextRendering, CodeAndClassTable) {
-    const auto text = kb::render_code_text(*kb::explain_code(486));
+    const auto text = sipdx::output::render_code_text(*kb::explain_code(486));
     EXPECT_EQ(text.rfind("486 Busy Here\n", 0), 0u);
     EXPECT_NE(text.find("Next checks"), std::string::npos);
     EXPECT_NE(text.find("17 User busy"), std::string::npos);
 
-    const auto unregistered = kb::render_code_text(*kb::explain_code(499));
+    const auto unregistered = sipdx::output::render_code_text(*kb::explain_code(499));
     EXPECT_NE(unregistered.find("not registered"), std::string::npos);
     EXPECT_NE(unregistered.find("400 Bad Request"), std::string::npos);
 
-    const auto table = kb::render_codes_text(6);
+    const auto table = sipdx::output::render_codes_text(6);
     EXPECT_NE(table.find("6xx Global Failure"), std::string::npos);
     EXPECT_NE(table.find("608"), std::string::npos);
     EXPECT_EQ(table.find("486"), std::string::npos);

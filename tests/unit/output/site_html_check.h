@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sipdx::report::test {
+namespace sipdx::output::test {
 
 struct HtmlProblem {
     std::size_t offset = 0;
@@ -214,4 +214,4 @@ inline bool is_inline(std::string_view url) {
     return url.starts_with("data:");
 }
 
-} // namespace sipdx::report::test
+} // namespace sipdx::output::test
