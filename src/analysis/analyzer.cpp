@@ -85,7 +85,8 @@ struct Batch {
     static constexpr std::size_t max_arena_bytes = 1u << 20;
 
     std::string arena;
-    std::vector<decode::SipPayload> payloads; // bytes point into arena once sealed
+    std::vector<std::uint64_t> frame_arena;   // the payloads' frame lists, in order
+    std::vector<decode::SipPayload> payloads; // bytes and frames point into the arenas once sealed
     std::vector<std::uint32_t> sources;
     std::vector<sip::Message> messages;
     std::vector<session::SipEvent> events;
@@ -96,21 +97,29 @@ struct Batch {
     bool full() const { return payloads.size() >= max_payloads || arena.size() >= max_arena_bytes; }
     void clear() {
         arena.clear();
+        frame_arena.clear();
         payloads.clear();
         sources.clear();
         report_progress = false;
     }
     void add(const decode::SipPayload& p, std::uint32_t source) {
         arena.append(p.bytes);
-        payloads.push_back(p); // its bytes are re-pointed by seal(), when arena stops growing
+        frame_arena.insert(frame_arena.end(), p.frames.begin(), p.frames.end());
+        payloads.push_back(p); // its views are re-pointed by seal(), when the arenas stop growing
         sources.push_back(source);
     }
     void seal() {
         // The bytes were appended in order, so each payload starts where the previous ended.
         std::size_t offset = 0;
+        std::size_t frame_offset = 0;
         for (auto& p : payloads) {
             p.bytes = std::string_view(arena.data() + offset, p.bytes.size());
             offset += p.bytes.size();
+            if (!p.frames.empty()) {
+                p.frames = std::span<const std::uint64_t>(frame_arena.data() + frame_offset,
+                                                          p.frames.size());
+                frame_offset += p.frames.size();
+            }
         }
         if (messages.size() < payloads.size()) messages.resize(payloads.size());
         events.resize(payloads.size());
