@@ -163,6 +163,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
     std::vector<Input> inputs(files.size());
     std::uint64_t total_bytes = 0;
     result.inputs.resize(files.size());
+    m_decode_stats.assign(files.size(), decode::Stats{});
     for (std::size_t i = 0; i < files.size(); ++i) {
         auto& in = result.inputs[i];
         in.path = files[i];
@@ -305,6 +306,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         for (const auto& problem : in.source->problems())
             out.problems.push_back(problem.message());
         const auto& stats = in.pipeline->stats();
+        m_decode_stats[i] = stats;
         for (std::size_t r = 0; r < stats.skipped.size(); ++r) {
             if (stats.skipped[r].count == 0) continue;
             out.problems.push_back(

@@ -44,5 +44,8 @@ private:
 
 // A multi-line, human-readable summary of what the pipeline read (for --stats).
 std::string format_stats(const Stats& stats);
+// "N TLS flows were seen on ports 5061 (n), ...; their content is encrypted" with a newline, for
+// an input that gave no SIP message; empty when it saw no TLS flow.
+std::string tls_hint(const Stats& stats);
 
 } // namespace sipdx::decode

@@ -116,6 +116,7 @@ int run(const MessagesOptions& options) {
         if (options.stats) {
             std::string text = fmt::format("{}:\n", path);
             text += decode::format_stats(stats);
+            if (stats.sip_messages == 0) text += decode::tls_hint(stats);
             std::fputs(text.c_str(), stderr);
         }
     }
