@@ -147,6 +147,12 @@ void Decoder::deliver(const Payload& p) {
 }
 
 void offer_datagram(Decoder& d, Ctx& c, Bytes payload, Transport transport) {
+    // Most datagrams on a capture are media: with the SIP framing as the only consumer, refuse
+    // them on their first byte before building the payload record.
+    if (!d.has_other_consumers() && !payload.empty() && !sip::may_begin_sip_datagram(payload[0])) {
+        ++d.stats.non_sip_payloads;
+        return;
+    }
     Payload p = d.make_payload(c, transport);
     p.bytes = detail::as_text(payload);
     d.offer(p);

@@ -79,6 +79,7 @@ public:
     Decoder& operator=(const Decoder&) = delete;
 
     void add_consumer(PayloadConsumer& consumer) { m_consumers.push_back(&consumer); }
+    bool has_other_consumers() const { return m_consumers.size() > 1; }
     void feed(const capture::Frame& frame);
     void finish();
 
