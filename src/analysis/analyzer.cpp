@@ -85,7 +85,8 @@ struct Batch {
     static constexpr std::size_t max_arena_bytes = 1u << 20;
 
     std::string arena;
-    std::vector<decode::SipPayload> payloads; // bytes point into arena once sealed
+    std::vector<std::uint64_t> frame_arena;   // the payloads' frame lists, in order
+    std::vector<decode::SipPayload> payloads; // bytes and frames point into the arenas once sealed
     std::vector<std::uint32_t> sources;
     std::vector<sip::Message> messages;
     std::vector<session::SipEvent> events;
@@ -96,21 +97,29 @@ struct Batch {
     bool full() const { return payloads.size() >= max_payloads || arena.size() >= max_arena_bytes; }
     void clear() {
         arena.clear();
+        frame_arena.clear();
         payloads.clear();
         sources.clear();
         report_progress = false;
     }
     void add(const decode::SipPayload& p, std::uint32_t source) {
         arena.append(p.bytes);
-        payloads.push_back(p); // its bytes are re-pointed by seal(), when arena stops growing
+        frame_arena.insert(frame_arena.end(), p.frames.begin(), p.frames.end());
+        payloads.push_back(p); // its views are re-pointed by seal(), when the arenas stop growing
         sources.push_back(source);
     }
     void seal() {
         // The bytes were appended in order, so each payload starts where the previous ended.
         std::size_t offset = 0;
+        std::size_t frame_offset = 0;
         for (auto& p : payloads) {
             p.bytes = std::string_view(arena.data() + offset, p.bytes.size());
             offset += p.bytes.size();
+            if (!p.frames.empty()) {
+                p.frames = std::span<const std::uint64_t>(frame_arena.data() + frame_offset,
+                                                          p.frames.size());
+                frame_offset += p.frames.size();
+            }
         }
         if (messages.size() < payloads.size()) messages.resize(payloads.size());
         events.resize(payloads.size());
@@ -154,6 +163,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
     std::vector<Input> inputs(files.size());
     std::uint64_t total_bytes = 0;
     result.inputs.resize(files.size());
+    m_decode_stats.assign(files.size(), decode::Stats{});
     for (std::size_t i = 0; i < files.size(); ++i) {
         auto& in = result.inputs[i];
         in.path = files[i];
@@ -296,6 +306,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         for (const auto& problem : in.source->problems())
             out.problems.push_back(problem.message());
         const auto& stats = in.pipeline->stats();
+        m_decode_stats[i] = stats;
         for (std::size_t r = 0; r < stats.skipped.size(); ++r) {
             if (stats.skipped[r].count == 0) continue;
             out.problems.push_back(

@@ -1,13 +1,10 @@
 #include <sipdx/analysis/filter.h>
 
-#include "analysis/detail/frame_peek.h"
-
 #include <sipdx/capture/source.h>
 #include <sipdx/capture/writer.h>
 
 #include <algorithm>
 #include <map>
-#include <tuple>
 #include <unordered_set>
 
 namespace sipdx::analysis {
@@ -16,31 +13,10 @@ namespace {
 
 struct MessageRef {
     std::uint32_t source = 0;
-    std::uint64_t frame = 0;
-    std::uint64_t call = 0; // hash of the Call-ID
-    session::Endpoint src;
-    session::Endpoint dst;
-    decode::Transport transport = decode::Transport::udp;
-    bool multi_frame = false;
+    std::uint64_t call = 0;      // hash of the Call-ID
+    std::size_t first_frame = 0; // into the frame list
+    std::size_t frame_count = 0;
 };
-
-// Frames (first..last) of one direction of one flow that may hold a selected message's bytes.
-struct Range {
-    std::uint64_t first = 0;
-    std::uint64_t last = 0;
-    session::Endpoint src;
-    session::Endpoint dst;
-    bool stream = false; // TCP-like: match ports; otherwise IP fragments of the address pair
-};
-
-using FlowKey = std::tuple<std::uint32_t, std::array<std::uint8_t, 16>, std::uint16_t,
-                           std::array<std::uint8_t, 16>, std::uint16_t, int>;
-
-bool in_range(const Range& r, const detail::FramePeek& p) {
-    if (!(p.src == r.src.address) || !(p.dst == r.dst.address)) return false;
-    if (r.stream) return p.protocol == 6 && p.sport == r.src.port && p.dport == r.dst.port;
-    return p.fragment;
-}
 
 } // namespace
 
@@ -49,14 +25,17 @@ tl::expected<FilterResult, std::string> filter_capture(const std::vector<std::st
                                                        const std::string& output) {
     FilterResult result;
     std::vector<MessageRef> messages;
+    std::vector<std::uint64_t> message_frames; // every message's frames (TCP segments, fragments)
     std::unordered_set<std::uint64_t> selected;
 
     AnalyzeOptions options;
     options.explain = false;
     options.on_message = [&](const MessageContext& m) {
         const session::SipEvent& e = m.event;
-        messages.push_back({e.source, e.frame, session::content_hash(e.call_id), e.src, e.dst,
-                            e.transport, e.multi_frame});
+        const auto frames = m.payload.all_frames();
+        messages.push_back(
+            {e.source, session::content_hash(e.call_id), message_frames.size(), frames.size()});
+        message_frames.insert(message_frames.end(), frames.begin(), frames.end());
     };
     Analyzer analyzer(options);
     analyzer.on_record([&](session::CallRecord&& r) {
@@ -67,25 +46,13 @@ tl::expected<FilterResult, std::string> filter_capture(const std::vector<std::st
     result.run = analyzer.run(paths);
     const auto files = expand_inputs(paths);
 
-    // The frames to copy, per input.
+    // The frames to copy, per input: every frame each selected message was made of.
     std::vector<std::unordered_set<std::uint64_t>> frames(files.size());
-    std::vector<std::vector<Range>> ranges(files.size());
-    std::map<FlowKey, std::uint64_t> last_on_flow;
     for (const auto& m : messages) {
-        const FlowKey key{m.source,   m.src.address.bytes,          m.src.port, m.dst.address.bytes,
-                          m.dst.port, static_cast<int>(m.transport)};
-        auto& previous = last_on_flow[key];
-        if (selected.count(m.call) && m.source < frames.size()) {
-            ++result.messages;
-            frames[m.source].insert(m.frame);
-            if (m.multi_frame) {
-                const bool stream = m.transport != decode::Transport::udp;
-                std::uint64_t first = previous + 1;
-                if (!stream && m.frame > 256) first = std::max(first, m.frame - 256);
-                ranges[m.source].push_back({first, m.frame, m.src, m.dst, stream});
-            }
-        }
-        previous = std::max(previous, m.frame);
+        if (!selected.count(m.call) || m.source >= frames.size()) continue;
+        ++result.messages;
+        for (std::size_t i = 0; i < m.frame_count; ++i)
+            frames[m.source].insert(message_frames[m.first_frame + i]);
     }
 
     capture::WriterOptions writer_options;
@@ -105,20 +72,7 @@ tl::expected<FilterResult, std::string> filter_capture(const std::vector<std::st
         capture::Frame frame;
         while ((*source)->next(frame) == capture::ReadStatus::frame) {
             if (frame.number > last_wanted) break;
-            bool wanted = frames[i].count(frame.number) != 0;
-            if (!wanted) {
-                std::optional<detail::FramePeek> peek;
-                for (const auto& r : ranges[i]) {
-                    if (frame.number < r.first || frame.number > r.last) continue;
-                    if (!peek) peek = detail::peek_frame(frame);
-                    if (!peek) break;
-                    if (in_range(r, *peek)) {
-                        wanted = true;
-                        break;
-                    }
-                }
-            }
-            if (!wanted) continue;
+            if (frames[i].count(frame.number) == 0) continue;
             const auto key =
                 std::make_tuple(i, frame.interface_id, static_cast<int>(frame.link_type));
             auto it = interfaces.find(key);

@@ -28,10 +28,17 @@ std::size_t FragmentKeyHash::operator()(const FragmentKey& k) const noexcept {
     return static_cast<std::size_t>(mix(h, (static_cast<std::uint64_t>(k.id) << 8) | k.protocol));
 }
 
+void IpReassembler::erase(Table::iterator it) {
+    m_bytes -= std::min(m_bytes, it->second.data.size());
+    m_ages.erase(it->second.age);
+    m_table.erase(it);
+}
+
 FragmentResult IpReassembler::add(const FragmentKey& key, std::uint32_t offset,
                                   std::span<const std::uint8_t> data, bool more,
                                   std::int64_t now_ns, std::vector<std::uint8_t>& out,
-                                  std::uint8_t next_header) {
+                                  std::uint8_t next_header, std::uint64_t frame,
+                                  std::vector<std::uint64_t>* out_frames) {
     FragmentResult result;
     const std::uint64_t end64 = static_cast<std::uint64_t>(offset) + data.size();
     if (end64 > max_ip_payload) {
@@ -48,12 +55,15 @@ FragmentResult IpReassembler::add(const FragmentKey& key, std::uint32_t offset,
 
     auto it = m_table.find(key);
     if (it == m_table.end()) {
-        if (m_table.size() >= m_limits.max_datagrams) {
-            result.status = FragmentStatus::dropped;
-            return result;
+        if (m_table.size() >= std::max<std::size_t>(m_limits.max_datagrams, 1)) {
+            // Full: the oldest incomplete datagram makes room, so fragments that never complete
+            // cannot block the ones that will.
+            erase(m_table.find(m_ages.front()));
+            ++m_evicted;
         }
         it = m_table.emplace(key, Datagram{}).first;
         it->second.first_ns = now_ns;
+        it->second.age = m_ages.insert(m_ages.end(), key);
     }
     Datagram& d = it->second;
 
@@ -76,8 +86,7 @@ FragmentResult IpReassembler::add(const FragmentKey& key, std::uint32_t offset,
     if (end > d.data.size()) {
         const std::size_t grow = end - d.data.size();
         if (m_bytes + grow > m_limits.max_bytes) {
-            m_bytes -= d.data.size();
-            m_table.erase(it);
+            erase(it);
             result.status = FragmentStatus::dropped;
             return result;
         }
@@ -120,6 +129,7 @@ FragmentResult IpReassembler::add(const FragmentKey& key, std::uint32_t offset,
         d.ranges.resize(w + 1);
     }
     ++d.fragments;
+    if (out_frames != nullptr) d.frames.push_back(frame);
     if (offset == 0) d.next_header = next_header;
     result.next_header = d.next_header;
     result.fragments = d.fragments;
@@ -127,9 +137,14 @@ FragmentResult IpReassembler::add(const FragmentKey& key, std::uint32_t offset,
 
     if (d.total_known && d.ranges.size() == 1 && d.ranges[0].first == 0 &&
         d.ranges[0].second == d.total) {
-        m_bytes -= std::min(m_bytes, d.data.size());
         out.assign(d.data.begin(), d.data.begin() + d.total);
-        m_table.erase(it);
+        if (out_frames != nullptr) {
+            *out_frames = std::move(d.frames);
+            std::sort(out_frames->begin(), out_frames->end());
+            out_frames->erase(std::unique(out_frames->begin(), out_frames->end()),
+                              out_frames->end());
+        }
+        erase(it);
         result.status = FragmentStatus::complete;
     }
     return result;
@@ -137,15 +152,12 @@ FragmentResult IpReassembler::add(const FragmentKey& key, std::uint32_t offset,
 
 std::size_t IpReassembler::expire(std::int64_t now_ns) {
     std::size_t dropped = 0;
-    for (auto it = m_table.begin(); it != m_table.end();) {
-        if (now_ns - it->second.first_ns > m_limits.timeout_ns ||
-            now_ns < it->second.first_ns - m_limits.timeout_ns) {
-            m_bytes -= std::min(m_bytes, it->second.data.size());
-            it = m_table.erase(it);
-            ++dropped;
-        } else {
-            ++it;
-        }
+    while (!m_ages.empty()) {
+        auto it = m_table.find(m_ages.front());
+        const std::int64_t first = it->second.first_ns;
+        if (!(now_ns - first > m_limits.timeout_ns || now_ns < first - m_limits.timeout_ns)) break;
+        erase(it);
+        ++dropped;
     }
     return dropped;
 }
@@ -153,6 +165,7 @@ std::size_t IpReassembler::expire(std::int64_t now_ns) {
 std::size_t IpReassembler::clear() {
     const std::size_t n = m_table.size();
     m_table.clear();
+    m_ages.clear();
     m_bytes = 0;
     return n;
 }

@@ -126,13 +126,15 @@ std::string_view to_string(DecodeFinding finding) {
         return "decode.ws_fragmented";
     case DecodeFinding::sctp_fragmented:
         return "decode.sctp_fragmented";
+    case DecodeFinding::tcp_after_gap:
+        return "decode.tcp_after_gap";
     }
     return "decode.unknown";
 }
 
 std::string DecodeFindings::to_string() const {
     std::string out;
-    for (std::uint16_t bit = 1; bit != 0 && bit <= 1u << 10;
+    for (std::uint16_t bit = 1; bit != 0 && bit <= 1u << 11;
          bit = static_cast<std::uint16_t>(bit << 1)) {
         if (bits & bit) {
             if (!out.empty()) out += ',';

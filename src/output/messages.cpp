@@ -181,6 +181,9 @@ std::string format_stats(const decode::Stats& s) {
     line("esp-null packets", s.esp_null_packets);
     line("non-SIP payloads", s.non_sip_payloads);
     line("incomplete at end", s.incomplete_at_end);
+    line("tcp messages after a gap", s.tcp_gap_messages);
+    line("tcp flows evicted", s.tcp_flows_evicted);
+    line("ip fragment sets evicted", s.fragment_sets_evicted);
     out += "sip messages\n";
     line("total", s.sip_messages);
     for (std::size_t t = 0; t < s.sip_by_transport.size(); ++t) {
@@ -191,6 +194,19 @@ std::string format_stats(const decode::Stats& s) {
         line(decode::to_string(static_cast<decode::SkipReason>(r)), s.skipped[r].count);
     }
     return out;
+}
+
+std::string tls_hint(const decode::Stats& s) {
+    if (s.tls_flows == 0) return {};
+    std::string ports;
+    for (const auto& [port, n] : s.tls_ports) {
+        if (!ports.empty()) ports += ", ";
+        fmt::format_to(std::back_inserter(ports), "{} ({})", port, n);
+    }
+    return fmt::format("{} TLS flow{} seen on port{} {}: their content is encrypted, so no SIP "
+                       "can be read from {}\n",
+                       s.tls_flows, s.tls_flows == 1 ? " was" : "s were",
+                       s.tls_ports.size() == 1 ? "" : "s", ports, s.tls_flows == 1 ? "it" : "them");
 }
 
 } // namespace sipdx::output

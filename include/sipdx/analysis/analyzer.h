@@ -83,12 +83,16 @@ public:
 
     const Summary& summary() const { return m_summary; }
     const session::TrackerStats& tracker_stats() const { return m_tracker_stats; }
+    // What the decoder counted for each input of the last run (TLS flows, gaps, evictions...),
+    // in the order of RunResult::inputs.
+    const std::vector<decode::Stats>& decode_stats() const { return m_decode_stats; }
 
 private:
     AnalyzeOptions m_options;
     std::function<void(session::CallRecord&&)> m_sink;
     Summary m_summary;
     session::TrackerStats m_tracker_stats;
+    std::vector<decode::Stats> m_decode_stats;
 };
 
 } // namespace sipdx::analysis

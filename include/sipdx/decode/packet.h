@@ -85,6 +85,7 @@ enum class DecodeFinding : std::uint16_t {
     hep_compressed = 1u << 8,         // the SIP came from a zlib-compressed HEP chunk
     ws_fragmented = 1u << 9,          // the WebSocket message arrived in several frames
     sctp_fragmented = 1u << 10,       // the SCTP user message arrived in several DATA chunks
+    tcp_after_gap = 1u << 11,         // delivered by resynchronising after a capture hole
 };
 std::string_view to_string(DecodeFinding finding);
 
@@ -97,9 +98,10 @@ struct DecodeFindings {
     std::string to_string() const;
 };
 
-// One SIP message found by the decoder. `bytes` is valid only during the callback that
-// delivers it (it points into the frame or into a reassembly buffer reused afterwards): copy
-// or parse it before returning.
+// One SIP message found by the decoder (and, given to a PayloadConsumer, any other payload:
+// then `bytes` is the whole transport payload). `bytes` and `frames` are valid only during the
+// callback that delivers them (they point into the frame or into reassembly buffers reused
+// afterwards): copy or parse them before returning.
 struct SipPayload {
     std::uint64_t frame = 0;  // Wireshark's frame number of the frame that completed the message
     std::int64_t time_ns = 0; // capture time of that frame (HEP: the time HEP carries)
@@ -116,6 +118,28 @@ struct SipPayload {
     // PipelineOptions::trim_datagrams off, a datagram's bytes may run past its Content-Length
     // body until PayloadParser::parse cuts them.
     std::string_view bytes;
+    // Every frame that carried bytes of the message (TCP segments, IP fragments, SCTP chunks,
+    // WebSocket frames' segments), ascending, when there was more than one; empty when `frame`
+    // alone carried it. all_frames() gives the list in both cases.
+    std::span<const std::uint64_t> frames;
+
+    std::span<const std::uint64_t> all_frames() const {
+        return frames.empty() ? std::span<const std::uint64_t>(&frame, 1) : frames;
+    }
+};
+
+// The decode stage's hand-off for any payload: a consumer that is not SIP reads the same fields.
+using Payload = SipPayload;
+
+// A payload analyzer beside the SIP framing (RTP, DNS...): offered, in registration order,
+// every datagram payload (UDP, SCTP DATA, WebSocket message, HEP) that no consumer before it
+// claimed. The SIP framing is the first consumer; a payload nobody claims is counted as
+// `non_sip_payloads`. Called on the decoding thread, in capture order.
+class PayloadConsumer {
+public:
+    virtual ~PayloadConsumer() = default;
+    // True claims the payload (no later consumer sees it).
+    virtual bool offer(const Payload& payload) = 0;
 };
 
 } // namespace sipdx::decode

@@ -25,10 +25,13 @@ namespace sipdx::decode {
 
 struct PipelineOptions {
     // IP fragment reassembly (RFC 791 / RFC 8200 section 4.5).
+    // Beyond max_fragment_datagrams the oldest incomplete datagram is evicted (counted in
+    // Stats::fragment_sets_evicted): never-completing fragments cannot block later ones.
     std::size_t max_fragment_datagrams = 4096;         // datagrams being reassembled at once
     std::size_t max_fragment_bytes = 64u << 20;        // bytes held in all of them together
     std::int64_t fragment_timeout_ns = 30'000'000'000; // RFC 8200: 60 s; Linux default 30 s
-    // TCP streams.
+    // TCP streams. Beyond max_tcp_streams the least recently active flow is evicted (counted in
+    // Stats::tcp_flows_evicted) to make room: a flood of streams never blocks a new one.
     std::size_t max_tcp_streams = 65536;
     std::size_t max_stream_buffer = 1u << 20; // per direction: pending + out-of-order bytes
     std::int64_t tcp_idle_timeout_ns = 600'000'000'000;
@@ -86,7 +89,12 @@ struct Stats {
     std::uint64_t ws_flows = 0;
     std::uint64_t hep_packets = 0;
     std::uint64_t esp_null_packets = 0;
-    std::uint64_t incomplete_at_end = 0; // streams holding a partial SIP message at finish()
+    std::uint64_t incomplete_at_end = 0;     // streams holding a partial SIP message at finish()
+    std::uint64_t tcp_gap_messages = 0;      // messages delivered by resynchronising after a hole
+    std::uint64_t tcp_flows_evicted = 0;     // flows dropped to keep max_tcp_streams
+    std::uint64_t fragment_sets_evicted = 0; // incomplete datagrams dropped for room or age
+    // TLS flows per server port (the lower port of the pair when neither is known), ascending.
+    std::vector<std::pair<std::uint16_t, std::uint64_t>> tls_ports;
     std::array<SkipCount, static_cast<std::size_t>(SkipReason::count_)> skipped{};
 
     std::uint64_t skipped_total() const;
@@ -101,10 +109,15 @@ public:
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
 
+    // Adds a payload analyzer after the SIP framing (and after those added before it); it must
+    // outlive the pipeline's last feed()/finish(). Without any, non-SIP payloads cost nothing.
+    void add_consumer(PayloadConsumer& consumer);
+
     // Decodes one frame; calls the sink for each SIP message it completes, in stream order.
     // Never reads outside frame.data, whatever it holds.
     void feed(const capture::Frame& frame);
-    // End of input: drops reassembly state and counts what was left incomplete.
+    // End of input: delivers every complete message still held behind a TCP hole, then drops
+    // reassembly state and counts what was left incomplete.
     void finish();
 
     const Stats& stats() const;

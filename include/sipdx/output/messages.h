@@ -48,5 +48,8 @@ private:
 
 // A multi-line, human-readable summary of what the pipeline read (for --stats).
 std::string format_stats(const decode::Stats& stats);
+// "N TLS flows were seen on ports 5061 (n), ...; their content is encrypted" with a newline, for
+// an input that gave no SIP message; empty when it saw no TLS flow.
+std::string tls_hint(const decode::Stats& stats);
 
 } // namespace sipdx::output

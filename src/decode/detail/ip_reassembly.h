@@ -6,6 +6,7 @@
 #include <sipdx/decode/packet.h>
 
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <span>
 #include <unordered_map>
@@ -52,17 +53,23 @@ public:
 
     // Adds one fragment: `offset` in bytes from the start of the fragmentable payload, `more`
     // is the MF flag. On completion the whole payload is moved into `out` (its previous content
-    // is discarded) and the datagram's state is freed.
+    // is discarded), the frame numbers of its fragments (ascending) into `out_frames` when
+    // given, and the datagram's state is freed. A new datagram when max_datagrams are held
+    // evicts the oldest one (counted in take_evicted()).
     FragmentResult add(const FragmentKey& key, std::uint32_t offset,
                        std::span<const std::uint8_t> data, bool more, std::int64_t now_ns,
-                       std::vector<std::uint8_t>& out, std::uint8_t next_header = 0);
+                       std::vector<std::uint8_t>& out, std::uint8_t next_header = 0,
+                       std::uint64_t frame = 0, std::vector<std::uint64_t>* out_frames = nullptr);
 
-    // Frees datagrams older than the timeout; returns how many were dropped incomplete.
+    // Frees datagrams older than the timeout, oldest first (the walk stops at the first young
+    // one); returns how many were dropped incomplete.
     std::size_t expire(std::int64_t now_ns);
     std::size_t clear();
 
-    // Datagrams dropped by the periodic sweep inside add() since the last call.
+    // Datagrams dropped by the timeout inside add() since the last call.
     std::size_t take_expired() { return std::exchange(m_expired, 0); }
+    // Datagrams evicted to make room for a new one since the last call.
+    std::size_t take_evicted() { return std::exchange(m_evicted, 0); }
     std::size_t datagrams() const { return m_table.size(); }
     std::size_t bytes_held() const { return m_bytes; }
 
@@ -99,13 +106,19 @@ private:
         std::uint32_t fragments = 0;
         std::uint8_t next_header = 0;
         std::int64_t first_ns = 0;
+        std::vector<std::uint64_t> frames;
+        std::list<FragmentKey>::iterator age; // its place in m_ages
     };
+    using Table = std::unordered_map<FragmentKey, Datagram, FragmentKeyHash>;
+    void erase(Table::iterator it);
 
     ReassemblyLimits m_limits;
-    std::unordered_map<FragmentKey, Datagram, FragmentKeyHash> m_table;
+    Table m_table;
+    std::list<FragmentKey> m_ages; // keys by first fragment's arrival, oldest first
     std::size_t m_bytes = 0;
     std::int64_t m_last_sweep_ns = 0;
     std::size_t m_expired = 0;
+    std::size_t m_evicted = 0;
 };
 
 } // namespace sipdx::decode::detail

@@ -112,6 +112,30 @@ Bytes ipv4_udp(std::uint32_t src, std::uint32_t dst, std::uint16_t sport, std::u
     return ip;
 }
 
+// IPv4 + TCP with the ACK flag (checksums 0: sipdx does not check them).
+Bytes ipv4_tcp(std::uint32_t src, std::uint32_t dst, std::uint16_t sport, std::uint16_t dport,
+               std::uint32_t seq, const Bytes& payload) {
+    Bytes ip;
+    be16(ip, 0x4500);
+    be16(ip, static_cast<std::uint16_t>(20 + 20 + payload.size()));
+    be16(ip, static_cast<std::uint16_t>(seq));
+    be16(ip, 0x4000); // DF
+    ip.push_back(64);
+    ip.push_back(6);
+    be16(ip, 0);
+    be32(ip, src);
+    be32(ip, dst);
+    be16(ip, sport);
+    be16(ip, dport);
+    be32(ip, seq);
+    be32(ip, 0);
+    be16(ip, 0x5010); // data offset 5, ACK
+    be16(ip, 65535);
+    be32(ip, 0);
+    append(ip, payload);
+    return ip;
+}
+
 constexpr std::uint32_t host_a = 0xC0000201; // 192.0.2.1
 constexpr std::uint32_t host_b = 0xC6336402; // 198.51.100.2
 
@@ -385,6 +409,41 @@ std::map<std::string, Bytes> build() {
         append(fs, "   "
                    "---------------------------------------------------------------------\n");
         files["sip-text-freeswitch.log"] = fs;
+    }
+
+    // SIP over TCP with a capture hole: the callee's 183 (stream bytes after the 180) is lost;
+    // the 200 OK that follows it must come out with its own frame (4) and time (5.2 s), and the
+    // caller's BYE is cut by the end of the capture (incomplete at end).
+    {
+        const Bytes invite = sip_request("INVITE", 6);
+        const Bytes ringing = sip_response(180, "Ringing", "INVITE", 6);
+        const Bytes progress = sip_response(183, "Session Progress", "INVITE", 6);
+        const Bytes ok = sip_response(200, "OK", "INVITE", 6);
+        const Bytes ack = sip_request("ACK", 6);
+        const Bytes bye = sip_request("BYE", 6);
+        const std::uint32_t a_seq = 1000;
+        const std::uint32_t b_seq = 5000;
+        const auto b_after = static_cast<std::uint32_t>(b_seq + ringing.size() + progress.size());
+        const auto a_after = static_cast<std::uint32_t>(a_seq + invite.size());
+        const Bytes bye_head(bye.begin(), bye.begin() + 40);
+        const std::vector<Packet> packets{
+            {base_ns, as_ethernet(ipv4_tcp(host_a, host_b, 40000, 5060, a_seq, invite))},
+            {base_ns + 1'000'000'000,
+             as_ethernet(ipv4_tcp(host_b, host_a, 5060, 40000, b_seq, ringing))},
+            {base_ns + 1'500'000'000,
+             as_ethernet(ipv4_tcp(host_b, host_a, 5060, 40000,
+                                  static_cast<std::uint32_t>(b_seq + ringing.size()),
+                                  {}))}, // a bare ACK
+            {base_ns + 5'200'000'000,
+             as_ethernet(ipv4_tcp(host_b, host_a, 5060, 40000, b_after, ok))},
+            {base_ns + 5'300'000'000,
+             as_ethernet(ipv4_tcp(host_a, host_b, 40000, 5060, a_after, ack))},
+            {base_ns + 9'000'000'000,
+             as_ethernet(ipv4_tcp(host_a, host_b, 40000, 5060,
+                                  static_cast<std::uint32_t>(a_after + ack.size()), bye_head))},
+        };
+        files["tcp-hole-call.pcap"] =
+            pcap_of(WriterFormat::pcap_us, false, LinkType::ethernet, packets);
     }
     return files;
 }

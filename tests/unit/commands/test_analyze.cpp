@@ -243,3 +243,13 @@ TEST(AnalyzeCommand, ThreadsGiveIdenticalOutputOverManyBatches) {
     EXPECT_EQ(one.out, two.out);
     EXPECT_EQ(one.exit_code, two.exit_code);
 }
+
+TEST(AnalyzeCommand, TlsOnlyInputSaysWhyThereIsNoSip) {
+    const auto capture = corpus_dir() / "sip-tls-5061-encrypted-only.pcap";
+    if (!fs::exists(capture)) GTEST_SKIP() << "../shared/corpus is absent";
+    const std::string hint = "TLS flows were seen on port 5061 (2): their content is encrypted";
+    const auto analyze = run_sipdx("analyze -q " + quoted(capture), true);
+    EXPECT_NE(analyze.out.find(hint), std::string::npos) << analyze.out;
+    const auto stats = run_sipdx("messages --stats " + quoted(capture), true);
+    EXPECT_NE(stats.out.find(hint), std::string::npos) << stats.out;
+}

@@ -227,3 +227,18 @@ TEST(MessagesCommand, TruncatedFileAndUnknownLinkTypeExit1) {
               std::string::npos)
         << r.err;
 }
+
+TEST(MessagesCommand, TcpHoleKeepsEachMessagesFrameAndCountsWhatWasLost) {
+    const std::string p = std::string(SIPDX_TEST_DATA_DIR) + "/pcaps/tcp-hole-call.pcap";
+    const CliRun r = run("--format tsv --stats " + p);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto ls = lines(r.out);
+    ASSERT_EQ(ls.size(), 5u); // header, INVITE, 180, 200, ACK (the 183 was never captured)
+    // The 200 OK after the hole: its own frame (4) and time (5.2 s), marked by the hole.
+    EXPECT_EQ(ls[3].rfind("4\t2024-01-01T10:00:05.200000Z\t", 0), 0u) << ls[3];
+    EXPECT_NE(ls[3].find("\tdecode.tcp_gap,decode.tcp_after_gap"), std::string::npos) << ls[3];
+    EXPECT_EQ(ls[4].rfind("5\t2024-01-01T10:00:05.300000Z\t", 0), 0u) << ls[4];
+    EXPECT_NE(r.err.find("tcp gaps                     1\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("incomplete at end            1\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("tcp messages after a gap     1\n"), std::string::npos) << r.err;
+}

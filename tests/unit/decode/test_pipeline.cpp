@@ -489,18 +489,24 @@ TEST(DecodePipeline, TcpCaptureLossResumesAtNextMessage) {
     const std::string b = sip_request("BYE", "loss-b", 2);
     h.feed(eth_tcp(100, syn, {}), capture::LinkType::ethernet, 0);
     h.feed(eth_tcp(101, ack, text(a.substr(0, 60))), capture::LinkType::ethernet, 1);
-    // a[60..] is never captured; b follows it on the wire.
+    // a[60..] is never captured; b follows it on the wire, complete: the hole is capture loss,
+    // b is delivered at once with its own frame and time (no waiting for a later segment).
     const auto b_seq = static_cast<std::uint32_t>(101 + a.size());
     h.feed(eth_tcp(b_seq, ack, text(b)), capture::LinkType::ethernet, 2);
-    EXPECT_TRUE(h.seen.empty()); // still waiting for the hole
+    ASSERT_EQ(h.seen.size(), 1u);
+    EXPECT_EQ(h.seen[0].bytes, b);
+    EXPECT_EQ(h.seen[0].frame, 3u);
+    EXPECT_EQ(h.seen[0].time_ns, 2);
+    EXPECT_TRUE(h.seen[0].findings.has(DecodeFinding::tcp_gap));
+    EXPECT_TRUE(h.seen[0].findings.has(DecodeFinding::tcp_after_gap));
     const std::string c = sip_request("ACK", "loss-c", 3);
     h.feed(eth_tcp(b_seq + static_cast<std::uint32_t>(b.size()), ack, text(c)),
            capture::LinkType::ethernet, 3'000'000'000);
     ASSERT_EQ(h.seen.size(), 2u);
-    EXPECT_EQ(h.seen[0].bytes, b);
-    EXPECT_TRUE(h.seen[0].findings.has(DecodeFinding::tcp_gap));
     EXPECT_EQ(h.seen[1].bytes, c);
+    EXPECT_FALSE(h.seen[1].findings.has(DecodeFinding::tcp_gap));
     EXPECT_EQ(h.stats().tcp_gaps, 1u);
+    EXPECT_EQ(h.stats().tcp_gap_messages, 1u);
 }
 
 TEST(DecodePipeline, LargeMessageInTinySegmentsStaysLinear) {

@@ -67,13 +67,15 @@ TEST(IpReassembler, LimitsAndTimeoutBoundMemory) {
     const std::string s(8, 's');
     EXPECT_EQ(r.add(key(1), 0, bytes(s), true, 0, out).status, FragmentStatus::pending);
     EXPECT_EQ(r.add(key(2), 0, bytes(s), true, 0, out).status, FragmentStatus::pending);
-    EXPECT_EQ(r.add(key(3), 0, bytes(s), true, 0, out).status, FragmentStatus::dropped);
+    // Full: the oldest incomplete datagram (key 1) makes room, so a flood cannot block.
+    EXPECT_EQ(r.add(key(3), 0, bytes(s), true, 0, out).status, FragmentStatus::pending);
+    EXPECT_EQ(r.take_evicted(), 1u);
     const std::string big(2000, 'b');
-    EXPECT_EQ(r.add(key(1), 8, bytes(big), true, 0, out).status, FragmentStatus::dropped);
+    EXPECT_EQ(r.add(key(3), 8, bytes(big), true, 0, out).status, FragmentStatus::dropped);
     // Beyond 65535 bytes a datagram cannot exist.
     EXPECT_EQ(r.add(key(4), 65528, bytes(s.substr(0, 8) + "x"), false, 0, out).status,
               FragmentStatus::dropped);
-    EXPECT_EQ(r.expire(5'000'000'000), 1u); // key 2 timed out (key 1 was dropped above)
+    EXPECT_EQ(r.expire(5'000'000'000), 1u); // key 2 timed out (1 evicted, 3 dropped above)
     EXPECT_EQ(r.datagrams(), 0u);
 }
 

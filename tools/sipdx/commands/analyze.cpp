@@ -3,6 +3,7 @@
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/output/analysis.h>
+#include <sipdx/output/messages.h>
 #include <sipdx/store/writer.h>
 
 #include <fmt/format.h>
@@ -87,9 +88,15 @@ int run(const AnalyzeCliOptions& options) {
     const auto run = analyzer.run(options.captures);
     progress.clear();
 
-    for (const auto& in : run.inputs)
+    for (std::size_t i = 0; i < run.inputs.size(); ++i) {
+        const auto& in = run.inputs[i];
         for (const auto& p : in.problems)
             std::fprintf(stderr, "sipdx: %s\n", p.c_str());
+        const auto& decoded = analyzer.decode_stats()[i];
+        if (decoded.sip_messages == 0 && decoded.tls_flows > 0)
+            std::fprintf(stderr, "sipdx: %s: %s", in.path.c_str(),
+                         output::tls_hint(decoded).c_str());
+    }
     if (run.inputs.empty()) throw UsageError("no capture files found in the given directories");
     int code = run.exit_code();
     if (code == exit_unusable) return code;

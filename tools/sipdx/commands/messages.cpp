@@ -115,6 +115,7 @@ int run(const MessagesOptions& options) {
         if (options.stats) {
             std::string text = fmt::format("{}:\n", path);
             text += output::format_stats(stats);
+            if (stats.sip_messages == 0) text += output::tls_hint(stats);
             std::fputs(text.c_str(), stderr);
         }
     }
