@@ -14,7 +14,9 @@
 //   if (!source) fail(source.error().message());
 //   sipdx::capture::Frame frame;
 //   while ((*source)->next(frame) == sipdx::capture::ReadStatus::frame) ...
-//   sipdx::capture::open_live({.interface = "lo"});        // an interface (capture/live.h)
+//   sipdx::capture::LiveOptions live;                     // or an interface (capture/live.h)
+//   live.interface = "lo";
+//   auto interface = sipdx::capture::open_live(live);
 //
 // ITERATE MESSAGES: every SIP message, decoded (tunnels, fragments, TCP, SCTP, WebSocket, HEP)
 // and parsed, one at a time, with each input's problems and decode stats.
@@ -25,7 +27,8 @@
 //
 // ANALYSE: calls, registrations and other dialogs with their outcome, plus the whole trace's
 // counts and KPIs. Several inputs are one trace, merged by capture time.
-//   sipdx::analysis::Analyzer analyzer({.threads = 1});
+//   sipdx::analysis::AnalyzeOptions options;             // threads, tracker limits, callbacks
+//   sipdx::analysis::Analyzer analyzer(options);
 //   analyzer.on_record([](sipdx::session::CallRecord&& call) { ... });  // one per Call-ID
 //   const sipdx::analysis::RunResult run = analyzer.run({"a.pcap"});
 //   analyzer.summary().kpis().asr; run.exit_code();
@@ -37,7 +40,9 @@
 //   sipdx::analysis::standard_phrase(486);       // "Busy Here"
 //
 // STORE: the analysis of captures kept in SQLite (and/or ClickHouse), each capture once.
-//   auto stored = sipdx::store::ingest({"a.pcap"}, {.db = "sipdx.db"});
+//   sipdx::store::StoreOptions store;
+//   store.db = "sipdx.db";
+//   auto stored = sipdx::store::ingest({"a.pcap"}, store);
 //   if (!stored) fail(stored.error().message);
 #pragma once
 
