@@ -9,9 +9,10 @@ namespace {
 
 // A message the pipeline completed but next() has not handed out yet. The pipeline's bytes
 // are valid only during its callback, and one frame can complete several messages (a TCP
-// segment), so each is copied; the slots are reused, so this stops allocating once warm.
+// segment), so each is copied; the slots (and their parsed messages' vectors) are reused, so
+// this stops allocating once warm. next() hands out the slot itself: one copy per message.
 struct Pending {
-    SipPayload payload;
+    ReadMessage read;
     std::string bytes;
 };
 
@@ -33,11 +34,10 @@ struct MessageReader::Impl {
     std::size_t pending_head = 0;  // next slot to hand out
 
     std::vector<InputReport> inputs;
-    ReadMessage current;
 
     explicit Impl(MessageReaderOptions o) : options(std::move(o)) {
         // PayloadParser cuts datagrams at Content-Length from what it parsed anyway.
-        if (options.parse) options.decode.trim_datagrams = false;
+        if (options.detail == MessageDetail::parsed) options.decode.trim_datagrams = false;
     }
 
     void start_pipeline() {
@@ -45,8 +45,9 @@ struct MessageReader::Impl {
             [this](const SipPayload& p) {
                 if (pending_count == pending.size()) pending.emplace_back();
                 Pending& slot = pending[pending_count++];
-                slot.payload = p;
-                slot.bytes.assign(p.bytes);
+                slot.read.payload = p;
+                slot.read.input = inputs.size() - 1;
+                if (options.detail != MessageDetail::framing) slot.bytes.assign(p.bytes);
             },
             options.decode);
         source_ended = false;
@@ -80,11 +81,10 @@ struct MessageReader::Impl {
 
     const ReadMessage* deliver() {
         Pending& slot = pending[pending_head++];
-        current.payload = slot.payload;
-        current.payload.bytes = slot.bytes; // the slot's own copy
-        current.input = inputs.size() - 1;
-        if (options.parse) parser.parse(current.payload, current.message);
-        return &current;
+        ReadMessage& read = slot.read;
+        read.payload.bytes = slot.bytes; // the slot's own copy (empty for framing)
+        if (options.detail == MessageDetail::parsed) parser.parse(read.payload, read.message);
+        return &read;
     }
 
     const ReadMessage* next() {

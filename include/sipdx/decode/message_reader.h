@@ -20,6 +20,7 @@
 #include <tl/expected.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -32,7 +33,7 @@ namespace sipdx::decode {
 // view in `message` point into a buffer the reader reuses.
 struct ReadMessage {
     SipPayload payload;
-    sip::Message message;  // empty when MessageReaderOptions::parse is off
+    sip::Message message;  // empty unless MessageReaderOptions::detail is parsed
     std::size_t input = 0; // index into MessageReader::inputs()
 };
 
@@ -51,11 +52,19 @@ struct InputReport {
     }
 };
 
+// How much of each message the reader prepares; less is faster.
+enum class MessageDetail : std::uint8_t {
+    parsed, // payload with its bytes, and the parsed message
+    bytes,  // payload with its bytes, unparsed
+    // payload without bytes (empty): addresses, transport, encapsulation, findings. Saves
+    // copying every message, for a program that only counts or only captures.
+    framing,
+};
+
 struct MessageReaderOptions {
     PipelineOptions decode;
     capture::OpenOptions open;
-    // Off: deliver payloads unparsed (counting, capturing) and skip the parser's work.
-    bool parse = true;
+    MessageDetail detail = MessageDetail::parsed;
     // A directory stands for the regular files in it, sorted (capture::expand_inputs).
     bool expand_directories = true;
     // Called with every frame as it is read, before it is decoded (e.g. to save it).

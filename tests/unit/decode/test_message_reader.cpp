@@ -104,17 +104,31 @@ TEST(MessageReader, DatagramIsCutAtContentLengthWhenParsed) {
     EXPECT_EQ(read->message.body, "hello");
 }
 
-TEST(MessageReader, UnparsedPayloadsStillCarryTheirBytes) {
+TEST(MessageReader, LessDetailSkipsTheParserOrTheBytes) {
     const std::string m = sip_request("OPTIONS", "raw", 1);
-    const auto path = write_capture(temp_dir() / "raw.pcapng", {eth_udp(text(m))});
+    const auto path =
+        write_capture(temp_dir() / "raw.pcapng", {eth_udp(text(m)), eth_tcp(7, ack, text(m + m))});
     MessageReaderOptions options;
-    options.parse = false;
-    MessageReader reader({path}, options);
-    const ReadMessage* read = reader.next();
-    ASSERT_NE(read, nullptr);
-    EXPECT_EQ(read->payload.bytes, m);
-    EXPECT_TRUE(read->message.raw.empty()); // never parsed
-    EXPECT_EQ(reader.next(), nullptr);
+    options.detail = MessageDetail::bytes;
+    MessageReader unparsed({path}, options);
+    for (int i = 0; i < 3; ++i) {
+        const ReadMessage* read = unparsed.next();
+        ASSERT_NE(read, nullptr);
+        EXPECT_EQ(read->payload.bytes, m);
+        EXPECT_TRUE(read->message.raw.empty()); // never parsed
+    }
+    EXPECT_EQ(unparsed.next(), nullptr);
+
+    options.detail = MessageDetail::framing;
+    MessageReader framing({path}, options);
+    std::vector<Transport> transports;
+    while (const ReadMessage* read = framing.next()) {
+        EXPECT_TRUE(read->payload.bytes.empty());
+        EXPECT_TRUE(read->message.raw.empty());
+        transports.push_back(read->payload.transport);
+    }
+    EXPECT_EQ(transports, (std::vector<Transport>{Transport::udp, Transport::tcp, Transport::tcp}));
+    EXPECT_EQ(framing.inputs().at(0).stats.sip_messages, 3u);
 }
 
 TEST(MessageReader, InputsInOrderWithTheirOwnReports) {

@@ -55,7 +55,8 @@ int run(LiveCliOptions& options) {
     std::unique_ptr<capture::CaptureWriter> pcap_out;
     bool write_failed = false;
     decode::MessageReaderOptions reader_options;
-    reader_options.parse = !options.quiet;
+    reader_options.detail =
+        options.quiet ? decode::MessageDetail::framing : decode::MessageDetail::parsed;
     reader_options.on_frame = [&](const capture::Frame& frame) {
         if (!pcap_out || write_failed) return;
         if (auto ok = pcap_out->write({0, frame.time_ns, frame.data, frame.original_length, {}});

@@ -79,7 +79,9 @@ int run(const MessagesOptions& options) {
     std::size_t readable = 0;
     bool problems = false;
     decode::MessageReaderOptions reader_options;
-    reader_options.parse = !options.count; // --count: decode and framing only
+    // --count: decode and framing only
+    reader_options.detail =
+        options.count ? decode::MessageDetail::framing : decode::MessageDetail::parsed;
     reader_options.decode.trim_datagrams = false;
     // Each input's problems follow its messages, as it ends.
     reader_options.on_input_end = [&](const decode::InputReport& input) {
