@@ -1,6 +1,7 @@
 # The installation test: installs the built library into a fresh prefix, builds
 # tests/install/consumer against it (its own project: find_package(sipdx), sipdx::sipdx), runs
-# it on the bundled sample capture, and checks its figures against the CLI of the same build.
+# it on the bundled sample capture, and checks its figures against the CLI of the same build;
+# a second program links one stage (sipdx::decode) alone.
 # Arguments (-D): BUILD_DIR, WORK_DIR, SOURCE_DIR, CLI, CXX, GENERATOR, BUILD_TYPE.
 cmake_minimum_required(VERSION 3.25)
 
@@ -52,6 +53,11 @@ foreach(expected "messages ${expected_messages}\n" "call_ids ${expected_call_ids
         message(FATAL_ERROR "the consumer did not print '${expected}':\n${consumer_output}")
     endif()
 endforeach()
+run("count_messages (sipdx::decode alone)" ${consumer_build}/count_messages ${sample})
+string(STRIP "${output}" stage_messages)
+if(NOT stage_messages STREQUAL expected_messages)
+    message(FATAL_ERROR "count_messages printed '${stage_messages}', sipdx '${expected_messages}'")
+endif()
 if(expected_messages LESS 1 OR expected_call_ids LESS 1)
     message(FATAL_ERROR "the sample gave nothing: ${expected_messages} / ${expected_call_ids}")
 endif()
