@@ -36,24 +36,6 @@ int RunResult::exit_code() const {
     return problems ? 1 : 0;
 }
 
-std::vector<std::string> expand_inputs(const std::vector<std::string>& paths) {
-    std::vector<std::string> out;
-    for (const auto& path : paths) {
-        std::error_code ec;
-        if (path != "-" && std::filesystem::is_directory(path, ec)) {
-            std::vector<std::string> files;
-            for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
-                if (entry.is_regular_file(ec)) files.push_back(entry.path().string());
-            }
-            std::sort(files.begin(), files.end());
-            out.insert(out.end(), files.begin(), files.end());
-        } else {
-            out.push_back(path);
-        }
-    }
-    return out;
-}
-
 Analyzer::Analyzer(AnalyzeOptions options) : m_options(std::move(options)) {}
 
 namespace {

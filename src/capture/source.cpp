@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -217,6 +219,24 @@ open_memory(std::span<const std::uint8_t> bytes, std::string name, const OpenOpt
     }
     return detect(std::make_unique<detail::MemoryInput>(bytes, nullptr), std::move(name), options,
                   false);
+}
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& paths) {
+    std::vector<std::string> out;
+    for (const auto& path : paths) {
+        std::error_code ec;
+        if (path != "-" && std::filesystem::is_directory(path, ec)) {
+            std::vector<std::string> files;
+            for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+                if (entry.is_regular_file(ec)) files.push_back(entry.path().string());
+            }
+            std::sort(files.begin(), files.end());
+            out.insert(out.end(), files.begin(), files.end());
+        } else {
+            out.push_back(path);
+        }
+    }
+    return out;
 }
 
 } // namespace sipdx::capture

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <sipdx/analysis/summary.h>
+#include <sipdx/capture/source.h>
 #include <sipdx/decode/pipeline.h>
 #include <sipdx/session/record.h>
 #include <sipdx/session/tracker.h>
@@ -70,8 +71,8 @@ struct RunResult {
     int exit_code() const;
 };
 
-// Expands directories into the regular files they hold (sorted, not recursive); keeps files.
-std::vector<std::string> expand_inputs(const std::vector<std::string>& paths);
+// Directories stand for the capture files in them (moved to the capture stage).
+using capture::expand_inputs;
 
 class Analyzer {
 public:

@@ -170,6 +170,10 @@ open_fd(int fd, std::string name, bool owns_fd, const OpenOptions& options = {})
 [[nodiscard]] tl::expected<std::unique_ptr<FrameSource>, CaptureError>
 open_memory(std::span<const std::uint8_t> bytes, std::string name, const OpenOptions& options = {});
 
+// Expands directories into the regular files they hold (sorted, not recursive); keeps files
+// and "-" as they are. What a reader of "captures" given on a command line opens.
+[[nodiscard]] std::vector<std::string> expand_inputs(const std::vector<std::string>& paths);
+
 // The maximum caplen a record may declare before it is treated as corrupt (as in libpcap and
 // Wireshark: 256 KiB).
 inline constexpr std::uint32_t max_caplen = 262144;

@@ -173,6 +173,22 @@ TEST(MessagesCommand, StdinCountAndStats) {
     EXPECT_NE(r.err.find("sip messages"), std::string::npos);
 }
 
+TEST(MessagesCommand, DirectoryStandsForTheCapturesInIt) {
+    const fs::path dir = temp_dir() / "captures";
+    fs::create_directories(dir);
+    fs::copy_file(synthetic_capture(), dir / "b.pcapng", fs::copy_options::overwrite_existing);
+    fs::copy_file(synthetic_capture(), dir / "a.pcapng", fs::copy_options::overwrite_existing);
+    CliRun r = run("--count " + dir.string());
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "4\n");
+    r = run("--stats --format tsv " + dir.string());
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(lines(r.out).size(), 5u); // header and four messages
+    const auto a = r.err.find((dir / "a.pcapng").string() + ":\n");
+    const auto b = r.err.find((dir / "b.pcapng").string() + ":\n");
+    EXPECT_TRUE(a != std::string::npos && b != std::string::npos && a < b) << r.err;
+}
+
 TEST(MessagesCommand, NegativeCapturesGiveNothing) {
     if (!have_corpus()) GTEST_SKIP() << "../shared/corpus not present";
     for (const char* name : {"negative-http-on-tcp-5060.pcap", "negative-rtp-g711-no-sip.pcap",

@@ -5,10 +5,8 @@
 
 #include <sipdx/capture/live.h>
 #include <sipdx/capture/writer.h>
-#include <sipdx/decode/payload_parser.h>
-#include <sipdx/decode/pipeline.h>
+#include <sipdx/decode/message_reader.h>
 #include <sipdx/output/messages.h>
-#include <sipdx/sip/message.h>
 
 #include <fmt/format.h>
 
@@ -53,11 +51,23 @@ output::Format pick_format(const std::string& name) {
 int run(LiveCliOptions& options) {
     g_stop.store(false);
     options.capture.stop = &g_stop;
-    auto source = capture::open_live(options.capture);
-    if (!source) {
-        throw UsageError(source.error().message());
-    }
     std::unique_ptr<capture::CaptureWriter> pcap_out;
+    bool write_failed = false;
+    decode::MessageReaderOptions reader_options;
+    reader_options.detail =
+        options.quiet ? decode::MessageDetail::framing : decode::MessageDetail::parsed;
+    reader_options.on_frame = [&](const capture::Frame& frame) {
+        if (!pcap_out || write_failed) return;
+        if (auto ok = pcap_out->write({0, frame.time_ns, frame.data, frame.original_length, {}});
+            !ok) {
+            std::fprintf(stderr, "sipdx: %s\n", ok.error().message().c_str());
+            write_failed = true;
+        }
+    };
+    auto reader = decode::MessageReader::live(options.capture, std::move(reader_options));
+    if (!reader) {
+        throw UsageError(reader.error().message());
+    }
     if (!options.write_path.empty()) {
         // pcapng keeps the interface name; a name ending in .pcap asks for classic pcap.
         const bool classic = options.write_path.size() > 5 && options.write_path.ends_with(".pcap");
@@ -68,7 +78,7 @@ int run(LiveCliOptions& options) {
             throw UsageError(writer.error().message());
         }
         pcap_out = std::move(*writer);
-        const auto& iface = (*source)->interfaces().at(0);
+        const auto& iface = reader->source()->interfaces().at(0);
         if (auto ok = pcap_out->add_interface(
                 {iface.link_type, iface.snaplen, iface.name, static_cast<std::uint8_t>(9), 0});
             !ok) {
@@ -84,39 +94,14 @@ int run(LiveCliOptions& options) {
     if (!options.quiet) {
         records.header(out);
     }
-    const decode::PayloadParser parser; // also cuts datagrams at Content-Length (see below)
-    decode::PipelineOptions pipeline_options;
-    pipeline_options.trim_datagrams = false;
-    sip::Message message;
-    decode::Pipeline pipeline(
-        [&](const decode::SipPayload& p) {
-            if (options.quiet) {
-                return;
-            }
-            decode::SipPayload payload = p;
-            parser.parse(payload, message);
-            records.write(out, payload, message);
-        },
-        pipeline_options);
-    bool write_failed = false;
-    capture::Frame frame;
-    while ((*source)->next(frame) == capture::ReadStatus::frame) {
-        pipeline.feed(frame);
-        if (pcap_out && !write_failed) {
-            if (auto ok =
-                    pcap_out->write({0, frame.time_ns, frame.data, frame.original_length, {}});
-                !ok) {
-                std::fprintf(stderr, "sipdx: %s\n", ok.error().message().c_str());
-                write_failed = true;
-            }
-        }
-        if (!out.empty()) { // live: show each message as soon as it is complete
-            std::fwrite(out.data(), 1, out.size(), stdout);
-            std::fflush(stdout);
-            out.clear();
-        }
+    while (const decode::ReadMessage* m = reader->next()) {
+        if (options.quiet) continue;
+        records.write(out, m->payload, m->message);
+        // live: show each message as soon as it is complete
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        std::fflush(stdout);
+        out.clear();
     }
-    pipeline.finish();
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
     std::signal(SIGINT, SIG_DFL);
@@ -127,18 +112,16 @@ int run(LiveCliOptions& options) {
             write_failed = true;
         }
     }
-    for (const auto& problem : (*source)->problems()) {
+    const decode::InputReport& input = reader->inputs().at(0);
+    for (const auto& problem : input.problems) {
         std::fprintf(stderr, "sipdx: %s\n", problem.message().c_str());
     }
-    const auto& stats = pipeline.stats();
     if (options.stats) {
         const std::string text =
-            fmt::format("{}:\n{}", options.capture.interface, output::format_stats(stats));
+            fmt::format("{}:\n{}", options.capture.interface, output::format_stats(input.stats));
         std::fputs(text.c_str(), stderr);
     }
-    const bool problems = write_failed || (*source)->outcome() != capture::Outcome::clean ||
-                          stats.skipped_total() > 0;
-    return problems ? exit_input_errors : exit_ok;
+    return write_failed || !input.clean() ? exit_input_errors : exit_ok;
 }
 
 void setup(CLI::App& root, CliContext& context) {

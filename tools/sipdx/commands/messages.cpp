@@ -1,11 +1,8 @@
 // sipdx messages CAPTURE...: one record per SIP message found in the captures (docs/messages.md).
 #include "command.h"
 
-#include <sipdx/capture/source.h>
-#include <sipdx/decode/payload_parser.h>
-#include <sipdx/decode/pipeline.h>
+#include <sipdx/decode/message_reader.h>
 #include <sipdx/output/messages.h>
-#include <sipdx/sip/message.h>
 
 #include <fmt/format.h>
 
@@ -55,69 +52,64 @@ output::Format pick_format(const std::string& name) {
     return names.at(name); // CLI11 already checked the name
 }
 
+// One line per kind of decoder skip, with the first frame it happened on.
+void report_skips(const std::string& path, const decode::Stats& stats) {
+    for (std::size_t r = 0; r < stats.skipped.size(); ++r) {
+        const auto& s = stats.skipped[r];
+        if (s.count == 0) continue;
+        const auto reason = static_cast<decode::SkipReason>(r);
+        std::string what(decode::describe(reason));
+        if (reason == decode::SkipReason::unsupported_link_type) {
+            what += fmt::format(" {}", s.detail);
+        }
+        if (s.count > 1) what += fmt::format(" (and {} more)", s.count - 1);
+        std::fprintf(stderr, "sipdx: %s: frame %llu, offset %llu: %s\n", path.c_str(),
+                     static_cast<unsigned long long>(s.first_frame),
+                     static_cast<unsigned long long>(s.first_offset), what.c_str());
+    }
+}
+
 int run(const MessagesOptions& options) {
     const auto format = pick_format(options.format);
     output::MessageWriter writer(format, options.epoch);
     Output output;
     if (!options.count) writer.header(output.buffer());
 
-    const decode::PayloadParser parser; // also cuts datagrams at Content-Length (see below)
-    decode::PipelineOptions pipeline_options;
-    pipeline_options.trim_datagrams = false;
-    sip::Message message;
-    std::uint64_t total_messages = 0;
     std::size_t readable = 0;
     bool problems = false;
-
-    for (const auto& path : options.captures) {
-        auto source = capture::open(path);
-        if (!source) {
-            std::fprintf(stderr, "sipdx: %s\n", source.error().message().c_str());
-            problems = true;
-            continue;
-        }
-        decode::Pipeline pipeline(
-            [&](const decode::SipPayload& p) {
-                ++total_messages;
-                if (options.count) return;
-                decode::SipPayload payload = p;
-                parser.parse(payload, message);
-                writer.write(output.buffer(), payload, message);
-                output.maybe_flush();
-            },
-            pipeline_options);
-        capture::Frame frame;
-        while ((*source)->next(frame) == capture::ReadStatus::frame)
-            pipeline.feed(frame);
-        pipeline.finish();
+    decode::MessageReaderOptions reader_options;
+    // --count: decode and framing only
+    reader_options.detail =
+        options.count ? decode::MessageDetail::framing : decode::MessageDetail::parsed;
+    reader_options.decode.trim_datagrams = false;
+    // Each input's problems follow its messages, as it ends.
+    reader_options.on_input_end = [&](const decode::InputReport& input) {
         output.flush();
-
-        const auto& src = **source;
-        for (const auto& problem : src.problems()) {
+        if (input.error) {
+            std::fprintf(stderr, "sipdx: %s\n", input.error->message().c_str());
+            problems = true;
+            return;
+        }
+        for (const auto& problem : input.problems) {
             std::fprintf(stderr, "sipdx: %s\n", problem.message().c_str());
         }
-        const auto& stats = pipeline.stats();
-        for (std::size_t r = 0; r < stats.skipped.size(); ++r) {
-            const auto& s = stats.skipped[r];
-            if (s.count == 0) continue;
-            const auto reason = static_cast<decode::SkipReason>(r);
-            std::string what(decode::describe(reason));
-            if (reason == decode::SkipReason::unsupported_link_type) {
-                what += fmt::format(" {}", s.detail);
-            }
-            if (s.count > 1) what += fmt::format(" (and {} more)", s.count - 1);
-            std::fprintf(stderr, "sipdx: %s: frame %llu, offset %llu: %s\n", path.c_str(),
-                         static_cast<unsigned long long>(s.first_frame),
-                         static_cast<unsigned long long>(s.first_offset), what.c_str());
-        }
-        if (src.outcome() != capture::Outcome::nothing_read) ++readable;
-        if (src.outcome() != capture::Outcome::clean || stats.skipped_total() > 0) problems = true;
+        report_skips(input.name, input.stats);
+        if (input.outcome != capture::Outcome::nothing_read) ++readable;
+        if (!input.clean()) problems = true;
         if (options.stats) {
-            std::string text = fmt::format("{}:\n", path);
-            text += output::format_stats(stats);
-            if (stats.sip_messages == 0) text += output::tls_hint(stats);
+            std::string text = fmt::format("{}:\n", input.name);
+            text += output::format_stats(input.stats);
+            if (input.stats.sip_messages == 0) text += output::tls_hint(input.stats);
             std::fputs(text.c_str(), stderr);
         }
+    };
+    decode::MessageReader reader(options.captures, std::move(reader_options));
+    std::uint64_t total_messages = 0;
+    while (const decode::ReadMessage* m = reader.next()) {
+        ++total_messages;
+        if (options.count) continue;
+        writer.write(output.buffer(), m->payload, m->message);
+        output.maybe_flush();
     }
     if (options.count) {
         output.buffer() += fmt::format("{}\n", total_messages);
@@ -130,10 +122,11 @@ int run(const MessagesOptions& options) {
 
 void setup(CLI::App& root, CliContext& context) {
     auto options = std::make_shared<MessagesOptions>();
-    CLI::App* cmd = root.add_subcommand(
-        "messages",
-        "List every SIP message in captures (pcap, pcapng, .gz, SIP text, - for stdin)");
-    cmd->add_option("captures", options->captures, "Capture files ('-' reads stdin)")->required();
+    CLI::App* cmd =
+        root.add_subcommand("messages", "List every SIP message in captures (pcap, pcapng, .gz, "
+                                        "SIP text, directories, - for stdin)");
+    cmd->add_option("captures", options->captures, "Capture files or directories ('-' reads stdin)")
+        ->required();
     cmd->add_option("--format", options->format,
                     "table (default on a terminal), ndjson (default otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));

@@ -1,0 +1,176 @@
+// analysis/explain.h: what the explanation of each key outcome says, the code helpers, and the
+// explanations the analyzer attaches to the records of the bundled sample capture.
+#include <sipdx/analysis/analyzer.h>
+#include <sipdx/analysis/explain.h>
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+using namespace sipdx;
+using namespace sipdx::analysis;
+using session::CallRecord;
+using session::FindingCode;
+using session::Kind;
+using session::Outcome;
+
+namespace {
+
+CallRecord record(Kind kind, Outcome outcome, int code) {
+    CallRecord r;
+    r.call_id = "x@example.com";
+    r.kind = kind;
+    r.from = "alice@example.com";
+    r.to = "bob@example.com";
+    r.outcome = outcome;
+    r.final_code = code;
+    return r;
+}
+
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+TEST(Explain, AnsweredCallGivesTimingsAndWhoHungUp) {
+    auto r = record(Kind::call, Outcome::answered, 200);
+    r.setup_ms = 1500;
+    r.pdd_ms = 200;
+    r.duration_s = 12.04;
+    r.bye_by = "callee";
+    const std::string text = explain(r);
+    EXPECT_TRUE(has(text, "The call from alice@example.com to bob@example.com was answered "
+                          "(200 OK) 1.500 s after the first INVITE, ringing after 0.200 s."))
+        << text;
+    EXPECT_TRUE(has(text, "It lasted 12.0 s and the callee hung up with BYE.")) << text;
+
+    r.duration_s.reset();
+    r.challenges = 1;
+    const std::string open = explain(r);
+    EXPECT_TRUE(has(open, "No BYE was captured")) << open;
+    EXPECT_TRUE(has(open, "challenged for credentials, which is normal")) << open;
+}
+
+TEST(Explain, FailureNamesTheCodeItsCategoryAndWhatToCheck) {
+    auto r = record(Kind::call, Outcome::failed, 503);
+    const std::string text = explain(r);
+    EXPECT_TRUE(has(text, "failed with 503 Service Unavailable.")) << text;
+    EXPECT_TRUE(has(text, "(category: ")) << text;
+    EXPECT_TRUE(has(text, " Check next: ")) << text;
+    EXPECT_EQ(text.back(), '.');
+    r.final_reason = "Overloaded Here"; // the phrase as sent wins over the standard one
+    EXPECT_TRUE(has(explain(r), "failed with 503 Overloaded Here.")) << explain(r);
+}
+
+TEST(Explain, CancelledTimeoutAndChallenged) {
+    auto cancelled = record(Kind::call, Outcome::cancelled, 487);
+    cancelled.pdd_ms = 500;
+    const std::string c = explain(cancelled);
+    EXPECT_TRUE(has(c, "was cancelled: the caller gave up (CANCEL) before an answer, after "
+                       "ringing began at 0.500 s; the INVITE ended with 487 Request Terminated"))
+        << c;
+
+    auto timeout = record(Kind::call, Outcome::timeout, 0);
+    timeout.retransmissions = 6;
+    EXPECT_TRUE(has(explain(timeout), "was retransmitted 6 times and no answer came"))
+        << explain(timeout);
+    timeout.retransmissions = 0;
+    EXPECT_TRUE(has(explain(timeout), "waited more than 32 s")) << explain(timeout);
+
+    auto challenged = record(Kind::registration, Outcome::challenged, 401);
+    const std::string ch = explain(challenged);
+    EXPECT_TRUE(has(ch, "The registration of alice@example.com ended on a 401 Unauthorized "
+                        "challenge that was never answered"))
+        << ch;
+}
+
+TEST(Explain, RegistrationsAndRequestsWithoutDialog) {
+    auto reg = record(Kind::registration, Outcome::registered, 200);
+    reg.challenges = 1;
+    EXPECT_TRUE(has(explain(reg), "The registration of alice@example.com succeeded (200 OK) after "
+                                  "a digest/AKA challenge"))
+        << explain(reg);
+    auto unreg = record(Kind::registration, Outcome::unregistered, 200);
+    EXPECT_TRUE(has(explain(unreg), "removed its registration (Expires 0), answered 200 OK."))
+        << explain(unreg);
+    auto options = record(Kind::options, Outcome::completed, 200);
+    EXPECT_TRUE(has(explain(options), "The OPTIONS request from alice@example.com to "
+                                      "bob@example.com completed with 200 OK."))
+        << explain(options);
+    auto redirected = record(Kind::call, Outcome::redirected, 302);
+    EXPECT_TRUE(has(explain(redirected), "was redirected with 302 Moved Temporarily"))
+        << explain(redirected);
+    auto ringing = record(Kind::call, Outcome::in_progress, 0);
+    ringing.pdd_ms = 100;
+    EXPECT_TRUE(has(explain(ringing), "had no final response when the capture ended (it was "
+                                      "ringing)."))
+        << explain(ringing);
+}
+
+TEST(Explain, FindingsAndHopsAreAppended) {
+    auto r = record(Kind::call, Outcome::answered, 200);
+    r.findings = {{FindingCode::credentials_rejected, 1, 1},
+                  {FindingCode::answered_after_cancel, 2, 1},
+                  {FindingCode::forked, 3, 1},
+                  {FindingCode::ack_missing, 4, 1}};
+    r.dialogs = 2;
+    r.hops = 3;
+    const std::string text = explain(r);
+    EXPECT_TRUE(has(text, "Credentials were rejected at least once")) << text;
+    EXPECT_TRUE(has(text, "A CANCEL crossed the 2xx (race)")) << text;
+    EXPECT_TRUE(has(text, "The INVITE was forked (2 early dialogs).")) << text;
+    EXPECT_TRUE(has(text, "An ACK is missing for a final response.")) << text;
+    EXPECT_TRUE(has(text, "The request was seen on 3 hops.")) << text;
+    EXPECT_FALSE(has(explain(record(Kind::call, Outcome::answered, 200)), "hops")) << text;
+}
+
+TEST(Explain, CodeHelpers) {
+    EXPECT_EQ(class_name(486), "Request or Client Failure");
+    EXPECT_EQ(class_name(200), "Success");
+    EXPECT_EQ(class_name(99), "");
+    EXPECT_EQ(class_name(700), "");
+    EXPECT_EQ(standard_phrase(404), "Not Found");
+    EXPECT_EQ(standard_phrase(499), "Bad Request"); // unregistered: the class's x00 phrase
+    EXPECT_EQ(category_of(99), "");
+    const std::string meaning = code_meaning(404);
+    ASSERT_FALSE(meaning.empty());
+    EXPECT_EQ(meaning.back(), '.');
+    EXPECT_EQ(meaning.find(". "), std::string::npos) << meaning; // one sentence
+
+    CallRecord r;
+    EXPECT_EQ(failed_by_text(r), "");
+    const std::uint8_t ip[4] = {198, 51, 100, 9};
+    r.has_failed_by = true;
+    r.failed_by = {decode::Address::v4(ip), 5070};
+    EXPECT_EQ(failed_by_text(r), "198.51.100.9:5070");
+}
+
+TEST(Explain, TheAnalyzerExplainsTheSampleCalls) {
+    AnalyzeOptions options;
+    options.threads = 1;
+    Analyzer analyzer(options);
+    std::map<std::string, std::string> explanations;
+    analyzer.on_record(
+        [&](CallRecord&& r) { explanations.emplace(r.call_id, std::move(r.explanation)); });
+    analyzer.run({std::string(SIPDX_TEST_DATA_DIR) + "/sample/sipdx-sample.pcap"});
+    ASSERT_EQ(explanations.size(), 18u);
+    for (const auto& [id, text] : explanations)
+        EXPECT_FALSE(text.empty()) << id;
+    const std::string& busy = explanations["busy-1@sipdx.test"];
+    EXPECT_TRUE(has(busy, "failed with 486 Busy Here.")) << busy;
+    EXPECT_TRUE(has(busy, "Q.850 cause 17")) << busy;
+    const std::string& noreply = explanations["noreply-1@sipdx.test"];
+    EXPECT_TRUE(has(noreply, "Warning 399")) << noreply;
+    EXPECT_TRUE(has(explanations["cancelled-1@sipdx.test"], "487 Request Terminated"));
+    EXPECT_TRUE(has(explanations["register-1@sipdx.test"], "after a digest/AKA challenge"));
+
+    // Off: the records come without explanation (a store explains them on its own thread).
+    options.explain = false;
+    Analyzer quiet(options);
+    std::size_t explained = 0;
+    quiet.on_record([&](CallRecord&& r) { explained += r.explanation.empty() ? 0 : 1; });
+    quiet.run({std::string(SIPDX_TEST_DATA_DIR) + "/sample/sipdx-sample.pcap"});
+    EXPECT_EQ(explained, 0u);
+}
