@@ -1,0 +1,524 @@
+// The ClickHouse sink: rows as TabSeparated INSERT batches per capture and table, each batch
+// numbered by its rows' seq so that a rerun writes only the missing ones, and the captures row
+// last (what makes a capture visible).
+#include <sipdx/store/clickhouse.h>
+
+#include <sipdx/analysis/explain.h>
+#include <sipdx/sip/method.h>
+
+#include "store/detail/clickhouse.h"
+#include "store/detail/sinks.h"
+#include "store/detail/sql.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <ctime>
+#include <map>
+#include <optional>
+
+namespace sipdx::store {
+
+namespace detail {
+namespace {
+
+void tsv(std::string& out, std::string_view v) {
+    for (char c : v) {
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\0':
+            out += "\\0";
+            break;
+        default:
+            out += c;
+        }
+    }
+}
+
+template <typename T>
+void num(std::string& out, T v) {
+    char buf[32];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, p);
+}
+
+void real(std::string& out, std::optional<double> v) {
+    if (v) {
+        out += fmt::format("{}", *v);
+    } else {
+        out += "\\N";
+    }
+}
+
+std::int64_t seconds(std::int64_t ns) {
+    const std::int64_t s = ns / 1'000'000'000 - (ns % 1'000'000'000 < 0 ? 1 : 0);
+    return std::max<std::int64_t>(s, 0); // DateTime starts at 1970
+}
+
+enum Table : std::size_t { t_calls, t_finals, t_findings, t_messages, t_count };
+constexpr std::string_view k_table_names[t_count] = {"calls", "call_finals", "findings",
+                                                     "messages"};
+
+struct Buffer {
+    std::string rows;
+    std::uint64_t count = 0;    // rows in `rows`
+    std::uint64_t next_seq = 0; // seq of the next row of this table in the capture
+};
+
+struct CaptureState {
+    bool active = false;
+    CaptureMeta meta;
+    std::array<Buffer, t_count> buffers;
+    std::array<std::map<std::uint64_t, std::uint64_t>, t_count> present; // batch -> rows stored
+    std::uint64_t failed = 0;
+    std::uint64_t calls = 0;
+};
+
+class ClickHouseSink final : public RecordSink {
+public:
+    ClickHouseSink(ClickHouse ch, const StoreOptions& options, bool has_ingests, std::string note)
+        : m_ch(std::move(ch)), m_has_ingests(has_ingests), m_note(std::move(note)),
+          m_batch_rows(std::max<std::size_t>(options.batch_rows, 1)),
+          m_message_rows(options.message_rows) {}
+
+    tl::expected<BeginResult, StoreError> begin_capture(std::uint32_t source,
+                                                        const CaptureMeta& meta) override {
+        if (m_captures.size() <= source) m_captures.resize(source + 1);
+        for (const auto& other : m_captures)
+            if (other.active && other.meta.sha256 == meta.sha256) return BeginResult::skip;
+        const std::string sha = quote(meta.sha256, Dialect::clickhouse);
+        auto done = count(fmt::format("SELECT count() FROM captures WHERE sha256 = {}", sha));
+        if (!done) return tl::unexpected(done.error());
+        if (*done > 0) return BeginResult::skip;
+        auto& state = m_captures[source];
+        state.active = true;
+        state.meta = meta;
+        if (m_has_ingests) {
+            // No marker: no earlier run wrote anything of it. Mark it before its first batch.
+            const std::string check =
+                fmt::format("SELECT count() FROM ingests WHERE capture_sha256 = {}", sha);
+            auto marked = count(check);
+            if (!marked) return tl::unexpected(marked.error());
+            if (*marked == 0) {
+                std::string row;
+                tsv(row, meta.sha256);
+                row += fmt::format("\t{}\n", std::time(nullptr));
+                if (!insert_once(fmt::format("INSERT INTO ingests ({}) FORMAT TabSeparated",
+                                             clickhouse_columns("ingests")),
+                                 row, check, 1))
+                    return tl::unexpected(*m_last_error);
+                return BeginResult::write;
+            }
+        }
+        bool resume = false;
+        for (std::size_t t = 0; t < t_count; ++t) {
+            auto present =
+                m_ch.select(fmt::format("SELECT intDiv(seq, {}) AS batch, count() FROM {} WHERE "
+                                        "capture_sha256 = {} GROUP BY batch",
+                                        m_batch_rows, k_table_names[t], sha),
+                            false);
+            if (!present) return tl::unexpected(present.error());
+            for (const auto& row : present->rows) {
+                state.present[t][static_cast<std::uint64_t>(row[0].integer)] =
+                    static_cast<std::uint64_t>(row[1].integer);
+                resume = true;
+            }
+        }
+        return resume ? BeginResult::resume : BeginResult::write;
+    }
+
+    void message(const RowBatch& batch, const MessageRow& m) override {
+        CaptureState* c = active(m.source);
+        if (!c) return;
+        Buffer& b = c->buffers[t_messages];
+        std::string& o = b.rows;
+        tsv(o, c->meta.sha256);
+        o += '\t';
+        num(o, b.next_seq + b.count);
+        o += '\t';
+        num(o, m.frame);
+        o += '\t';
+        num(o, seconds(m.time_ns));
+        o += '\t';
+        num(o, m.time_ns);
+        o += '\t';
+        o += m.src.to_string();
+        o += '\t';
+        num(o, m.sport);
+        o += '\t';
+        o += m.dst.to_string();
+        o += '\t';
+        num(o, m.dport);
+        o += '\t';
+        o += decode::to_string(m.transport);
+        o += '\t';
+        o += m.is_request ? "request\t" : "response\t";
+        if (m.is_request) tsv(o, batch.view(m.method));
+        o += '\t';
+        num(o, m.is_request ? 0 : std::clamp(m.status, 0, 65535));
+        o += '\t';
+        if (!m.is_request) tsv(o, batch.view(m.reason));
+        o += '\t';
+        tsv(o, batch.view(m.call_id));
+        o += '\t';
+        num(o, m.cseq);
+        o += '\t';
+        tsv(o, batch.view(m.cseq_method));
+        o += '\t';
+        tsv(o, batch.view(m.from_tag));
+        o += '\t';
+        tsv(o, batch.view(m.to_tag));
+        o += '\t';
+        tsv(o, batch.view(m.branch));
+        o += '\t';
+        num(o, m.size);
+        o += m.retransmission ? "\t1" : "\t0";
+        o += m.duplicate ? "\t1\t" : "\t0\t";
+        num(o, m.file_offset);
+        o += '\t';
+        num(o, m.interface_id);
+        o += '\t';
+        o += m.encap.to_string();
+        o += '\t';
+        o += m.decode_findings.to_string();
+        o += '\t';
+        tsv(o, batch.view(m.sip_findings));
+        o += '\n';
+        added(*c, t_messages);
+    }
+
+    void call(const session::CallRecord& r) override {
+        CaptureState* c = active(r.source);
+        if (!c) return;
+        ++c->calls;
+        Buffer& b = c->buffers[t_calls];
+        const std::uint64_t call_seq = b.next_seq + b.count;
+        std::string& o = b.rows;
+        auto text = [&](std::string_view v) {
+            tsv(o, v);
+            o += '\t';
+        };
+        auto n = [&](auto v) {
+            num(o, v);
+            o += '\t';
+        };
+        text(c->meta.sha256);
+        text(c->meta.name);
+        n(call_seq);
+        text(r.call_id);
+        text(session::to_string(r.kind));
+        text(r.first_method);
+        text(r.from);
+        text(r.to);
+        n(seconds(r.start_ns));
+        n(r.start_ns);
+        n(r.end_ns);
+        text(session::to_string(r.outcome));
+        n(std::clamp(r.final_code, 0, 65535));
+        text(r.final_reason);
+        n(r.final_code / 100);
+        text(analysis::category_of(r.final_code));
+        text(r.reason_header);
+        text(r.warning);
+        text(r.has_failed_by ? analysis::failed_by_text(r) : std::string());
+        text(r.failed_by_product);
+        text(r.icid);
+        text(r.bye_by);
+        real(o, r.pdd_ms);
+        o += '\t';
+        real(o, r.setup_ms);
+        o += '\t';
+        real(o, r.duration_s);
+        o += '\t';
+        for (auto v : {r.messages, r.retransmissions, r.duplicates, r.transactions, r.attempts,
+                       r.challenges, r.dialogs, r.reinvites, r.pracks, r.hops})
+            n(v);
+        n(r.cancel_seen ? 1 : 0);
+        n(r.has_sdp ? 1 : 0);
+        n(r.registrations);
+        n(r.registrations_ok);
+        n(r.deregistrations);
+        tsv(o, r.explanation);
+        o += '\n';
+        for (const auto& [code, count] : r.transaction_finals) {
+            Buffer& f = c->buffers[t_finals];
+            std::string& w = f.rows;
+            tsv(w, c->meta.sha256);
+            w += '\t';
+            num(w, f.next_seq + f.count);
+            w += '\t';
+            num(w, call_seq);
+            w += '\t';
+            num(w, seconds(r.start_ns));
+            w += '\t';
+            num(w, std::clamp(code, 0, 65535));
+            w += '\t';
+            num(w, count);
+            w += '\n';
+            added(*c, t_finals);
+        }
+        for (const auto& hit : r.findings) {
+            Buffer& f = c->buffers[t_findings];
+            std::string& w = f.rows;
+            tsv(w, c->meta.sha256);
+            w += '\t';
+            num(w, f.next_seq + f.count);
+            w += '\t';
+            num(w, call_seq);
+            w += '\t';
+            tsv(w, r.call_id);
+            w += '\t';
+            num(w, seconds(r.start_ns));
+            w += '\t';
+            w += session::to_string(hit.code);
+            w += '\t';
+            w += session::to_string(session::severity_of(hit.code));
+            w += '\t';
+            num(w, hit.frame);
+            w += '\t';
+            num(w, hit.count);
+            w += '\n';
+            added(*c, t_findings);
+        }
+        added(*c, t_calls);
+    }
+
+    tl::expected<void, StoreError> complete(std::uint32_t source,
+                                            const CaptureTotals& tot) override {
+        if (m_fatal) return tl::unexpected(*m_fatal);
+        if (source >= m_captures.size() || !m_captures[source].active) return {};
+        auto& c = m_captures[source];
+        for (std::size_t t = 0; t < t_count; ++t)
+            flush(c, static_cast<Table>(t));
+        if (m_fatal) return tl::unexpected(*m_fatal);
+        c.active = false; // done: its buffers are not needed any more
+        c.buffers = {};
+        c.present = {};
+        if (c.failed > 0 || m_failed > 0) {
+            // Not complete: a rerun writes the missing batches and then this row.
+            if (c.failed == 0) {
+                ++c.failed;
+                ++m_failed;
+            }
+            return {};
+        }
+        if (!write_code_counts(c, tot)) return {};
+        std::string row;
+        tsv(row, c.meta.sha256);
+        row += '\t';
+        tsv(row, c.meta.name);
+        row += fmt::format("\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", c.meta.size,
+                           seconds(tot.first_ns), tot.first_ns, tot.last_ns, tot.frames,
+                           tot.sip_messages, c.calls, tot.clean ? 1 : 0, std::time(nullptr),
+                           to_string(m_message_rows));
+        const std::string check = fmt::format("SELECT count() FROM captures WHERE sha256 = {}",
+                                              quote(c.meta.sha256, Dialect::clickhouse));
+        if (!insert_once(fmt::format("INSERT INTO captures ({}) FORMAT TabSeparated",
+                                     clickhouse_columns("captures")),
+                         row, check, 1)) {
+            ++c.failed;
+            ++m_failed;
+        }
+        return {};
+    }
+
+    tl::expected<void, StoreError> finish() override {
+        if (m_fatal) return tl::unexpected(*m_fatal);
+        return {};
+    }
+
+    std::uint64_t failed_batches(std::uint32_t source) const override {
+        return source < m_captures.size() ? m_captures[source].failed : 0;
+    }
+    std::string last_failure() const override {
+        return m_last_error && m_failed > 0 ? m_last_error->message : std::string();
+    }
+    std::string note() const override { return m_note; }
+
+private:
+    // The capture's responses per code, before its captures row: written once (a rerun after
+    // a failed captures insert finds them and does not write them again).
+    bool write_code_counts(CaptureState& c, const CaptureTotals& tot) {
+        std::string rows;
+        std::uint64_t n = 0;
+        for (std::size_t i = 0; i < tot.responses.size(); ++i) {
+            if (tot.responses[i] == 0) continue;
+            tsv(rows, c.meta.sha256);
+            rows += fmt::format("\t{}\t{}\t{}\n", seconds(tot.first_ns), 100 + i, tot.responses[i]);
+            ++n;
+        }
+        if (n == 0) return true;
+        const std::string check =
+            fmt::format("SELECT count() FROM code_counts WHERE capture_sha256 = {}",
+                        quote(c.meta.sha256, Dialect::clickhouse));
+        if (auto seen = count(check); seen && *seen == n) return true;
+        if (insert_once(fmt::format("INSERT INTO code_counts ({}) FORMAT TabSeparated",
+                                    clickhouse_columns("code_counts")),
+                        rows, check, n))
+            return true;
+        ++c.failed;
+        ++m_failed;
+        return false;
+    }
+
+    // Sends one INSERT with request_with_retry(). Before a retry, `check` (a `SELECT count()`
+    // of exactly the rows this INSERT writes) tells whether the failed attempt landed after
+    // all. False when the rows were not written (m_last_error says why).
+    bool insert_once(const std::string& insert, std::string_view data, const std::string& check,
+                     std::uint64_t rows) {
+        auto r = m_ch.request_with_retry(insert, data, false, [&] {
+            auto seen = count(check);
+            return seen && *seen == rows;
+        });
+        if (r) return true;
+        m_last_error = r.error();
+        return false;
+    }
+
+    // The answer of a `SELECT count() ...`.
+    tl::expected<std::uint64_t, StoreError> count(const std::string& sql) const {
+        auto r = m_ch.select(sql, false);
+        if (!r) return tl::unexpected(r.error());
+        if (r->rows.empty() || r->rows[0].empty()) return 0;
+        return static_cast<std::uint64_t>(r->rows[0][0].integer);
+    }
+
+    CaptureState* active(std::uint32_t source) {
+        if (m_fatal || source >= m_captures.size() || !m_captures[source].active) return nullptr;
+        return &m_captures[source];
+    }
+
+    void added(CaptureState& c, Table t) {
+        if (++c.buffers[t].count >= m_batch_rows) flush(c, t);
+    }
+
+    void flush(CaptureState& c, Table t) {
+        Buffer& b = c.buffers[t];
+        if (b.count == 0) return;
+        const std::uint64_t batch = b.next_seq / m_batch_rows;
+        const std::uint64_t rows = b.count;
+        b.next_seq += b.count;
+        b.count = 0;
+        std::string data;
+        data.swap(b.rows);
+        const auto it = c.present[t].find(batch);
+        const std::uint64_t stored = it == c.present[t].end() ? 0 : it->second;
+        if (stored == rows) return; // written by an earlier run
+        if (stored != 0) {
+            m_fatal = StoreError{
+                ErrorKind::server,
+                fmt::format("clickhouse {}:{}: {} of capture {} holds {} rows in batch {} where "
+                            "{} were expected; was it ingested with another --batch-rows?",
+                            m_ch.url().host, m_ch.url().port, k_table_names[t], c.meta.name, stored,
+                            batch, rows)};
+            return;
+        }
+        if (m_failed > 0) {
+            // The server stayed unreachable through a whole retry cycle: count the rest as
+            // not written instead of spending the back-off on every batch.
+            ++c.failed;
+            ++m_failed;
+            return;
+        }
+        const std::string insert =
+            fmt::format("INSERT INTO {} ({}) FORMAT TabSeparated", k_table_names[t],
+                        clickhouse_columns(k_table_names[t]));
+        const std::string check = fmt::format(
+            "SELECT count() FROM {} WHERE capture_sha256 = {} AND intDiv(seq, {}) = {}",
+            k_table_names[t], quote(c.meta.sha256, Dialect::clickhouse), m_batch_rows, batch);
+        if (!insert_once(insert, data, check, rows)) {
+            ++c.failed;
+            ++m_failed;
+        }
+        test_batch_committed(++m_batches);
+    }
+
+    ClickHouse m_ch;
+    bool m_has_ingests = false; // schema 4: the ingests table of begun captures
+    std::string m_note;
+    std::size_t m_batch_rows;
+    MessageRows m_message_rows;
+    std::vector<CaptureState> m_captures;
+    std::uint64_t m_failed = 0;
+    std::uint64_t m_batches = 0;
+    std::optional<StoreError> m_fatal;
+    std::optional<StoreError> m_last_error;
+};
+
+} // namespace
+
+tl::expected<std::unique_ptr<RecordSink>, StoreError>
+make_clickhouse_sink(const StoreOptions& options) {
+    auto ch = ClickHouse::connect(options.clickhouse,
+                                  {options.timeout_ms, options.retries, options.retry_base_ms});
+    if (!ch) return tl::unexpected(ch.error());
+    // Reachable and with the schema: fail early with a clear line rather than per batch.
+    auto probe = ch->select("SELECT count() FROM captures", false);
+    if (!probe) return tl::unexpected(probe.error());
+    // Tables made by an older sipdx lack the newer columns: say how to add them.
+    auto columns =
+        ch->select("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = "
+                   "'messages'",
+                   false);
+    if (!columns) return tl::unexpected(columns.error());
+    std::string missing;
+    const auto& tables = ch_tables();
+    const auto messages = std::find_if(tables.begin(), tables.end(),
+                                       [](const ChTable& t) { return t.name == "messages"; });
+    for (const auto& [name, type] : column_defs(messages->columns)) {
+        bool found = false;
+        for (const auto& row : columns->rows)
+            found = found || (!row.empty() && row[0].text == name);
+        if (!found) missing += (missing.empty() ? "" : ", ") + name;
+    }
+    if (!missing.empty())
+        return tl::unexpected(server_error(
+            ch->url(), fmt::format("table messages lacks column(s) {} (made by an older sipdx): "
+                                   "add them on every node with `sipdx ch-schema --upgrade-from "
+                                   "1 [--cluster NAME] | clickhouse-client --multiquery`",
+                                   missing)));
+    // Version 3: the captures' message-row policy and the per-code response counts.
+    auto v3 = ch->select("SELECT (SELECT count() FROM system.columns WHERE database = "
+                         "currentDatabase() AND table = 'captures' AND name = 'message_rows'), "
+                         "(SELECT count() FROM system.tables WHERE database = currentDatabase() "
+                         "AND name = 'code_counts')",
+                         false);
+    if (!v3) return tl::unexpected(v3.error());
+    if (v3->rows.empty() || v3->rows[0].size() < 2 || v3->rows[0][0].integer == 0 ||
+        v3->rows[0][1].integer == 0)
+        return tl::unexpected(server_error(
+            ch->url(), "tables made by an older sipdx lack captures.message_rows or the "
+                       "code_counts table: add them on every node with `sipdx ch-schema "
+                       "--upgrade-from 2 [--cluster NAME] | clickhouse-client --multiquery`"));
+    // Version 4: the ingests table. Without it ingest still works, but every capture's begin
+    // looks for earlier rows in every table; say once how to add it.
+    auto v4 = ch->select("SELECT count() FROM system.tables WHERE database = currentDatabase() "
+                         "AND name = 'ingests'",
+                         false);
+    if (!v4) return tl::unexpected(v4.error());
+    const bool has_ingests = !v4->rows.empty() && v4->rows[0][0].integer > 0;
+    std::string note;
+    if (!has_ingests)
+        note = fmt::format("clickhouse {}:{}: no ingests table (made by an older sipdx): each "
+                           "capture is looked for in every table before it is written, which "
+                           "is slow on large tables; add it on every node with `sipdx ch-schema "
+                           "--upgrade-from 3 [--cluster NAME] | clickhouse-client --multiquery`",
+                           ch->url().host, ch->url().port);
+    return std::make_unique<ClickHouseSink>(std::move(*ch), options, has_ingests, std::move(note));
+}
+
+} // namespace detail
+} // namespace sipdx::store
