@@ -6,18 +6,16 @@
 
 #include <fmt/format.h>
 
+#include <httplib.h>
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <cstring>
 #include <memory>
 #include <thread>
 
@@ -79,31 +77,26 @@ bool is_loopback(const sockaddr* sa) {
 struct HttpFailure {
     bool transient = true;
     std::string what;
+    bool answered = false; // the server answered with an error (else: the network failed)
 };
 
-class Socket {
-public:
-    explicit Socket(int fd) : m_fd(fd) {}
-    ~Socket() {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    Socket(const Socket&) = delete;
-    Socket& operator=(const Socket&) = delete;
-    int fd() const { return m_fd; }
-
-private:
-    int m_fd;
-};
-
-bool wait_for(int fd, short events, int timeout_ms) {
-    pollfd p{fd, events, 0};
-    for (;;) {
-        const int rc = ::poll(&p, 1, timeout_ms);
-        if (rc < 0 && errno == EINTR) continue;
-        return rc > 0;
-    }
+// The server's error answer: "Code: 210, e.displayText() = ..." names the exception, and a few
+// mean "try again" (network, time-out, too many parts); so does a 502-504 of a proxy.
+HttpFailure answer_failure(int status, const std::string& content) {
+    int code = 0;
+    if (auto c = content.find("Code: "); c != std::string::npos)
+        std::from_chars(content.data() + c + 6, content.data() + content.size(), code);
+    static constexpr int transient[] = {159, 202, 209, 210, 242, 252, 279, 319, 425};
+    const bool retry =
+        status >= 502 ||
+        std::find(std::begin(transient), std::end(transient), code) != std::end(transient);
+    std::string first = content.substr(0, content.find('\n'));
+    if (first.size() > 300) first = first.substr(0, 300) + "...";
+    return HttpFailure{retry, fmt::format("HTTP {}: {}", status, first), true};
 }
 
+// One POST to the first loopback address of the host that accepts the connection. The name is
+// resolved here (not by the HTTP library) so that only loopback addresses are ever contacted.
 tl::expected<std::string, HttpFailure> http_post(const ClickHouseUrl& url,
                                                  const std::string& target, std::string_view body,
                                                  int timeout_ms) {
@@ -117,110 +110,55 @@ tl::expected<std::string, HttpFailure> http_post(const ClickHouseUrl& url,
             HttpFailure{false, fmt::format("cannot resolve: {}", gai_strerror(rc))});
     std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, &::freeaddrinfo);
 
+    const auto timeout = std::chrono::milliseconds(std::max(timeout_ms, 1));
+    constexpr std::size_t max_response = 1u << 30;
     std::string last = "no address";
     for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
         if (!is_loopback(ai->ai_addr)) {
             last = "not a loopback address (sipdx only talks to a local ClickHouse node)";
             continue;
         }
-        Socket sock(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                             ai->ai_protocol));
-        if (sock.fd() < 0) {
-            last = std::strerror(errno);
-            continue;
-        }
-        if (::connect(sock.fd(), ai->ai_addr, ai->ai_addrlen) != 0) {
-            if (errno != EINPROGRESS) {
-                last = fmt::format("connect: {}", std::strerror(errno));
-                continue;
+        char address[INET6_ADDRSTRLEN] = {};
+        const void* raw = ai->ai_family == AF_INET
+                              ? static_cast<const void*>(
+                                    &reinterpret_cast<const sockaddr_in*>(ai->ai_addr)->sin_addr)
+                              : static_cast<const void*>(
+                                    &reinterpret_cast<const sockaddr_in6*>(ai->ai_addr)->sin6_addr);
+        ::inet_ntop(ai->ai_family, raw, address, sizeof address);
+        httplib::Client client(url.host, url.port);
+        client.set_hostname_addr_map({{url.host, address}});
+        client.set_address_family(ai->ai_family);
+        client.set_connection_timeout(timeout);
+        client.set_read_timeout(timeout);
+        client.set_write_timeout(timeout);
+        client.set_keep_alive(false);
+        client.set_url_encode(false); // the target is encoded already
+        client.set_decompress(false);
+
+        httplib::Request request;
+        request.method = "POST";
+        request.path = target;
+        request.set_header("Content-Type", "text/plain; charset=utf-8");
+        request.body.assign(body.data(), body.size());
+        std::string content;
+        bool too_large = false;
+        request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
+                                       std::uint64_t) {
+            content.append(data, size);
+            too_large = content.size() > max_response;
+            return !too_large;
+        };
+        httplib::Response response;
+        httplib::Error error = httplib::Error::Success;
+        if (!client.send(request, response, error)) {
+            if (too_large) return tl::unexpected(HttpFailure{false, "response larger than 1 GiB"});
+            if (error == httplib::Error::Connection || error == httplib::Error::ConnectionTimeout) {
+                last = fmt::format("connect: {}", httplib::to_string(error));
+                continue; // the next address of the name may answer
             }
-            if (!wait_for(sock.fd(), POLLOUT, timeout_ms)) {
-                last = "connect: timed out";
-                continue;
-            }
-            int err = 0;
-            socklen_t len = sizeof err;
-            ::getsockopt(sock.fd(), SOL_SOCKET, SO_ERROR, &err, &len);
-            if (err != 0) {
-                last = fmt::format("connect: {}", std::strerror(err));
-                continue;
-            }
+            return tl::unexpected(HttpFailure{true, httplib::to_string(error)});
         }
-        std::string head = fmt::format("POST {} HTTP/1.0\r\nHost: {}:{}\r\nContent-Length: {}\r\n"
-                                       "Content-Type: text/plain; charset=utf-8\r\n\r\n",
-                                       target, url.host, url.port, body.size());
-        // Send head then body, each bounded by the timeout per wait.
-        for (std::string_view part : {std::string_view(head), body}) {
-            while (!part.empty()) {
-                const ssize_t n = ::send(sock.fd(), part.data(), part.size(), MSG_NOSIGNAL);
-                if (n > 0) {
-                    part.remove_prefix(static_cast<std::size_t>(n));
-                } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-                    if (!wait_for(sock.fd(), POLLOUT, timeout_ms))
-                        return tl::unexpected(HttpFailure{true, "send: timed out"});
-                } else {
-                    return tl::unexpected(
-                        HttpFailure{true, fmt::format("send: {}", std::strerror(errno))});
-                }
-            }
-        }
-        std::string response;
-        constexpr std::size_t max_response = 1u << 30;
-        char buffer[65536];
-        for (;;) {
-            const ssize_t n = ::recv(sock.fd(), buffer, sizeof buffer, 0);
-            if (n > 0) {
-                response.append(buffer, static_cast<std::size_t>(n));
-                if (response.size() > max_response)
-                    return tl::unexpected(HttpFailure{false, "response larger than 1 GiB"});
-            } else if (n == 0) {
-                break;
-            } else if (errno == EAGAIN || errno == EINTR) {
-                if (!wait_for(sock.fd(), POLLIN, timeout_ms))
-                    return tl::unexpected(HttpFailure{true, "receive: timed out"});
-            } else {
-                return tl::unexpected(
-                    HttpFailure{true, fmt::format("receive: {}", std::strerror(errno))});
-            }
-        }
-        const auto header_end = response.find("\r\n\r\n");
-        if (response.compare(0, 5, "HTTP/") != 0 || header_end == std::string::npos)
-            return tl::unexpected(HttpFailure{true, "connection closed without an HTTP answer"});
-        int status = 0;
-        const auto sp = response.find(' ');
-        std::from_chars(response.data() + sp + 1, response.data() + sp + 4, status);
-        std::string headers = response.substr(0, header_end);
-        std::string content = response.substr(header_end + 4);
-        std::transform(headers.begin(), headers.end(), headers.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (headers.find("transfer-encoding: chunked") != std::string::npos) {
-            std::string decoded;
-            std::size_t pos = 0;
-            while (pos < content.size()) {
-                std::size_t size = 0;
-                auto [p, ec] = std::from_chars(content.data() + pos,
-                                               content.data() + content.size(), size, 16);
-                const auto eol = content.find("\r\n", pos);
-                if (ec != std::errc() || eol == std::string::npos) break;
-                if (size == 0 || eol + 2 + size > content.size()) break;
-                decoded.append(content, eol + 2, size);
-                pos = eol + 2 + size + 2;
-            }
-            content = std::move(decoded);
-        }
-        if (status != 200) {
-            // "Code: 210, e.displayText() = ..." names the exception; a few mean "try again".
-            int code = 0;
-            if (auto c = content.find("Code: "); c != std::string::npos)
-                std::from_chars(content.data() + c + 6, content.data() + content.size(), code);
-            static constexpr int transient[] = {159, 202, 209, 210, 242, 252, 279, 319, 425};
-            const bool retry =
-                status >= 502 ||
-                std::find(std::begin(transient), std::end(transient), code) != std::end(transient);
-            std::string first = content.substr(0, content.find('\n'));
-            if (first.size() > 300) first = first.substr(0, 300) + "...";
-            return tl::unexpected(HttpFailure{retry, fmt::format("HTTP {}: {}", status, first)});
-        }
+        if (response.status != 200) return tl::unexpected(answer_failure(response.status, content));
         return content;
     }
     return tl::unexpected(HttpFailure{true, last});
@@ -385,14 +323,21 @@ tl::expected<ClickHouse, StoreError> ClickHouse::connect(std::string_view url,
     return ClickHouse(std::move(*parsed), options);
 }
 
-tl::expected<std::string, StoreError>
-ClickHouse::request(std::string_view query, std::string_view body, bool read_only) const {
+std::string ClickHouse::target(std::string_view query, bool read_only,
+                               std::string_view settings) const {
     std::string target = "/?query=" + url_encode(query);
     if (!m_url.database.empty()) target += "&database=" + url_encode(m_url.database);
     if (!m_url.user.empty()) target += "&user=" + url_encode(m_url.user);
     if (!m_url.password.empty()) target += "&password=" + url_encode(m_url.password);
+    // Before readonly=1, which forbids changing settings after it.
+    target += settings;
     target += read_only ? "&readonly=1" : "&insert_distributed_sync=1";
-    auto r = http_post(m_url, target, body, m_options.timeout_ms);
+    return target;
+}
+
+tl::expected<std::string, StoreError>
+ClickHouse::request(std::string_view query, std::string_view body, bool read_only) const {
+    auto r = http_post(m_url, target(query, read_only, {}), body, m_options.timeout_ms);
     if (!r) return tl::unexpected(server_error(m_url, r.error().what));
     return std::move(*r);
 }
@@ -400,17 +345,19 @@ ClickHouse::request(std::string_view query, std::string_view body, bool read_onl
 tl::expected<std::string, StoreError>
 ClickHouse::request_with_retry(std::string_view query, std::string_view body, bool read_only,
                                const std::function<bool()>& landed) const {
-    std::string target = "/?query=" + url_encode(query);
-    if (!m_url.database.empty()) target += "&database=" + url_encode(m_url.database);
-    if (!m_url.user.empty()) target += "&user=" + url_encode(m_url.user);
-    if (!m_url.password.empty()) target += "&password=" + url_encode(m_url.password);
-    target += read_only ? "&readonly=1" : "&insert_distributed_sync=1";
+    return post_with_retry(target(query, read_only, {}), body, landed, true);
+}
+
+tl::expected<std::string, StoreError>
+ClickHouse::post_with_retry(const std::string& target, std::string_view body,
+                            const std::function<bool()>& landed, bool retry_answers) const {
     int delay = std::max(1, m_options.retry_base_ms);
     for (int attempt = 0;; ++attempt) {
         if (attempt > 0 && landed && landed()) return std::string();
         auto r = http_post(m_url, target, body, m_options.timeout_ms);
         if (r) return std::move(*r);
-        if (!r.error().transient || attempt >= m_options.retries)
+        if (!r.error().transient || (r.error().answered && !retry_answers) ||
+            attempt >= m_options.retries)
             return tl::unexpected(
                 server_error(m_url, fmt::format("{} (after {} attempt{})", r.error().what,
                                                 attempt + 1, attempt == 0 ? "" : "s")));
@@ -419,14 +366,22 @@ ClickHouse::request_with_retry(std::string_view query, std::string_view body, bo
     }
 }
 
-tl::expected<ResultSet, StoreError> ClickHouse::select(std::string_view sql, bool read_only) const {
+tl::expected<ResultSet, StoreError> ClickHouse::select(std::string_view sql, bool read_only,
+                                                       std::string_view settings) const {
+    return fetch(sql, read_only, settings, true);
+}
+
+tl::expected<ResultSet, StoreError> ClickHouse::fetch(std::string_view sql, bool read_only,
+                                                      std::string_view settings,
+                                                      bool retry_answers) const {
     std::string text(sql);
     while (!text.empty() &&
            (std::isspace(static_cast<unsigned char>(text.back())) || text.back() == ';'))
         text.pop_back();
     text += " FORMAT TabSeparatedWithNamesAndTypes";
-    auto body = request_with_retry(text, {}, read_only);
+    auto body = post_with_retry(target(text, read_only, settings), {}, {}, retry_answers);
     if (!body) return tl::unexpected(body.error());
     return parse_tsv(*body);
 }
+
 } // namespace sipdx::store

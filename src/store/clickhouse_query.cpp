@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -105,10 +106,19 @@ ClickHouse::partial_message_captures(const QueryFilter& filter) const {
     return static_cast<std::uint64_t>(n->rows[0][0].integer);
 }
 
-tl::expected<ResultSet, StoreError> ClickHouse::run_sql(std::string_view sql) const {
-    auto r = select(sql, true);
-    if (!r && r.error().message.find("readonly") != std::string::npos)
-        r.error().kind = ErrorKind::rejected;
+tl::expected<ResultSet, StoreError> ClickHouse::run_sql(std::string_view sql,
+                                                       const SqlLimits& limits) const {
+    // max_execution_time is in seconds (at least one); ClickHouse stops the query past it
+    // (TIMEOUT_EXCEEDED) or past max_memory_usage (MEMORY_LIMIT_EXCEEDED).
+    const std::string settings =
+        fmt::format("&max_execution_time={}&max_memory_usage={}",
+                    std::max(1, (limits.time_limit_ms + 999) / 1000), limits.memory_limit_bytes);
+    auto r = fetch(sql, true, settings, false);
+    if (!r) {
+        const auto& m = r.error().message;
+        for (std::string_view refusal : {"readonly", "Code: 159,", "Code: 241,"})
+            if (m.find(refusal) != std::string::npos) r.error().kind = ErrorKind::rejected;
+    }
     return r;
 }
 

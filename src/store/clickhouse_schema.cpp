@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -156,7 +158,34 @@ std::string create_table(const ChTable& t, const std::string& db, const std::str
 
 } // namespace
 
-std::string clickhouse_schema(const ChSchemaOptions& options) {
+tl::expected<void, StoreError> check_identifier(std::string_view what, std::string_view name) {
+    const bool ok =
+        !name.empty() && name.size() <= k_max_identifier &&
+        !std::isdigit(static_cast<unsigned char>(name[0])) &&
+        std::all_of(name.begin(), name.end(), [](char c) {
+            return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                   (c >= '0' && c <= '9');
+        });
+    if (ok) return {};
+    std::string shown;
+    for (const char c : name.substr(0, 80))
+        shown += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
+    return tl::unexpected(StoreError{
+        ErrorKind::rejected,
+        fmt::format("{} '{}{}' is not a plain identifier: use ASCII letters, digits and _, not "
+                    "starting with a digit, at most {} characters",
+                    what, shown, name.size() > 80 ? "..." : "", k_max_identifier)});
+}
+
+tl::expected<std::string, StoreError> clickhouse_schema(const ChSchemaOptions& options) {
+    // Every name is written into the DDL as it is, so only plain identifiers are accepted.
+    if (auto r = check_identifier("--database", options.database); !r)
+        return tl::unexpected(r.error());
+    if (!options.cluster.empty())
+        if (auto r = check_identifier("--cluster", options.cluster); !r)
+            return tl::unexpected(r.error());
+    for (const auto& t : ch_tables())
+        if (auto r = check_identifier("table", t.name); !r) return tl::unexpected(r.error());
     const std::string& db = options.database;
     const bool cluster = !options.cluster.empty();
     if (options.upgrade_from > 0) {

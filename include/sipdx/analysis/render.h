@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sipdx/analysis/analyzer.h>
+#include <sipdx/analysis/record_filter.h>
 #include <sipdx/analysis/summary.h>
 #include <sipdx/session/record.h>
 
@@ -33,20 +34,6 @@ enum class RecordFormat { table, ndjson, csv, tsv };
 // Renders records (already sorted/filtered by the caller). `table` aligns a subset of columns
 // for a terminal (the explanation is left out); the others carry every field.
 std::string render_records(const std::vector<session::CallRecord>& records, RecordFormat format);
-
-// Selection shared by `calls`, `flow` and `filter`. Empty members select everything.
-struct RecordFilter {
-    std::vector<session::Outcome> outcomes;
-    std::vector<int> codes;           // final code
-    std::vector<int> classes;         // 1..6: final code / 100
-    std::vector<std::string> methods; // first method (case-sensitive, as SIP methods are)
-    std::string from;                 // substring of the From URI
-    std::string to;                   // substring of the To URI
-    std::vector<session::Kind> kinds;
-    std::string call_id; // exact Call-ID
-    bool matches(const session::CallRecord& record) const;
-    bool empty() const;
-};
 
 // One field of an RFC 4180 CSV row: quoted, with quotes doubled, only when it must be.
 std::string csv_field(const std::string& value);
