@@ -6,8 +6,7 @@ namespace sipdx::analysis {
 
 bool RecordFilter::empty() const {
     return outcomes.empty() && codes.empty() && classes.empty() && methods.empty() &&
-           from.empty() && to.empty() && kinds.empty() && call_id.empty() && !since_ns &&
-           !until_ns;
+           from.empty() && to.empty() && kinds.empty() && call_id.empty() && !since_ns && !until_ns;
 }
 
 bool RecordFilter::matches(const session::CallRecord& r) const {

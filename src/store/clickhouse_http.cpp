@@ -87,9 +87,8 @@ HttpFailure answer_failure(int status, const std::string& content) {
     if (auto c = content.find("Code: "); c != std::string::npos)
         std::from_chars(content.data() + c + 6, content.data() + content.size(), code);
     static constexpr int transient[] = {159, 202, 209, 210, 242, 252, 279, 319, 425};
-    const bool retry =
-        status >= 502 ||
-        std::find(std::begin(transient), std::end(transient), code) != std::end(transient);
+    const bool retry = status >= 502 || std::find(std::begin(transient), std::end(transient),
+                                                  code) != std::end(transient);
     std::string first = content.substr(0, content.find('\n'));
     if (first.size() > 300) first = first.substr(0, 300) + "...";
     return HttpFailure{retry, fmt::format("HTTP {}: {}", status, first), true};

@@ -107,7 +107,7 @@ ClickHouse::partial_message_captures(const QueryFilter& filter) const {
 }
 
 tl::expected<ResultSet, StoreError> ClickHouse::run_sql(std::string_view sql,
-                                                       const SqlLimits& limits) const {
+                                                        const SqlLimits& limits) const {
     // max_execution_time is in seconds (at least one); ClickHouse stops the query past it
     // (TIMEOUT_EXCEEDED) or past max_memory_usage (MEMORY_LIMIT_EXCEEDED).
     const std::string settings =

@@ -14,7 +14,6 @@
 namespace sipdx::store {
 namespace detail {
 
-
 // "name Type" lines of a ChTable::columns text, as (name, type).
 std::vector<std::pair<std::string, std::string>> column_defs(std::string_view columns) {
     std::vector<std::pair<std::string, std::string>> out;
@@ -110,10 +109,67 @@ const std::vector<ChTable>& ch_tables() {
     return tables;
 }
 
+tl::expected<SinkSchema, StoreError> check_sink_schema(const ClickHouse& ch) {
+    // Reachable and with the schema: fail early with a clear line rather than per batch.
+    auto probe = ch.select("SELECT count() FROM captures", false);
+    if (!probe) return tl::unexpected(probe.error());
+    // Tables made by an older sipdx lack the newer columns: say how to add them.
+    auto columns =
+        ch.select("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = "
+                  "'messages'",
+                  false);
+    if (!columns) return tl::unexpected(columns.error());
+    std::string missing;
+    const auto& tables = ch_tables();
+    const auto messages = std::find_if(tables.begin(), tables.end(),
+                                       [](const ChTable& t) { return t.name == "messages"; });
+    for (const auto& [name, type] : column_defs(messages->columns)) {
+        bool found = false;
+        for (const auto& row : columns->rows)
+            found = found || (!row.empty() && row[0].text == name);
+        if (!found) missing += (missing.empty() ? "" : ", ") + name;
+    }
+    if (!missing.empty())
+        return tl::unexpected(server_error(
+            ch.url(), fmt::format("table messages lacks column(s) {} (made by an older sipdx): "
+                                  "add them on every node with `sipdx ch-schema --upgrade-from "
+                                  "1 [--cluster NAME] | clickhouse-client --multiquery`",
+                                  missing)));
+    // Version 3: the captures' message-row policy and the per-code response counts.
+    auto v3 = ch.select("SELECT (SELECT count() FROM system.columns WHERE database = "
+                        "currentDatabase() AND table = 'captures' AND name = 'message_rows'), "
+                        "(SELECT count() FROM system.tables WHERE database = currentDatabase() "
+                        "AND name = 'code_counts')",
+                        false);
+    if (!v3) return tl::unexpected(v3.error());
+    if (v3->rows.empty() || v3->rows[0].size() < 2 || v3->rows[0][0].integer == 0 ||
+        v3->rows[0][1].integer == 0)
+        return tl::unexpected(server_error(
+            ch.url(), "tables made by an older sipdx lack captures.message_rows or the "
+                      "code_counts table: add them on every node with `sipdx ch-schema "
+                      "--upgrade-from 2 [--cluster NAME] | clickhouse-client --multiquery`"));
+    // Version 4: the ingests table. Without it ingest still works, but every capture's begin
+    // looks for earlier rows in every table; say once how to add it.
+    auto v4 = ch.select("SELECT count() FROM system.tables WHERE database = currentDatabase() "
+                        "AND name = 'ingests'",
+                        false);
+    if (!v4) return tl::unexpected(v4.error());
+    SinkSchema out;
+    out.has_ingests = !v4->rows.empty() && v4->rows[0][0].integer > 0;
+    if (!out.has_ingests)
+        out.note =
+            fmt::format("clickhouse {}:{}: no ingests table (made by an older sipdx): each "
+                        "capture is looked for in every table before it is written, which "
+                        "is slow on large tables; add it on every node with `sipdx ch-schema "
+                        "--upgrade-from 3 [--cluster NAME] | clickhouse-client --multiquery`",
+                        ch.url().host, ch.url().port);
+    return out;
+}
+
 } // namespace detail
 
-using detail::ChTable;
 using detail::ch_tables;
+using detail::ChTable;
 using detail::column_defs;
 
 std::string clickhouse_columns(std::string_view table) {
@@ -159,13 +215,12 @@ std::string create_table(const ChTable& t, const std::string& db, const std::str
 } // namespace
 
 tl::expected<void, StoreError> check_identifier(std::string_view what, std::string_view name) {
-    const bool ok =
-        !name.empty() && name.size() <= k_max_identifier &&
-        !std::isdigit(static_cast<unsigned char>(name[0])) &&
-        std::all_of(name.begin(), name.end(), [](char c) {
-            return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                   (c >= '0' && c <= '9');
-        });
+    const bool ok = !name.empty() && name.size() <= k_max_identifier &&
+                    !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                    std::all_of(name.begin(), name.end(), [](char c) {
+                        return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                               (c >= '0' && c <= '9');
+                    });
     if (ok) return {};
     std::string shown;
     for (const char c : name.substr(0, 80))

@@ -465,59 +465,10 @@ make_clickhouse_sink(const StoreOptions& options) {
     auto ch = ClickHouse::connect(options.clickhouse,
                                   {options.timeout_ms, options.retries, options.retry_base_ms});
     if (!ch) return tl::unexpected(ch.error());
-    // Reachable and with the schema: fail early with a clear line rather than per batch.
-    auto probe = ch->select("SELECT count() FROM captures", false);
-    if (!probe) return tl::unexpected(probe.error());
-    // Tables made by an older sipdx lack the newer columns: say how to add them.
-    auto columns =
-        ch->select("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = "
-                   "'messages'",
-                   false);
-    if (!columns) return tl::unexpected(columns.error());
-    std::string missing;
-    const auto& tables = ch_tables();
-    const auto messages = std::find_if(tables.begin(), tables.end(),
-                                       [](const ChTable& t) { return t.name == "messages"; });
-    for (const auto& [name, type] : column_defs(messages->columns)) {
-        bool found = false;
-        for (const auto& row : columns->rows)
-            found = found || (!row.empty() && row[0].text == name);
-        if (!found) missing += (missing.empty() ? "" : ", ") + name;
-    }
-    if (!missing.empty())
-        return tl::unexpected(server_error(
-            ch->url(), fmt::format("table messages lacks column(s) {} (made by an older sipdx): "
-                                   "add them on every node with `sipdx ch-schema --upgrade-from "
-                                   "1 [--cluster NAME] | clickhouse-client --multiquery`",
-                                   missing)));
-    // Version 3: the captures' message-row policy and the per-code response counts.
-    auto v3 = ch->select("SELECT (SELECT count() FROM system.columns WHERE database = "
-                         "currentDatabase() AND table = 'captures' AND name = 'message_rows'), "
-                         "(SELECT count() FROM system.tables WHERE database = currentDatabase() "
-                         "AND name = 'code_counts')",
-                         false);
-    if (!v3) return tl::unexpected(v3.error());
-    if (v3->rows.empty() || v3->rows[0].size() < 2 || v3->rows[0][0].integer == 0 ||
-        v3->rows[0][1].integer == 0)
-        return tl::unexpected(server_error(
-            ch->url(), "tables made by an older sipdx lack captures.message_rows or the "
-                       "code_counts table: add them on every node with `sipdx ch-schema "
-                       "--upgrade-from 2 [--cluster NAME] | clickhouse-client --multiquery`"));
-    // Version 4: the ingests table. Without it ingest still works, but every capture's begin
-    // looks for earlier rows in every table; say once how to add it.
-    auto v4 = ch->select("SELECT count() FROM system.tables WHERE database = currentDatabase() "
-                         "AND name = 'ingests'",
-                         false);
-    if (!v4) return tl::unexpected(v4.error());
-    const bool has_ingests = !v4->rows.empty() && v4->rows[0][0].integer > 0;
-    std::string note;
-    if (!has_ingests)
-        note = fmt::format("clickhouse {}:{}: no ingests table (made by an older sipdx): each "
-                           "capture is looked for in every table before it is written, which "
-                           "is slow on large tables; add it on every node with `sipdx ch-schema "
-                           "--upgrade-from 3 [--cluster NAME] | clickhouse-client --multiquery`",
-                           ch->url().host, ch->url().port);
-    return std::make_unique<ClickHouseSink>(std::move(*ch), options, has_ingests, std::move(note));
+    auto schema = check_sink_schema(*ch);
+    if (!schema) return tl::unexpected(schema.error());
+    return std::make_unique<ClickHouseSink>(std::move(*ch), options, schema->has_ingests,
+                                            std::move(schema->note));
 }
 
 } // namespace detail

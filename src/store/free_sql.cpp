@@ -17,18 +17,16 @@ namespace {
 // Functions that hand out what a query must not have: fts3_tokenizer() returns the address of
 // a tokenizer module (and with two arguments installs one from an address), load_extension()
 // runs a library's code.
-constexpr std::array<std::string_view, 2> k_denied_functions = {"fts3_tokenizer",
-                                                                "load_extension"};
+constexpr std::array<std::string_view, 2> k_denied_functions = {"fts3_tokenizer", "load_extension"};
 
 // Pragmas that only describe the database. Any other (hard_heap_limit, which would lift the
 // memory limit, mmap_size, cache_size, journal_mode ...) is refused; the ones that can also
 // set a value are refused with an argument.
 constexpr std::array<std::string_view, 18> k_describing_pragmas = {
-    "table_info",     "table_xinfo",    "table_list",        "index_list",  "index_info",
-    "index_xinfo",    "foreign_key_list", "database_list",   "collation_list",
-    "function_list",  "module_list",    "pragma_list",       "compile_options",
-    "integrity_check", "quick_check",   "user_version",      "schema_version",
-    "application_id"};
+    "table_info",   "table_xinfo",      "table_list",      "index_list",      "index_info",
+    "index_xinfo",  "foreign_key_list", "database_list",   "collation_list",  "function_list",
+    "module_list",  "pragma_list",      "compile_options", "integrity_check", "quick_check",
+    "user_version", "schema_version",   "application_id"};
 constexpr std::array<std::string_view, 3> k_settable_pragmas = {"user_version", "schema_version",
                                                                 "application_id"};
 

@@ -333,7 +333,6 @@ private:
         return tl::unexpected(std::move(e));
     }
 
-
     // Writes the message rows collected since the last flush: one multi-row INSERT for a full
     // group (the per-statement work -- opening cursors on the table and its index, halting --
     // was about a third of the writer's instructions with one row per statement).

@@ -17,8 +17,8 @@ tl::expected<WriterLock, StoreError> WriterLock::acquire(const std::string& db, 
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return tl::unexpected(
-            StoreError{ErrorKind::read_only, fmt::format("{}: cannot create {}: {}", db, path,
-                                                         std::strerror(errno))});
+            StoreError{ErrorKind::read_only,
+                       fmt::format("{}: cannot create {}: {}", db, path, std::strerror(errno))});
     for (int waited = 0;; waited += 20) {
         if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return WriterLock(fd);
         if (waited >= timeout_ms) break;
@@ -27,8 +27,8 @@ tl::expected<WriterLock, StoreError> WriterLock::acquire(const std::string& db, 
     ::close(fd);
     return tl::unexpected(
         StoreError{ErrorKind::locked,
-                   fmt::format("{}: locked: another sipdx ingest is writing it (waited {} ms)",
-                               db, timeout_ms)});
+                   fmt::format("{}: locked: another sipdx ingest is writing it (waited {} ms)", db,
+                               timeout_ms)});
 }
 
 WriterLock::~WriterLock() {

@@ -1,10 +1,10 @@
 // Reading a store without knowing which kind it is: `sipdx query` opens a SQLite file or a
 // ClickHouse server through open_backend() and asks the same questions of either.
 //
-//   auto store = store::open_backend("sipdx.db");                       // or "http://127.0.0.1:8123/?database=sipdx"
-//   auto calls = (*store)->select_calls(filter, 100);
-//   auto codes = (*store)->summary(filter);
-//   auto rows  = (*store)->run_sql("SELECT outcome, count(*) FROM calls GROUP BY 1");
+//   auto store = store::open_backend("sipdx.db");                       // or
+//   "http://127.0.0.1:8123/?database=sipdx" auto calls = (*store)->select_calls(filter, 100); auto
+//   codes = (*store)->summary(filter); auto rows  = (*store)->run_sql("SELECT outcome, count(*)
+//   FROM calls GROUP BY 1");
 #pragma once
 
 #include <sipdx/store/error.h>

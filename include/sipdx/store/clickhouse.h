@@ -79,9 +79,10 @@ private:
     std::string target(std::string_view query, bool read_only, std::string_view settings) const;
     // `retry_answers` false: only network failures are retried, not the server's error
     // answers (free SQL past its time limit must not run again).
-    tl::expected<std::string, StoreError>
-    post_with_retry(const std::string& target, std::string_view body,
-                    const std::function<bool()>& landed, bool retry_answers) const;
+    tl::expected<std::string, StoreError> post_with_retry(const std::string& target,
+                                                          std::string_view body,
+                                                          const std::function<bool()>& landed,
+                                                          bool retry_answers) const;
     tl::expected<ResultSet, StoreError> fetch(std::string_view sql, bool read_only,
                                               std::string_view settings, bool retry_answers) const;
     ClickHouse(ClickHouseUrl url, ClickHouseOptions options)

@@ -32,4 +32,13 @@ std::vector<std::pair<std::string, std::string>> column_defs(std::string_view co
 // Every table, in creation order.
 const std::vector<ChTable>& ch_tables();
 
+// What the sink found of the tables it writes.
+struct SinkSchema {
+    bool has_ingests = false; // schema 4: the ingests table of begun captures
+    std::string note;         // what the user should know once (an upgrade that helps)
+};
+// The tables are reachable and have every column the sink writes; an error naming the
+// `ch-schema --upgrade-from` that adds what is missing otherwise.
+tl::expected<SinkSchema, StoreError> check_sink_schema(const ClickHouse& ch);
+
 } // namespace sipdx::store::detail

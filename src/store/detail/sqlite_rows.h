@@ -49,7 +49,6 @@ constexpr std::string_view k_call_columns =
 std::string insert_sql(std::string_view table, std::string_view names, int columns,
                        std::size_t rows);
 
-
 // A statement whose parameters keep their values from one execution to the next and are
 // bound again only when the value differs: a row of `messages` has 28 parameters (`calls`
 // 39), and most of them (capture, transport, kind, encapsulation, flags, counters, NULLs,

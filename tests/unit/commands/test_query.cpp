@@ -113,10 +113,16 @@ TEST_F(QueryCli, FiltersSelectMatchingCalls) {
 // One filter type: every filter of `sipdx calls` selects in the store the records `calls`
 // selects from the capture.
 TEST_F(QueryCli, EveryCallsFilterSelectsWhatCallsSelects) {
-    const std::vector<std::string> filters = {
-        "--kind registration", "--kind call,options", "--method INVITE",
-        "--method REGISTER,OPTIONS", "--outcome answered,failed", "--class 2",
-        "--code 200", "--from @", "--to sip:", "--kind call --method INVITE --class 2"};
+    const std::vector<std::string> filters = {"--kind registration",
+                                              "--kind call,options",
+                                              "--method INVITE",
+                                              "--method REGISTER,OPTIONS",
+                                              "--outcome answered,failed",
+                                              "--class 2",
+                                              "--code 200",
+                                              "--from @",
+                                              "--to sip:",
+                                              "--kind call --method INVITE --class 2"};
     std::size_t selected = 0;
     for (const auto& name : sample_captures()) {
         const std::string file = corpus(name);

@@ -90,7 +90,7 @@ int run(const QueryCliOptions& options) {
     if (!options.format.empty()) format = formats.at(options.format);
 
     // --db names a file even when it looks like a URL; --clickhouse is always a URL.
-    const std::string location = options.db.empty()                           ? options.clickhouse
+    const std::string location = options.db.empty()                            ? options.clickhouse
                                  : options.db.find("://") == std::string::npos ? options.db
                                                                                : "./" + options.db;
     auto store = value_or_throw(store::open_backend(
