@@ -221,11 +221,16 @@ TEST_F(QueryCli, UsageErrors) {
     EXPECT_EQ(query("--sql 'SELECT 1' --summary").code, 2);
     EXPECT_EQ(query("--sql 'SELECT 1' --code 200").code, 2);
     EXPECT_EQ(query("--format xml").code, 2);
+    EXPECT_EQ(query("--limit -1").code, 2);
     EXPECT_EQ(cli("query --db " + q(s_db) + " --clickhouse http://127.0.0.1:1/", s_dir).code, 2);
     auto missing = cli("query --db " + q((s_dir / "missing.db").string()), s_dir);
     EXPECT_EQ(missing.code, 2);
     EXPECT_NE(missing.err.find("missing.db"), std::string::npos);
     EXPECT_FALSE(fs::exists(s_dir / "missing.db"));
+    auto no_scheme = cli("query --clickhouse 127.0.0.1:8123", s_dir);
+    EXPECT_EQ(no_scheme.code, 2);
+    EXPECT_NE(no_scheme.err.find("only http://"), std::string::npos) << no_scheme.err;
+    EXPECT_FALSE(fs::exists(s_dir / "127.0.0.1:8123"));
     auto down = cli("query --clickhouse http://127.0.0.1:1/ --summary --retries 1", s_dir);
     EXPECT_EQ(down.code, 2);
     EXPECT_NE(down.err.find("127.0.0.1:1"), std::string::npos);

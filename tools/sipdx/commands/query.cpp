@@ -4,6 +4,7 @@
 #include "record_filter_options.h"
 
 #include <sipdx/store/backend.h>
+#include <sipdx/store/clickhouse.h>
 #include <sipdx/store/query.h>
 
 #include <unistd.h>
@@ -89,10 +90,13 @@ int run(const QueryCliOptions& options) {
                                      : store::OutputFormat::ndjson;
     if (!options.format.empty()) format = formats.at(options.format);
 
-    // --db names a file even when it looks like a URL; --clickhouse is always a URL.
-    const std::string location = options.db.empty()                            ? options.clickhouse
-                                 : options.db.find("://") == std::string::npos ? options.db
-                                                                               : "./" + options.db;
+    // --db names a file even when it looks like a URL ("./" keeps it a path); --clickhouse
+    // must be a ClickHouse URL, whatever open_backend() would make of other text.
+    if (!options.clickhouse.empty())
+        (void)value_or_throw(store::parse_clickhouse_url(options.clickhouse));
+    const bool url_like = options.db.find("://") != std::string::npos && options.db[0] != '/';
+    const std::string location =
+        options.db.empty() ? options.clickhouse : (url_like ? "./" : "") + options.db;
     auto store = value_or_throw(store::open_backend(
         location, {.busy_timeout_ms = options.busy_timeout_ms, .retries = options.retries}));
     std::string text;
@@ -142,7 +146,9 @@ void setup(CLI::App& root, CliContext& context) {
                     "table (default on a terminal and for --summary), ndjson (default "
                     "otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
-    cmd->add_option("--limit", o->limit, "At most this many calls (0: all)");
+    // Checked as a number: a size_t takes "-1" as the largest value, which SQLite refuses.
+    cmd->add_option("--limit", o->limit, "At most this many calls (0: all)")
+        ->check(CLI::Range(0.0, 1e12));
     cmd->add_option("--busy-timeout", o->busy_timeout_ms,
                     "Milliseconds to wait for a writer's lock (default 5000)")
         ->check(CLI::Range(0, 3'600'000));
