@@ -3,10 +3,8 @@
 // last (what makes a capture visible).
 #include <sipdx/store/clickhouse.h>
 
-#include <sipdx/analysis/explain.h>
-#include <sipdx/sip/method.h>
-
 #include "store/detail/clickhouse.h"
+#include "store/detail/clickhouse_rows.h"
 #include "store/detail/sinks.h"
 #include "store/detail/sql.h"
 
@@ -24,49 +22,9 @@ namespace sipdx::store {
 namespace detail {
 namespace {
 
-void tsv(std::string& out, std::string_view v) {
-    for (char c : v) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\0':
-            out += "\\0";
-            break;
-        default:
-            out += c;
-        }
-    }
-}
-
-template <typename T>
-void num(std::string& out, T v) {
-    char buf[32];
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, p);
-}
-
-void real(std::string& out, std::optional<double> v) {
-    if (v) {
-        out += fmt::format("{}", *v);
-    } else {
-        out += "\\N";
-    }
-}
-
-std::int64_t seconds(std::int64_t ns) {
-    const std::int64_t s = ns / 1'000'000'000 - (ns % 1'000'000'000 < 0 ? 1 : 0);
-    return std::max<std::int64_t>(s, 0); // DateTime starts at 1970
-}
+using ch::num;
+using ch::seconds;
+using ch::tsv;
 
 enum Table : std::size_t { t_calls, t_finals, t_findings, t_messages, t_count };
 constexpr std::string_view k_table_names[t_count] = {"calls", "call_finals", "findings",
@@ -144,59 +102,7 @@ public:
         CaptureState* c = active(m.source);
         if (!c) return;
         Buffer& b = c->buffers[t_messages];
-        std::string& o = b.rows;
-        tsv(o, c->meta.sha256);
-        o += '\t';
-        num(o, b.next_seq + b.count);
-        o += '\t';
-        num(o, m.frame);
-        o += '\t';
-        num(o, seconds(m.time_ns));
-        o += '\t';
-        num(o, m.time_ns);
-        o += '\t';
-        o += m.src.to_string();
-        o += '\t';
-        num(o, m.sport);
-        o += '\t';
-        o += m.dst.to_string();
-        o += '\t';
-        num(o, m.dport);
-        o += '\t';
-        o += decode::to_string(m.transport);
-        o += '\t';
-        o += m.is_request ? "request\t" : "response\t";
-        if (m.is_request) tsv(o, batch.view(m.method));
-        o += '\t';
-        num(o, m.is_request ? 0 : std::clamp(m.status, 0, 65535));
-        o += '\t';
-        if (!m.is_request) tsv(o, batch.view(m.reason));
-        o += '\t';
-        tsv(o, batch.view(m.call_id));
-        o += '\t';
-        num(o, m.cseq);
-        o += '\t';
-        tsv(o, batch.view(m.cseq_method));
-        o += '\t';
-        tsv(o, batch.view(m.from_tag));
-        o += '\t';
-        tsv(o, batch.view(m.to_tag));
-        o += '\t';
-        tsv(o, batch.view(m.branch));
-        o += '\t';
-        num(o, m.size);
-        o += m.retransmission ? "\t1" : "\t0";
-        o += m.duplicate ? "\t1\t" : "\t0\t";
-        num(o, m.file_offset);
-        o += '\t';
-        num(o, m.interface_id);
-        o += '\t';
-        o += m.encap.to_string();
-        o += '\t';
-        o += m.decode_findings.to_string();
-        o += '\t';
-        tsv(o, batch.view(m.sip_findings));
-        o += '\n';
+        ch::append_message_row(b.rows, c->meta.sha256, b.next_seq + b.count, batch, m);
         added(*c, t_messages);
     }
 
@@ -206,91 +112,16 @@ public:
         ++c->calls;
         Buffer& b = c->buffers[t_calls];
         const std::uint64_t call_seq = b.next_seq + b.count;
-        std::string& o = b.rows;
-        auto text = [&](std::string_view v) {
-            tsv(o, v);
-            o += '\t';
-        };
-        auto n = [&](auto v) {
-            num(o, v);
-            o += '\t';
-        };
-        text(c->meta.sha256);
-        text(c->meta.name);
-        n(call_seq);
-        text(r.call_id);
-        text(session::to_string(r.kind));
-        text(r.first_method);
-        text(r.from);
-        text(r.to);
-        n(seconds(r.start_ns));
-        n(r.start_ns);
-        n(r.end_ns);
-        text(session::to_string(r.outcome));
-        n(std::clamp(r.final_code, 0, 65535));
-        text(r.final_reason);
-        n(r.final_code / 100);
-        text(analysis::category_of(r.final_code));
-        text(r.reason_header);
-        text(r.warning);
-        text(r.has_failed_by ? analysis::failed_by_text(r) : std::string());
-        text(r.failed_by_product);
-        text(r.icid);
-        text(r.bye_by);
-        real(o, r.pdd_ms);
-        o += '\t';
-        real(o, r.setup_ms);
-        o += '\t';
-        real(o, r.duration_s);
-        o += '\t';
-        for (auto v : {r.messages, r.retransmissions, r.duplicates, r.transactions, r.attempts,
-                       r.challenges, r.dialogs, r.reinvites, r.pracks, r.hops})
-            n(v);
-        n(r.cancel_seen ? 1 : 0);
-        n(r.has_sdp ? 1 : 0);
-        n(r.registrations);
-        n(r.registrations_ok);
-        n(r.deregistrations);
-        tsv(o, r.explanation);
-        o += '\n';
+        ch::append_call_row(b.rows, c->meta.sha256, c->meta.name, call_seq, r);
         for (const auto& [code, count] : r.transaction_finals) {
             Buffer& f = c->buffers[t_finals];
-            std::string& w = f.rows;
-            tsv(w, c->meta.sha256);
-            w += '\t';
-            num(w, f.next_seq + f.count);
-            w += '\t';
-            num(w, call_seq);
-            w += '\t';
-            num(w, seconds(r.start_ns));
-            w += '\t';
-            num(w, std::clamp(code, 0, 65535));
-            w += '\t';
-            num(w, count);
-            w += '\n';
+            ch::append_final_row(f.rows, c->meta.sha256, f.next_seq + f.count, call_seq, r.start_ns,
+                                 code, count);
             added(*c, t_finals);
         }
         for (const auto& hit : r.findings) {
             Buffer& f = c->buffers[t_findings];
-            std::string& w = f.rows;
-            tsv(w, c->meta.sha256);
-            w += '\t';
-            num(w, f.next_seq + f.count);
-            w += '\t';
-            num(w, call_seq);
-            w += '\t';
-            tsv(w, r.call_id);
-            w += '\t';
-            num(w, seconds(r.start_ns));
-            w += '\t';
-            w += session::to_string(hit.code);
-            w += '\t';
-            w += session::to_string(session::severity_of(hit.code));
-            w += '\t';
-            num(w, hit.frame);
-            w += '\t';
-            num(w, hit.count);
-            w += '\n';
+            ch::append_finding_row(f.rows, c->meta.sha256, f.next_seq + f.count, call_seq, r, hit);
             added(*c, t_findings);
         }
         added(*c, t_calls);
