@@ -1,18 +1,15 @@
-// The selection shared by `calls`, `flow` and `filter` (declared in analysis/render.h).
-#include <sipdx/analysis/render.h>
+#include <sipdx/analysis/record_filter.h>
 
 #include <algorithm>
 
 namespace sipdx::analysis {
 
-using session::CallRecord;
-
 bool RecordFilter::empty() const {
     return outcomes.empty() && codes.empty() && classes.empty() && methods.empty() &&
-           from.empty() && to.empty() && kinds.empty() && call_id.empty();
+           from.empty() && to.empty() && kinds.empty() && call_id.empty() && !since_ns && !until_ns;
 }
 
-bool RecordFilter::matches(const CallRecord& r) const {
+bool RecordFilter::matches(const session::CallRecord& r) const {
     auto in = [](const auto& list, const auto& value) {
         return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
     };
@@ -24,6 +21,8 @@ bool RecordFilter::matches(const CallRecord& r) const {
     if (!in(methods, r.first_method)) return false;
     if (!from.empty() && r.from.find(from) == std::string::npos) return false;
     if (!to.empty() && r.to.find(to) == std::string::npos) return false;
+    if (since_ns && r.start_ns < *since_ns) return false;
+    if (until_ns && r.start_ns >= *until_ns) return false;
     return true;
 }
 

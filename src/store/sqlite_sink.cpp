@@ -1,52 +1,21 @@
 // SQLite sink: prepared statements, one transaction per batch, completion marks visibility.
-#include <sipdx/analysis/explain.h>
-#include <sipdx/sip/method.h>
-
+// The rows' statements and binding are in sqlite_rows.cpp, the writer lock in writer_lock.cpp.
 #include "store/detail/sinks.h"
+#include "store/detail/sqlite_rows.h"
 #include "store/detail/statement.h"
+#include "store/detail/writer_lock.h"
 
 #include <fmt/format.h>
 
 #include <array>
 #include <chrono>
-#include <csignal>
-#include <cstdlib>
-#include <cstring>
 #include <ctime>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <thread>
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 namespace sipdx::store::detail {
-
-std::uint64_t test_kill_after_batches() {
-    const char* v = std::getenv("SIPDX_STORE_TEST_KILL_AFTER_BATCHES");
-    return v ? std::strtoull(v, nullptr, 10) : 0;
-}
-
-void test_batch_committed(std::uint64_t committed) {
-    static const std::uint64_t kill_after = test_kill_after_batches();
-    if (kill_after > 0 && committed >= kill_after) std::raise(SIGKILL);
-    // SIPDX_STORE_TEST_PAUSE="N:MS:FILE": after N batches, touch FILE and sleep MS once.
-    static bool paused = false;
-    if (const char* p = std::getenv("SIPDX_STORE_TEST_PAUSE"); p && !paused) {
-        char* end = nullptr;
-        const auto after = std::strtoull(p, &end, 10);
-        if (end && *end == ':' && committed >= after) {
-            paused = true;
-            const auto ms = std::strtoull(end + 1, &end, 10);
-            if (end && *end == ':') std::ofstream(end + 1) << committed << '\n';
-            std::this_thread::sleep_for(
-                std::chrono::milliseconds(std::min<std::uint64_t>(ms, 60000)));
-        }
-    }
-}
-
 namespace {
 
 std::string now_iso() {
@@ -56,245 +25,6 @@ std::string now_iso() {
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
-
-// Message rows per multi-row INSERT (28 parameters each; SQLite allows 32766).
-//
-// Every INSERT is `OR ROLLBACK`: a statement that writes several rows and may abort on a
-// constraint otherwise keeps a statement journal (the prior content of every page it touches,
-// in a temporary file beyond 64 KiB) so that it can undo itself alone. The writer gives up
-// the whole batch transaction on any failed step anyway, so that journal was pure cost (52 MB
-// of temporary-file writes for a 32 MiB capture, a quarter of the writer's CPU).
-constexpr std::size_t k_group_rows = 32;
-constexpr int k_message_columns = 28;
-
-std::string insert_messages_sql(std::size_t rows) {
-    std::string sql =
-        "INSERT OR ROLLBACK INTO messages (capture_id, seq, frame, time_ns, src, sport, dst, "
-        "dport, transport, kind, method, status, reason, call_id, cseq_seq, cseq_method, from_tag, "
-        "to_tag, branch, length, retransmission, duplicate, file_offset, interface_id, encap, "
-        "decode_findings, sip_findings, call) VALUES ";
-    for (std::size_t r = 0; r < rows; ++r) {
-        sql += r == 0 ? "(" : ",(";
-        for (int c = 1; c <= k_message_columns; ++c)
-            sql += fmt::format("{}?{}", c == 1 ? "" : ",", r * k_message_columns + c);
-        sql += ')';
-    }
-    return sql;
-}
-
-// Call rows per multi-row INSERT (39 parameters each), and call_finals / findings rows.
-constexpr std::size_t k_group_calls = 16;
-constexpr std::size_t k_group_small = 32;
-
-constexpr std::string_view k_call_columns =
-    "capture_id, call_id, kind, first_method, from_uri, to_uri, start_ns, end_ns, outcome, "
-    "final_code, final_reason, class, category, reason_header, warning, failed_by, "
-    "failed_by_product, icid, bye_by, pdd_ms, setup_ms, duration_s, messages, retransmissions, "
-    "duplicates, transactions, attempts, challenges, dialogs, reinvites, pracks, hops, "
-    "cancel_seen, has_sdp, registrations, registrations_ok, deregistrations, explanation, id";
-
-// "INSERT OR ROLLBACK INTO table (columns) VALUES (?1,...),(...)" for `rows` rows of
-// `columns` values.
-std::string insert_sql(std::string_view table, std::string_view names, int columns,
-                       std::size_t rows) {
-    std::string sql = fmt::format("INSERT OR ROLLBACK INTO {} ({}) VALUES ", table, names);
-    for (std::size_t r = 0; r < rows; ++r) {
-        sql += r == 0 ? "(" : ",(";
-        for (int c = 1; c <= columns; ++c)
-            sql +=
-                fmt::format("{}?{}", c == 1 ? "" : ",", r * static_cast<std::size_t>(columns) + c);
-        sql += ')';
-    }
-    return sql;
-}
-
-// A statement whose parameters keep their values from one execution to the next and are
-// bound again only when the value differs: a row of `messages` has 28 parameters (`calls`
-// 39), and most of them (capture, transport, kind, encapsulation, flags, counters, NULLs,
-// empty text, the rendered texts of a slot) repeat from the previous row written through the
-// same slot, while each bind costs SQLite 80-190 instructions. Text is bound in place
-// (SQLITE_STATIC) and compared by address and length: SQLite reads it when the statement is
-// stepped, so the same buffer with new content of the same length is still bound correctly. Never
-// cleared (no clear_bindings).
-class CachedStatement {
-public:
-    CachedStatement() = default;
-    CachedStatement(Statement s, int parameters)
-        : m_statement(std::move(s)), m_bound(static_cast<std::size_t>(parameters) + 1) {}
-
-    Statement& statement() { return m_statement; }
-
-    void bind(int i, std::int64_t v) {
-        auto& b = m_bound[static_cast<std::size_t>(i)];
-        if (b.kind == Kind::integer && b.value == v) return;
-        b = {Kind::integer, v, nullptr};
-        m_statement.bind(i, v);
-    }
-    void bind(int i, std::uint64_t v) { bind(i, static_cast<std::int64_t>(v)); }
-    void bind(int i, std::uint32_t v) { bind(i, static_cast<std::int64_t>(v)); }
-    void bind(int i, int v) { bind(i, static_cast<std::int64_t>(v)); }
-    void bind(int i, bool v) { bind(i, static_cast<std::int64_t>(v ? 1 : 0)); }
-    void bind(int i, double v) {
-        std::int64_t bits = 0;
-        std::memcpy(&bits, &v, sizeof bits);
-        auto& b = m_bound[static_cast<std::size_t>(i)];
-        if (b.kind == Kind::real && b.value == bits) return;
-        b = {Kind::real, bits, nullptr};
-        m_statement.bind(i, v);
-    }
-    void bind(int i, std::optional<double> v) {
-        if (v) {
-            bind(i, *v);
-        } else {
-            bind_null(i);
-        }
-    }
-    void bind_null(int i) {
-        auto& b = m_bound[static_cast<std::size_t>(i)];
-        if (b.kind == Kind::null) return;
-        b = {Kind::null, 0, nullptr};
-        m_statement.bind_null(i);
-    }
-    void bind_static(int i, std::string_view v) {
-        // Every empty text as the same address, so that it matches from row to row.
-        const char* data = v.empty() ? "" : v.data();
-        auto& b = m_bound[static_cast<std::size_t>(i)];
-        if (b.kind == Kind::text && b.text == data &&
-            b.value == static_cast<std::int64_t>(v.size()))
-            return;
-        b = {Kind::text, static_cast<std::int64_t>(v.size()), data};
-        m_statement.bind_static(i, std::string_view(data, v.size()));
-    }
-    void bind_static_or_null(int i, std::string_view v) {
-        if (v.empty()) {
-            bind_null(i);
-        } else {
-            bind_static(i, v);
-        }
-    }
-
-private:
-    enum class Kind : std::uint8_t { none, integer, real, null, text };
-    struct Bound {
-        Kind kind = Kind::none;
-        std::int64_t value = 0; // the integer, the real's bits, or the text's length
-        const char* text = nullptr;
-    };
-    Statement m_statement;
-    std::vector<Bound> m_bound; // by parameter number
-};
-
-// Rows waiting for a multi-row INSERT: a statement for a full group and one for a single row.
-template <typename Row, std::size_t N>
-struct RowGroup {
-    int columns = 0;
-    CachedStatement one;
-    CachedStatement many;
-    std::array<Row, N> rows{};
-    std::size_t size = 0;
-
-    tl::expected<void, StoreError> prepare(Database& db, std::string_view table,
-                                           std::string_view names, int n_columns) {
-        columns = n_columns;
-        auto o = Statement::prepare(db, insert_sql(table, names, columns, 1));
-        if (!o) return tl::unexpected(o.error());
-        auto m = Statement::prepare(db, insert_sql(table, names, columns, N));
-        if (!m) return tl::unexpected(m.error());
-        one = CachedStatement(std::move(*o), columns);
-        many = CachedStatement(std::move(*m), columns * static_cast<int>(N));
-        return {};
-    }
-};
-
-struct CallRow {
-    const session::CallRecord* record = nullptr;
-    std::int64_t id = 0;
-    std::int64_t capture = 0;
-    std::string failed_by; // rendered when the group is written
-};
-
-struct FinalRow {
-    std::int64_t call = 0;
-    std::int64_t capture = 0;
-    int code = 0;
-    std::uint32_t count = 0;
-};
-
-struct FindingRow {
-    std::int64_t call = 0;
-    std::int64_t capture = 0;
-    session::FindingHit hit;
-};
-
-// Per-code counts of one capture, as `query --summary` computes them from the rows of any
-// selection (docs/store.md): responses by status, transactions ended by each final code,
-// Call-IDs decided by each. Counted while the rows are written (a capture's rows are all
-// written by one run), which spares a scan of its messages at completion; responses are
-// counted by the analysis (CaptureTotals::responses), since the message-row policy may keep
-// only some of them as rows.
-bool counted_code(int code) {
-    return code >= 100 && code <= 699;
-}
-
-// Rendered addresses, direct-mapped: a trace has few hosts, and inet_ntop (a printf inside)
-// was about 2% of the writer's time when run twice per row.
-class AddressTexts {
-public:
-    const std::string& text(const decode::Address& a) {
-        std::size_t h = a.family;
-        for (const auto b : a.bytes)
-            h = h * 31 + b;
-        auto& slot = m_slots[h % m_slots.size()];
-        if (!slot.used || !(slot.address == a)) {
-            slot.address = a;
-            slot.text = a.to_string();
-            slot.used = true;
-        }
-        return slot.text;
-    }
-
-private:
-    struct Slot {
-        decode::Address address;
-        std::string text;
-        bool used = false;
-    };
-    std::array<Slot, 256> m_slots;
-};
-
-// One writer per database at a time, held by the kernel for the life of the process: a second
-// `ingest` must not mistake a live run's 'ingesting' capture for an interrupted one (it would
-// clear rows that the live run goes on writing). A killed writer releases it at once.
-class WriterLock {
-public:
-    static tl::expected<WriterLock, StoreError> acquire(const std::string& db, int timeout_ms) {
-        const std::string path = db + "-ingest.lock";
-        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0)
-            return tl::unexpected(
-                StoreError{ErrorKind::read_only, fmt::format("{}: cannot create {}: {}", db, path,
-                                                             std::strerror(errno))});
-        for (int waited = 0;; waited += 20) {
-            if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return WriterLock(fd);
-            if (waited >= timeout_ms) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        ::close(fd);
-        return tl::unexpected(
-            StoreError{ErrorKind::locked,
-                       fmt::format("{}: locked: another sipdx ingest is writing it (waited {} ms)",
-                                   db, timeout_ms)});
-    }
-    WriterLock(WriterLock&& o) noexcept : m_fd(std::exchange(o.m_fd, -1)) {}
-    WriterLock& operator=(WriterLock&&) = delete;
-    ~WriterLock() {
-        if (m_fd >= 0) ::close(m_fd); // releases the lock
-    }
-
-private:
-    explicit WriterLock(int fd) : m_fd(fd) {}
-    int m_fd = -1;
-};
 
 class SqliteSink final : public RecordSink {
 public:
@@ -603,71 +333,6 @@ private:
         return tl::unexpected(std::move(e));
     }
 
-    // Binds message row `m` as the `slot`-th row of `s` (parameters slot * k_message_columns
-    // + 1 ...). Text of the batch is bound in place; rendered text lives in the slot's
-    // strings until the next flush_group().
-    void bind_message(CachedStatement& s, int slot, const RowBatch& batch, const MessageRow& m) {
-        const int o = slot * k_message_columns;
-        auto& text = m_slot_text[static_cast<std::size_t>(slot)];
-        text[0] = m_addresses.text(m.src);
-        text[1] = m_addresses.text(m.dst);
-        const auto layers = m.encap.view();
-        if (m_encap_text.empty() || layers.size() != m_encap.count ||
-            !std::equal(layers.begin(), layers.end(), m_encap.layers.begin())) {
-            m_encap = m.encap;
-            m_encap_text = m.encap.to_string();
-        }
-        if (m.decode_findings.bits != m_findings_bits) {
-            m_findings_bits = m.decode_findings.bits;
-            m_findings_text = m.decode_findings.to_string();
-        }
-        text[2] = m_encap_text;
-        text[3] = m_findings_text;
-        s.bind(o + 1, capture_of(m.source));
-        s.bind(o + 2, m.seq);
-        s.bind(o + 3, m.frame);
-        s.bind(o + 4, m.time_ns);
-        s.bind_static(o + 5, text[0]);
-        s.bind(o + 6, std::uint32_t{m.sport});
-        s.bind_static(o + 7, text[1]);
-        s.bind(o + 8, std::uint32_t{m.dport});
-        s.bind_static(o + 9, decode::to_string(m.transport));
-        s.bind_static(o + 10, m.is_request ? "request" : "response");
-        // Every parameter is bound on every row (NULL included), so no clear_bindings.
-        if (m.is_request) {
-            s.bind_static(o + 11, batch.view(m.method));
-            s.bind_null(o + 12);
-            s.bind_null(o + 13);
-        } else {
-            s.bind_null(o + 11);
-            s.bind(o + 12, m.status);
-            s.bind_static(o + 13, batch.view(m.reason));
-        }
-        s.bind_static_or_null(o + 14, batch.view(m.call_id));
-        if (m.has_cseq) {
-            s.bind(o + 15, m.cseq);
-        } else {
-            s.bind_null(o + 15);
-        }
-        s.bind_static_or_null(o + 16, batch.view(m.cseq_method));
-        s.bind_static_or_null(o + 17, batch.view(m.from_tag));
-        s.bind_static_or_null(o + 18, batch.view(m.to_tag));
-        s.bind_static_or_null(o + 19, batch.view(m.branch));
-        s.bind(o + 20, m.size);
-        s.bind(o + 21, m.retransmission);
-        s.bind(o + 22, m.duplicate);
-        s.bind(o + 23, m.file_offset);
-        s.bind(o + 24, m.interface_id);
-        s.bind_static(o + 25, text[2]);
-        s.bind_static(o + 26, text[3]);
-        s.bind_static(o + 27, batch.view(m.sip_findings));
-        if (m.call != 0) {
-            s.bind(o + 28, m_call_base + static_cast<std::int64_t>(m.call));
-        } else {
-            s.bind_null(o + 28);
-        }
-    }
-
     // Writes the message rows collected since the last flush: one multi-row INSERT for a full
     // group (the per-statement work -- opening cursors on the table and its index, halting --
     // was about a third of the writer's instructions with one row per statement).
@@ -676,12 +341,14 @@ private:
         if (n == 0 || m_error) return;
         if (n == k_group_rows) {
             for (std::size_t i = 0; i < n; ++i)
-                bind_message(m_message_group, static_cast<int>(i), *m_group_batch, *m_group[i]);
+                m_binder.bind(m_message_group, static_cast<int>(i), *m_group_batch, *m_group[i],
+                              capture_of(m_group[i]->source), m_call_base);
             (void)step(m_message_group.statement(), "insert messages", false);
             return;
         }
         for (std::size_t i = 0; i < n && !m_error; ++i) {
-            bind_message(m_message, 0, *m_group_batch, *m_group[i]);
+            m_binder.bind(m_message, 0, *m_group_batch, *m_group[i], capture_of(m_group[i]->source),
+                          m_call_base);
             (void)step(m_message.statement(), "insert message", false);
         }
     }
@@ -704,89 +371,9 @@ private:
         }
     }
 
-    void flush_calls() {
-        flush_rows(
-            m_calls,
-            [this](CachedStatement& s, int o, CallRow& row) {
-                const auto& r = *row.record;
-                s.bind(o + 1, row.capture);
-                s.bind_static(o + 2, std::string_view(r.call_id));
-                s.bind_static(o + 3, session::to_string(r.kind));
-                s.bind_static(o + 4, std::string_view(r.first_method));
-                s.bind_static(o + 5, std::string_view(r.from));
-                s.bind_static(o + 6, std::string_view(r.to));
-                s.bind(o + 7, r.start_ns);
-                s.bind(o + 8, r.end_ns);
-                s.bind_static(o + 9, session::to_string(r.outcome));
-                if (r.final_code) {
-                    s.bind(o + 10, r.final_code);
-                    s.bind(o + 12, r.final_code / 100);
-                } else {
-                    s.bind_null(o + 10);
-                    s.bind_null(o + 12);
-                }
-                s.bind_static(o + 11, std::string_view(r.final_reason));
-                s.bind_static(o + 13, analysis::category_of(r.final_code));
-                s.bind_static(o + 14, std::string_view(r.reason_header));
-                s.bind_static(o + 15, std::string_view(r.warning));
-                if (r.has_failed_by) {
-                    row.failed_by = analysis::failed_by_text(r);
-                    s.bind_static(o + 16, row.failed_by);
-                } else {
-                    s.bind_null(o + 16);
-                }
-                s.bind_static(o + 17, std::string_view(r.failed_by_product));
-                s.bind_static(o + 18, std::string_view(r.icid));
-                s.bind_static(o + 19, std::string_view(r.bye_by));
-                s.bind(o + 20, r.pdd_ms);
-                s.bind(o + 21, r.setup_ms);
-                s.bind(o + 22, r.duration_s);
-                s.bind(o + 23, r.messages);
-                s.bind(o + 24, r.retransmissions);
-                s.bind(o + 25, r.duplicates);
-                s.bind(o + 26, r.transactions);
-                s.bind(o + 27, r.attempts);
-                s.bind(o + 28, r.challenges);
-                s.bind(o + 29, r.dialogs);
-                s.bind(o + 30, r.reinvites);
-                s.bind(o + 31, r.pracks);
-                s.bind(o + 32, r.hops);
-                s.bind(o + 33, r.cancel_seen);
-                s.bind(o + 34, r.has_sdp);
-                s.bind(o + 35, r.registrations);
-                s.bind(o + 36, r.registrations_ok);
-                s.bind(o + 37, r.deregistrations);
-                s.bind_static(o + 38, std::string_view(r.explanation));
-                s.bind(o + 39, row.id);
-            },
-            "insert calls");
-    }
-
-    void flush_finals() {
-        flush_rows(
-            m_finals,
-            [](CachedStatement& s, int o, const FinalRow& row) {
-                s.bind(o + 1, row.call);
-                s.bind(o + 2, row.capture);
-                s.bind(o + 3, row.code);
-                s.bind(o + 4, row.count);
-            },
-            "insert call_finals");
-    }
-
-    void flush_findings() {
-        flush_rows(
-            m_findings,
-            [](CachedStatement& s, int o, const FindingRow& row) {
-                s.bind(o + 1, row.call);
-                s.bind(o + 2, row.capture);
-                s.bind_static(o + 3, session::to_string(row.hit.code));
-                s.bind_static(o + 4, session::to_string(session::severity_of(row.hit.code)));
-                s.bind(o + 5, row.hit.frame);
-                s.bind(o + 6, row.hit.count);
-            },
-            "insert findings");
-    }
+    void flush_calls() { flush_rows(m_calls, bind_call_row, "insert calls"); }
+    void flush_finals() { flush_rows(m_finals, bind_final_row, "insert call_finals"); }
+    void flush_findings() { flush_rows(m_findings, bind_finding_row, "insert findings"); }
 
     // Everything that still points into the current batch.
     void flush_all() {
@@ -849,18 +436,11 @@ private:
     std::vector<std::pair<std::string, std::uint64_t>> m_abandoned; // name, size
     // Per source: code -> responses, final transactions, final Call-IDs (code_counts).
     std::map<std::uint32_t, std::map<int, std::array<std::uint64_t, 3>>> m_counts;
-    // Rendering scratch of message(), reused from row to row.
-    AddressTexts m_addresses;
-    // The message rows waiting for flush_group(), all of one batch, and their rendered text
-    // (source, destination, encapsulation, decode findings).
+    MessageRowBinder m_binder;
+    // The message rows waiting for flush_group(), all of one batch.
     const RowBatch* m_group_batch = nullptr;
     std::array<const MessageRow*, k_group_rows> m_group{};
     std::size_t m_group_size = 0;
-    std::array<std::array<std::string, 4>, k_group_rows> m_slot_text;
-    decode::Encap m_encap;
-    std::string m_encap_text;
-    std::uint16_t m_findings_bits = 0;
-    std::string m_findings_text;
     std::size_t m_rows = 0;
     std::uint64_t m_batches = 0;
     bool m_in_txn = false;

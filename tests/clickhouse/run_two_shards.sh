@@ -167,6 +167,28 @@ check "filtered summary (--class 4): ClickHouse equals SQLite" diff "$WORK/f_sql
 "$SIPDX" query --db "$WORK/t.db" --code 200 --since 2010-01-01 --format tsv | cut -f2,7,12 | sort >"$WORK/c_sqlite.tsv"
 "$SIPDX" query --clickhouse "$URL" --code 200 --since 2010-01-01 --format tsv | cut -f2,7,12 | sort >"$WORK/c_ch.tsv"
 check "calls (--code 200 --since 2010-01-01): ClickHouse equals SQLite" diff "$WORK/c_sqlite.tsv" "$WORK/c_ch.tsv"
+# Every filter of `sipdx calls` selects the same calls in both stores (one filter type).
+for filter in "--kind registration" "--kind call,options" "--method INVITE" "--method REGISTER,OPTIONS" \
+    "--outcome failed,cancelled" "--class 2" "--from sip: --to @" "--kind call --method INVITE --class 2"; do
+    # shellcheck disable=SC2086 # the filter is several words
+    "$SIPDX" query --db "$WORK/t.db" $filter --format tsv | cut -f2,3,4,7,12 | sort >"$WORK/k_sqlite.tsv"
+    # shellcheck disable=SC2086
+    "$SIPDX" query --clickhouse "$URL" $filter --format tsv | cut -f2,3,4,7,12 | sort >"$WORK/k_ch.tsv"
+    check "calls ($filter): ClickHouse equals SQLite, $(($(wc -l <"$WORK/k_ch.tsv") - 1)) rows" \
+        diff "$WORK/k_sqlite.tsv" "$WORK/k_ch.tsv"
+    check "calls ($filter) selects some" test "$(wc -l <"$WORK/k_ch.tsv")" -gt 1
+done
+check "--kind registration selects only registrations" \
+    bash -c "'$SIPDX' query --clickhouse '$URL' --kind registration --format tsv | tail -n +2 | cut -f3 | sort -u | grep -qx registration"
+# Free SQL runs with the limits as query settings: a query past max_execution_time is refused.
+set +e
+"$SIPDX" query --clickhouse "$URL" --sql-time-limit 1 --sql "SELECT count() FROM system.numbers WHERE NOT ignore(sipHash64(number))" \
+    >/dev/null 2>"$WORK/sql_time.err"
+rc=$?
+set -e
+check "--sql past its time limit exits 2, got $rc" test $rc -eq 2
+check "--sql past its time limit says so" grep -q "159\|TIMEOUT\|imeout" "$WORK/sql_time.err"
+check "--sql still works within the limits" test "$("$SIPDX" query --clickhouse "$URL" --sql "SELECT 1 AS one" --format tsv | tail -1)" = 1
 
 # Per capture, against sipdx analyze.
 analyze_codes() {

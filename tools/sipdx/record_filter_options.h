@@ -1,8 +1,10 @@
-// The call-selection options shared by `calls` and `filter` (--outcome --code --class --method
-// --kind --from --to), declared once so both commands accept and check them the same way.
+// The call-selection options shared by `calls`, `filter` and `query` (--outcome --code --class
+// --method --kind --from --to), declared once so every command accepts and checks them the
+// same way; they fill the one analysis::RecordFilter (`query` adds its time and capture
+// options to it).
 #pragma once
 
-#include <sipdx/analysis/render.h>
+#include <sipdx/analysis/record_filter.h>
 
 #include <CLI/CLI.hpp>
 

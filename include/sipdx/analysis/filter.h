@@ -10,7 +10,7 @@
 #pragma once
 
 #include <sipdx/analysis/analyzer.h>
-#include <sipdx/analysis/render.h>
+#include <sipdx/analysis/record_filter.h>
 
 #include <tl/expected.hpp>
 

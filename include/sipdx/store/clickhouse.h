@@ -1,6 +1,6 @@
 // ClickHouse for fleets: the same records as the SQLite store, written and queried over
-// ClickHouse's HTTP interface (a small HTTP/1.0 client over POSIX sockets, loopback only:
-// sipdx talks to a local server or a local node of a cluster).
+// ClickHouse's HTTP interface (cpp-httplib, loopback only: sipdx talks to a local server or a
+// local node of a cluster).
 //
 // The DDL (clickhouse_schema) targets ClickHouse 18.16 and later: MergeTree tables
 // partitioned by day and ordered for the common queries, and for a cluster the same tables
@@ -53,17 +53,20 @@ public:
     [[nodiscard]] tl::expected<std::string, StoreError>
     request_with_retry(std::string_view query, std::string_view body = {}, bool read_only = false,
                        const std::function<bool()>& landed = {}) const;
-    // A SELECT, parsed from TabSeparatedWithNamesAndTypes.
-    [[nodiscard]] tl::expected<ResultSet, StoreError> select(std::string_view sql,
-                                                             bool read_only = true) const;
+    // A SELECT, parsed from TabSeparatedWithNamesAndTypes. `settings`: more query settings as
+    // URL parameters ("&name=value..."), applied before readonly=1.
+    [[nodiscard]] tl::expected<ResultSet, StoreError>
+    select(std::string_view sql, bool read_only = true, std::string_view settings = {}) const;
 
     // The same selection and summary as the SQLite functions in query.h.
     [[nodiscard]] tl::expected<ResultSet, StoreError> select_calls(const QueryFilter& filter,
                                                                    std::size_t limit = 0) const;
     [[nodiscard]] tl::expected<std::vector<CodeCount>, StoreError>
     summary(const QueryFilter& filter) const;
-    // Free SQL with readonly=1: the server refuses anything that writes.
-    [[nodiscard]] tl::expected<ResultSet, StoreError> run_sql(std::string_view sql) const;
+    // Free SQL with readonly=1 (the server refuses anything that writes), and the limits as
+    // the query's max_execution_time and max_memory_usage.
+    [[nodiscard]] tl::expected<ResultSet, StoreError> run_sql(std::string_view sql,
+                                                              const SqlLimits& limits = {}) const;
     // Captures of the filter's --capture selection stored with fewer than all message rows
     // (0 on tables older than schema 3), as store::partial_message_captures for SQLite.
     [[nodiscard]] tl::expected<std::uint64_t, StoreError>
@@ -73,6 +76,15 @@ public:
     const ClickHouseOptions& options() const { return m_options; }
 
 private:
+    std::string target(std::string_view query, bool read_only, std::string_view settings) const;
+    // `retry_answers` false: only network failures are retried, not the server's error
+    // answers (free SQL past its time limit must not run again).
+    tl::expected<std::string, StoreError> post_with_retry(const std::string& target,
+                                                          std::string_view body,
+                                                          const std::function<bool()>& landed,
+                                                          bool retry_answers) const;
+    tl::expected<ResultSet, StoreError> fetch(std::string_view sql, bool read_only,
+                                              std::string_view settings, bool retry_answers) const;
     ClickHouse(ClickHouseUrl url, ClickHouseOptions options)
         : m_url(std::move(url)), m_options(options) {}
     ClickHouseUrl m_url;
@@ -92,7 +104,16 @@ struct ChSchemaOptions {
 // IF NOT EXISTS for every table (safe to run again), or with `upgrade_from` the ALTERs that
 // add the columns introduced since that version (ClickHouse 18.16 has no ADD COLUMN IF NOT
 // EXISTS, so these fail when run twice). The ingest sink refuses tables that lack a column.
-std::string clickhouse_schema(const ChSchemaOptions& options);
+// The database and cluster names are written into the DDL as they are: anything but a plain
+// identifier (check_identifier) is refused (ErrorKind::rejected).
+[[nodiscard]] tl::expected<std::string, StoreError>
+clickhouse_schema(const ChSchemaOptions& options);
+// Names written into SQL text: ASCII letters, digits and '_', not starting with a digit, at
+// most k_max_identifier characters (a database or table is also a directory name on the
+// server). `what` names the value in the error ("--database").
+inline constexpr std::size_t k_max_identifier = 255;
+[[nodiscard]] tl::expected<void, StoreError> check_identifier(std::string_view what,
+                                                              std::string_view name);
 // The table names, in creation order.
 const std::vector<std::string>& clickhouse_tables();
 // The column names of `table`, comma-separated in table order (the INSERT column list); empty

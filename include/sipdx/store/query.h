@@ -3,6 +3,7 @@
 // The same filter runs on SQLite (here) and on ClickHouse (clickhouse.h).
 #pragma once
 
+#include <sipdx/analysis/record_filter.h>
 #include <sipdx/session/record.h>
 #include <sipdx/store/database.h>
 #include <sipdx/store/error.h>
@@ -17,24 +18,20 @@
 
 namespace sipdx::store {
 
-// A selection of Call-ID records. Empty members select everything. Only captures whose
-// ingest completed are ever selected.
-struct QueryFilter {
-    std::vector<int> codes; // final code
-    std::vector<session::Outcome> outcomes;
-    std::vector<int> classes;             // 1..6: final code / 100
-    std::string from;                     // substring of the From URI
-    std::string to;                       // substring of the To URI
-    std::optional<std::int64_t> since_ns; // first message at or after (UTC ns)
-    std::optional<std::int64_t> until_ns; // first message before
-    std::vector<std::string> captures;    // capture name as ingested, or sha256 (prefix >= 8)
+// A selection of stored Call-ID records: the record filter of `sipdx calls` (every field,
+// --since/--until included, as SQL over the stored columns), plus the captures to look in,
+// which are a property of the store rather than of a record. Only captures whose ingest
+// completed are ever selected.
+struct QueryFilter : analysis::RecordFilter {
+    std::vector<std::string> captures; // capture name as ingested, or sha256 (prefix >= 8)
 
     // True when something beyond --capture narrows the records.
-    bool selects_calls() const;
+    bool selects_calls() const { return !empty(); }
 };
 
 // "2026-05-30", "2026-05-30T12:00:00Z", "2026-05-30 12:00:00.5", epoch seconds
-// ("1780141590.5"), or an age before `now_ns`: "90m", "36h", "7d". UTC throughout.
+// ("1780141590.5"), or an age before `now_ns`: "90m", "36h", "7d". UTC throughout. Times
+// outside what nanoseconds since 1970 hold in 64 bits (1970-01-01 to 2262-04-11) are refused.
 tl::expected<std::int64_t, std::string> parse_time(std::string_view text, std::int64_t now_ns);
 
 struct Cell {
@@ -71,7 +68,19 @@ select_calls(Database& db, const QueryFilter& filter, std::size_t limit = 0);
 // responses of those in its `messages` column.
 [[nodiscard]] tl::expected<std::uint64_t, StoreError>
 partial_message_captures(Database& db, const QueryFilter& filter);
-// One read-only statement; anything that would write is refused (ErrorKind::rejected).
-[[nodiscard]] tl::expected<ResultSet, StoreError> run_sql(Database& db, std::string_view sql);
+// Bounds of free SQL (`query --sql`; docs/store.md "Free SQL and its limits").
+struct SqlLimits {
+    int time_limit_ms = 60'000; // run time of the statement
+    // SQLite: its heap (hard heap limit, process-wide while the statement runs), the largest
+    // value at a quarter of it (SQLITE_LIMIT_LENGTH), and the answer held in memory.
+    // ClickHouse: max_memory_usage of the query.
+    std::int64_t memory_limit_bytes = std::int64_t{1} << 30;
+};
+
+// One read-only statement, within `limits`. Refused (ErrorKind::rejected): anything that
+// would write, more than one statement, ATTACH, fts3_tokenizer() and load_extension(), pragmas
+// other than the ones that describe the database, and a statement that reaches a limit.
+[[nodiscard]] tl::expected<ResultSet, StoreError> run_sql(Database& db, std::string_view sql,
+                                                          const SqlLimits& limits = {});
 
 } // namespace sipdx::store

@@ -14,7 +14,8 @@ enum class Dialect : std::uint8_t { sqlite, clickhouse };
 std::string quote(std::string_view text, Dialect dialect);
 
 // Conditions on a calls row `c` (columns as in both schemas), joined with AND; "1" when none.
-std::string calls_where(const QueryFilter& filter, Dialect dialect);
+// Every field of the filter is applied, as RecordFilter::matches() applies it to a record.
+std::string calls_where(const analysis::RecordFilter& filter, Dialect dialect);
 // Conditions on a captures row `cap` for --capture; "1" when none.
 std::string captures_where(const QueryFilter& filter, Dialect dialect);
 

@@ -1,7 +1,7 @@
 // Summary arithmetic (KPIs, percentiles, per-code rows, findings), explanations and record
 // filters on hand-made records (their renderings are tested in tests/unit/output).
 #include <sipdx/analysis/explain.h>
-#include <sipdx/analysis/render.h>
+#include <sipdx/analysis/record_filter.h>
 #include <sipdx/analysis/summary.h>
 
 #include <gtest/gtest.h>

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 using namespace sipdx::store::test;
 namespace fs = std::filesystem;
 
@@ -108,6 +110,73 @@ TEST_F(QueryCli, FiltersSelectMatchingCalls) {
     EXPECT_EQ(static_cast<std::size_t>(finals), expected);
 }
 
+// One filter type: every filter of `sipdx calls` selects in the store the records `calls`
+// selects from the capture.
+TEST_F(QueryCli, EveryCallsFilterSelectsWhatCallsSelects) {
+    const std::vector<std::string> filters = {"--kind registration",
+                                              "--kind call,options",
+                                              "--method INVITE",
+                                              "--method REGISTER,OPTIONS",
+                                              "--outcome answered,failed",
+                                              "--class 2",
+                                              "--code 200",
+                                              "--from @",
+                                              "--to sip:",
+                                              "--kind call --method INVITE --class 2"};
+    std::size_t selected = 0;
+    for (const auto& name : sample_captures()) {
+        const std::string file = corpus(name);
+        for (const auto& filter : filters) {
+            std::multiset<std::string> from_calls;
+            auto c = cli("calls --format ndjson " + filter + " " + q(file), s_dir);
+            ASSERT_EQ(c.code, 0) << c.err;
+            for (const auto& r : ndjson(c.out))
+                from_calls.insert(r["call_id"].get<std::string>());
+            std::multiset<std::string> from_store;
+            auto s = query("--format ndjson " + filter + " --capture " + q(file));
+            ASSERT_EQ(s.code, 0) << s.err;
+            for (const auto& r : ndjson(s.out))
+                from_store.insert(r["call_id"].get<std::string>());
+            EXPECT_EQ(from_store, from_calls) << name << " " << filter;
+            selected += from_store.size();
+        }
+    }
+    EXPECT_GT(selected, 20u);
+    for (const auto& r : ndjson(query("--kind registration --format ndjson").out))
+        EXPECT_EQ(r["kind"], "registration");
+    for (const auto& r : ndjson(query("--method INVITE --format ndjson").out))
+        EXPECT_EQ(r["first_method"], "INVITE");
+    // SIP methods are case-sensitive, as in `calls`.
+    EXPECT_TRUE(ndjson(query("--method invite --format ndjson").out).empty());
+}
+
+TEST_F(QueryCli, TimesOutOfRangeAreRefused) {
+    // 99999999999 seconds overflowed to a time before 1970 and selected every row.
+    for (const char* bad : {"--since 99999999999", "--until 99999999999", "--since 9999-01-01",
+                            "--since 99999999999d", "--until 18446744073709551616.5"}) {
+        auto r = query(bad);
+        EXPECT_EQ(r.code, 2) << bad;
+        EXPECT_TRUE(r.out.empty()) << bad;
+        EXPECT_NE(r.err.find("range"), std::string::npos) << bad << ": " << r.err;
+    }
+    EXPECT_EQ(query("--since 2262-04-10").code, 0);
+    EXPECT_TRUE(ndjson(query("--since 2262-04-10 --format ndjson").out).empty());
+}
+
+TEST_F(QueryCli, SqlRunsWithinItsLimits) {
+    auto slow = query("--sql-time-limit 1 --sql \"WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL "
+                      "SELECT x + 1 FROM r LIMIT 400000000) SELECT count(*) FROM r\"");
+    EXPECT_EQ(slow.code, 2);
+    EXPECT_NE(slow.err.find("time limit"), std::string::npos) << slow.err;
+    auto big = query("--sql-memory-limit 16 --sql 'SELECT zeroblob(1e9)'");
+    EXPECT_EQ(big.code, 2);
+    EXPECT_NE(big.err.find("memory limit"), std::string::npos) << big.err;
+    auto pointer = query("--sql \"SELECT fts3_tokenizer('simple')\"");
+    EXPECT_EQ(pointer.code, 2);
+    EXPECT_TRUE(pointer.out.empty());
+    EXPECT_EQ(query("--sql-time-limit 0 --sql 'SELECT 1'").code, 2);
+}
+
 TEST_F(QueryCli, Formats) {
     auto csv = query("--code 200 --format csv");
     ASSERT_EQ(csv.code, 0);
@@ -152,11 +221,16 @@ TEST_F(QueryCli, UsageErrors) {
     EXPECT_EQ(query("--sql 'SELECT 1' --summary").code, 2);
     EXPECT_EQ(query("--sql 'SELECT 1' --code 200").code, 2);
     EXPECT_EQ(query("--format xml").code, 2);
+    EXPECT_EQ(query("--limit -1").code, 2);
     EXPECT_EQ(cli("query --db " + q(s_db) + " --clickhouse http://127.0.0.1:1/", s_dir).code, 2);
     auto missing = cli("query --db " + q((s_dir / "missing.db").string()), s_dir);
     EXPECT_EQ(missing.code, 2);
     EXPECT_NE(missing.err.find("missing.db"), std::string::npos);
     EXPECT_FALSE(fs::exists(s_dir / "missing.db"));
+    auto no_scheme = cli("query --clickhouse 127.0.0.1:8123", s_dir);
+    EXPECT_EQ(no_scheme.code, 2);
+    EXPECT_NE(no_scheme.err.find("only http://"), std::string::npos) << no_scheme.err;
+    EXPECT_FALSE(fs::exists(s_dir / "127.0.0.1:8123"));
     auto down = cli("query --clickhouse http://127.0.0.1:1/ --summary --retries 1", s_dir);
     EXPECT_EQ(down.code, 2);
     EXPECT_NE(down.err.find("127.0.0.1:1"), std::string::npos);
@@ -172,5 +246,14 @@ TEST(ChSchemaCli, PrintsDdl) {
     ASSERT_EQ(cluster.code, 0);
     EXPECT_NE(cluster.out.find("CREATE DATABASE IF NOT EXISTS probes"), std::string::npos);
     EXPECT_NE(cluster.out.find("Distributed(fleet, probes, messages_local"), std::string::npos);
+    // Names are written into the DDL as they are: only plain identifiers are accepted.
+    for (const char* bad : {"--database 'x; DROP TABLE y'", "--cluster 'a b'", "--database 1db",
+                            "--database ''", "--database 'db`x'", "--cluster 'c)--'"}) {
+        auto r = cli(std::string("ch-schema ") + bad, dir);
+        EXPECT_EQ(r.code, 2) << bad;
+        EXPECT_TRUE(r.out.empty()) << bad << ": " << r.out;
+        EXPECT_NE(r.err.find("letters, digits and _"), std::string::npos) << bad << ": " << r.err;
+    }
+    EXPECT_EQ(cli("ch-schema --database sipdx_2 --cluster _fleet9", dir).code, 0);
     fs::remove_all(dir);
 }

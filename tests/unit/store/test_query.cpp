@@ -132,13 +132,13 @@ TEST(ClickHouse, ParsesUrls) {
 }
 
 TEST(ClickHouse, SchemaHasDayPartitionsAndDistributedForm) {
-    const auto single = clickhouse_schema({});
+    const auto single = *clickhouse_schema({});
     for (const auto& t : clickhouse_tables())
         EXPECT_NE(single.find("CREATE TABLE IF NOT EXISTS sipdx." + t + "\n"), std::string::npos)
             << t;
     EXPECT_NE(single.find("PARTITION BY toDate(start)"), std::string::npos);
     EXPECT_EQ(single.find("Distributed"), std::string::npos);
-    const auto cluster = clickhouse_schema({"db2", "two"});
+    const auto cluster = *clickhouse_schema({"db2", "two"});
     EXPECT_NE(cluster.find("db2.calls_local"), std::string::npos);
     EXPECT_NE(cluster.find("Distributed(two, db2, calls_local, cityHash64(capture_sha256))"),
               std::string::npos);
@@ -157,14 +157,14 @@ TEST(ClickHouse, SchemaVersion2ColumnsAndTheirUpgrade) {
     ChSchemaOptions upgrade;
     upgrade.database = "db2";
     upgrade.upgrade_from = 1;
-    const auto single = clickhouse_schema(upgrade);
+    const auto single = *clickhouse_schema(upgrade);
     EXPECT_EQ(single, "ALTER TABLE db2.messages ADD COLUMN file_offset UInt64;\n"
                       "ALTER TABLE db2.messages ADD COLUMN interface_id UInt32;\n"
                       "ALTER TABLE db2.messages ADD COLUMN encap String;\n"
                       "ALTER TABLE db2.messages ADD COLUMN decode_findings String;\n"
                       "ALTER TABLE db2.messages ADD COLUMN sip_findings String;\n");
     upgrade.cluster = "two";
-    const auto cluster = clickhouse_schema(upgrade);
+    const auto cluster = *clickhouse_schema(upgrade);
     EXPECT_NE(cluster.find("ALTER TABLE db2.messages_local ADD COLUMN encap String;\n"
                            "ALTER TABLE db2.messages ADD COLUMN encap String;\n"),
               std::string::npos)
@@ -179,7 +179,7 @@ TEST(ClickHouse, SchemaVersion3PolicyColumnAndCodeCounts) {
     upgrade.database = "db3";
     upgrade.upgrade_from = 2;
     upgrade.cluster = "two";
-    const auto text = clickhouse_schema(upgrade);
+    const auto text = *clickhouse_schema(upgrade);
     EXPECT_NE(text.find("ALTER TABLE db3.captures_local ADD COLUMN message_rows String;\n"
                         "ALTER TABLE db3.captures ADD COLUMN message_rows String;\n"),
               std::string::npos)
@@ -192,7 +192,7 @@ TEST(ClickHouse, SchemaVersion3PolicyColumnAndCodeCounts) {
     EXPECT_EQ(text.find("CREATE TABLE IF NOT EXISTS db3.calls"), std::string::npos);
     // From version 1 only the version 2 columns (then --upgrade-from 2).
     upgrade.upgrade_from = 1;
-    EXPECT_EQ(clickhouse_schema(upgrade).find("message_rows"), std::string::npos);
+    EXPECT_EQ(clickhouse_schema(upgrade)->find("message_rows"), std::string::npos);
 }
 
 namespace {

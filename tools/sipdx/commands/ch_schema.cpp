@@ -25,8 +25,9 @@ void setup(CLI::App& root, CliContext& context) {
                     "version at a time")
         ->check(CLI::Range(1, 3));
     cmd->callback([options, &context] {
-        const std::string text = store::clickhouse_schema(*options);
-        std::fwrite(text.data(), 1, text.size(), stdout);
+        const auto text = store::clickhouse_schema(*options);
+        if (!text) throw UsageError("ch-schema: " + text.error().message);
+        std::fwrite(text->data(), 1, text->size(), stdout);
         context.exit_code = exit_ok;
     });
 }

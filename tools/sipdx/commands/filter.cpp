@@ -5,7 +5,7 @@
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/filter.h>
-#include <sipdx/analysis/render.h>
+#include <sipdx/analysis/record_filter.h>
 #include <sipdx/session/record.h>
 
 #include <fmt/format.h>

@@ -1,14 +1,17 @@
 // sipdx query --db FILE | --clickhouse URL: the stored calls selected with the filters of
 // `sipdx calls`, their class-then-code summary, or read-only SQL (docs/store.md).
 #include "command.h"
+#include "record_filter_options.h"
 
 #include <sipdx/output/rows.h>
+#include <sipdx/store/backend.h>
 #include <sipdx/store/clickhouse.h>
 #include <sipdx/store/query.h>
 
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -21,11 +24,7 @@ namespace {
 struct QueryCliOptions {
     std::string db;
     std::string clickhouse;
-    std::vector<int> codes;
-    std::vector<std::string> outcomes;
-    std::vector<std::string> classes;
-    std::string from;
-    std::string to;
+    RecordFilterOptions filters;
     std::string since;
     std::string until;
     std::vector<std::string> captures;
@@ -35,28 +34,12 @@ struct QueryCliOptions {
     std::size_t limit = 0;
     int busy_timeout_ms = 5000;
     int retries = 5;
+    int sql_time_limit_s = 60;
+    std::int64_t sql_memory_limit_mib = 1024;
 };
 
 store::QueryFilter make_filter(const QueryCliOptions& o) {
-    store::QueryFilter f;
-    for (int code : o.codes) {
-        if (code < 100 || code > 699) throw UsageError("--code must be 100..699");
-        f.codes.push_back(code);
-    }
-    for (const auto& name : o.outcomes) {
-        auto outcome = session::parse_outcome(name);
-        if (!outcome) throw UsageError("unknown --outcome '" + name + "'");
-        f.outcomes.push_back(*outcome);
-    }
-    for (const auto& text : o.classes) {
-        if (text.empty() || text[0] < '1' || text[0] > '6' ||
-            (text.size() != 1 &&
-             (text.size() != 3 || (text.substr(1) != "xx" && text.substr(1) != "XX"))))
-            throw UsageError("--class must be 1..6 or 1xx..6xx, not '" + text + "'");
-        f.classes.push_back(text[0] - '0');
-    }
-    f.from = o.from;
-    f.to = o.to;
+    store::QueryFilter f{make_record_filter(o.filters), o.captures};
     const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
@@ -70,7 +53,6 @@ store::QueryFilter make_filter(const QueryCliOptions& o) {
         if (!t) throw UsageError("--until: " + t.error());
         f.until_ns = *t;
     }
-    f.captures = o.captures;
     return f;
 }
 
@@ -103,34 +85,26 @@ int run(const QueryCliOptions& options) {
         (options.summary || isatty(STDOUT_FILENO)) ? output::Format::table : output::Format::ndjson;
     if (!options.format.empty()) format = output::parse_format(options.format).value();
 
+    // --db names a file even when it looks like a URL ("./" keeps it a path); --clickhouse
+    // must be a ClickHouse URL, whatever open_backend() would make of other text.
+    if (!options.clickhouse.empty())
+        (void)value_or_throw(store::parse_clickhouse_url(options.clickhouse));
+    const bool url_like = options.db.find("://") != std::string::npos && options.db[0] != '/';
+    const std::string location =
+        options.db.empty() ? options.clickhouse : (url_like ? "./" : "") + options.db;
+    auto store = value_or_throw(store::open_backend(
+        location, {.busy_timeout_ms = options.busy_timeout_ms, .retries = options.retries}));
     std::string text;
-    if (!options.db.empty()) {
-        auto db = value_or_throw(
-            store::Database::open(options.db, {.mode = store::OpenMode::read_only,
-                                               .busy_timeout_ms = options.busy_timeout_ms}));
-        if (options.summary) {
-            text = output::render_code_summary(value_or_throw(store::summary(db, filter)), format);
-            if (filter.selects_calls())
-                note_partial(value_or_throw(store::partial_message_captures(db, filter)));
-        } else if (!options.sql.empty()) {
-            text = output::render_rows(value_or_throw(store::run_sql(db, options.sql)), format);
-        } else {
-            text = output::render_rows(
-                value_or_throw(store::select_calls(db, filter, options.limit)), format);
-        }
+    if (options.summary) {
+        text = output::render_code_summary(value_or_throw(store->summary(filter)), format);
+        if (filter.selects_calls())
+            note_partial(value_or_throw(store->partial_message_captures(filter)));
+    } else if (!options.sql.empty()) {
+        const store::SqlLimits limits{options.sql_time_limit_s * 1000,
+                                      options.sql_memory_limit_mib << 20};
+        text = output::render_rows(value_or_throw(store->run_sql(options.sql, limits)), format);
     } else {
-        auto ch = value_or_throw(store::ClickHouse::connect(
-            options.clickhouse, store::ClickHouseOptions{30000, options.retries, 200}));
-        if (options.summary) {
-            text = output::render_code_summary(value_or_throw(ch.summary(filter)), format);
-            if (filter.selects_calls())
-                note_partial(value_or_throw(ch.partial_message_captures(filter)));
-        } else if (!options.sql.empty()) {
-            text = output::render_rows(value_or_throw(ch.run_sql(options.sql)), format);
-        } else {
-            text =
-                output::render_rows(value_or_throw(ch.select_calls(filter, options.limit)), format);
-        }
+        text = output::render_rows(value_or_throw(store->select_calls(filter, options.limit)), format);
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
@@ -145,15 +119,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--db", o->db, "SQLite database written by `sipdx ingest`");
     cmd->add_option("--clickhouse", o->clickhouse,
                     "ClickHouse HTTP URL, e.g. http://127.0.0.1:8123/?database=sipdx");
-    cmd->add_option("--outcome", o->outcomes,
-                    "Only these outcomes (answered, failed, cancelled, redirected, timeout, "
-                    "in-progress, registered, unregistered, challenged, completed)")
-        ->delimiter(',');
-    cmd->add_option("--code", o->codes, "Only these final codes (e.g. 486,503)")->delimiter(',');
-    cmd->add_option("--class", o->classes, "Only these final classes (e.g. 4xx or 4)")
-        ->delimiter(',');
-    cmd->add_option("--from", o->from, "From URI contains this text");
-    cmd->add_option("--to", o->to, "To URI contains this text");
+    add_record_filters(cmd, o->filters);
     cmd->add_option("--since", o->since,
                     "Calls that started at or after (2026-05-30, 2026-05-30T12:00:00Z, epoch "
                     "seconds, or an age: 90m, 36h, 7d)");
@@ -164,11 +130,20 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("--summary", o->summary,
                   "Responses by class then code over the selection (the numbers of `analyze`)");
     cmd->add_option("--sql", o->sql, "One read-only SQL statement (docs/store.md has the tables)");
+    cmd->add_option("--sql-time-limit", o->sql_time_limit_s,
+                    "Seconds --sql may run before it is stopped (default 60)")
+        ->check(CLI::Range(1, 86'400));
+    cmd->add_option("--sql-memory-limit", o->sql_memory_limit_mib,
+                    "MiB --sql may use: SQLite's heap and the answer, ClickHouse's "
+                    "max_memory_usage (default 1024)")
+        ->check(CLI::Range(std::int64_t{16}, std::int64_t{1} << 20));
     cmd->add_option("--format", o->format,
                     "table (default on a terminal and for --summary), ndjson (default "
                     "otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
-    cmd->add_option("--limit", o->limit, "At most this many calls (0: all)");
+    // Checked as a number: a size_t takes "-1" as the largest value, which SQLite refuses.
+    cmd->add_option("--limit", o->limit, "At most this many calls (0: all)")
+        ->check(CLI::Range(0.0, 1e12));
     cmd->add_option("--busy-timeout", o->busy_timeout_ms,
                     "Milliseconds to wait for a writer's lock (default 5000)")
         ->check(CLI::Range(0, 3'600'000));
