@@ -94,6 +94,9 @@ struct SipEvent {
     // The message took several frames to arrive (TCP segments, IP fragments, SCTP chunks...):
     // `frame` is only the last one.
     bool multi_frame = false;
+    // Bytes were missing before this message on its stream (a capture hole, e.g. TCP
+    // segments not captured): the tracker raises capture-gap on the Call-ID.
+    bool after_gap = false;
 
     // The method this message is about: the request method, or the CSeq method of a response.
     sip::Method about() const { return is_request ? method : cseq_method; }

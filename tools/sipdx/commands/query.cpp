@@ -151,7 +151,7 @@ void setup(CLI::App& root, CliContext& context) {
                     "ClickHouse HTTP URL, e.g. http://127.0.0.1:8123/?database=sipdx");
     cmd->add_option("--outcome", o->outcomes,
                     "Only these outcomes (answered, failed, cancelled, redirected, timeout, "
-                    "in-progress, registered, unregistered, challenged, completed)")
+                    "in-progress, registered, unregistered, challenged, completed, ended)")
         ->delimiter(',');
     cmd->add_option("--code", o->codes, "Only these final codes (e.g. 486,503)")->delimiter(',');
     cmd->add_option("--class", o->classes, "Only these final classes (e.g. 4xx or 4)")

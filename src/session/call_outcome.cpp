@@ -1,0 +1,319 @@
+// Deciding a Call-ID's record when it is emitted: kind, the deciding final answer and who sent
+// it, the outcome (docs/analysis.md), dialogs, timings and the findings that need the whole
+// Call-ID to be seen.
+#include "session/detail/call_state.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace sipdx::session::detail {
+
+namespace {
+
+// Requests that only exist inside an INVITE dialog: a Call-ID whose first captured request is
+// one of them (with a To tag) is a call whose start the capture missed.
+constexpr std::uint32_t call_dialog_methods =
+    method_bit(sip::Method::invite) | method_bit(sip::Method::ack) | method_bit(sip::Method::bye) |
+    method_bit(sip::Method::update) | method_bit(sip::Method::info) |
+    method_bit(sip::Method::prack) | method_bit(sip::Method::refer);
+
+sip::Method decide_kind(CallState& c) {
+    CallRecord& r = c.rec;
+    const std::uint32_t m = c.methods;
+    r.mid_dialog = c.first_request_in_dialog && !c.first_invite &&
+                   (call_dialog_methods & method_bit(c.first_request_method)) != 0;
+    if ((m & method_bit(sip::Method::invite)) || r.mid_dialog) {
+        r.kind = Kind::call;
+        return sip::Method::invite;
+    }
+    if (m & method_bit(sip::Method::register_)) {
+        r.kind = Kind::registration;
+        return sip::Method::register_;
+    }
+    if (m & (method_bit(sip::Method::subscribe) | method_bit(sip::Method::notify))) {
+        r.kind = Kind::subscription;
+        return (m & method_bit(sip::Method::subscribe)) ? sip::Method::subscribe
+                                                        : sip::Method::notify;
+    }
+    if (m & method_bit(sip::Method::message)) {
+        r.kind = Kind::message;
+        return sip::Method::message;
+    }
+    if (m & method_bit(sip::Method::options)) {
+        r.kind = Kind::options;
+        return sip::Method::options;
+    }
+    r.kind = Kind::other;
+    return sip::parse_method(r.first_method);
+}
+
+// What the transactions of the deciding attempt say.
+struct Attempt {
+    std::uint32_t cseq = 0;   // CSeq of the last attempt of the main method
+    std::uint32_t txs = 0;    // its transactions (one per hop or fork)
+    bool timed_out = false;   // one of them got no final answer within Timer B/F
+    bool cancelled = false;   // a CANCEL named its CSeq
+    bool has_final = false;   // one of them got a final answer
+    std::int64_t first_final_time = 0;
+};
+
+// Per-code totals of the transactions' final answers, ACKs missing for INVITE failures, and
+// the last attempt of the main method.
+Attempt scan_transactions(CallState& c, sip::Method main, std::int64_t now,
+                          const TrackerOptions& options) {
+    CallRecord& r = c.rec;
+    Attempt a;
+    bool have_attempt = false;
+    const bool judge_timers = !c.spans_clock_jump;
+    for (const auto& t : c.txs) {
+        if (t.final_status() != 0) {
+            auto pos = std::find_if(r.transaction_finals.begin(), r.transaction_finals.end(),
+                                    [&](const auto& p) { return p.first == t.final_status(); });
+            if (pos == r.transaction_finals.end())
+                r.transaction_finals.emplace_back(t.final_status(), 1);
+            else
+                ++pos->second;
+        }
+        if (t.method() == main && !t.in_dialog()) {
+            if (!have_attempt || t.cseq() > a.cseq) a.cseq = t.cseq();
+            have_attempt = true;
+        }
+        if (judge_timers && t.is_invite() && t.final_status() >= 300 && t.request_seen() &&
+            !t.acked() && now - t.final_time() > 4'000'000'000)
+            c.add_finding(FindingCode::ack_missing, t.request_frame());
+    }
+    std::sort(r.transaction_finals.begin(), r.transaction_finals.end());
+    if (judge_timers && c.answered && !c.ack_2xx && now - c.last_2xx_time > 4'000'000'000)
+        c.add_finding(FindingCode::ack_missing, 0);
+
+    a.cancelled = std::find(c.cancelled_cseqs.begin(), c.cancelled_cseqs.end(), a.cseq) !=
+                  c.cancelled_cseqs.end();
+    for (const auto& t : c.txs) {
+        if (t.method() != main || t.in_dialog() || t.cseq() != a.cseq) continue;
+        ++a.txs;
+        if (judge_timers && t.timed_out(now, options.timer_ns)) a.timed_out = true;
+        if (t.final_status() != 0 &&
+            (!a.has_final || t.final_time() < a.first_final_time)) {
+            a.first_final_time = t.final_time();
+            a.has_final = true;
+        }
+    }
+    if (a.timed_out) c.add_finding(FindingCode::transaction_timeout, 0);
+    return a;
+}
+
+// The deciding answers among the finals of the last attempt.
+struct Deciding {
+    const FinalSeen* success = nullptr;     // earliest 2xx
+    const FinalSeen* caller_side = nullptr; // the failure the caller got: earliest request's tx
+    const FinalSeen* origin = nullptr;      // who first sent that same answer (deepest hop)
+    const FinalSeen* root_cause = nullptr;  // an earlier, different failure downstream
+    std::uint32_t path_hops = 0;            // transactions that carried the deciding answer
+};
+
+Deciding decide_answers(const CallState& c, sip::Method main, std::uint32_t cseq) {
+    Deciding d;
+    auto key = [](const FinalSeen& f) { return f.request_time != 0 ? f.request_time : f.time; };
+    for (const auto& f : c.finals) {
+        if (f.method != main || f.cseq != cseq) continue;
+        if (f.status / 100 == 2) {
+            if (!d.success || f.time < d.success->time) d.success = &f;
+        } else if (!d.caller_side || key(f) < key(*d.caller_side)) {
+            d.caller_side = &f;
+        }
+    }
+    // Follow the answer the caller got down the path: every hop that relayed the same code,
+    // the earliest being the node that originated it. A different failure before it (forks
+    // answering 408 before a proxy gave up with 500) is what it followed.
+    const FinalSeen* decided = d.success ? d.success : d.caller_side;
+    if (!decided) return d;
+    const bool success = decided->status / 100 == 2;
+    for (const auto& f : c.finals) {
+        if (f.method != main || f.cseq != cseq) continue;
+        const bool same = success ? f.status / 100 == 2 : f.status == decided->status;
+        if (!same) continue;
+        ++d.path_hops;
+        if (!d.origin || f.time < d.origin->time) d.origin = &f;
+    }
+    if (success) return d;
+    for (const auto& f : c.finals) {
+        if (f.method != main || f.cseq != cseq || f.status == decided->status) continue;
+        if (f.status / 100 == 2 || is_challenge(f.status) || f.status == 487) continue;
+        if (f.time > d.origin->time) continue;
+        if (!d.root_cause || f.time < d.root_cause->time) d.root_cause = &f;
+    }
+    return d;
+}
+
+void apply_answers(CallState& c, sip::Method main, const Attempt& a, const Deciding& d) {
+    CallRecord& r = c.rec;
+    r.hops = std::max<std::uint32_t>(1, d.path_hops != 0 ? d.path_hops : a.txs);
+    const FinalSeen* decided = d.success ? d.success : d.caller_side;
+    // A 2xx on an earlier attempt (or only seen without its request) still answers the call.
+    if (main == sip::Method::invite && c.answered && !d.success) r.final_code = 200;
+    if (decided) {
+        r.final_code = decided->status;
+        r.final_reason = decided->phrase;
+        r.reason_header = decided->reason;
+        r.warning = decided->warning;
+    }
+    if (r.reason_header.empty()) r.reason_header = c.request_reason;
+    if (!d.success && d.origin) {
+        r.has_failed_by = true;
+        r.failed_by = d.origin->src;
+        r.failed_by_product = d.origin->product;
+        if (r.warning.empty()) r.warning = d.origin->warning;
+        if (r.reason_header.empty()) r.reason_header = d.origin->reason;
+    }
+    if (d.root_cause) {
+        r.has_root_cause = true;
+        r.root_cause_code = d.root_cause->status;
+        r.root_cause_by = d.root_cause->src;
+    }
+}
+
+Outcome generic_outcome(int code, bool timed_out) {
+    if (code / 100 == 2) return Outcome::completed;
+    if (code / 100 == 3) return Outcome::redirected;
+    if (is_challenge(code)) return Outcome::challenged;
+    if (code >= 300) return Outcome::failed;
+    return timed_out ? Outcome::timeout : Outcome::in_progress;
+}
+
+// The caller gave up when it sent CANCEL, or a BYE before any answer, and no final answer to
+// the INVITE had reached it before that.
+void note_abandon(CallState& c, const Attempt& a) {
+    CallRecord& r = c.rec;
+    if (c.answered) return;
+    std::optional<std::int64_t> when;
+    if (a.cancelled && c.cancel_time) {
+        when = c.cancel_time;
+        r.abandon_method = "CANCEL";
+        r.abandon_frame = c.cancel_frame;
+    } else if (c.bye_before_answer && c.bye_time && (c.bye_from_caller || c.caller_tag.empty())) {
+        when = c.bye_time;
+        r.abandon_method = "BYE";
+        r.abandon_frame = c.bye_frame;
+    }
+    if (!when) return;
+    if (a.has_final && a.first_final_time < *when && r.final_code != 487) {
+        r.abandon_method.clear(); // the answer was already on its way: not a give-up
+        r.abandon_frame = 0;
+        return;
+    }
+    if (!a.has_final && c.last_time - *when > 32'000'000'000)
+        c.add_finding(FindingCode::termination_missing, r.abandon_frame);
+}
+
+Outcome invite_outcome(CallState& c, const Attempt& a) {
+    const int code = c.rec.final_code;
+    if (c.answered) return Outcome::answered;
+    if (!c.rec.abandon_method.empty() || code == 487) return Outcome::cancelled;
+    if (a.cancelled && code == 0) return Outcome::cancelled;
+    if (code / 100 == 3) return Outcome::redirected;
+    if (is_challenge(code)) return Outcome::challenged;
+    if (code >= 400) return Outcome::failed;
+    return a.timed_out ? Outcome::timeout : Outcome::in_progress;
+}
+
+// A call whose start the capture missed: the outcome is what its in-dialog requests show.
+Outcome mid_dialog_outcome(CallState& c, bool timed_out) {
+    CallRecord& r = c.rec;
+    const FinalSeen* f = c.bye_final ? &*c.bye_final : (c.dialog_final ? &*c.dialog_final : nullptr);
+    if (!f) return timed_out ? Outcome::timeout : Outcome::in_progress;
+    r.final_code = f->status;
+    r.final_reason = f->phrase;
+    r.reason_header = !f->reason.empty() ? f->reason : c.request_reason;
+    r.warning = f->warning;
+    if (f->status >= 300) {
+        r.has_failed_by = true;
+        r.failed_by = f->src;
+        r.failed_by_product = f->product;
+    }
+    if (f->status / 100 == 2) return c.bye_final ? Outcome::ended : Outcome::answered;
+    return generic_outcome(f->status, timed_out);
+}
+
+Outcome registration_outcome(CallState& c, const Attempt& a) {
+    CallRecord& r = c.rec;
+    const int code = r.final_code;
+    // A procedure that ended on an unanswered challenge, or timed out, counts as failed.
+    if (c.reg_pending_challenge || (code == 0 && a.timed_out)) ++r.registrations;
+    if (code / 100 != 2) return generic_outcome(code, a.timed_out);
+    bool removes = false;
+    for (const auto& [seq, rm] : c.reg_requests)
+        if (seq == a.cseq) removes = rm;
+    if (removes) return Outcome::unregistered;
+    return c.reg_query ? Outcome::completed : Outcome::registered;
+}
+
+// Early dialogs per hop: two To tags on one transaction are forking; a tag on each side of a
+// B2BUA (two transactions) is one dialog rewritten.
+void count_dialogs(CallState& c) {
+    std::uint32_t most = 0;
+    for (const auto& t : c.tags) {
+        std::uint32_t n = 0;
+        for (const auto& u : c.tags)
+            n += (u.cseq == t.cseq && u.tx == t.tx) ? 1 : 0;
+        most = std::max(most, n);
+    }
+    c.rec.dialogs = most;
+    if (most > 1) c.add_finding(FindingCode::forked, 0);
+}
+
+void timings(CallState& c) {
+    CallRecord& r = c.rec;
+    if (c.spans_clock_jump) return; // a duration across a clock jump means nothing
+    if (c.first_invite) {
+        if (c.first_ringing && *c.first_ringing >= *c.first_invite) {
+            r.pdd_ms = static_cast<double>(*c.first_ringing - *c.first_invite) / 1e6;
+            r.progress_code = c.progress_code;
+        }
+        if (c.first_answer && *c.first_answer >= *c.first_invite)
+            r.setup_ms = static_cast<double>(*c.first_answer - *c.first_invite) / 1e6;
+    }
+    if (c.first_answer && c.bye_time && *c.bye_time >= *c.first_answer)
+        r.duration_s = static_cast<double>(*c.bye_time - *c.first_answer) / 1e9;
+}
+
+void sort_findings(CallRecord& r) {
+    std::stable_sort(r.findings.begin(), r.findings.end(),
+                     [](const FindingHit& a, const FindingHit& b) {
+                         if (severity_of(a.code) != severity_of(b.code))
+                             return severity_of(a.code) > severity_of(b.code);
+                         return a.count > b.count;
+                     });
+}
+
+} // namespace
+
+void finalize(CallState& c, std::int64_t now, const TrackerOptions& options) {
+    CallRecord& r = c.rec;
+    const sip::Method main = decide_kind(c);
+    const Attempt a = scan_transactions(c, main, now, options);
+    apply_answers(c, main, a, decide_answers(c, main, a.cseq));
+
+    if (r.mid_dialog) {
+        r.outcome = mid_dialog_outcome(c, a.timed_out);
+    } else if (main == sip::Method::invite) {
+        note_abandon(c, a);
+        r.outcome = invite_outcome(c, a);
+    } else if (main == sip::Method::register_) {
+        r.outcome = registration_outcome(c, a);
+    } else {
+        r.outcome = generic_outcome(r.final_code, a.timed_out);
+    }
+
+    if (c.cancel_time && !c.cancel_answered &&
+        (a.has_final || (!c.spans_clock_jump && now - *c.cancel_time > options.timer_ns)))
+        c.add_finding(FindingCode::cancel_unanswered, c.cancel_frame);
+    count_dialogs(c);
+    const bool gave_up_with_bye = r.abandon_method == "BYE";
+    if (c.bye_time && !c.answered && main == sip::Method::invite && !r.mid_dialog &&
+        !gave_up_with_bye)
+        c.add_finding(FindingCode::bye_without_answer, 0);
+    timings(c);
+    sort_findings(r);
+}
+
+} // namespace sipdx::session::detail
