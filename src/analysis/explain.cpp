@@ -215,7 +215,14 @@ std::string mid_dialog_text(const CallRecord& r, const std::string& who) {
                             r.bye_by.empty() ? "caller or callee" : r.bye_by, code_text(r));
         break;
     case Outcome::answered:
-        text += fmt::format(": it was up (answered {}) and no BYE was captured.", code_text(r));
+        if (r.duration_s)
+            text += fmt::format(": it was answered ({}) and ended by a BYE from the {} {:.1f} s "
+                                "later.",
+                                code_text(r), r.bye_by.empty() ? "caller or callee" : r.bye_by,
+                                *r.duration_s);
+        else
+            text += fmt::format(": it was up (answered {}) and no BYE was captured.",
+                                code_text(r));
         break;
     case Outcome::failed:
         if (r.final_code == 481) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 
 namespace sipdx::session::detail {
 
@@ -51,6 +52,7 @@ sip::Method decide_kind(CallState& c) {
 struct Attempt {
     std::uint32_t cseq = 0;   // CSeq of the last attempt of the main method
     std::uint32_t txs = 0;    // its transactions (one per hop or fork)
+    std::vector<int> tx_finals; // the final status of each of them (0: none)
     bool timed_out = false;   // one of them got no final answer within Timer B/F
     bool cancelled = false;   // a CANCEL named its CSeq
     bool has_final = false;   // one of them got a final answer
@@ -91,6 +93,7 @@ Attempt scan_transactions(CallState& c, sip::Method main, std::int64_t now,
     for (const auto& t : c.txs) {
         if (t.method() != main || t.in_dialog() || t.cseq() != a.cseq) continue;
         ++a.txs;
+        a.tx_finals.push_back(t.final_status());
         if (judge_timers && t.timed_out(now, options.timer_ns)) a.timed_out = true;
         if (t.final_status() != 0 &&
             (!a.has_final || t.final_time() < a.first_final_time)) {
@@ -147,8 +150,17 @@ Deciding decide_answers(const CallState& c, sip::Method main, std::uint32_t cseq
 
 void apply_answers(CallState& c, sip::Method main, const Attempt& a, const Deciding& d) {
     CallRecord& r = c.rec;
-    r.hops = std::max<std::uint32_t>(1, d.path_hops != 0 ? d.path_hops : a.txs);
     const FinalSeen* decided = d.success ? d.success : d.caller_side;
+    // Hops: the transactions on the path of the deciding answer (its code, or no final seen
+    // on that hop); forks that ended otherwise are not hops of it.
+    std::uint32_t path_txs = 0;
+    for (int status : a.tx_finals) {
+        const bool on_path = status == 0 || !decided ||
+                             (decided->status / 100 == 2 ? status / 100 == 2
+                                                         : status == decided->status);
+        path_txs += on_path ? 1 : 0;
+    }
+    r.hops = std::max<std::uint32_t>({1, d.path_hops, path_txs});
     // A 2xx on an earlier attempt (or only seen without its request) still answers the call.
     if (main == sip::Method::invite && c.answered && !d.success) r.final_code = 200;
     if (decided) {
@@ -182,7 +194,7 @@ Outcome generic_outcome(int code, bool timed_out) {
 
 // The caller gave up when it sent CANCEL, or a BYE before any answer, and no final answer to
 // the INVITE had reached it before that.
-void note_abandon(CallState& c, const Attempt& a) {
+void note_abandon(CallState& c, const Attempt& a, std::int64_t now) {
     CallRecord& r = c.rec;
     if (c.answered) return;
     std::optional<std::int64_t> when;
@@ -201,7 +213,7 @@ void note_abandon(CallState& c, const Attempt& a) {
         r.abandon_frame = 0;
         return;
     }
-    if (!a.has_final && c.last_time - *when > 32'000'000'000)
+    if (!a.has_final && !c.spans_clock_jump && now - *when > 32'000'000'000)
         c.add_finding(FindingCode::termination_missing, r.abandon_frame);
 }
 
@@ -293,10 +305,10 @@ void finalize(CallState& c, std::int64_t now, const TrackerOptions& options) {
     const Attempt a = scan_transactions(c, main, now, options);
     apply_answers(c, main, a, decide_answers(c, main, a.cseq));
 
-    if (r.mid_dialog) {
+    if (r.mid_dialog && !c.answered) {
         r.outcome = mid_dialog_outcome(c, a.timed_out);
     } else if (main == sip::Method::invite) {
-        note_abandon(c, a);
+        note_abandon(c, a, now);
         r.outcome = invite_outcome(c, a);
     } else if (main == sip::Method::register_) {
         r.outcome = registration_outcome(c, a);
