@@ -262,6 +262,10 @@ std::string explain(const CallRecord& r) {
         if (r.duration_s) {
             text += fmt::format(" It lasted {:.1f} s and the {} hung up with BYE.", *r.duration_s,
                                 r.bye_by.empty() ? "caller or callee" : r.bye_by);
+        } else if (!r.bye_by.empty()) {
+            text += fmt::format(" The {} hung up with BYE (how long the call lasted is not "
+                                "known).",
+                                r.bye_by);
         } else {
             text += " No BYE was captured: the call was still up when the capture ended, or "
                     "its end went another way.";
