@@ -200,7 +200,8 @@ nlohmann::ordered_json summary_json(const Summary& s, const RunResult& run) {
                      {"invalid_status", s.invalid_status()},
                      {"call_ids", s.call_ids()}};
     if (s.clock_jumps() > 0)
-        j["clock_jumps"] = {{"count", s.clock_jumps()}, {"first_frame", s.first_clock_jump_frame()}};
+        j["clock_jumps"] = {{"count", s.clock_jumps()},
+                            {"first_frame", s.first_clock_jump_frame()}};
     auto& responses = j["responses"] = nlohmann::ordered_json::array();
     for (const auto& row : s.codes()) {
         responses.push_back({{"code", row.code},

@@ -50,12 +50,12 @@ sip::Method decide_kind(CallState& c) {
 
 // What the transactions of the deciding attempt say.
 struct Attempt {
-    std::uint32_t cseq = 0;   // CSeq of the last attempt of the main method
-    std::uint32_t txs = 0;    // its transactions (one per hop or fork)
+    std::uint32_t cseq = 0;     // CSeq of the last attempt of the main method
+    std::uint32_t txs = 0;      // its transactions (one per hop or fork)
     std::vector<int> tx_finals; // the final status of each of them (0: none)
-    bool timed_out = false;   // one of them got no final answer within Timer B/F
-    bool cancelled = false;   // a CANCEL named its CSeq
-    bool has_final = false;   // one of them got a final answer
+    bool timed_out = false;     // one of them got no final answer within Timer B/F
+    bool cancelled = false;     // a CANCEL named its CSeq
+    bool has_final = false;     // one of them got a final answer
     std::int64_t first_final_time = 0;
 };
 
@@ -95,8 +95,7 @@ Attempt scan_transactions(CallState& c, sip::Method main, std::int64_t now,
         ++a.txs;
         a.tx_finals.push_back(t.final_status());
         if (judge_timers && t.timed_out(now, options.timer_ns)) a.timed_out = true;
-        if (t.final_status() != 0 &&
-            (!a.has_final || t.final_time() < a.first_final_time)) {
+        if (t.final_status() != 0 && (!a.has_final || t.final_time() < a.first_final_time)) {
             a.first_final_time = t.final_time();
             a.has_final = true;
         }
@@ -155,9 +154,9 @@ void apply_answers(CallState& c, sip::Method main, const Attempt& a, const Decid
     // on that hop); forks that ended otherwise are not hops of it.
     std::uint32_t path_txs = 0;
     for (int status : a.tx_finals) {
-        const bool on_path = status == 0 || !decided ||
-                             (decided->status / 100 == 2 ? status / 100 == 2
-                                                         : status == decided->status);
+        const bool on_path =
+            status == 0 || !decided ||
+            (decided->status / 100 == 2 ? status / 100 == 2 : status == decided->status);
         path_txs += on_path ? 1 : 0;
     }
     r.hops = std::max<std::uint32_t>({1, d.path_hops, path_txs});
@@ -231,7 +230,8 @@ Outcome invite_outcome(CallState& c, const Attempt& a) {
 // A call whose start the capture missed: the outcome is what its in-dialog requests show.
 Outcome mid_dialog_outcome(CallState& c, bool timed_out) {
     CallRecord& r = c.rec;
-    const FinalSeen* f = c.bye_final ? &*c.bye_final : (c.dialog_final ? &*c.dialog_final : nullptr);
+    const FinalSeen* f =
+        c.bye_final ? &*c.bye_final : (c.dialog_final ? &*c.dialog_final : nullptr);
     if (!f) return timed_out ? Outcome::timeout : Outcome::in_progress;
     r.final_code = f->status;
     r.final_reason = f->phrase;

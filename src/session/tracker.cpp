@@ -352,8 +352,8 @@ void Tracker::Impl::on_bye(CallState& c, const SipEvent& e) {
     if (!e.reason.empty()) c.request_reason = e.reason;
 }
 
-void Tracker::Impl::on_response(CallState& c, std::uint32_t index, const SipEvent& e,
-                                TxStep step, int final_before) {
+void Tracker::Impl::on_response(CallState& c, std::uint32_t index, const SipEvent& e, TxStep step,
+                                int final_before) {
     CallRecord& r = c.rec;
     const Transaction& tx = c.txs[index];
     if (step == TxStep::response_without_request)

@@ -46,12 +46,12 @@ struct Kpis {
     std::uint64_t calls_answered = 0;
     std::uint64_t calls_in_progress = 0;
     std::uint64_t calls_mid_dialog = 0; // calls whose start was not captured: no attempts
-    std::optional<double> asr;       // answered / attempts
-    std::optional<double> ner;       // (answered + user-side endings) / attempts
-    Distribution pdd_ms;             // INVITE -> first 18x
-    Distribution setup_ms;           // INVITE -> 2xx
-    Distribution duration_s;         // 2xx -> BYE
-    std::uint64_t registrations = 0; // registration procedures with an end
+    std::optional<double> asr;          // answered / attempts
+    std::optional<double> ner;          // (answered + user-side endings) / attempts
+    Distribution pdd_ms;                // INVITE -> first 18x
+    Distribution setup_ms;              // INVITE -> 2xx
+    Distribution duration_s;            // 2xx -> BYE
+    std::uint64_t registrations = 0;    // registration procedures with an end
     std::uint64_t registrations_ok = 0;
     std::uint64_t deregistrations = 0;
     std::optional<double> registration_success; // ok / registrations

@@ -50,9 +50,9 @@ struct TrackerStats {
     std::uint64_t peak_active = 0;
     std::int64_t first_time_ns = 0;
     std::int64_t last_time_ns = 0;
-    std::uint64_t clock_jumps = 0;           // see is_clock_jump()
+    std::uint64_t clock_jumps = 0;            // see is_clock_jump()
     std::uint64_t first_clock_jump_frame = 0; // frame of the first message after the first jump
-    std::uint64_t records_continued = 0;     // records with CallRecord::part > 1
+    std::uint64_t records_continued = 0;      // records with CallRecord::part > 1
 };
 
 // Capture time between two consecutive messages that no real trace shows: backwards by more

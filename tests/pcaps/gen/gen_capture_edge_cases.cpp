@@ -416,15 +416,14 @@ std::map<std::string, Bytes> build() {
             {jump + 5'000'000, false, msg("SIP/2.0 200 OK", 32, "b1", "clock-jump", 2, "BYE")},
             {jump + 10'000'000, true, msg(bye, 33, "b9", "mid-dialog", 7, "BYE")},
             {jump + 15'000'000, false,
-             msg("SIP/2.0 481 Call/Transaction Does Not Exist", 33, "b9", "mid-dialog", 7,
-                 "BYE")},
+             msg("SIP/2.0 481 Call/Transaction Does Not Exist", 33, "b9", "mid-dialog", 7, "BYE")},
         };
         std::vector<Packet> packets;
         std::uint16_t id = 100;
         for (const auto& s : steps)
             packets.push_back({base_ns + s.t, as_ethernet(ipv4_udp(s.from_a ? host_a : host_b,
-                                                                   s.from_a ? host_b : host_a,
-                                                                   5060, 5060, s.sip, id++))});
+                                                                   s.from_a ? host_b : host_a, 5060,
+                                                                   5060, s.sip, id++))});
         files["diagnosis-clock-jump-mid-dialog.pcap"] =
             pcap_of(WriterFormat::pcap_us, false, LinkType::ethernet, packets);
     }
