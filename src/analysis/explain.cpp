@@ -249,89 +249,83 @@ std::string mid_dialog_text(const CallRecord& r, const std::string& who) {
 std::string explain(const CallRecord& r) {
     std::string text;
     const std::string who = parties(r);
-    if (r.mid_dialog) {
-        text = mid_dialog_text(r, who);
-    } else
-        switch (r.outcome) {
-        case Outcome::answered:
-            text = fmt::format("The {}{} was answered ({})", noun(r.kind), who, code_text(r));
-            if (r.setup_ms) text += fmt::format(" {} after the first INVITE", seconds(*r.setup_ms));
-            if (r.pdd_ms)
-                text += fmt::format(", {} after {}", progress_noun(r), seconds(*r.pdd_ms));
-            text += '.';
-            if (r.duration_s) {
-                text +=
-                    fmt::format(" It lasted {:.1f} s and the {} hung up with BYE.", *r.duration_s,
+    switch (r.outcome) {
+    case Outcome::answered:
+        text = fmt::format("The {}{} was answered ({})", noun(r.kind), who, code_text(r));
+        if (r.setup_ms) text += fmt::format(" {} after the first INVITE", seconds(*r.setup_ms));
+        if (r.pdd_ms) text += fmt::format(", {} after {}", progress_noun(r), seconds(*r.pdd_ms));
+        text += '.';
+        if (r.duration_s) {
+            text += fmt::format(" It lasted {:.1f} s and the {} hung up with BYE.", *r.duration_s,
                                 r.bye_by.empty() ? "caller or callee" : r.bye_by);
-            } else if (!r.bye_by.empty()) {
-                text += fmt::format(" The {} hung up with BYE (how long the call lasted is not "
-                                    "known).",
-                                    r.bye_by);
-            } else {
-                text += " No BYE was captured: the call was still up when the capture ended, or "
-                        "its end went another way.";
-            }
-            if (r.challenges > 0)
-                text += " The first INVITE was challenged for credentials, which is normal.";
-            break;
-        case Outcome::failed:
-            text = failed_text(r, who);
-            break;
-        case Outcome::cancelled:
-            text = cancelled_text(r, who);
-            break;
-        case Outcome::redirected:
-            text =
-                fmt::format("The {}{} was redirected with {}: the caller was told to try another "
-                            "target (Contact of the response).",
-                            noun(r.kind), who, code_text(r));
-            break;
-        case Outcome::timeout:
-            text = fmt::format(
-                "The {}{} got no final response: the request {}and no answer came (RFC 3261 Timer "
-                "B/F). The next hop is unreachable, dropping packets, or overloaded; check "
-                "routing, "
-                "firewalls and the transport to it.",
-                noun(r.kind), who,
-                r.retransmissions > 0
-                    ? fmt::format("was retransmitted {} times ", r.retransmissions)
-                    : std::string("waited more than 32 s "));
-            break;
-        case Outcome::in_progress:
-            text = fmt::format("The {}{} had no final response when the capture ended",
-                               noun(r.kind), who);
-            if (!r.pdd_ms)
-                text += ".";
-            else if (r.progress_code == 0 || r.progress_code == 180)
-                text += " (it was ringing).";
-            else
-                text += fmt::format(" (it had reached {}).", progress_noun(r));
-            break;
-        case Outcome::registered:
-            text = fmt::format("The registration{} succeeded ({})", who, code_text(r));
-            text += r.challenges > 0 ? " after a digest/AKA challenge, which is the normal "
-                                       "authentication exchange, not a failure."
-                                     : ".";
-            break;
-        case Outcome::unregistered:
-            text = fmt::format("The client{} removed its registration (Expires 0), answered {}.",
-                               who.empty() ? "" : who, code_text(r));
-            break;
-        case Outcome::challenged:
-            text =
-                fmt::format("The {}{} ended on a {} challenge that was never answered with "
-                            "credentials: the client gave up, has no credentials for this realm, "
-                            "or the retry is outside the capture.",
-                            noun(r.kind), who, code_text(r));
-            break;
-        case Outcome::completed:
-            text = fmt::format("The {}{} completed with {}.", noun(r.kind), who, code_text(r));
-            break;
-        case Outcome::ended:
-            text = fmt::format("The {}{} was ended by BYE, answered {}.", noun(r.kind), who,
-                               code_text(r));
-            break;
+        } else if (!r.bye_by.empty()) {
+            text += fmt::format(" The {} hung up with BYE (how long the call lasted is not "
+                                "known).",
+                                r.bye_by);
+        } else {
+            text += " No BYE was captured: the call was still up when the capture ended, or "
+                    "its end went another way.";
         }
+        if (r.challenges > 0)
+            text += " The first INVITE was challenged for credentials, which is normal.";
+        break;
+    case Outcome::failed:
+        text = failed_text(r, who);
+        break;
+    case Outcome::cancelled:
+        text = cancelled_text(r, who);
+        break;
+    case Outcome::redirected:
+        text = fmt::format("The {}{} was redirected with {}: the caller was told to try another "
+                           "target (Contact of the response).",
+                           noun(r.kind), who, code_text(r));
+        break;
+    case Outcome::timeout:
+        text = fmt::format(
+            "The {}{} got no final response: the request {}and no answer came (RFC 3261 Timer "
+            "B/F). The next hop is unreachable, dropping packets, or overloaded; check "
+            "routing, "
+            "firewalls and the transport to it.",
+            noun(r.kind), who,
+            r.retransmissions > 0 ? fmt::format("was retransmitted {} times ", r.retransmissions)
+                                  : std::string("waited more than 32 s "));
+        break;
+    case Outcome::in_progress:
+        text =
+            fmt::format("The {}{} had no final response when the capture ended", noun(r.kind), who);
+        if (!r.pdd_ms)
+            text += ".";
+        else if (r.progress_code == 0 || r.progress_code == 180)
+            text += " (it was ringing).";
+        else
+            text += fmt::format(" (it had reached {}).", progress_noun(r));
+        break;
+    case Outcome::registered:
+        text = fmt::format("The registration{} succeeded ({})", who, code_text(r));
+        text += r.challenges > 0 ? " after a digest/AKA challenge, which is the normal "
+                                   "authentication exchange, not a failure."
+                                 : ".";
+        break;
+    case Outcome::unregistered:
+        text = fmt::format("The client{} removed its registration (Expires 0), answered {}.",
+                           who.empty() ? "" : who, code_text(r));
+        break;
+    case Outcome::challenged:
+        text = fmt::format("The {}{} ended on a {} challenge that was never answered with "
+                           "credentials: the client gave up, has no credentials for this realm, "
+                           "or the retry is outside the capture.",
+                           noun(r.kind), who, code_text(r));
+        break;
+    case Outcome::completed:
+        text = fmt::format("The {}{} completed with {}.", noun(r.kind), who, code_text(r));
+        break;
+    case Outcome::ended:
+        text =
+            fmt::format("The {}{} was ended by BYE, answered {}.", noun(r.kind), who, code_text(r));
+        break;
+    }
+    // A call whose start the capture missed is told from what its in-dialog requests show.
+    if (r.mid_dialog) text = mid_dialog_text(r, who);
     if (r.has_finding(session::FindingCode::credentials_rejected) && !credentials_refused(r))
         text += " Credentials were rejected at least once (challenged again after answering).";
     if (r.has_finding(session::FindingCode::answered_after_cancel))
