@@ -57,3 +57,10 @@ TEST(CallsDiagnosis, AnalyzeReportsTheJumpAndKeepsMidDialogOutOfAttempts) {
     EXPECT_EQ(j["clock_jumps"]["count"], 1);
     EXPECT_EQ(j["kpis"]["calls"]["attempts"], 1) << j["kpis"].dump();
 }
+
+TEST(CallsDiagnosis, MessagesStatsReportTheClockJump) {
+    const auto run = run_sipdx("messages --count --stats " + quoted(diagnosis_capture()), true);
+    ASSERT_EQ(run.exit_code, 0);
+    EXPECT_NE(run.out.find("clock jumps                  1"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("first jump at frame          4"), std::string::npos) << run.out;
+}

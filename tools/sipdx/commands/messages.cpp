@@ -5,6 +5,7 @@
 #include <sipdx/decode/payload_parser.h>
 #include <sipdx/decode/pipeline.h>
 #include <sipdx/decode/records.h>
+#include <sipdx/session/tracker.h>
 #include <sipdx/sip/message.h>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,9 +79,17 @@ int run(const MessagesOptions& options) {
             problems = true;
             continue;
         }
+        // Capture time jumping between consecutive messages (session::is_clock_jump).
+        std::uint64_t clock_jumps = 0;
+        std::uint64_t first_jump_frame = 0;
+        std::optional<std::int64_t> previous_time;
         decode::Pipeline pipeline(
             [&](const decode::SipPayload& p) {
                 ++total_messages;
+                if (previous_time && session::is_clock_jump(*previous_time, p.time_ns) &&
+                    clock_jumps++ == 0)
+                    first_jump_frame = p.frame;
+                previous_time = p.time_ns;
                 if (options.count) return;
                 decode::SipPayload payload = p;
                 parser.parse(payload, message);
@@ -116,6 +126,9 @@ int run(const MessagesOptions& options) {
         if (options.stats) {
             std::string text = fmt::format("{}:\n", path);
             text += decode::format_stats(stats);
+            if (clock_jumps > 0)
+                text += fmt::format("time\n  {:<29}{}\n  {:<29}{}\n", "clock jumps", clock_jumps,
+                                    "first jump at frame", first_jump_frame);
             std::fputs(text.c_str(), stderr);
         }
     }
