@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -271,6 +272,16 @@ std::string_view SipEvent::to() const {
     return message != nullptr ? uri_text(*message, sip::HeaderId::to) : to_uri;
 }
 
+namespace {
+std::string_view previous_hop_branch(const sip::Message& m) {
+    std::vector<sip::Via> hops;
+    m.for_each(sip::HeaderId::via, [&](const sip::Header& h) {
+        if (hops.size() < 2) sip::parse_via_list(h.value, hops);
+    });
+    return hops.size() >= 2 ? hops[1].branch : std::string_view{};
+}
+} // namespace
+
 SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
                     std::uint32_t source) {
     SipEvent e;
@@ -295,6 +306,8 @@ SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
     e.to_tag = key.to_tag;
     e.branch = key.branch;
     e.sent_by = key.sent_by;
+    if (e.is_request && e.method == sip::Method::invite && e.to_tag.empty())
+        e.previous_branch = previous_hop_branch(m);
 
     e.message = &m; // From/To are read only when the tracker asks (SipEvent::from)
 

@@ -111,7 +111,82 @@ struct Deciding {
     const FinalSeen* origin = nullptr;      // who first sent that same answer (deepest hop)
     const FinalSeen* root_cause = nullptr;  // an earlier, different failure downstream
     std::uint32_t path_hops = 0;            // transactions that carried the deciding answer
+    bool path_from_via = false;             // path_hops counted along the Via chain
 };
+
+// The next hop's final answer on the Via chain below `from` (the INVITE forwarded from that
+// transaction: its second Via is from's branch) that `wanted` accepts, earliest first.
+template <typename Wanted>
+const FinalSeen* next_hop(const CallState& c, sip::Method main, std::uint32_t cseq,
+                          const FinalSeen& from, Wanted&& wanted) {
+    const FinalSeen* best = nullptr;
+    for (const auto& f : c.finals) {
+        // A hop that kept the branch (or a copy of the same hop) is no step down the path.
+        if (f.method != main || f.cseq != cseq || f.branch == from.branch || !wanted(f)) continue;
+        const bool below = std::any_of(c.hop_links.begin(), c.hop_links.end(), [&](const auto& l) {
+            return l.branch == f.branch && l.previous == from.branch;
+        });
+        if (below && (!best || f.time < best->time)) best = &f;
+    }
+    return best;
+}
+
+// Follows the deciding answer down the Via chain (RFC 3261 section 16.7: a proxy relays the
+// best answer of the branches it forwarded to): the last hop that carried the same code is
+// the node that originated it, and a different failure among that node's own branches is
+// what it followed. False when the chain gives nothing (no Via links, a B2BUA in the way).
+bool follow_via_chain(const CallState& c, sip::Method main, std::uint32_t cseq,
+                      const FinalSeen& decided, Deciding& d) {
+    if (c.hop_links.empty()) return false;
+    const bool success = decided.status / 100 == 2;
+    auto same = [&](const FinalSeen& f) {
+        return success ? f.status / 100 == 2 : f.status == decided.status;
+    };
+    const FinalSeen* at = &decided;
+    std::vector<std::uint64_t> path{decided.branch};
+    for (int i = 0; i < 32; ++i) { // bounded: a path longer than any real one is a loop
+        const FinalSeen* next = next_hop(c, main, cseq, *at, same);
+        if (!next || std::find(path.begin(), path.end(), next->branch) != path.end()) break;
+        at = next;
+        path.push_back(next->branch);
+    }
+    const auto hops = static_cast<std::uint32_t>(path.size());
+    if (hops == 1) return false;
+    // A hop below the chain's end that was not captured breaks it: an earlier answer with the
+    // same code whose hop above is not in the capture is then the better origin.
+    auto captured = [&](std::uint64_t branch) {
+        return std::any_of(c.finals.begin(), c.finals.end(),
+                           [&](const FinalSeen& f) { return f.branch == branch; });
+    };
+    for (const auto& f : c.finals) {
+        if (f.method != main || f.cseq != cseq || !same(f) || f.time >= at->time) continue;
+        if (std::find(path.begin(), path.end(), f.branch) != path.end()) continue;
+        const bool orphan =
+            std::none_of(c.hop_links.begin(), c.hop_links.end(), [&](const auto& l) {
+                return l.branch == f.branch && captured(l.previous);
+            });
+        if (orphan) return false;
+    }
+    d.origin = at;
+    d.path_hops = hops;
+    d.path_from_via = true;
+    if (success) return true;
+    const int decided_code = decided.status;
+    const FinalSeen* cause = next_hop(c, main, cseq, *at, [decided_code](const FinalSeen& f) {
+        return f.status >= 300 && f.status != decided_code && !is_challenge(f.status) &&
+               f.status != 487;
+    });
+    for (int i = 0; cause && i < 32; ++i) { // down to the node that originated that failure
+        const int code = cause->status;
+        const FinalSeen* next = next_hop(c, main, cseq, *cause,
+                                         [code](const FinalSeen& f) { return f.status == code; });
+        if (!next || std::find(path.begin(), path.end(), next->branch) != path.end()) break;
+        path.push_back(next->branch);
+        cause = next;
+    }
+    d.root_cause = cause;
+    return true;
+}
 
 Deciding decide_answers(const CallState& c, sip::Method main, std::uint32_t cseq) {
     Deciding d;
@@ -125,10 +200,12 @@ Deciding decide_answers(const CallState& c, sip::Method main, std::uint32_t cseq
         }
     }
     // Follow the answer the caller got down the path: every hop that relayed the same code,
-    // the earliest being the node that originated it. A different failure before it (forks
+    // the last being the node that originated it. A different failure below it (forks
     // answering 408 before a proxy gave up with 500) is what it followed.
     const FinalSeen* decided = d.success ? d.success : d.caller_side;
     if (!decided) return d;
+    if (follow_via_chain(c, main, cseq, *decided, d)) return d;
+    // Without Via links, by code and time.
     const bool success = decided->status / 100 == 2;
     for (const auto& f : c.finals) {
         if (f.method != main || f.cseq != cseq) continue;
@@ -159,7 +236,7 @@ void apply_answers(CallState& c, sip::Method main, const Attempt& a, const Decid
             (decided->status / 100 == 2 ? status / 100 == 2 : status == decided->status);
         path_txs += on_path ? 1 : 0;
     }
-    r.hops = std::max<std::uint32_t>({1, d.path_hops, path_txs});
+    r.hops = d.path_from_via ? d.path_hops : std::max<std::uint32_t>({1, d.path_hops, path_txs});
     // A 2xx on an earlier attempt (or only seen without its request) still answers the call.
     if (main == sip::Method::invite && c.answered && !d.success) r.final_code = 200;
     if (decided) {

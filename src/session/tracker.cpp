@@ -50,6 +50,7 @@ FinalSeen final_seen(const Transaction& tx, std::uint32_t tx_index, const SipEve
     f.src = e.src;
     f.product = !e.server.empty() ? e.server : e.user_agent;
     f.tx = tx_index;
+    f.branch = content_hash(e.branch);
     return f;
 }
 
@@ -291,6 +292,8 @@ void Tracker::Impl::on_request(CallState& c, const SipEvent& e) {
     case sip::Method::invite:
         if (initial) {
             ++r.attempts;
+            if (!e.previous_branch.empty() && c.hop_links.size() < 64)
+                c.hop_links.push_back({content_hash(e.branch), content_hash(e.previous_branch)});
             if (!c.first_invite) {
                 c.first_invite = e.time_ns;
                 c.caller_tag = e.from_tag;

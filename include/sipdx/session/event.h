@@ -56,6 +56,10 @@ struct SipEvent {
     std::string_view to_tag;
     std::string_view branch;  // top Via branch; empty when absent
     std::string_view sent_by; // top Via sent-by as written
+    // Initial INVITE requests only: the branch of the second Via, i.e. this request's branch on
+    // the hop before (a proxy pushes its own Via on top, RFC 3261 section 16.6 step 8). It
+    // ties the transactions of one INVITE on successive hops together; empty when absent.
+    std::string_view previous_branch;
 
     // Parties, for display: the From/To URIs (without display name or parameters), through
     // from() and to(). The tracker needs them only for the first requests of a Call-ID, so

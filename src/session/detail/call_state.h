@@ -36,7 +36,15 @@ struct FinalSeen {
     std::string warning;
     Endpoint src;
     std::string product;
-    std::uint32_t tx = 0; // index into the call's transactions when seen
+    std::uint32_t tx = 0;     // index into the call's transactions when seen
+    std::uint64_t branch = 0; // content_hash of its top Via branch
+};
+
+// An initial INVITE's transaction on one hop and the same request's branch on the hop before
+// (SipEvent::previous_branch), both as content_hash values.
+struct HopLink {
+    std::uint64_t branch = 0;
+    std::uint64_t previous = 0;
 };
 
 struct AckSeen {
@@ -61,6 +69,7 @@ struct CallState {
     std::vector<FinalSeen> finals;
     std::vector<AckSeen> acks;
     std::vector<EarlyTag> tags;
+    std::vector<HopLink> hop_links;
     std::vector<std::uint32_t> cancelled_cseqs;
     std::uint32_t methods = 0;
     std::string caller_tag;

@@ -334,3 +334,73 @@ TEST(Diagnosis, RecordFindingsAreSortedBySeverityThenCount) {
     for (std::size_t i = 1; i < r.findings.size(); ++i)
         EXPECT_GE(severity_of(r.findings[i - 1].code), severity_of(r.findings[i].code));
 }
+
+TEST(Diagnosis, ViaChainNamesTheOriginAndTheFailureBelowIt) {
+    Builder b;
+    Harness h;
+    // The case with Via links: UE(1) -> P-CSCF(2) -> I-CSCF(3) -> forks to 4 and 5.
+    const auto hop1 = b.request(sip::Method::invite, 1, "z9hG4bKh1", ep(1), ep(2), 1 * ms);
+    auto hop2 = b.request(sip::Method::invite, 1, "z9hG4bKh2", ep(2), ep(3), 2 * ms);
+    hop2.previous_branch = "z9hG4bKh1";
+    auto fork1 = b.request(sip::Method::invite, 1, "z9hG4bKf1", ep(3), ep(4), 3 * ms);
+    auto fork2 = b.request(sip::Method::invite, 1, "z9hG4bKf2", ep(3), ep(5), 3 * ms);
+    fork1.previous_branch = fork2.previous_branch = "z9hG4bKh2";
+    for (const auto& e : {hop1, hop2, fork1, fork2})
+        h.feed(e);
+    h.feed(b.response(fork1, 408, 10 * sec, "f1"));
+    h.feed(b.response(fork2, 408, 10 * sec + 1 * ms, "f2"));
+    h.feed(b.response(hop2, 500, 10 * sec + 5 * ms, "i"));
+    h.feed(b.response(hop1, 500, 10 * sec + 6 * ms, "i"));
+    const auto& r = h.only();
+    EXPECT_EQ(r.final_code, 500);
+    EXPECT_EQ(r.failed_by, ep(3));
+    ASSERT_TRUE(r.has_root_cause);
+    EXPECT_EQ(r.root_cause_code, 408);
+    EXPECT_EQ(r.root_cause_by, ep(4));
+    EXPECT_EQ(r.hops, 2u);
+}
+
+TEST(Diagnosis, ViaChainDoesNotBlameAParallelForkThatLost) {
+    Builder b;
+    Harness h;
+    // UE(1) -> P(2) -> S(3), S forks to 4 (answers 500 first) and 5 (answers 480); S relays
+    // the best answer, 480 (RFC 3261 section 16.7), which is what the caller gets. The 500 of
+    // the other fork did not cause it.
+    const auto hop1 = b.request(sip::Method::invite, 1, "z9hG4bKh1", ep(1), ep(2), 1 * ms);
+    auto hop2 = b.request(sip::Method::invite, 1, "z9hG4bKh2", ep(2), ep(3), 2 * ms);
+    hop2.previous_branch = "z9hG4bKh1";
+    auto fork1 = b.request(sip::Method::invite, 1, "z9hG4bKf1", ep(3), ep(4), 3 * ms);
+    auto fork2 = b.request(sip::Method::invite, 1, "z9hG4bKf2", ep(3), ep(5), 3 * ms);
+    fork1.previous_branch = fork2.previous_branch = "z9hG4bKh2";
+    for (const auto& e : {hop1, hop2, fork1, fork2})
+        h.feed(e);
+    h.feed(b.response(fork1, 500, 1 * sec, "f1"));
+    h.feed(b.response(fork2, 480, 2 * sec, "f2"));
+    h.feed(b.response(hop2, 480, 2 * sec + 1 * ms, "f2"));
+    h.feed(b.response(hop1, 480, 2 * sec + 2 * ms, "f2"));
+    const auto& r = h.only();
+    EXPECT_EQ(r.final_code, 480);
+    EXPECT_EQ(r.failed_by, ep(5));
+    EXPECT_FALSE(r.has_root_cause);
+    EXPECT_EQ(r.hops, 3u);
+}
+
+TEST(Diagnosis, AHopMissingFromTheCaptureFallsBackToTheEarliestSameAnswer) {
+    Builder b;
+    Harness h;
+    // UE(1) -> P(2) -> S(3) -> AS(4) -> UAS(5); the S -> AS hop is not in the capture, so
+    // the chain from the UE stops at S, but the 486 came from the UAS.
+    const auto hop1 = b.request(sip::Method::invite, 1, "z9hG4bKh1", ep(1), ep(2), 1 * ms);
+    auto hop2 = b.request(sip::Method::invite, 1, "z9hG4bKh2", ep(2), ep(3), 2 * ms);
+    hop2.previous_branch = "z9hG4bKh1";
+    auto hop4 = b.request(sip::Method::invite, 1, "z9hG4bKh4", ep(4), ep(5), 4 * ms);
+    hop4.previous_branch = "z9hG4bKh3";
+    for (const auto& e : {hop1, hop2, hop4})
+        h.feed(e);
+    h.feed(b.response(hop4, 486, 1 * sec, "u"));
+    h.feed(b.response(hop2, 486, 1 * sec + 2 * ms, "u"));
+    h.feed(b.response(hop1, 486, 1 * sec + 3 * ms, "u"));
+    const auto& r = h.only();
+    EXPECT_EQ(r.final_code, 486);
+    EXPECT_EQ(r.failed_by, ep(5));
+}
