@@ -273,12 +273,64 @@ std::string_view SipEvent::to() const {
 }
 
 namespace {
+// Where the first element of a comma-separated header value ends (commas inside quoted
+// strings do not count); npos when the value holds one element.
+std::size_t first_element_end(std::string_view v) {
+    bool quoted = false;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '"') {
+            quoted = !quoted;
+        } else if (v[i] == '\\' && quoted) {
+            ++i;
+        } else if (v[i] == ',' && !quoted) {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// The value of the branch parameter of one via-parm (RFC 3261 section 20.42); "" when absent.
+std::string_view branch_param(std::string_view via) {
+    constexpr std::string_view name = "branch";
+    auto skip_space = [&](std::size_t k) {
+        while (k < via.size() && (via[k] == ' ' || via[k] == '\t'))
+            ++k;
+        return k;
+    };
+    for (std::size_t i = via.find(';'); i != std::string_view::npos; i = via.find(';', i + 1)) {
+        std::size_t k = skip_space(i + 1);
+        if (via.size() - k < name.size()) return {};
+        bool same = true;
+        for (std::size_t n = 0; n < name.size(); ++n)
+            same = same && std::tolower(static_cast<unsigned char>(via[k + n])) == name[n];
+        if (!same) continue;
+        k = skip_space(k + name.size());
+        if (k >= via.size() || via[k] != '=') continue;
+        k = skip_space(k + 1);
+        const std::size_t end = std::min(via.find_first_of(" \t;,", k), via.size());
+        return via.substr(k, end - k);
+    }
+    return {};
+}
+
+// The branch of the second Via hop, read without building the whole Via list (this runs for
+// every initial INVITE).
 std::string_view previous_hop_branch(const sip::Message& m) {
-    std::vector<sip::Via> hops;
+    std::string_view second;
+    bool top_seen = false;
     m.for_each(sip::HeaderId::via, [&](const sip::Header& h) {
-        if (hops.size() < 2) sip::parse_via_list(h.value, hops);
+        if (!second.empty()) return;
+        if (!top_seen) {
+            top_seen = true;
+            const std::size_t end = first_element_end(h.value);
+            if (end != std::string_view::npos) second = h.value.substr(end + 1);
+        } else {
+            second = h.value;
+        }
     });
-    return hops.size() >= 2 ? hops[1].branch : std::string_view{};
+    if (second.empty()) return {};
+    second = second.substr(0, first_element_end(second));
+    return branch_param(second);
 }
 } // namespace
 

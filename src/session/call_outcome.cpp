@@ -50,12 +50,11 @@ sip::Method decide_kind(CallState& c) {
 
 // What the transactions of the deciding attempt say.
 struct Attempt {
-    std::uint32_t cseq = 0;     // CSeq of the last attempt of the main method
-    std::uint32_t txs = 0;      // its transactions (one per hop or fork)
-    std::vector<int> tx_finals; // the final status of each of them (0: none)
-    bool timed_out = false;     // one of them got no final answer within Timer B/F
-    bool cancelled = false;     // a CANCEL named its CSeq
-    bool has_final = false;     // one of them got a final answer
+    std::uint32_t cseq = 0; // CSeq of the last attempt of the main method
+    std::uint32_t txs = 0;  // its transactions (one per hop or fork)
+    bool timed_out = false; // one of them got no final answer within Timer B/F
+    bool cancelled = false; // a CANCEL named its CSeq
+    bool has_final = false; // one of them got a final answer
     std::int64_t first_final_time = 0;
 };
 
@@ -93,7 +92,6 @@ Attempt scan_transactions(CallState& c, sip::Method main, std::int64_t now,
     for (const auto& t : c.txs) {
         if (t.method() != main || t.in_dialog() || t.cseq() != a.cseq) continue;
         ++a.txs;
-        a.tx_finals.push_back(t.final_status());
         if (judge_timers && t.timed_out(now, options.timer_ns)) a.timed_out = true;
         if (t.final_status() != 0 && (!a.has_final || t.final_time() < a.first_final_time)) {
             a.first_final_time = t.final_time();
@@ -230,7 +228,9 @@ void apply_answers(CallState& c, sip::Method main, const Attempt& a, const Decid
     // Hops: the transactions on the path of the deciding answer (its code, or no final seen
     // on that hop); forks that ended otherwise are not hops of it.
     std::uint32_t path_txs = 0;
-    for (int status : a.tx_finals) {
+    for (const auto& t : c.txs) {
+        if (t.method() != main || t.in_dialog() || t.cseq() != a.cseq) continue;
+        const int status = t.final_status();
         const bool on_path =
             status == 0 || !decided ||
             (decided->status / 100 == 2 ? status / 100 == 2 : status == decided->status);
@@ -307,8 +307,16 @@ Outcome invite_outcome(CallState& c, const Attempt& a) {
 // A call whose start the capture missed: the outcome is what its in-dialog requests show.
 Outcome mid_dialog_outcome(CallState& c, bool timed_out) {
     CallRecord& r = c.rec;
-    const FinalSeen* f =
-        c.bye_final ? &*c.bye_final : (c.dialog_final ? &*c.dialog_final : nullptr);
+    const FinalSeen* f = nullptr;
+    bool by_bye = false;
+    for (const auto& d : c.dialog_finals) {
+        if (d.method == sip::Method::bye) {
+            f = &d;
+            by_bye = true;
+        } else if (!by_bye) {
+            f = &d;
+        }
+    }
     if (!f) return timed_out ? Outcome::timeout : Outcome::in_progress;
     r.final_code = f->status;
     r.final_reason = f->phrase;
@@ -319,7 +327,7 @@ Outcome mid_dialog_outcome(CallState& c, bool timed_out) {
         r.failed_by = f->src;
         r.failed_by_product = f->product;
     }
-    if (f->status / 100 == 2) return c.bye_final ? Outcome::ended : Outcome::answered;
+    if (f->status / 100 == 2) return by_bye ? Outcome::ended : Outcome::answered;
     return generic_outcome(f->status, timed_out);
 }
 

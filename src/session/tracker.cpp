@@ -62,9 +62,60 @@ std::string first_method_of(const SipEvent& e) {
                                                  : std::string(sip::method_name(e.cseq_method));
 }
 
-// Remembering every emitted Call-ID costs about 40 bytes each; past this many, a Call-ID that
-// goes on after its record was emitted is no longer recognised as a continuation.
-constexpr std::size_t max_remembered_call_ids = std::size_t{1} << 22;
+// The Call-IDs already emitted, as 64-bit hashes in an open-addressing table (one slot each,
+// no allocation per record), and how many records the continued ones have had. Past
+// max_remembered Call-IDs a Call-ID that goes on after its record was emitted is no longer
+// recognised as a continuation.
+class EmittedCallIds {
+public:
+    static constexpr std::size_t max_remembered = std::size_t{1} << 22;
+
+    // Records already emitted for this Call-ID (0: none).
+    std::uint32_t parts(std::uint64_t hash) const {
+        if (m_used == 0 || !contains(hash)) return 0;
+        auto more = m_parts.find(hash);
+        return more == m_parts.end() ? 1 : more->second;
+    }
+    void add(std::uint64_t hash, std::uint32_t part) {
+        if (part > 1) {
+            m_parts[hash] = part;
+            return;
+        }
+        if (m_used >= max_remembered) return;
+        if ((m_used + 1) * 2 > m_slots.size()) grow();
+        if (place(m_slots, hash)) ++m_used;
+    }
+
+private:
+    static std::uint64_t key(std::uint64_t hash) { return hash | 1; } // 0 marks a free slot
+    bool contains(std::uint64_t hash) const {
+        const std::size_t mask = m_slots.size() - 1;
+        for (std::size_t i = key(hash) & mask;; i = (i + 1) & mask) {
+            if (m_slots[i] == 0) return false;
+            if (m_slots[i] == key(hash)) return true;
+        }
+    }
+    static bool place(std::vector<std::uint64_t>& slots, std::uint64_t hash) {
+        const std::size_t mask = slots.size() - 1;
+        for (std::size_t i = key(hash) & mask;; i = (i + 1) & mask) {
+            if (slots[i] == key(hash)) return false;
+            if (slots[i] == 0) {
+                slots[i] = key(hash);
+                return true;
+            }
+        }
+    }
+    void grow() {
+        std::vector<std::uint64_t> bigger(std::max<std::size_t>(1024, m_slots.size() * 2), 0);
+        for (std::uint64_t k : m_slots)
+            if (k != 0) place(bigger, k);
+        m_slots.swap(bigger);
+    }
+
+    std::vector<std::uint64_t> m_slots; // size a power of two, at most half full
+    std::size_t m_used = 0;
+    std::unordered_map<std::uint64_t, std::uint32_t> m_parts; // Call-IDs with part > 1
+};
 
 } // namespace
 
@@ -84,7 +135,7 @@ struct Tracker::Impl {
     std::uint32_t epoch = 0;
     std::vector<std::int64_t> epoch_ends;
     // Call-IDs already emitted (XXH3 of the Call-ID -> records so far), for CallRecord::part.
-    std::unordered_map<std::uint64_t, std::uint32_t> emitted;
+    EmittedCallIds emitted;
 
     FeedResult feed(const SipEvent& e);
     void watch_clock(const SipEvent& e);
@@ -101,6 +152,8 @@ struct Tracker::Impl {
     void on_invite_response(CallState& c, std::uint32_t index, const SipEvent& e, TxStep step,
                             bool new_final);
     void on_credentials_answer(CallState& c, const SipEvent& e);
+    static void keep_dialog_final(CallState& c, const Transaction& tx, std::uint32_t index,
+                                  const SipEvent& e);
     void count_message(CallState& c, const SipEvent& e, const FeedResult& result);
     void record_final(CallState& c, const Transaction& tx, std::uint32_t tx_index,
                       const SipEvent& e);
@@ -206,10 +259,7 @@ CallState& Tracker::Impl::open_call(const SipEvent& e) {
     r.first_method = first_method_of(e);
     r.from = e.from();
     r.to = e.to();
-    if (!emitted.empty()) {
-        auto seen = emitted.find(XXH3_64bits(e.call_id.data(), e.call_id.size()));
-        if (seen != emitted.end()) r.part = seen->second + 1;
-    }
+    r.part = emitted.parts(XXH3_64bits(e.call_id.data(), e.call_id.size())) + 1;
     stats.peak_active = std::max<std::uint64_t>(stats.peak_active, calls.size());
     return c;
 }
@@ -377,11 +427,8 @@ void Tracker::Impl::on_response(CallState& c, std::uint32_t index, const SipEven
         tx.in_dialog() && e.status >= 300)
         c.add_finding(FindingCode::reinvite_failed, e.frame);
     if (e.cseq_method == sip::Method::cancel) c.cancel_answered = true;
-    if (e.cseq_method == sip::Method::bye) {
-        if (!c.bye_final) c.bye_final = final_seen(tx, index, e);
-    } else if (tx.in_dialog() && e.cseq_method != sip::Method::ack) {
-        c.dialog_final = final_seen(tx, index, e);
-    }
+    if (c.first_request_in_dialog && !c.first_invite && tx.in_dialog())
+        keep_dialog_final(c, tx, index, e);
     if (!c.credentials_sent.empty()) on_credentials_answer(c, e);
     if (!tx.in_dialog()) record_final(c, tx, index, e);
     if (e.cseq_method == sip::Method::register_) registration_final(c, e);
@@ -420,6 +467,19 @@ void Tracker::Impl::on_credentials_answer(CallState& c, const SipEvent& e) {
         e.status == 403 || (is_challenge(e.status) && e.cseq_method != sip::Method::register_);
     if (rejected) c.add_finding(FindingCode::credentials_rejected, e.frame);
     if (rejected || e.status / 100 == 2) c.credentials_sent.erase(sent);
+}
+
+void Tracker::Impl::keep_dialog_final(CallState& c, const Transaction& tx, std::uint32_t index,
+                                      const SipEvent& e) {
+    if (e.cseq_method == sip::Method::ack) return;
+    const bool bye = e.cseq_method == sip::Method::bye;
+    auto same_kind =
+        std::find_if(c.dialog_finals.begin(), c.dialog_finals.end(),
+                     [bye](const FinalSeen& f) { return (f.method == sip::Method::bye) == bye; });
+    if (same_kind == c.dialog_finals.end())
+        c.dialog_finals.push_back(final_seen(tx, index, e));
+    else if (!bye)
+        *same_kind = final_seen(tx, index, e);
 }
 
 void Tracker::Impl::count_message(CallState& c, const SipEvent& e, const FeedResult& result) {
@@ -511,8 +571,7 @@ void Tracker::Impl::emit(CallState& c) {
     ++stats.emitted;
     if (c.rec.part > 1) ++stats.records_continued;
     const std::string& id = c.rec.call_id;
-    if (emitted.size() < max_remembered_call_ids || c.rec.part > 1)
-        emitted[XXH3_64bits(id.data(), id.size())] = c.rec.part;
+    emitted.add(XXH3_64bits(id.data(), id.size()), c.rec.part);
     if (sink) sink(std::move(c.rec));
 }
 

@@ -98,9 +98,10 @@ struct CallState {
     std::uint64_t bye_frame = 0;
     bool bye_before_answer = false;
     bool bye_from_caller = false;
-    std::optional<FinalSeen> bye_final;    // first final answer to the first BYE
-    std::optional<FinalSeen> dialog_final; // last final answer to another in-dialog request
-    int progress_code = 0;                 // the 18x that ended the PDD
+    // Calls whose first request was in a dialog only: the first final answer to a BYE and the
+    // last one to another in-dialog request (at most one of each), the evidence of their outcome.
+    std::vector<FinalSeen> dialog_finals;
+    int progress_code = 0; // the 18x that ended the PDD
 
     // Credentials sent after a challenge, to tell a rejected password (403 or a new challenge
     // to the request carrying them) from a plain refusal.
