@@ -4,6 +4,7 @@
 #include "session/detail/call_state.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <vector>
 
@@ -141,14 +142,24 @@ bool follow_via_chain(const CallState& c, sip::Method main, std::uint32_t cseq,
         return success ? f.status / 100 == 2 : f.status == decided.status;
     };
     const FinalSeen* at = &decided;
-    std::vector<std::uint64_t> path{decided.branch};
+    // The branches on the path so far (bounded like the walk: no allocation per record).
+    std::array<std::uint64_t, 66> path_slots{};
+    std::size_t path_size = 0;
+    auto on_path = [&](std::uint64_t b) {
+        return std::find(path_slots.begin(), path_slots.begin() + path_size, b) !=
+               path_slots.begin() + path_size;
+    };
+    auto add_to_path = [&](std::uint64_t b) {
+        if (path_size < path_slots.size()) path_slots[path_size++] = b;
+    };
+    add_to_path(decided.branch);
     for (int i = 0; i < 32; ++i) { // bounded: a path longer than any real one is a loop
         const FinalSeen* next = next_hop(c, main, cseq, *at, same);
-        if (!next || std::find(path.begin(), path.end(), next->branch) != path.end()) break;
+        if (!next || on_path(next->branch)) break;
         at = next;
-        path.push_back(next->branch);
+        add_to_path(next->branch);
     }
-    const auto hops = static_cast<std::uint32_t>(path.size());
+    const auto hops = static_cast<std::uint32_t>(path_size);
     if (hops == 1) return false;
     // A hop below the chain's end that was not captured breaks it: an earlier answer with the
     // same code whose hop above is not in the capture is then the better origin.
@@ -158,7 +169,7 @@ bool follow_via_chain(const CallState& c, sip::Method main, std::uint32_t cseq,
     };
     for (const auto& f : c.finals) {
         if (f.method != main || f.cseq != cseq || !same(f) || f.time >= at->time) continue;
-        if (std::find(path.begin(), path.end(), f.branch) != path.end()) continue;
+        if (on_path(f.branch)) continue;
         const bool orphan =
             std::none_of(c.hop_links.begin(), c.hop_links.end(), [&](const auto& l) {
                 return l.branch == f.branch && captured(l.previous);
@@ -178,8 +189,8 @@ bool follow_via_chain(const CallState& c, sip::Method main, std::uint32_t cseq,
         const int code = cause->status;
         const FinalSeen* next = next_hop(c, main, cseq, *cause,
                                          [code](const FinalSeen& f) { return f.status == code; });
-        if (!next || std::find(path.begin(), path.end(), next->branch) != path.end()) break;
-        path.push_back(next->branch);
+        if (!next || on_path(next->branch)) break;
+        add_to_path(next->branch);
         cause = next;
     }
     d.root_cause = cause;
@@ -373,13 +384,18 @@ void timings(CallState& c) {
         r.duration_s = static_cast<double>(*c.bye_time - *c.first_answer) / 1e9;
 }
 
+// Most severe first, then most frequent; ties keep the order seen. An insertion sort: a record
+// has a handful of findings, and std::stable_sort would allocate a buffer for every record.
 void sort_findings(CallRecord& r) {
-    std::stable_sort(r.findings.begin(), r.findings.end(),
-                     [](const FindingHit& a, const FindingHit& b) {
-                         if (severity_of(a.code) != severity_of(b.code))
-                             return severity_of(a.code) > severity_of(b.code);
-                         return a.count > b.count;
-                     });
+    auto before = [](const FindingHit& a, const FindingHit& b) {
+        if (severity_of(a.code) != severity_of(b.code))
+            return severity_of(a.code) > severity_of(b.code);
+        return a.count > b.count;
+    };
+    auto& f = r.findings;
+    for (std::size_t i = 1; i < f.size(); ++i)
+        for (std::size_t k = i; k > 0 && before(f[k], f[k - 1]); --k)
+            std::swap(f[k], f[k - 1]);
 }
 
 } // namespace

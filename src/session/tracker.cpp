@@ -246,7 +246,7 @@ void Tracker::Impl::watch_clock(const SipEvent& e) {
 CallState& Tracker::Impl::open_call(const SipEvent& e) {
     auto it = calls.find(e.call_id);
     if (it != calls.end()) return it->second;
-    it = calls.emplace(std::string(e.call_id), CallState{}).first;
+    it = calls.try_emplace(std::string(e.call_id)).first; // built in place: CallState is large
     CallState& c = it->second;
     // Most Call-IDs see 2 to 4 transactions; growing 1 -> 2 -> 4 moved them all (3%).
     c.txs.reserve(4);
