@@ -131,6 +131,119 @@ std::string seconds(double ms) {
     return fmt::format("{:.3f} s", ms / 1000.0);
 }
 
+// The provisional answer that ended the PDD, in words: 183 is progress, not ringing.
+std::string progress_noun(const CallRecord& r) {
+    switch (r.progress_code) {
+    case 0:
+    case 180:
+        return "ringing";
+    case 181:
+        return "call forwarding (181)";
+    case 182:
+        return "queueing (182)";
+    case 183:
+        return "session progress (183)";
+    default:
+        return fmt::format("progress ({})", r.progress_code);
+    }
+}
+
+bool credentials_refused(const CallRecord& r) {
+    return r.final_code == 403 && r.has_finding(session::FindingCode::credentials_rejected);
+}
+
+std::string failed_text(const CallRecord& r, const std::string& who) {
+    if (credentials_refused(r)) {
+        std::string text = fmt::format(
+            "The {}{} failed with {}: credentials were sent after the challenge and rejected. "
+            "Check the user name, password and realm the client uses (the HA1 the server "
+            "holds).",
+            noun(r.kind), who, code_text(r));
+        if (r.has_failed_by) text += fmt::format(" The refusal came from {}.", failed_by_text(r));
+        return text;
+    }
+    std::string text = fmt::format("The {}{} failed with {}.", noun(r.kind), who, code_text(r));
+    text += evidence(r);
+    if (r.has_root_cause)
+        text += fmt::format(" It followed an earlier {} {} from {}: the first failure on the "
+                            "path, and the likely cause.",
+                            r.root_cause_code, standard_phrase(r.root_cause_code),
+                            r.root_cause_by.to_string());
+    return text;
+}
+
+std::string cancelled_text(const CallRecord& r, const std::string& who) {
+    std::string text;
+    if (r.abandon_method == "BYE") {
+        text = fmt::format("The {}{} was abandoned: the caller gave up with a BYE in the early "
+                           "dialog (frame {}) before an answer",
+                           noun(r.kind), who, r.abandon_frame);
+    } else if (r.abandon_method == "CANCEL") {
+        text = fmt::format("The {}{} was cancelled: the caller gave up with CANCEL (frame {}) "
+                           "before an answer",
+                           noun(r.kind), who, r.abandon_frame);
+    } else {
+        text = fmt::format("The {}{} was cancelled before an answer", noun(r.kind), who);
+    }
+    if (r.pdd_ms)
+        text += fmt::format(", after {} began at {}", progress_noun(r), seconds(*r.pdd_ms));
+    if (r.final_code == 487) {
+        text += "; the INVITE ended with 487 Request Terminated, the normal answer";
+        text += r.abandon_method.empty() ? " (the CANCEL or BYE behind it is not in the capture)."
+                                         : ".";
+    } else if (r.final_code == 0) {
+        text += "; the INVITE never got its final response (487 Request Terminated expected).";
+    } else {
+        text += fmt::format("; the INVITE then ended with {} instead of 487.", code_text(r));
+    }
+    if (r.has_finding(session::FindingCode::cancel_unanswered))
+        text += " The CANCEL itself was never answered (200 OK expected): it was lost or "
+                "ignored by the next hop.";
+    if (!r.reason_header.empty()) text += evidence(r);
+    return text;
+}
+
+// A call whose start the capture missed: say so, then what its in-dialog requests show.
+std::string mid_dialog_text(const CallRecord& r, const std::string& who) {
+    std::string text = fmt::format("The call{} started before the capture (its first captured "
+                                   "request is a {} inside the dialog)",
+                                   who, r.first_method);
+    switch (r.outcome) {
+    case Outcome::ended:
+        text += fmt::format(": it was ended by a BYE from the {}, answered {}.",
+                            r.bye_by.empty() ? "caller or callee" : r.bye_by, code_text(r));
+        break;
+    case Outcome::answered:
+        if (r.duration_s)
+            text += fmt::format(": it was answered ({}) and ended by a BYE from the {} {:.1f} s "
+                                "later.",
+                                code_text(r), r.bye_by.empty() ? "caller or callee" : r.bye_by,
+                                *r.duration_s);
+        else
+            text += fmt::format(": it was up (answered {}) and no BYE was captured.", code_text(r));
+        break;
+    case Outcome::failed:
+        if (r.final_code == 481) {
+            text += fmt::format(": the far end answered {}, it did not know the dialog (the "
+                                "call had already ended there, its state was lost, or the "
+                                "request took another path).",
+                                code_text(r));
+            if (r.has_failed_by) text += fmt::format(" Sent by {}.", failed_by_text(r));
+        } else {
+            text += fmt::format(": its request failed with {}.", code_text(r));
+            text += evidence(r);
+        }
+        break;
+    case Outcome::timeout:
+        text += ": its request got no final response (RFC 3261 Timer F).";
+        break;
+    default:
+        text += ": no final response to its requests was captured.";
+        break;
+    }
+    return text;
+}
+
 } // namespace
 
 std::string explain(const CallRecord& r) {
@@ -140,11 +253,15 @@ std::string explain(const CallRecord& r) {
     case Outcome::answered:
         text = fmt::format("The {}{} was answered ({})", noun(r.kind), who, code_text(r));
         if (r.setup_ms) text += fmt::format(" {} after the first INVITE", seconds(*r.setup_ms));
-        if (r.pdd_ms) text += fmt::format(", ringing after {}", seconds(*r.pdd_ms));
+        if (r.pdd_ms) text += fmt::format(", {} after {}", progress_noun(r), seconds(*r.pdd_ms));
         text += '.';
         if (r.duration_s) {
             text += fmt::format(" It lasted {:.1f} s and the {} hung up with BYE.", *r.duration_s,
                                 r.bye_by.empty() ? "caller or callee" : r.bye_by);
+        } else if (!r.bye_by.empty()) {
+            text += fmt::format(" The {} hung up with BYE (how long the call lasted is not "
+                                "known).",
+                                r.bye_by);
         } else {
             text += " No BYE was captured: the call was still up when the capture ended, or "
                     "its end went another way.";
@@ -153,18 +270,10 @@ std::string explain(const CallRecord& r) {
             text += " The first INVITE was challenged for credentials, which is normal.";
         break;
     case Outcome::failed:
-        text = fmt::format("The {}{} failed with {}.", noun(r.kind), who, code_text(r));
-        text += evidence(r);
+        text = failed_text(r, who);
         break;
     case Outcome::cancelled:
-        text = fmt::format("The {}{} was cancelled: the caller gave up (CANCEL) before an answer",
-                           noun(r.kind), who);
-        if (r.pdd_ms) text += fmt::format(", after ringing began at {}", seconds(*r.pdd_ms));
-        text += r.final_code == 487
-                    ? "; the INVITE ended with 487 Request Terminated, the normal answer to a "
-                      "CANCEL."
-                    : ".";
-        if (!r.reason_header.empty()) text += evidence(r);
+        text = cancelled_text(r, who);
         break;
     case Outcome::redirected:
         text = fmt::format("The {}{} was redirected with {}: the caller was told to try another "
@@ -174,7 +283,8 @@ std::string explain(const CallRecord& r) {
     case Outcome::timeout:
         text = fmt::format(
             "The {}{} got no final response: the request {}and no answer came (RFC 3261 Timer "
-            "B/F). The next hop is unreachable, dropping packets, or overloaded; check routing, "
+            "B/F). The next hop is unreachable, dropping packets, or overloaded; check "
+            "routing, "
             "firewalls and the transport to it.",
             noun(r.kind), who,
             r.retransmissions > 0 ? fmt::format("was retransmitted {} times ", r.retransmissions)
@@ -183,7 +293,12 @@ std::string explain(const CallRecord& r) {
     case Outcome::in_progress:
         text =
             fmt::format("The {}{} had no final response when the capture ended", noun(r.kind), who);
-        text += r.pdd_ms ? " (it was ringing)." : ".";
+        if (!r.pdd_ms)
+            text += ".";
+        else if (r.progress_code == 0 || r.progress_code == 180)
+            text += " (it was ringing).";
+        else
+            text += fmt::format(" (it had reached {}).", progress_noun(r));
         break;
     case Outcome::registered:
         text = fmt::format("The registration{} succeeded ({})", who, code_text(r));
@@ -204,8 +319,14 @@ std::string explain(const CallRecord& r) {
     case Outcome::completed:
         text = fmt::format("The {}{} completed with {}.", noun(r.kind), who, code_text(r));
         break;
+    case Outcome::ended:
+        text =
+            fmt::format("The {}{} was ended by BYE, answered {}.", noun(r.kind), who, code_text(r));
+        break;
     }
-    if (r.has_finding(session::FindingCode::credentials_rejected))
+    // A call whose start the capture missed is told from what its in-dialog requests show.
+    if (r.mid_dialog) text = mid_dialog_text(r, who);
+    if (r.has_finding(session::FindingCode::credentials_rejected) && !credentials_refused(r))
         text += " Credentials were rejected at least once (challenged again after answering).";
     if (r.has_finding(session::FindingCode::answered_after_cancel))
         text += " A CANCEL crossed the 2xx (race): the call had to be ended with BYE.";
@@ -214,6 +335,16 @@ std::string explain(const CallRecord& r) {
     if (r.has_finding(session::FindingCode::ack_missing))
         text += " An ACK is missing for a final response.";
     if (r.hops > 1) text += fmt::format(" The request was seen on {} hops.", r.hops);
+    if (r.has_finding(session::FindingCode::clock_jump))
+        text += " The capture time jumped while this Call-ID was open: no duration is computed "
+                "across the jump.";
+    if (r.has_finding(session::FindingCode::capture_gap))
+        text += " A capture hole (missing bytes) touched this Call-ID: some of its messages may "
+                "be missing.";
+    if (r.part > 1)
+        text += fmt::format(" This is record {} of this Call-ID: it went on after its earlier "
+                            "record had been settled and emitted (e.g. a registration refresh).",
+                            r.part);
     return text;
 }
 

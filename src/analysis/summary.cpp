@@ -41,6 +41,11 @@ bool is_user_side_ending(int code) {
 void Summary::add_message(const session::SipEvent& e, const session::FeedResult& result) {
     ++m_messages;
     if (m_messages == 1 || e.time_ns < m_first_time) m_first_time = e.time_ns;
+    if (m_messages > 1 && session::is_clock_jump(m_previous_time, e.time_ns)) {
+        if (m_clock_jumps == 0) m_first_clock_jump_frame = e.frame;
+        ++m_clock_jumps;
+    }
+    m_previous_time = e.time_ns;
     m_last_time = std::max(m_last_time, e.time_ns);
     if (e.is_request) {
         ++m_request_total;
@@ -71,6 +76,7 @@ void Summary::add_message(const session::SipEvent& e, const session::FeedResult&
 
 void Summary::add_record(const session::CallRecord& r) {
     ++m_records;
+    if (r.part <= 1) ++m_call_ids;
     ++m_outcomes[{r.kind, r.outcome}];
     for (const auto& [code, count] : r.transaction_finals) {
         if (code < 100 || code > 699) continue;
@@ -93,7 +99,11 @@ void Summary::add_record(const session::CallRecord& r) {
         std::sort(agg.examples.begin(), agg.examples.end());
         if (agg.examples.size() > 3) agg.examples.pop_back();
     }
-    if (r.kind == Kind::call) {
+    // A call seen mid-dialog is no attempt: its setup was not captured.
+    if (r.kind == Kind::call && r.mid_dialog) {
+        ++m_calls_mid_dialog;
+        if (!r.icid.empty()) ++m_icids[r.icid];
+    } else if (r.kind == Kind::call) {
         if (r.outcome == Outcome::in_progress) {
             ++m_calls_in_progress;
         } else {
@@ -120,6 +130,7 @@ Kpis Summary::kpis() const {
     k.call_attempts = m_call_attempts;
     k.calls_answered = m_calls_answered;
     k.calls_in_progress = m_calls_in_progress;
+    k.calls_mid_dialog = m_calls_mid_dialog;
     if (m_call_attempts > 0) {
         k.asr = static_cast<double>(m_calls_answered) / static_cast<double>(m_call_attempts);
         k.ner = static_cast<double>(m_calls_effective) / static_cast<double>(m_call_attempts);
@@ -164,6 +175,9 @@ std::vector<FindingRow> Summary::findings() const {
         rows.push_back(std::move(row));
     }
     std::stable_sort(rows.begin(), rows.end(), [](const FindingRow& a, const FindingRow& b) {
+        const auto sa = session::severity_of(a.code);
+        const auto sb = session::severity_of(b.code);
+        if (sa != sb) return sa > sb;
         if (a.call_ids != b.call_ids) return a.call_ids > b.call_ids;
         return a.occurrences > b.occurrences;
     });

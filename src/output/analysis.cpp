@@ -64,8 +64,13 @@ std::string render_summary_text(const Summary& s, const RunResult& run) {
         out += fmt::format("Capture time {} .. {} ({:.1f} s), {} Call-IDs\n",
                            iso_time(s.first_time_ns()), iso_time(s.last_time_ns()),
                            static_cast<double>(s.last_time_ns() - s.first_time_ns()) / 1e9,
-                           s.records());
+                           s.call_ids());
     }
+    if (s.clock_jumps() > 0)
+        out += fmt::format("Capture time jumps {} time{} (first at frame {}): no duration is "
+                           "computed across a jump\n",
+                           s.clock_jumps(), s.clock_jumps() == 1 ? "" : "s",
+                           s.first_clock_jump_frame());
 
     const auto codes = s.codes();
     if (!codes.empty()) {
@@ -186,7 +191,10 @@ nlohmann::ordered_json summary_json(const Summary& s, const RunResult& run) {
                      {"retransmissions", s.retransmissions()},
                      {"duplicates", s.duplicates()},
                      {"invalid_status", s.invalid_status()},
-                     {"call_ids", s.records()}};
+                     {"call_ids", s.call_ids()}};
+    if (s.clock_jumps() > 0)
+        j["clock_jumps"] = {{"count", s.clock_jumps()},
+                            {"first_frame", s.first_clock_jump_frame()}};
     auto& responses = j["responses"] = nlohmann::ordered_json::array();
     for (const auto& row : s.codes()) {
         responses.push_back({{"code", row.code},
@@ -314,6 +322,13 @@ nlohmann::ordered_json record_json(const CallRecord& r) {
     j["warning"] = r.warning;
     j["failed_by"] = failed_by_text(r);
     j["icid"] = r.icid;
+    // Present only when they apply, so the records of tidy traces keep their shape.
+    if (r.mid_dialog) j["mid_dialog"] = true;
+    if (r.part > 1) j["record_part"] = r.part;
+    if (!r.abandon_method.empty())
+        j["abandoned_by"] = {{"method", r.abandon_method}, {"frame", r.abandon_frame}};
+    if (r.has_root_cause)
+        j["root_cause"] = {{"code", r.root_cause_code}, {"by", r.root_cause_by.to_string()}};
     j["explanation"] = r.explanation;
     auto& findings = j["findings"] = nlohmann::ordered_json::array();
     for (const auto& f : r.findings)

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -256,6 +257,68 @@ std::string_view SipEvent::to() const {
     return message != nullptr ? uri_text(*message, sip::HeaderId::to) : to_uri;
 }
 
+namespace {
+// Where the first element of a comma-separated header value ends (commas inside quoted
+// strings do not count); npos when the value holds one element.
+std::size_t first_element_end(std::string_view v) {
+    bool quoted = false;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '"') {
+            quoted = !quoted;
+        } else if (v[i] == '\\' && quoted) {
+            ++i;
+        } else if (v[i] == ',' && !quoted) {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// The value of the branch parameter of one via-parm (RFC 3261 section 20.42); "" when absent.
+std::string_view branch_param(std::string_view via) {
+    constexpr std::string_view name = "branch";
+    auto skip_space = [&](std::size_t k) {
+        while (k < via.size() && (via[k] == ' ' || via[k] == '\t'))
+            ++k;
+        return k;
+    };
+    for (std::size_t i = via.find(';'); i != std::string_view::npos; i = via.find(';', i + 1)) {
+        std::size_t k = skip_space(i + 1);
+        if (via.size() - k < name.size()) return {};
+        bool same = true;
+        for (std::size_t n = 0; n < name.size(); ++n)
+            same = same && std::tolower(static_cast<unsigned char>(via[k + n])) == name[n];
+        if (!same) continue;
+        k = skip_space(k + name.size());
+        if (k >= via.size() || via[k] != '=') continue;
+        k = skip_space(k + 1);
+        const std::size_t end = std::min(via.find_first_of(" \t;,", k), via.size());
+        return via.substr(k, end - k);
+    }
+    return {};
+}
+
+// The branch of the second Via hop, read without building the whole Via list (this runs for
+// every initial INVITE).
+std::string_view previous_hop_branch(const sip::Message& m) {
+    std::string_view second;
+    bool top_seen = false;
+    m.for_each(sip::HeaderId::via, [&](const sip::Header& h) {
+        if (!second.empty()) return;
+        if (!top_seen) {
+            top_seen = true;
+            const std::size_t end = first_element_end(h.value);
+            if (end != std::string_view::npos) second = h.value.substr(end + 1);
+        } else {
+            second = h.value;
+        }
+    });
+    if (second.empty()) return {};
+    second = second.substr(0, first_element_end(second));
+    return branch_param(second);
+}
+} // namespace
+
 SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
                     std::uint32_t source) {
     SipEvent e;
@@ -265,6 +328,10 @@ SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
     e.src = {payload.src, payload.sport};
     e.dst = {payload.dst, payload.dport};
     e.transport = payload.transport;
+    // Bytes were missing before this message on its TCP stream: the Call-ID's record says
+    // that a capture hole touched it (finding capture-gap).
+    e.after_gap = payload.findings.has(decode::DecodeFinding::tcp_gap) ||
+                  payload.findings.has(decode::DecodeFinding::tcp_after_gap);
     e.is_request = m.is_request();
     e.method = m.method;
     e.method_text = m.method_text;
@@ -280,6 +347,8 @@ SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
     e.to_tag = key.to_tag;
     e.branch = key.branch;
     e.sent_by = key.sent_by;
+    if (e.is_request && e.method == sip::Method::invite && e.to_tag.empty())
+        e.previous_branch = previous_hop_branch(m);
 
     e.message = &m; // From/To are read only when the tracker asks (SipEvent::from)
 

@@ -8,9 +8,9 @@ namespace sipdx::session {
 namespace {
 constexpr std::array<std::string_view, 6> kind_names{"call",    "registration", "subscription",
                                                      "message", "options",      "other"};
-constexpr std::array<std::string_view, 10> outcome_names{
-    "answered",    "failed",     "cancelled",    "redirected", "timeout",
-    "in-progress", "registered", "unregistered", "challenged", "completed"};
+constexpr std::array<std::string_view, 11> outcome_names{
+    "answered",   "failed",       "cancelled",  "redirected", "timeout", "in-progress",
+    "registered", "unregistered", "challenged", "completed",  "ended"};
 
 struct FindingInfo {
     std::string_view id;
@@ -55,6 +55,18 @@ constexpr std::array<FindingInfo, finding_code_count> finding_info{{
     {"bye-without-answer", Severity::info,
      "BYE for a call never answered in the capture (the 2xx was not captured or the call "
      "started before the capture)."},
+    {"cancel-unanswered", Severity::warning,
+     "A CANCEL got no response at all (RFC 3261 section 9.2 requires a 200 OK or 481): it was "
+     "lost, or the INVITE's server does not handle CANCEL."},
+    {"termination-missing", Severity::warning,
+     "The caller gave up (CANCEL, or BYE in the early dialog) but the INVITE never got its "
+     "final response (487 Request Terminated expected)."},
+    {"clock-jump", Severity::error,
+     "The capture time jumped (backwards, or more than a day ahead) while this Call-ID was "
+     "open: no duration is computed across the jump."},
+    {"capture-gap", Severity::warning,
+     "Bytes were missing from the capture before a message of this Call-ID (capture loss): "
+     "messages may be missing from it."},
 }};
 } // namespace
 

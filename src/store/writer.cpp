@@ -113,6 +113,7 @@ bool keeps_messages(session::Outcome outcome) {
     case Outcome::registered:
     case Outcome::unregistered:
     case Outcome::completed:
+    case Outcome::ended:
         return false;
     default:
         return true;

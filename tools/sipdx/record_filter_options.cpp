@@ -9,7 +9,7 @@ namespace sipdx::cli {
 void add_record_filters(CLI::App* cmd, RecordFilterOptions& options) {
     cmd->add_option("--outcome", options.outcomes,
                     "Only these outcomes (answered, failed, cancelled, redirected, timeout, "
-                    "in-progress, registered, unregistered, challenged, completed)")
+                    "in-progress, registered, unregistered, challenged, completed, ended)")
         ->delimiter(',');
     cmd->add_option("--code", options.codes, "Only these final codes (e.g. 486,503)")
         ->delimiter(',');

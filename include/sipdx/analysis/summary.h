@@ -45,12 +45,13 @@ struct Kpis {
     std::uint64_t call_attempts = 0; // call Call-IDs with a decided outcome (not in-progress)
     std::uint64_t calls_answered = 0;
     std::uint64_t calls_in_progress = 0;
-    std::optional<double> asr;       // answered / attempts
-    std::optional<double> ner;       // (answered + user-side endings) / attempts
-    Distribution pdd_ms;             // INVITE -> first 18x
-    Distribution setup_ms;           // INVITE -> 2xx
-    Distribution duration_s;         // 2xx -> BYE
-    std::uint64_t registrations = 0; // registration procedures with an end
+    std::uint64_t calls_mid_dialog = 0; // calls whose start was not captured: no attempts
+    std::optional<double> asr;          // answered / attempts
+    std::optional<double> ner;          // (answered + user-side endings) / attempts
+    Distribution pdd_ms;                // INVITE -> first 18x
+    Distribution setup_ms;              // INVITE -> 2xx
+    Distribution duration_s;            // 2xx -> BYE
+    std::uint64_t registrations = 0;    // registration procedures with an end
     std::uint64_t registrations_ok = 0;
     std::uint64_t deregistrations = 0;
     std::optional<double> registration_success; // ok / registrations
@@ -75,7 +76,7 @@ public:
     const std::map<std::pair<session::Kind, session::Outcome>, std::uint64_t>& outcomes() const {
         return m_outcomes;
     }
-    // Most frequent first (by Call-IDs affected, then occurrences).
+    // Most severe first, then most frequent (by Call-IDs affected, then occurrences).
     std::vector<FindingRow> findings() const;
 
     std::uint64_t messages() const { return m_messages; }
@@ -85,6 +86,12 @@ public:
     std::uint64_t duplicates() const { return m_duplicates; }
     std::uint64_t invalid_status() const { return m_invalid_status; } // outside 100..699
     std::uint64_t records() const { return m_records; }
+    // Distinct Call-IDs: records that are not the continuation of an earlier one (part > 1).
+    std::uint64_t call_ids() const { return m_call_ids; }
+    // Capture time going backwards or jumping ahead between consecutive messages
+    // (session::is_clock_jump), and the frame of the first message after the first jump.
+    std::uint64_t clock_jumps() const { return m_clock_jumps; }
+    std::uint64_t first_clock_jump_frame() const { return m_first_clock_jump_frame; }
     std::int64_t first_time_ns() const { return m_first_time; }
     std::int64_t last_time_ns() const { return m_last_time; }
 
@@ -103,6 +110,11 @@ private:
     std::uint64_t m_invalid_status = 0;
     std::uint64_t m_transmissions = 0;
     std::uint64_t m_records = 0;
+    std::uint64_t m_call_ids = 0;
+    std::uint64_t m_clock_jumps = 0;
+    std::uint64_t m_first_clock_jump_frame = 0;
+    std::int64_t m_previous_time = 0;
+    std::uint64_t m_calls_mid_dialog = 0;
     std::int64_t m_first_time = 0;
     std::int64_t m_last_time = 0;
     std::map<int, CodeRow> m_codes;

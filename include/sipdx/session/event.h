@@ -56,6 +56,10 @@ struct SipEvent {
     std::string_view to_tag;
     std::string_view branch;  // top Via branch; empty when absent
     std::string_view sent_by; // top Via sent-by as written
+    // Initial INVITE requests only: the branch of the second Via, i.e. this request's branch on
+    // the hop before (a proxy pushes its own Via on top, RFC 3261 section 16.6 step 8). It
+    // ties the transactions of one INVITE on successive hops together; empty when absent.
+    std::string_view previous_branch;
 
     // Parties, for display: the From/To URIs (without display name or parameters), through
     // from() and to(). The tracker needs them only for the first requests of a Call-ID, so
@@ -94,6 +98,9 @@ struct SipEvent {
     // The message took several frames to arrive (TCP segments, IP fragments, SCTP chunks...):
     // `frame` is only the last one.
     bool multi_frame = false;
+    // Bytes were missing before this message on its stream (a capture hole, e.g. TCP
+    // segments not captured): the tracker raises capture-gap on the Call-ID.
+    bool after_gap = false;
 
     // The method this message is about: the request method, or the CSeq method of a response.
     sip::Method about() const { return is_request ? method : cseq_method; }

@@ -28,6 +28,7 @@ enum class Outcome : std::uint8_t {
     unregistered, // REGISTER 2xx removing bindings (Expires 0, expires=0 or Contact: *)
     challenged,   // ended on a 401/407 that was never answered with credentials
     completed,    // non-INVITE request answered 2xx
+    ended,        // call seen mid-dialog (start not captured) and ended by an answered BYE
 };
 std::string_view to_string(Outcome outcome);
 std::optional<Outcome> parse_outcome(std::string_view text);
@@ -48,6 +49,10 @@ enum class FindingCode : std::uint8_t {
     glare,                    // 491 Request Pending (re-INVITE collision)
     dialog_gone,              // 481: a request for a dialog/transaction that does not exist
     bye_without_answer,       // BYE for a call that was never answered in the capture
+    cancel_unanswered,        // a CANCEL got no response at all
+    termination_missing,      // caller gave up (CANCEL/BYE) but the INVITE never got its 487
+    clock_jump,               // capture time jumped (backwards, or > 1 day ahead) in this Call-ID
+    capture_gap,              // a capture hole (TCP bytes missing) touched this Call-ID
     count_
 };
 inline constexpr std::size_t finding_code_count = static_cast<std::size_t>(FindingCode::count_);
@@ -108,6 +113,23 @@ struct CallRecord {
     std::string failed_by_product; // its Server / User-Agent header
     std::string icid;              // P-Charging-Vector icid-value
     std::string bye_by;            // "caller" / "callee" when a BYE was seen
+    // The Call-ID's first captured request was inside a dialog (BYE, re-INVITE, UPDATE, INFO,
+    // ACK...): the call started before the capture. Such calls are not call attempts in KPIs.
+    bool mid_dialog = false;
+    // The caller gave up before an answer: "CANCEL", or "BYE" sent in the early dialog, and
+    // the frame of that request. Empty when the caller did not give up.
+    std::string abandon_method;
+    std::uint64_t abandon_frame = 0;
+    int progress_code = 0; // the 18x that ended the PDD (180 ringing, 183 session progress...)
+    // An earlier failure downstream that the deciding failure followed (e.g. forks answering
+    // 408 before a proxy answered 500): its code and who sent it.
+    bool has_root_cause = false;
+    int root_cause_code = 0;
+    Endpoint root_cause_by;
+    // 1 for a Call-ID's first record. A Call-ID that goes on after its record was emitted
+    // (settled for TrackerOptions::linger_ns, e.g. a registration refreshed minutes later)
+    // gives further records numbered 2, 3, ...
+    std::uint32_t part = 1;
 
     // Timings (calls): first INVITE -> first 18x, -> 2xx; 2xx -> BYE.
     std::optional<double> pdd_ms;

@@ -50,7 +50,20 @@ struct TrackerStats {
     std::uint64_t peak_active = 0;
     std::int64_t first_time_ns = 0;
     std::int64_t last_time_ns = 0;
+    std::uint64_t clock_jumps = 0;            // see is_clock_jump()
+    std::uint64_t first_clock_jump_frame = 0; // frame of the first message after the first jump
+    std::uint64_t records_continued = 0;      // records with CallRecord::part > 1
 };
+
+// Capture time between two consecutive messages that no real trace shows: backwards by more
+// than a minute (merged inputs and reassembly reorder by less), or ahead by more than a day.
+// The tracker computes no duration across such a jump.
+inline constexpr std::int64_t clock_backwards_tolerance_ns = 60'000'000'000;
+inline constexpr std::int64_t clock_forward_limit_ns = 86'400'000'000'000;
+constexpr bool is_clock_jump(std::int64_t previous_ns, std::int64_t time_ns) {
+    return time_ns < previous_ns - clock_backwards_tolerance_ns ||
+           time_ns > previous_ns + clock_forward_limit_ns;
+}
 
 class Tracker {
 public:

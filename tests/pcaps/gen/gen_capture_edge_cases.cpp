@@ -445,6 +445,47 @@ std::map<std::string, Bytes> build() {
         files["tcp-hole-call.pcap"] =
             pcap_of(WriterFormat::pcap_us, false, LinkType::ethernet, packets);
     }
+    // Diagnosis: a call whose clock jumps 53 years between its ACK and its BYE, and, after the
+    // jump, a call seen mid-dialog whose BYE is answered 481.
+    {
+        auto msg = [](std::string_view start, int branch, std::string_view to_tag,
+                      std::string_view call_id, int cseq, std::string_view method) {
+            const std::string m = fmt::format(
+                "{}\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK{:04d}\r\n"
+                "From: <sip:alice@example.test>;tag=a1\r\nTo: <sip:bob@example.test>{}{}\r\n"
+                "Call-ID: {}@gen.sipdx.test\r\nCSeq: {} {}\r\nMax-Forwards: 70\r\n"
+                "Content-Length: 0\r\n\r\n",
+                start, branch, to_tag.empty() ? "" : ";tag=", to_tag, call_id, cseq, method);
+            return Bytes(m.begin(), m.end());
+        };
+        const std::string invite = "INVITE sip:bob@example.test SIP/2.0";
+        const std::string bye = "BYE sip:bob@example.test SIP/2.0";
+        const std::int64_t jump = 53LL * 365 * 86'400'000'000'000;
+        struct Step {
+            std::int64_t t;
+            bool from_a;
+            Bytes sip;
+        };
+        const std::vector<Step> steps = {
+            {0, true, msg(invite, 30, "", "clock-jump", 1, "INVITE")},
+            {1'000'000'000, false, msg("SIP/2.0 200 OK", 30, "b1", "clock-jump", 1, "INVITE")},
+            {1'010'000'000, true,
+             msg("ACK sip:bob@example.test SIP/2.0", 31, "b1", "clock-jump", 1, "ACK")},
+            {jump, true, msg(bye, 32, "b1", "clock-jump", 2, "BYE")},
+            {jump + 5'000'000, false, msg("SIP/2.0 200 OK", 32, "b1", "clock-jump", 2, "BYE")},
+            {jump + 10'000'000, true, msg(bye, 33, "b9", "mid-dialog", 7, "BYE")},
+            {jump + 15'000'000, false,
+             msg("SIP/2.0 481 Call/Transaction Does Not Exist", 33, "b9", "mid-dialog", 7, "BYE")},
+        };
+        std::vector<Packet> packets;
+        std::uint16_t id = 100;
+        for (const auto& s : steps)
+            packets.push_back({base_ns + s.t, as_ethernet(ipv4_udp(s.from_a ? host_a : host_b,
+                                                                   s.from_a ? host_b : host_a, 5060,
+                                                                   5060, s.sip, id++))});
+        files["diagnosis-clock-jump-mid-dialog.pcap"] =
+            pcap_of(WriterFormat::pcap_us, false, LinkType::ethernet, packets);
+    }
     return files;
 }
 

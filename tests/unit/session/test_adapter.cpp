@@ -255,3 +255,31 @@ TEST(TransactionKeyTags, PlainAndOddParametersAgreeWithTheFullIterator) {
 TEST(TransactionKeyTags, AgreeOnEveryTortureMessage) {
     EXPECT_GT(for_each_torture_message(expect_tags_match_full_params), 50);
 }
+
+TEST(MakeEvent, InitialInviteCarriesTheBranchOfTheHopBefore) {
+    auto text = [](const std::string& vias, const std::string& to) {
+        return "INVITE sip:b@example.com SIP/2.0\r\n" + vias +
+               "From: <sip:a@example.com>;tag=f\r\nTo: <sip:b@example.com>" + to +
+               "\r\nCall-ID: 1@x\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+               "Content-Length: 0\r\n\r\n";
+    };
+    decode::SipPayload payload;
+    const std::string two_lines = text("Via: SIP/2.0/UDP p.example.com;branch=z9hG4bKp\r\n"
+                                       "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKua\r\n",
+                                       "");
+    const std::string one_line = text("Via: SIP/2.0/UDP p.example.com;branch=z9hG4bKp, SIP/2.0/UDP "
+                                      "192.0.2.1;branch=z9hG4bKua\r\n",
+                                      "");
+    const std::string in_dialog = text("Via: SIP/2.0/UDP p.example.com;branch=z9hG4bKp\r\n"
+                                       "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKua\r\n",
+                                       ";tag=t");
+    const std::string single = text("Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKua\r\n", "");
+    for (const auto* bytes : {&two_lines, &one_line}) {
+        const auto m = sip::parse_message(*bytes);
+        EXPECT_EQ(session::make_event(payload, m, 0).previous_branch, "z9hG4bKua") << *bytes;
+    }
+    EXPECT_TRUE(
+        session::make_event(payload, sip::parse_message(in_dialog), 0).previous_branch.empty());
+    EXPECT_TRUE(
+        session::make_event(payload, sip::parse_message(single), 0).previous_branch.empty());
+}

@@ -422,7 +422,7 @@ TEST(Writer, MessageRowPoliciesKeepCountsAndRecordThePolicy) {
     const std::string kept_in_all =
         "SELECT cap.name || ':' || m.seq FROM messages m JOIN captures cap ON cap.id = "
         "m.capture_id LEFT JOIN calls c ON c.id = m.call WHERE c.id IS NULL OR c.outcome NOT IN "
-        "('answered', 'registered', 'unregistered', 'completed') ORDER BY 1";
+        "('answered', 'registered', 'unregistered', 'completed', 'ended') ORDER BY 1";
     const std::string kept_in_failed = "SELECT cap.name || ':' || m.seq FROM messages m JOIN "
                                        "captures cap ON cap.id = m.capture_id ORDER BY 1";
     auto want = run_sql(all, kept_in_all);

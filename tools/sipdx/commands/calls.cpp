@@ -67,7 +67,8 @@ void setup(CLI::App& root, CliContext& context) {
     auto options = std::make_shared<CallsCliOptions>();
     CLI::App* cmd = root.add_subcommand(
         "calls", "One record per Call-ID: kind, outcome, final code, timings, evidence and a "
-                 "plain-words explanation");
+                 "plain-words explanation (a Call-ID that goes on after its record was emitted, "
+                 "e.g. a registration refresh, gives a further record marked record_part)");
     cmd->add_option("captures", options->captures, "Capture files or directories ('-' = stdin)")
         ->required();
     cmd->add_option("--format", options->format,

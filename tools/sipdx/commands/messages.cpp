@@ -3,6 +3,7 @@
 
 #include <sipdx/decode/message_reader.h>
 #include <sipdx/output/messages.h>
+#include <sipdx/session/tracker.h>
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +79,11 @@ int run(const MessagesOptions& options) {
 
     std::size_t readable = 0;
     bool problems = false;
+    // Capture time jumping between consecutive messages of one input (session::is_clock_jump);
+    // reset as each input ends.
+    std::uint64_t clock_jumps = 0;
+    std::uint64_t first_jump_frame = 0;
+    std::optional<std::int64_t> previous_time;
     decode::MessageReaderOptions reader_options;
     // --count: decode and framing only
     reader_options.detail =
@@ -100,13 +107,24 @@ int run(const MessagesOptions& options) {
             std::string text = fmt::format("{}:\n", input.name);
             text += output::format_stats(input.stats);
             if (input.stats.sip_messages == 0) text += output::tls_hint(input.stats);
+            if (clock_jumps > 0)
+                text += fmt::format("time\n  {:<29}{}\n  {:<29}{}\n", "clock jumps",
+                                    clock_jumps, "first jump at frame", first_jump_frame);
             std::fputs(text.c_str(), stderr);
         }
+        clock_jumps = 0;
+        first_jump_frame = 0;
+        previous_time.reset();
     };
     decode::MessageReader reader(options.captures, std::move(reader_options));
     std::uint64_t total_messages = 0;
     while (const decode::ReadMessage* m = reader.next()) {
         ++total_messages;
+        const std::int64_t time_ns = m->payload.time_ns;
+        if (previous_time && session::is_clock_jump(*previous_time, time_ns) &&
+            clock_jumps++ == 0)
+            first_jump_frame = m->payload.frame;
+        previous_time = time_ns;
         if (options.count) continue;
         writer.write(output.buffer(), m->payload, m->message);
         output.maybe_flush();
