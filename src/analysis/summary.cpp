@@ -129,7 +129,6 @@ void Summary::add_message(const session::SipEvent& e, const session::FeedResult&
 
 void Summary::add_record(const session::CallRecord& r) {
     ++m_records;
-    m_timing.erase(r.number);
     ++m_outcomes[{r.kind, r.outcome}];
     for (const auto& [code, count] : r.transaction_finals) {
         if (code < 100 || code > 699) continue;
@@ -180,6 +179,7 @@ void Summary::add_record(const session::CallRecord& r) {
     }
     if (r.kind == Kind::registration && r.outcome == Outcome::timeout) ++m_registration_timeouts;
     m_registrations += r.registrations;
+    m_timing.erase(r.number); // the Call-ID's delays are taken: forget its state
     m_registrations_ok += r.registrations_ok;
     m_deregistrations += r.deregistrations;
 }

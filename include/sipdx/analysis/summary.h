@@ -47,7 +47,8 @@ struct FindingRow {
 // are measured on the request that was answered: after a 401/407 challenge, from the request
 // that carried the credentials, so the challenge round trip and the time the user or phone took
 // to answer it are not in them. Ratios are over session attempts (call Call-IDs with a decided
-// outcome, as Kpis::call_attempts). docs/analysis.md defines each one.
+// outcome, as Kpis::call_attempts). docs/analysis.md defines each one. Unlike these, Kpis::pdd_ms
+// and setup_ms run from the first INVITE (a challenge included); Kpis::duration_s is SDT.
 struct Rfc6076 {
     Distribution rrd_ms; // Registration Request Delay: REGISTER -> its 2xx
     Distribution srd_ms; // Session Request Delay: INVITE -> first 18x, else its final answer
@@ -74,9 +75,9 @@ struct Kpis {
     std::uint64_t calls_in_progress = 0;
     std::optional<double> asr;       // answered / attempts
     std::optional<double> ner;       // (answered + user-side endings) / attempts
-    Distribution pdd_ms;             // first INVITE -> first 18x (a challenge included)
-    Distribution setup_ms;           // first INVITE -> 2xx (a challenge included)
-    Distribution duration_s;         // 2xx -> BYE (= RFC 6076 SDT)
+    Distribution pdd_ms;             // INVITE -> first 18x
+    Distribution setup_ms;           // INVITE -> 2xx
+    Distribution duration_s;         // 2xx -> BYE
     std::uint64_t registrations = 0; // registration procedures with an end
     std::uint64_t registrations_ok = 0;
     std::uint64_t deregistrations = 0;
