@@ -179,9 +179,9 @@ void Summary::add_record(const session::CallRecord& r) {
     }
     if (r.kind == Kind::registration && r.outcome == Outcome::timeout) ++m_registration_timeouts;
     m_registrations += r.registrations;
-    m_timing.erase(r.number); // the Call-ID's delays are taken: forget its state
     m_registrations_ok += r.registrations_ok;
     m_deregistrations += r.deregistrations;
+    m_timing.erase(r.number); // the Call-ID's delays are taken: forget its state
 }
 
 Kpis Summary::kpis() const {
