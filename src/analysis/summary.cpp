@@ -38,6 +38,63 @@ bool is_user_side_ending(int code) {
     }
 }
 
+bool is_seer_effective(int code) {
+    return code == 480 || code == 486 || code == 600 || code == 603;
+}
+
+bool is_isa_ineffective(int code) {
+    return code == 408 || code == 500 || code == 503 || code == 504;
+}
+
+void Summary::add_timing(const session::SipEvent& e, const session::FeedResult& result) {
+    using sip::Method;
+    const Method about = e.is_request ? e.method : e.cseq_method;
+    if (result.call == 0 ||
+        (about != Method::invite && about != Method::bye && about != Method::register_))
+        return;
+    if (e.is_request) {
+        // A new transaction only (a retransmission or a copy does not restart the clock); the
+        // same request seen again on the next hop keeps the time of its first sighting.
+        if (result.step != session::TxStep::request) return;
+        Timing& t = m_timing[result.call];
+        if (about == Method::invite && e.to_tag.empty() &&
+            (!t.has_invite || e.cseq > t.invite_cseq)) {
+            t.has_invite = true;
+            t.invite_cseq = e.cseq;
+            t.invite_ns = e.time_ns;
+        } else if (about == Method::bye && !t.has_bye) {
+            t.has_bye = true;
+            t.bye_cseq = e.cseq;
+            t.bye_ns = e.time_ns;
+        } else if (about == Method::register_ && (!t.has_register || e.cseq > t.register_cseq)) {
+            t.has_register = true;
+            t.register_cseq = e.cseq;
+            t.register_ns = e.time_ns;
+            t.rrd_done = false;
+        }
+        return;
+    }
+    auto it = m_timing.find(result.call);
+    if (it == m_timing.end()) return;
+    Timing& t = it->second;
+    auto since = [&](std::int64_t from) { return static_cast<double>(e.time_ns - from) / 1e6; };
+    const bool challenge = e.status == 401 || e.status == 407;
+    if (about == Method::invite && t.has_invite && !t.srd_done && e.cseq == t.invite_cseq &&
+        e.status > 100 && !challenge && e.time_ns >= t.invite_ns) {
+        // The first answer that says what became of the request: an 18x, else the final one.
+        t.srd_done = true;
+        m_srd.push_back(since(t.invite_ns));
+    } else if (about == Method::bye && t.has_bye && !t.sdd_done && e.cseq == t.bye_cseq &&
+               e.status >= 200 && e.time_ns >= t.bye_ns) {
+        t.sdd_done = true;
+        m_sdd.push_back(since(t.bye_ns));
+    } else if (about == Method::register_ && t.has_register && !t.rrd_done &&
+               e.cseq == t.register_cseq && e.status / 100 == 2 && e.time_ns >= t.register_ns) {
+        t.rrd_done = true;
+        m_rrd.push_back(since(t.register_ns));
+    }
+}
+
 void Summary::add_message(const session::SipEvent& e, const session::FeedResult& result) {
     ++m_messages;
     if (m_messages == 1 || e.time_ns < m_first_time) m_first_time = e.time_ns;
@@ -66,6 +123,7 @@ void Summary::add_message(const session::SipEvent& e, const session::FeedResult&
         row.code = e.status;
         ++row.messages;
     }
+    add_timing(e, result);
     if (result.duplicate()) {
         ++m_duplicates;
     } else {
@@ -114,15 +172,26 @@ void Summary::add_record(const session::CallRecord& r) {
             } else if (r.outcome == Outcome::cancelled || is_user_side_ending(r.final_code)) {
                 ++m_calls_effective;
             }
+            if (r.outcome == Outcome::redirected) ++m_redirected;
+            if (r.outcome == Outcome::answered) {
+                ++m_established;
+                if (r.duration_s) ++m_completed;
+            }
+            if (r.outcome == Outcome::answered || is_seer_effective(r.final_code))
+                ++m_effective_6076;
+            if (r.outcome == Outcome::timeout || is_isa_ineffective(r.final_code))
+                ++m_ineffective_6076;
         }
         if (!r.icid.empty()) ++m_icids[r.icid];
         if (r.pdd_ms) m_pdd.push_back(*r.pdd_ms);
         if (r.setup_ms) m_setup.push_back(*r.setup_ms);
         if (r.duration_s) m_duration.push_back(*r.duration_s);
     }
+    if (r.kind == Kind::registration && r.outcome == Outcome::timeout) ++m_registration_timeouts;
     m_registrations += r.registrations;
     m_registrations_ok += r.registrations_ok;
     m_deregistrations += r.deregistrations;
+    m_timing.erase(r.number); // the Call-ID's delays are taken: forget its state
 }
 
 Kpis Summary::kpis() const {
@@ -150,6 +219,29 @@ Kpis Summary::kpis() const {
     if (m_transmissions > 0)
         k.retransmission_rate =
             static_cast<double>(m_retransmissions) / static_cast<double>(m_transmissions);
+
+    auto ratio = [](std::uint64_t part, std::uint64_t whole) -> std::optional<double> {
+        if (whole == 0) return std::nullopt;
+        return static_cast<double>(part) / static_cast<double>(whole);
+    };
+    Rfc6076& m = k.rfc6076;
+    m.rrd_ms = distribution(m_rrd);
+    m.srd_ms = distribution(m_srd);
+    m.sdd_ms = distribution(m_sdd);
+    m.sdt_s = k.duration_s;
+    m.registration_attempts = m_registrations + m_registration_timeouts;
+    m.ineffective_registrations = m_registrations - m_registrations_ok + m_registration_timeouts;
+    m.ira = ratio(m.ineffective_registrations, m.registration_attempts);
+    m.session_attempts = m_call_attempts;
+    m.redirected = m_redirected;
+    m.established = m_established;
+    m.effective = m_effective_6076;
+    m.ineffective = m_ineffective_6076;
+    m.completed = m_completed;
+    m.ser = ratio(m_established, m_call_attempts - m_redirected);
+    m.seer = ratio(m_effective_6076, m_call_attempts - m_redirected);
+    m.isa = ratio(m_ineffective_6076, m_call_attempts);
+    m.scr = ratio(m_completed, m_call_attempts);
     return k;
 }
 

@@ -140,6 +140,18 @@ std::string render_summary_text(const Summary& s, const RunResult& run) {
     if (k.icid_sessions > 0)
         out += fmt::format("  {:<28}{} (icid-value), {} seen on several Call-IDs\n", "IMS sessions",
                            k.icid_sessions, k.icid_multi_leg);
+    const Rfc6076& m = k.rfc6076;
+    out += "\nRFC 6076 metrics (delays from the request that was answered, after any challenge)\n";
+    out += fmt::format("  {:<28}{}\n", "SRD session request delay", dist_text(m.srd_ms, "ms", 0));
+    out += fmt::format("  {:<28}{}\n", "SDD disconnect delay", dist_text(m.sdd_ms, "ms", 0));
+    out += fmt::format("  {:<28}{}\n", "SDT session duration", dist_text(m.sdt_s, "s", 1));
+    out += fmt::format("  {:<28}{}\n", "RRD registration delay", dist_text(m.rrd_ms, "ms", 0));
+    out += fmt::format("  {:<28}{} of {}\n", "IRA ineffective REGISTERs", percent(m.ira),
+                       m.registration_attempts);
+    out += fmt::format("  {:<28}{}\n", "SER establishment", percent(m.ser));
+    out += fmt::format("  {:<28}{}\n", "SEER effectiveness", percent(m.seer));
+    out += fmt::format("  {:<28}{}\n", "ISA ineffective attempts", percent(m.isa));
+    out += fmt::format("  {:<28}{}\n", "SCR completion", percent(m.scr));
 
     const auto findings = s.findings();
     if (!findings.empty()) {
@@ -168,6 +180,30 @@ std::string render_summary_text(const Summary& s, const RunResult& run) {
     }
     return out;
 }
+
+namespace {
+
+nlohmann::ordered_json rfc6076_json(const Rfc6076& m) {
+    return {{"srd_ms", dist_json(m.srd_ms)},
+            {"sdd_ms", dist_json(m.sdd_ms)},
+            {"sdt_s", dist_json(m.sdt_s)},
+            {"rrd_ms", dist_json(m.rrd_ms)},
+            {"registration_attempts", m.registration_attempts},
+            {"ineffective_registrations", m.ineffective_registrations},
+            {"ira", opt(m.ira)},
+            {"session_attempts", m.session_attempts},
+            {"redirected", m.redirected},
+            {"established", m.established},
+            {"effective", m.effective},
+            {"ineffective", m.ineffective},
+            {"completed", m.completed},
+            {"ser", opt(m.ser)},
+            {"seer", opt(m.seer)},
+            {"isa", opt(m.isa)},
+            {"scr", opt(m.scr)}};
+}
+
+} // namespace
 
 nlohmann::ordered_json summary_json(const Summary& s, const RunResult& run) {
     nlohmann::ordered_json j;
@@ -233,7 +269,8 @@ nlohmann::ordered_json summary_json(const Summary& s, const RunResult& run) {
                    {"successful", k.registrations_ok},
                    {"deregistrations", k.deregistrations},
                    {"success_ratio", opt(k.registration_success)}}},
-                 {"retransmission_rate", opt(k.retransmission_rate)}};
+                 {"retransmission_rate", opt(k.retransmission_rate)},
+                 {"rfc6076", rfc6076_json(k.rfc6076)}};
     auto& findings = j["findings"] = nlohmann::ordered_json::array();
     for (const auto& f : s.findings()) {
         findings.push_back({{"code", session::to_string(f.code)},

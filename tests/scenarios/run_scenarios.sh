@@ -60,7 +60,7 @@ play() {
         sleep 0.3
     fi
     timeout 20 sipp -sf "$work/$label.uac.xml" "$remote" -i "$ip" -p $((port + 1)) \
-        -cid_str "$label-%u@sipdx.test" -t "$transport" -m 1 -nostdin -timeout 15s \
+        -cid_str "${cid_label:-$label}-%u@sipdx.test" -t "$transport" -m 1 -nostdin -timeout 15s \
         >"$work/$label.uac.log" 2>&1 ||
         # SIPp counts the unanswered call's receive timeout as a failed call: that is the point.
         [ "$label" = noanswer ] || { echo "scenario $label: UAC failed" >&2; status=1; }
@@ -76,6 +76,14 @@ want() { # is this label selected?
     return 1
 }
 selected=("$@")
+# Diagnosis scenarios (issue 17): played only when named, so the default run (the bundled
+# sample) stays as it is.
+named() {
+    [ ${#selected[@]} = 0 ] && return 1
+    local s
+    for s in "${selected[@]}"; do [ "$s" = "$1" ] && return 0; done
+    return 1
+}
 
 tcpdump -i lo -U --immediate-mode -n -s 0 -w "$out" "portrange $base_port-$((base_port + 99))" \
     >"$work/tcpdump.log" 2>&1 &
@@ -108,6 +116,19 @@ want prack && play 14 prack u1 4 uac_prack uas_prack RING_MS=100 ANSWER_MS=200 H
 want reinvite && play 15 reinvite u1 4 uac_reinvite uas_reinvite HOLD_MS=200
 want tcp && play 16 tcp t1 4 uac_call uas_answer RING_MS=100 ANSWER_MS=100 HOLD_MS=300
 want ipv6 && play 17 ipv6 u1 6 uac_call uas_answer RING_MS=100 ANSWER_MS=100 HOLD_MS=300
+
+named earlybye && play 20 earlybye u1 4 uac_earlybye uas_earlybye HOLD_MS=300
+named bye487 && play 21 bye487 u1 4 uac_bye487 uas_bye487 HOLD_MS=300
+named cancelunanswered && play 22 cancelunanswered u1 4 uac_cancelunanswered \
+    uas_cancelunanswered HOLD_MS=200 ANSWER_MS=2200
+named wrongpass && play 23 wrongpass u1 4 uac_wrongpass uas_wrongpass
+named forked && play 24 forked u1 4 uac_forked uas_forked RING_MS=100 ANSWER_MS=200 HOLD_MS=200
+# A B2BUA that keeps the Call-ID: two legs on their own ports (and Via branches), each with its
+# own To tag, sharing the Call-ID b2bua-1@sipdx.test.
+if named b2bua; then
+    cid_label=b2bua play 25 b2bua.a u1 4 uac_call uas_answer RING_MS=100 ANSWER_MS=100 HOLD_MS=300
+    cid_label=b2bua play 26 b2bua.b u1 4 uac_call uas_answer RING_MS=100 ANSWER_MS=100 HOLD_MS=300
+fi
 
 sleep 1 # let the last packets reach the capture before it stops
 kill -INT "$dump_pid" 2>/dev/null

@@ -11,8 +11,10 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory_resource>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sipdx::analysis {
@@ -41,6 +43,32 @@ struct FindingRow {
     std::vector<std::string> examples; // up to 3 Call-IDs, earliest first
 };
 
+// The metrics of RFC 6076 (SIP End-to-End Performance Metrics) a trace can give. The delays
+// are measured on the request that was answered: after a 401/407 challenge, from the request
+// that carried the credentials, so the challenge round trip and the time the user or phone took
+// to answer it are not in them. Ratios are over session attempts (call Call-IDs with a decided
+// outcome, as Kpis::call_attempts). docs/analysis.md defines each one. Unlike these, Kpis::pdd_ms
+// and setup_ms run from the first INVITE (a challenge included); Kpis::duration_s is SDT.
+struct Rfc6076 {
+    Distribution rrd_ms; // Registration Request Delay: REGISTER -> its 2xx
+    Distribution srd_ms; // Session Request Delay: INVITE -> first 18x, else its final answer
+    Distribution sdd_ms; // Session Disconnect Delay: BYE -> its final answer
+    Distribution sdt_s;  // Session Duration Time: 2xx to INVITE -> BYE (answered calls)
+    std::uint64_t registration_attempts = 0; // ended procedures + unanswered ones (IRA base)
+    std::uint64_t ineffective_registrations = 0;
+    std::uint64_t session_attempts = 0; // SER/SEER/ISA/SCR base
+    std::uint64_t redirected = 0;       // 3xx: out of the SER/SEER base
+    std::uint64_t established = 0;      // 2xx
+    std::uint64_t effective = 0;        // 2xx, 480, 486, 600, 603
+    std::uint64_t ineffective = 0;      // 408, 500, 503, 504 or no answer (timeout)
+    std::uint64_t completed = 0;        // answered and ended by BYE
+    std::optional<double> ira;          // Ineffective Registration Attempts
+    std::optional<double> ser;          // Session Establishment Ratio
+    std::optional<double> seer;         // Session Establishment Effectiveness Ratio
+    std::optional<double> isa;          // Ineffective Session Attempts
+    std::optional<double> scr;          // Session Completion Ratio
+};
+
 struct Kpis {
     std::uint64_t call_attempts = 0; // call Call-IDs with a decided outcome (not in-progress)
     std::uint64_t calls_answered = 0;
@@ -60,6 +88,7 @@ struct Kpis {
     // of them were seen on several Call-IDs (legs through B2BUAs / several capture points).
     std::uint64_t icid_sessions = 0;
     std::uint64_t icid_multi_leg = 0;
+    Rfc6076 rfc6076;
 };
 
 class Summary {
@@ -96,6 +125,24 @@ public:
     std::int64_t last_time_ns() const { return m_last_time; }
 
 private:
+    // What add_message() keeps of an open Call-ID for the RFC 6076 delays; dropped when its
+    // record arrives.
+    struct Timing {
+        std::uint32_t invite_cseq = 0; // the newest initial INVITE
+        std::int64_t invite_ns = 0;
+        std::uint32_t bye_cseq = 0; // the first BYE
+        std::int64_t bye_ns = 0;
+        std::uint32_t register_cseq = 0; // the newest REGISTER
+        std::int64_t register_ns = 0;
+        bool has_invite = false;
+        bool srd_done = false;
+        bool has_bye = false;
+        bool sdd_done = false;
+        bool has_register = false;
+        bool rrd_done = false;
+    };
+    void add_timing(const session::SipEvent& event, const session::FeedResult& result);
+
     struct FindingAgg {
         std::uint64_t occurrences = 0;
         std::uint64_t call_ids = 0;
@@ -124,6 +171,19 @@ private:
     std::vector<double> m_pdd;
     std::vector<double> m_setup;
     std::vector<double> m_duration;
+    std::vector<double> m_srd;
+    std::vector<double> m_sdd;
+    std::vector<double> m_rrd;
+    // CallRecord::number -> timing of the open Call-IDs. The pool recycles the nodes of
+    // Call-IDs already emitted: no heap allocation per Call-ID once warm.
+    std::pmr::unsynchronized_pool_resource m_timing_pool;
+    std::pmr::unordered_map<std::uint64_t, Timing> m_timing{&m_timing_pool};
+    std::uint64_t m_redirected = 0;
+    std::uint64_t m_established = 0;
+    std::uint64_t m_effective_6076 = 0;
+    std::uint64_t m_ineffective_6076 = 0;
+    std::uint64_t m_completed = 0;
+    std::uint64_t m_registration_timeouts = 0;
     std::uint64_t m_call_attempts = 0;
     std::uint64_t m_calls_answered = 0;
     std::uint64_t m_calls_effective = 0;
@@ -137,5 +197,10 @@ private:
 // Codes that end a call for a user-side reason and so count as "effective" in the NER
 // (ITU-T E.425 style): busy, no answer, rejected by the user.
 bool is_user_side_ending(int code);
+
+// RFC 6076 section 4.7: the answers SEER counts as effective besides 2xx (the user was reached).
+bool is_seer_effective(int code);
+// RFC 6076 section 4.8: the answers ISA counts as ineffective attempts.
+bool is_isa_ineffective(int code);
 
 } // namespace sipdx::analysis
