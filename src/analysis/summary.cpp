@@ -56,7 +56,7 @@ void Summary::add_timing(const session::SipEvent& e, const session::FeedResult& 
         // A new transaction only (a retransmission or a copy does not restart the clock); the
         // same request seen again on the next hop keeps the time of its first sighting.
         if (result.step != session::TxStep::request) return;
-        Timing& t = m_timing[result.call];
+        Timing& t = m_timing.map[result.call];
         if (about == Method::invite && e.to_tag.empty() &&
             (!t.has_invite || e.cseq > t.invite_cseq)) {
             t.has_invite = true;
@@ -74,8 +74,8 @@ void Summary::add_timing(const session::SipEvent& e, const session::FeedResult& 
         }
         return;
     }
-    auto it = m_timing.find(result.call);
-    if (it == m_timing.end()) return;
+    auto it = m_timing.map.find(result.call);
+    if (it == m_timing.map.end()) return;
     Timing& t = it->second;
     auto since = [&](std::int64_t from) { return static_cast<double>(e.time_ns - from) / 1e6; };
     const bool challenge = e.status == 401 || e.status == 407;
@@ -191,7 +191,7 @@ void Summary::add_record(const session::CallRecord& r) {
     m_registrations += r.registrations;
     m_registrations_ok += r.registrations_ok;
     m_deregistrations += r.deregistrations;
-    m_timing.erase(r.number); // the Call-ID's delays are taken: forget its state
+    m_timing.map.erase(r.number); // the Call-ID's delays are taken: forget its state
 }
 
 Kpis Summary::kpis() const {

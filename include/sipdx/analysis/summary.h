@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <memory_resource>
 #include <optional>
 #include <string>
@@ -175,9 +176,36 @@ private:
     std::vector<double> m_sdd;
     std::vector<double> m_rrd;
     // CallRecord::number -> timing of the open Call-IDs. The pool recycles the nodes of
-    // Call-IDs already emitted: no heap allocation per Call-ID once warm.
-    std::pmr::unsynchronized_pool_resource m_timing_pool;
-    std::pmr::unordered_map<std::uint64_t, Timing> m_timing{&m_timing_pool};
+    // Call-IDs already emitted: no heap allocation per Call-ID once warm. A copy or a move gets
+    // a pool of its own (a pool cannot be shared or moved under a live map), so a Summary stays
+    // copyable and movable for library users.
+    struct TimingTable {
+        std::unique_ptr<std::pmr::unsynchronized_pool_resource> pool =
+            std::make_unique<std::pmr::unsynchronized_pool_resource>();
+        std::pmr::unordered_map<std::uint64_t, Timing> map{pool.get()};
+
+        TimingTable() = default;
+        TimingTable(const TimingTable& other) { map.insert(other.map.begin(), other.map.end()); }
+        TimingTable(TimingTable&& other) noexcept { *this = std::move(other); }
+        TimingTable& operator=(const TimingTable& other) {
+            if (this != &other) {
+                map.clear();
+                map.insert(other.map.begin(), other.map.end());
+            }
+            return *this;
+        }
+        TimingTable& operator=(TimingTable&& other) noexcept {
+            if (this != &other) {
+                map.clear();
+                for (auto& [number, timing] : other.map)
+                    map.emplace(number, std::move(timing));
+                other.map.clear();
+            }
+            return *this;
+        }
+        ~TimingTable() = default;
+    };
+    TimingTable m_timing;
     std::uint64_t m_redirected = 0;
     std::uint64_t m_established = 0;
     std::uint64_t m_effective_6076 = 0;
