@@ -369,21 +369,6 @@ void count_dialogs(CallState& c) {
     if (most > 1) c.add_finding(FindingCode::forked, 0);
 }
 
-void timings(CallState& c) {
-    CallRecord& r = c.rec;
-    if (c.spans_clock_jump) return; // a duration across a clock jump means nothing
-    if (c.first_invite) {
-        if (c.first_ringing && *c.first_ringing >= *c.first_invite) {
-            r.pdd_ms = static_cast<double>(*c.first_ringing - *c.first_invite) / 1e6;
-            r.progress_code = c.progress_code;
-        }
-        if (c.first_answer && *c.first_answer >= *c.first_invite)
-            r.setup_ms = static_cast<double>(*c.first_answer - *c.first_invite) / 1e6;
-    }
-    if (c.first_answer && c.bye_time && *c.bye_time >= *c.first_answer)
-        r.duration_s = static_cast<double>(*c.bye_time - *c.first_answer) / 1e9;
-}
-
 // Most severe first, then most frequent; ties keep the order seen. An insertion sort: a record
 // has a handful of findings, and std::stable_sort would allocate a buffer for every record.
 void sort_findings(CallRecord& r) {
@@ -399,6 +384,23 @@ void sort_findings(CallRecord& r) {
 }
 
 } // namespace
+
+// Delays between points both seen before a clock jump are kept: the tracker calls this when
+// the jump is seen, and afterwards (spans_clock_jump) nothing that could span it is measured.
+void timings(CallState& c) {
+    CallRecord& r = c.rec;
+    if (c.spans_clock_jump) return; // measured when the jump was seen, from points before it
+    if (c.first_invite) {
+        if (c.first_ringing && *c.first_ringing >= *c.first_invite) {
+            r.pdd_ms = static_cast<double>(*c.first_ringing - *c.first_invite) / 1e6;
+            r.progress_code = c.progress_code;
+        }
+        if (c.first_answer && *c.first_answer >= *c.first_invite)
+            r.setup_ms = static_cast<double>(*c.first_answer - *c.first_invite) / 1e6;
+    }
+    if (c.first_answer && c.bye_time && *c.bye_time >= *c.first_answer)
+        r.duration_s = static_cast<double>(*c.bye_time - *c.first_answer) / 1e9;
+}
 
 void finalize(CallState& c, std::int64_t now, const TrackerOptions& options) {
     CallRecord& r = c.rec;

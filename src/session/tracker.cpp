@@ -268,6 +268,7 @@ void Tracker::Impl::note_message(CallState& c, const SipEvent& e) {
     CallRecord& r = c.rec;
     if (c.epoch != epoch) {
         c.epoch = epoch;
+        if (!c.spans_clock_jump) timings(c); // what lies wholly before the jump still counts
         c.spans_clock_jump = true;
         c.last_time = e.time_ns;
         c.add_finding(FindingCode::clock_jump, e.frame);

@@ -135,5 +135,7 @@ struct CallState {
 // Fills c.rec (kind, outcome, final answer, evidence, timings, findings) from the state.
 // `now` is the capture time the Call-ID is judged at (timeouts).
 void finalize(CallState& c, std::int64_t now, const TrackerOptions& options);
+// PDD, setup and duration from the points seen so far (all of them before any clock jump).
+void timings(CallState& c);
 
 } // namespace sipdx::session::detail
