@@ -124,6 +124,9 @@ unsigned resolve_threads(unsigned requested) {
 RunResult Analyzer::run(const std::vector<std::string>& paths) {
     RunResult result;
     const auto files = expand_inputs(paths);
+    session::TrackerOptions tracker_options = m_options.tracker;
+    if (tracker_options.max_state_bytes == 0)
+        tracker_options.max_state_bytes = session::default_state_budget();
     session::Tracker tracker(
         [this](session::CallRecord&& r) {
             // Only records that leave the analyzer need their explanation (3% of `analyze`).
@@ -131,7 +134,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
             m_summary.add_record(r);
             if (m_sink) m_sink(std::move(r));
         },
-        m_options.tracker);
+        tracker_options);
 
     const decode::PayloadParser payload_parser;
     // Every message is parsed in the parallel stage, which also cuts datagrams at their

@@ -67,6 +67,10 @@ constexpr std::array<FindingInfo, finding_code_count> finding_info{{
     {"capture-gap", Severity::warning,
      "Bytes were missing from the capture before a message of this Call-ID (capture loss): "
      "messages may be missing from it."},
+    {"state-evicted", Severity::warning,
+     "The tracker's memory budget for open Call-IDs was full, so this Call-ID, the least "
+     "recently active, was emitted as it stood; later messages of it start a further record "
+     "(record_part). Raise --max-state-mb to keep more open."},
 }};
 } // namespace
 

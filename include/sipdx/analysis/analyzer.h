@@ -40,6 +40,8 @@ struct MessageContext {
 inline constexpr unsigned max_threads = 256;
 
 struct AnalyzeOptions {
+    // tracker.max_state_bytes 0 (the default) means session::default_state_budget(): a run's
+    // open state is always bounded.
     session::TrackerOptions tracker;
     decode::PipelineOptions decode;
     bool explain = true; // fill CallRecord::explanation of the records given to on_record()

@@ -53,6 +53,7 @@ enum class FindingCode : std::uint8_t {
     termination_missing,      // caller gave up (CANCEL/BYE) but the INVITE never got its 487
     clock_jump,               // capture time jumped (backwards, or > 1 day ahead) in this Call-ID
     capture_gap,              // a capture hole (TCP bytes missing) touched this Call-ID
+    state_evicted,            // emitted early, as it stood: the open-state memory budget was full
     count_
 };
 inline constexpr std::size_t finding_code_count = static_cast<std::size_t>(FindingCode::count_);

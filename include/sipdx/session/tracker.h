@@ -30,7 +30,15 @@ struct TrackerOptions {
     bool keep_messages = false;                     // fill CallRecord::message_log
     std::uint32_t max_messages_per_call = 20000;    // bound on message_log
     std::uint32_t max_transactions_per_call = 4096; // older finished ones are dropped beyond
+    // Bound on the memory of open Call-IDs (an estimate of their state, in bytes); when full,
+    // the least recently active Call-IDs are emitted as they stand, with the finding
+    // state-evicted. 0: no bound. default_state_budget() sizes it for the machine.
+    std::uint64_t max_state_bytes = 0;
 };
+
+// A quarter of the machine's physical memory, at least 256 MiB: what open state may take by
+// default, so that a flood of Call-IDs that never end cannot exhaust the machine.
+std::uint64_t default_state_budget();
 
 // What one fed message was, for the caller's wire statistics.
 struct FeedResult {
@@ -53,6 +61,9 @@ struct TrackerStats {
     std::uint64_t clock_jumps = 0;            // see is_clock_jump()
     std::uint64_t first_clock_jump_frame = 0; // frame of the first message after the first jump
     std::uint64_t records_continued = 0;      // records with CallRecord::part > 1
+    std::uint64_t evicted = 0;                // emitted early for the state budget
+    std::uint64_t state_bytes = 0;            // estimated bytes of open state now
+    std::uint64_t peak_state_bytes = 0;       // and at most
 };
 
 // Capture time between two consecutive messages that no real trace shows: backwards by more

@@ -7,6 +7,8 @@
 #include <sipdx/session/tracker.h>
 #include <sipdx/session/transaction.h>
 
+#include "session/detail/intrusive_list.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -64,6 +66,10 @@ struct EarlyTag {
 };
 
 struct CallState {
+    // Expiry order (tracker.cpp): by last activity, and, once settled, by when it settled.
+    ListLink<CallState> active_link;
+    ListLink<CallState> settled_link;
+    std::uint64_t footprint = 0; // estimated bytes, as last counted into the state budget
     CallRecord rec;
     std::vector<Transaction> txs;
     std::vector<FinalSeen> finals;

@@ -274,8 +274,9 @@ TEST(Diagnosis, ClockJumpIsReportedAndNoDurationSpansIt) {
     const auto& r = h.only();
     EXPECT_EQ(r.outcome, Outcome::answered);
     EXPECT_TRUE(r.has_finding(FindingCode::clock_jump));
-    EXPECT_FALSE(r.duration_s);
-    EXPECT_FALSE(r.setup_ms);
+    EXPECT_FALSE(r.duration_s); // answer before the jump, BYE after it: spans it
+    ASSERT_TRUE(r.setup_ms);    // INVITE and 200 OK both before the jump: kept
+    EXPECT_DOUBLE_EQ(*r.setup_ms, 1000.0);
     EXPECT_EQ(h.tracker.stats().clock_jumps, 1u);
     EXPECT_EQ(h.tracker.stats().first_clock_jump_frame, bye.frame);
 }

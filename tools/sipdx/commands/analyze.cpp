@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -25,6 +26,7 @@ struct AnalyzeCliOptions {
     bool json = false;
     bool quiet = false;
     unsigned threads = 0;
+    std::uint64_t max_state_mb = 0; // 0: a quarter of the machine's memory
     std::string db; // --db: also store the records (the same code path as `sipdx ingest`)
     std::string message_rows = "all"; // with --db: which per-message rows to keep
 };
@@ -73,6 +75,7 @@ int run(const AnalyzeCliOptions& options) {
     Progress progress(!options.quiet && isatty(STDERR_FILENO));
     analysis::AnalyzeOptions analyze_options;
     analyze_options.threads = options.threads;
+    analyze_options.tracker.max_state_bytes = options.max_state_mb << 20;
     analyze_options.progress = [&](std::uint64_t done, std::uint64_t total) {
         progress.update(done, total);
     };
@@ -135,6 +138,10 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("--json", options->json,
                   "JSON report (schema sipdx.analyze/1, docs/analysis.md)");
     cmd->add_flag("-q,--quiet", options->quiet, "No progress bar on stderr");
+    cmd->add_option("--max-state-mb", options->max_state_mb,
+                    "Memory for open Call-IDs (MiB; default: a quarter of the machine's); when "
+                    "full, the least recently active are reported early, marked state-evicted")
+        ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
     cmd->add_option("--threads", options->threads,
                     "Threads to use (0 = all cores); the report is the same for any value")
         ->capture_default_str()

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -22,6 +23,7 @@ struct CallsCliOptions {
     std::vector<std::string> captures;
     std::string format;
     unsigned threads = 0;
+    std::uint64_t max_state_mb = 0; // 0: a quarter of the machine's memory
     RecordFilterOptions filters;
 };
 
@@ -36,6 +38,7 @@ int run(const CallsCliOptions& options) {
 
     analysis::AnalyzeOptions analyze_options;
     analyze_options.threads = options.threads;
+    analyze_options.tracker.max_state_bytes = options.max_state_mb << 20;
     analysis::Analyzer analyzer(analyze_options);
     std::vector<session::CallRecord> records;
     analyzer.on_record([&](session::CallRecord&& r) {
@@ -74,6 +77,10 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--format", options->format,
                     "table (default on a terminal), ndjson (default otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
+    cmd->add_option("--max-state-mb", options->max_state_mb,
+                    "Memory for open Call-IDs (MiB; default: a quarter of the machine's); when "
+                    "full, the least recently active are reported early, marked state-evicted")
+        ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
     cmd->add_option("--threads", options->threads,
                     "Threads to use (0 = all cores); the records are the same for any value")
         ->capture_default_str()

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -21,6 +22,7 @@ struct IngestCliOptions {
     std::vector<std::string> captures;
     store::StoreOptions store;
     unsigned threads = 0;
+    std::uint64_t max_state_mb = 0; // 0: a quarter of the machine's memory
     std::string message_rows = "all";
     bool quiet = false;
 };
@@ -47,6 +49,7 @@ int run(const IngestCliOptions& options) {
         throw UsageError("no capture files found in the given directories");
     analysis::AnalyzeOptions analyze;
     analyze.threads = options.threads == 0 ? default_threads() : options.threads;
+    analyze.tracker.max_state_bytes = options.max_state_mb << 20;
     auto result = store::ingest(options.captures, store, analyze);
     if (!result) throw UsageError(result.error().message);
     for (const auto& n : result->report.notes)
@@ -101,6 +104,10 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--retries", options->store.retries,
                     "ClickHouse: retries per batch, with doubling back-off (default 5)")
         ->check(CLI::Range(0, 20));
+    cmd->add_option("--max-state-mb", options->max_state_mb,
+                    "Memory for open Call-IDs (MiB; default: a quarter of the machine's); when "
+                    "full, the least recently active are reported early, marked state-evicted")
+        ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
     cmd->add_option("--threads", options->threads,
                     "Analysis threads as for analyze; default (0): the cores less two, at least "
                     "one, since the database is written on one more thread and a new capture "
