@@ -49,6 +49,10 @@ def input_paths(work):
     return os.path.join(work, "perf-input.pcap"), os.path.join(work, "perf-input.sip")
 
 
+def operator_path(work):
+    return os.path.join(work, "perf-operator.pcap")
+
+
 def make_input(work):
     """The capture: COPIES copies of tests/data/sample/sipdx-sample.pcap with fresh Call-IDs,
     tags, branches and addresses (bench/make-big-capture, deterministic). The SIP stream: every
@@ -70,6 +74,13 @@ def make_input(work):
     with open(stream + ".tmp", "wb") as out:
         out.write(samples * STREAM_REPEAT)
     os.replace(stream + ".tmp", stream)
+    # Signalling only, with thousands of Call-IDs open at once (registrations refreshed on one
+    # Call-ID, reg-event subscriptions, calls): a regression in expiry shows here first.
+    operator = operator_path(work)
+    subprocess.run([sys.executable, os.path.join(REPO, "bench", "make-operator-capture"),
+                    operator + ".tmp", "--ues", "4000", "--hours", "0.25", "--reg-interval",
+                    "300", "--sub-interval", "600", "--quiet"], check=True)
+    os.replace(operator + ".tmp", operator)
 
 
 def workloads(sipdx, work):
@@ -84,6 +95,9 @@ def workloads(sipdx, work):
         "messages_ndjson": ([sipdx, "messages", "--format", "ndjson", pcap], pcap),
         # stream framing and the full message validation of real-world samples
         "parse": ([sipdx, "parse", "--json", stream], stream),
+        # the operator shape: ~8,000 open Call-IDs, signalling only, one thread
+        "operator_analyze": ([sipdx, "analyze", "-q"] + (["--threads", "1"] if threads else [])
+                             + [operator_path(work)], operator_path(work)),
     }
 
 
