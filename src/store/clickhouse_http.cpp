@@ -4,18 +4,22 @@
 
 #include "store/detail/clickhouse.h"
 
-#include <fmt/format.h>
+#include <sipdx/text/text.h>
 
-#include <httplib.h>
+#include <fmt/format.h>
 
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <thread>
 
@@ -94,8 +98,31 @@ HttpFailure answer_failure(int status, const std::string& content) {
     return HttpFailure{retry, fmt::format("HTTP {}: {}", status, first), true};
 }
 
-// One POST to the first loopback address of the host that accepts the connection. The name is
-// resolved here (not by the HTTP library) so that only loopback addresses are ever contacted.
+class Socket {
+public:
+    explicit Socket(int fd) : m_fd(fd) {}
+    ~Socket() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+    int fd() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+bool wait_for(int fd, short events, int timeout_ms) {
+    pollfd p{fd, events, 0};
+    for (;;) {
+        const int rc = ::poll(&p, 1, timeout_ms);
+        if (rc < 0 && errno == EINTR) continue;
+        return rc > 0;
+    }
+}
+
+// One POST (HTTP/1.0, so the server closes the connection after its answer) to the first
+// loopback address of the host that accepts the connection.
 tl::expected<std::string, HttpFailure> http_post(const ClickHouseUrl& url,
                                                  const std::string& target, std::string_view body,
                                                  int timeout_ms) {
@@ -109,55 +136,96 @@ tl::expected<std::string, HttpFailure> http_post(const ClickHouseUrl& url,
             HttpFailure{false, fmt::format("cannot resolve: {}", gai_strerror(rc))});
     std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, &::freeaddrinfo);
 
-    const auto timeout = std::chrono::milliseconds(std::max(timeout_ms, 1));
-    constexpr std::size_t max_response = 1u << 30;
     std::string last = "no address";
     for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
         if (!is_loopback(ai->ai_addr)) {
             last = "not a loopback address (sipdx only talks to a local ClickHouse node)";
             continue;
         }
-        char address[INET6_ADDRSTRLEN] = {};
-        const void* raw = ai->ai_family == AF_INET
-                              ? static_cast<const void*>(
-                                    &reinterpret_cast<const sockaddr_in*>(ai->ai_addr)->sin_addr)
-                              : static_cast<const void*>(
-                                    &reinterpret_cast<const sockaddr_in6*>(ai->ai_addr)->sin6_addr);
-        ::inet_ntop(ai->ai_family, raw, address, sizeof address);
-        httplib::Client client(url.host, url.port);
-        client.set_hostname_addr_map({{url.host, address}});
-        client.set_address_family(ai->ai_family);
-        client.set_connection_timeout(timeout);
-        client.set_read_timeout(timeout);
-        client.set_write_timeout(timeout);
-        client.set_keep_alive(false);
-        client.set_url_encode(false); // the target is encoded already
-        client.set_decompress(false);
-
-        httplib::Request request;
-        request.method = "POST";
-        request.path = target;
-        request.set_header("Content-Type", "text/plain; charset=utf-8");
-        request.body.assign(body.data(), body.size());
-        std::string content;
-        bool too_large = false;
-        request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
-                                       std::uint64_t) {
-            content.append(data, size);
-            too_large = content.size() > max_response;
-            return !too_large;
-        };
-        httplib::Response response;
-        httplib::Error error = httplib::Error::Success;
-        if (!client.send(request, response, error)) {
-            if (too_large) return tl::unexpected(HttpFailure{false, "response larger than 1 GiB"});
-            if (error == httplib::Error::Connection || error == httplib::Error::ConnectionTimeout) {
-                last = fmt::format("connect: {}", httplib::to_string(error));
-                continue; // the next address of the name may answer
-            }
-            return tl::unexpected(HttpFailure{true, httplib::to_string(error)});
+        Socket sock(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                             ai->ai_protocol));
+        if (sock.fd() < 0) {
+            last = std::strerror(errno);
+            continue;
         }
-        if (response.status != 200) return tl::unexpected(answer_failure(response.status, content));
+        if (::connect(sock.fd(), ai->ai_addr, ai->ai_addrlen) != 0) {
+            if (errno != EINPROGRESS) {
+                last = fmt::format("connect: {}", std::strerror(errno));
+                continue;
+            }
+            if (!wait_for(sock.fd(), POLLOUT, timeout_ms)) {
+                last = "connect: timed out";
+                continue;
+            }
+            int err = 0;
+            socklen_t len = sizeof err;
+            ::getsockopt(sock.fd(), SOL_SOCKET, SO_ERROR, &err, &len);
+            if (err != 0) {
+                last = fmt::format("connect: {}", std::strerror(err));
+                continue;
+            }
+        }
+        std::string head = fmt::format("POST {} HTTP/1.0\r\nHost: {}:{}\r\nContent-Length: {}\r\n"
+                                       "Content-Type: text/plain; charset=utf-8\r\n\r\n",
+                                       target, url.host, url.port, body.size());
+        // Send head then body, each bounded by the timeout per wait.
+        for (std::string_view part : {std::string_view(head), body}) {
+            while (!part.empty()) {
+                const ssize_t n = ::send(sock.fd(), part.data(), part.size(), MSG_NOSIGNAL);
+                if (n > 0) {
+                    part.remove_prefix(static_cast<std::size_t>(n));
+                } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+                    if (!wait_for(sock.fd(), POLLOUT, timeout_ms))
+                        return tl::unexpected(HttpFailure{true, "send: timed out"});
+                } else {
+                    return tl::unexpected(
+                        HttpFailure{true, fmt::format("send: {}", std::strerror(errno))});
+                }
+            }
+        }
+        std::string response;
+        constexpr std::size_t max_response = 1u << 30;
+        char buffer[65536];
+        for (;;) {
+            const ssize_t n = ::recv(sock.fd(), buffer, sizeof buffer, 0);
+            if (n > 0) {
+                response.append(buffer, static_cast<std::size_t>(n));
+                if (response.size() > max_response)
+                    return tl::unexpected(HttpFailure{false, "response larger than 1 GiB"});
+            } else if (n == 0) {
+                break;
+            } else if (errno == EAGAIN || errno == EINTR) {
+                if (!wait_for(sock.fd(), POLLIN, timeout_ms))
+                    return tl::unexpected(HttpFailure{true, "receive: timed out"});
+            } else {
+                return tl::unexpected(
+                    HttpFailure{true, fmt::format("receive: {}", std::strerror(errno))});
+            }
+        }
+        const auto header_end = response.find("\r\n\r\n");
+        if (response.compare(0, 5, "HTTP/") != 0 || header_end == std::string::npos)
+            return tl::unexpected(HttpFailure{true, "connection closed without an HTTP answer"});
+        int status = 0;
+        const auto sp = response.find(' ');
+        std::from_chars(response.data() + sp + 1, response.data() + sp + 4, status);
+        std::string headers = response.substr(0, header_end);
+        std::string content = response.substr(header_end + 4);
+        if (text::icontains(headers, "transfer-encoding: chunked")) {
+            std::string decoded;
+            std::size_t pos = 0;
+            while (pos < content.size()) {
+                std::size_t size = 0;
+                auto [p, ec] = std::from_chars(content.data() + pos,
+                                               content.data() + content.size(), size, 16);
+                const auto eol = content.find("\r\n", pos);
+                if (ec != std::errc() || eol == std::string::npos) break;
+                if (size == 0 || eol + 2 + size > content.size()) break;
+                decoded.append(content, eol + 2, size);
+                pos = eol + 2 + size + 2;
+            }
+            content = std::move(decoded);
+        }
+        if (status != 200) return tl::unexpected(answer_failure(status, content));
         return content;
     }
     return tl::unexpected(HttpFailure{true, last});
