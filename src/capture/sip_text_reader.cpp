@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -27,16 +26,9 @@ constexpr std::size_t max_line = 64 * 1024;
 constexpr std::size_t max_message = 1024 * 1024;
 
 using text::iequals;
+using text::is_digit;
+using text::is_token_char;
 using text::trim;
-
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-bool is_token_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) ||
-           std::strchr("-.!%*_+`'~", c) != nullptr;
-}
 
 // RFC 3261 section 7.1 / 7.2 start lines, checked loosely (the parser judges them later).
 bool is_start_line(std::string_view line) {

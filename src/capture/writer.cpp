@@ -219,6 +219,19 @@ std::uint64_t CaptureWriter::ticks(const Iface& iface, std::int64_t time_ns) con
     return static_cast<std::uint64_t>(ns * scale);
 }
 
+void CaptureWriter::put_packet_body(std::uint64_t time_ticks, std::uint32_t caplen,
+                                    std::uint32_t origlen, const WriterPacket& packet) {
+    put32(static_cast<std::uint32_t>(time_ticks >> 32));
+    put32(static_cast<std::uint32_t>(time_ticks));
+    put32(caplen);
+    put32(origlen);
+    put_bytes(packet.data);
+    if (!packet.comment.empty()) {
+        put_option(1, bytes_of(packet.comment)); // opt_comment
+        put32(0);                                // opt_endofopt
+    }
+}
+
 tl::expected<void, CaptureError> CaptureWriter::write(const WriterPacket& packet) {
     if (packet.interface_id >= m_interfaces.size()) {
         return tl::unexpected(
@@ -240,15 +253,7 @@ tl::expected<void, CaptureError> CaptureWriter::write(const WriterPacket& packet
         const std::uint64_t t = ticks(iface, packet.time_ns);
         begin_block(block_epb);
         put32(packet.interface_id);
-        put32(static_cast<std::uint32_t>(t >> 32));
-        put32(static_cast<std::uint32_t>(t));
-        put32(caplen);
-        put32(origlen);
-        put_bytes(packet.data);
-        if (!packet.comment.empty()) {
-            put_option(1, bytes_of(packet.comment));
-            put32(0);
-        }
+        put_packet_body(t, caplen, origlen, packet);
         end_block();
     }
     ++m_packets;
@@ -278,15 +283,8 @@ tl::expected<void, CaptureError> CaptureWriter::write_obsolete(const WriterPacke
     begin_block(block_opb);
     put16(static_cast<std::uint16_t>(packet.interface_id));
     put16(0); // drops count
-    put32(static_cast<std::uint32_t>(t >> 32));
-    put32(static_cast<std::uint32_t>(t));
-    put32(caplen);
-    put32(packet.original_length != 0 ? packet.original_length : caplen);
-    put_bytes(packet.data);
-    if (!packet.comment.empty()) {
-        put_option(1, bytes_of(packet.comment));
-        put32(0);
-    }
+    put_packet_body(t, caplen, packet.original_length != 0 ? packet.original_length : caplen,
+                    packet);
     end_block();
     ++m_packets;
     return {};

@@ -16,27 +16,8 @@ namespace {
 
 using text::iequals;
 using text::is_space;
+using text::is_token_char;
 using text::trim;
-
-// RFC 3261 token characters.
-bool is_token_char(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    switch (c) {
-    case '-':
-    case '.':
-    case '!':
-    case '%':
-    case '*':
-    case '_':
-    case '+':
-    case '`':
-    case '\'':
-    case '~':
-        return true;
-    default:
-        return false;
-    }
-}
 
 bool is_token(std::string_view s) {
     if (s.empty()) return false;

@@ -181,17 +181,21 @@ bool locate_start(std::string_view bytes, FrameResult& r, StartSearch search) {
     return false;
 }
 
-} // namespace detail
-
-FrameResult frame_stream(std::string_view bytes) {
-    FrameResult r;
+bool locate_stream_start(std::string_view bytes, FrameResult& r) {
     if (skip_keepalives(bytes) == bytes.size()) {
         // Only keep-alives (or nothing): consume them and wait for more.
         r.status = FrameStatus::partial;
         r.skipped = bytes.size();
-        return r;
+        return false;
     }
-    if (!locate_start(bytes, r, StartSearch::stream)) return r;
+    return locate_start(bytes, r, StartSearch::stream);
+}
+
+} // namespace detail
+
+FrameResult frame_stream(std::string_view bytes) {
+    FrameResult r;
+    if (!locate_stream_start(bytes, r)) return r;
     std::string_view msg = bytes.substr(r.skipped);
     HeadScan head = scan_head(msg);
     if (!head.complete) {

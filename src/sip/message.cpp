@@ -327,12 +327,7 @@ FrameResult Parser::parse_stream(std::string_view bytes, Message& out) const {
     // One pass: locate the start line, then parse with stream framing; the parse result tells
     // whether the message is complete (frame_stream gives the same answer, see scan_head).
     FrameResult r;
-    if (skip_keepalives(bytes) == bytes.size()) {
-        r.status = FrameStatus::partial;
-        r.skipped = bytes.size();
-        return r;
-    }
-    if (!locate_start(bytes, r, StartSearch::stream)) return r;
+    if (!locate_stream_start(bytes, r)) return r;
     Parser stream_parser(ParseOptions{Transport::stream, m_options.max_headers});
     stream_parser.parse(bytes.substr(r.skipped), out);
     for (const Finding& f : out.findings) {

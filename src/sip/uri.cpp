@@ -10,8 +10,8 @@ using namespace detail;
 
 namespace {
 
-// Characters allowed (unescaped) in the user part: unreserved / user-unreserved, RFC 3261 25.1.
-bool is_user_char(char c) {
+// unreserved = alphanum / mark (RFC 3261 section 25.1), the base of every class below.
+bool is_unreserved(char c) {
     if (is_alpha(c) || is_digit(c)) return true;
     switch (c) {
     case '-':
@@ -23,6 +23,16 @@ bool is_user_char(char c) {
     case '\'':
     case '(':
     case ')':
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Characters allowed (unescaped) in the user part: unreserved / user-unreserved, RFC 3261 25.1.
+bool is_user_char(char c) {
+    if (is_unreserved(c)) return true;
+    switch (c) {
     case '&':
     case '=':
     case '+':
@@ -38,17 +48,8 @@ bool is_user_char(char c) {
 }
 
 bool is_password_char(char c) {
-    if (is_alpha(c) || is_digit(c)) return true;
+    if (is_unreserved(c)) return true;
     switch (c) {
-    case '-':
-    case '_':
-    case '.':
-    case '!':
-    case '~':
-    case '*':
-    case '\'':
-    case '(':
-    case ')':
     case '&':
     case '=':
     case '+':
@@ -63,17 +64,8 @@ bool is_password_char(char c) {
 // paramchar and hnv chars: unreserved / escaped / "[]/:&+$" (params) or "[]/?:+$" (headers),
 // plus '=' and '&' separators. We accept the union: the aim is to spot garbage, not to police.
 bool is_param_char(char c) {
-    if (is_alpha(c) || is_digit(c)) return true;
+    if (is_unreserved(c)) return true;
     switch (c) {
-    case '-':
-    case '_':
-    case '.':
-    case '!':
-    case '~':
-    case '*':
-    case '\'':
-    case '(':
-    case ')':
     case '[':
     case ']':
     case '/':

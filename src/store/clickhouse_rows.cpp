@@ -3,6 +3,7 @@
 
 #include <sipdx/analysis/explain.h>
 #include <sipdx/sip/method.h>
+#include <sipdx/text/escape.h>
 
 #include <fmt/format.h>
 
@@ -10,27 +11,15 @@
 
 namespace sipdx::store::detail::ch {
 
+// ClickHouse's TabSeparated escapes a NUL as \0, which text::append_tsv (the escaping sipdx's
+// own TSV outputs use) leaves as it is: the NULs are escaped here, the rest goes through it.
 void tsv(std::string& out, std::string_view v) {
-    for (char c : v) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\0':
-            out += "\\0";
-            break;
-        default:
-            out += c;
-        }
+    for (;;) {
+        const auto nul = v.find('\0');
+        text::append_tsv(out, v.substr(0, nul));
+        if (nul == std::string_view::npos) return;
+        out += "\\0";
+        v.remove_prefix(nul + 1);
     }
 }
 

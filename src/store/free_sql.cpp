@@ -1,6 +1,7 @@
 // `query --sql` on SQLite: one read-only statement under an authorizer, a time limit, a memory
 // limit and a bound on the answer (docs/store.md "Free SQL and its limits").
 #include <sipdx/store/query.h>
+#include <sipdx/text/text.h>
 
 #include <fmt/format.h>
 
@@ -33,11 +34,9 @@ constexpr std::array<std::string_view, 3> k_settable_pragmas = {"user_version", 
 template <std::size_t N>
 bool listed(const std::array<std::string_view, N>& list, const char* name) {
     if (name == nullptr) return false;
-    std::string lower(name);
-    for (char& c : lower)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // The list is lower case; SQLite hands the pragma name over as the statement spelled it.
     for (auto entry : list)
-        if (entry == lower) return true;
+        if (text::iequals(entry, name)) return true;
     return false;
 }
 

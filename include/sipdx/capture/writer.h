@@ -115,6 +115,9 @@ private:
     void put_option(std::uint16_t code, std::span<const std::uint8_t> value);
     void begin_block(std::uint32_t type);
     void end_block();
+    // The fields an enhanced and an obsolete packet block share, from the timestamp on.
+    void put_packet_body(std::uint64_t time_ticks, std::uint32_t caplen, std::uint32_t origlen,
+                         const WriterPacket& packet);
     void write_shb(std::string_view comment);
     std::uint64_t ticks(const Iface& iface, std::int64_t time_ns) const;
 

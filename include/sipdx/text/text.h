@@ -13,6 +13,30 @@ constexpr bool is_alpha(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+constexpr bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// RFC 3261 section 25.1 token: alphanumerics and - . ! % * _ + ` ' ~
+constexpr bool is_token_char(char c) {
+    if (is_alpha(c) || is_digit(c)) return true;
+    switch (c) {
+    case '-':
+    case '.':
+    case '!':
+    case '%':
+    case '*':
+    case '_':
+    case '+':
+    case '`':
+    case '\'':
+    case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
 constexpr char to_lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
 }

@@ -4,6 +4,7 @@
 #include "decode/layers/layers.h"
 
 #include <sipdx/sip/framing.h>
+#include <sipdx/text/text.h>
 
 #include "decode/detail/websocket.h"
 
@@ -32,16 +33,6 @@ struct Ends {
     Encap encap;
     DecodeFindings findings;
 };
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != prefix[i]) return false;
-    }
-    return true;
-}
 
 bool looks_like_tls_record(std::string_view b) {
     if (b.size() < 5) return false;
@@ -88,7 +79,7 @@ void classify(Decoder& d, Flow& flow, std::size_t which, const Ends& e) {
         flow.dir[0].mode = flow.dir[1].mode = StreamMode::tls;
         return;
     }
-    if (starts_with_ci(buf, "get ") || starts_with_ci(buf, "http/1.")) {
+    if (text::istarts_with(buf, "get ") || text::istarts_with(buf, "http/1.")) {
         dir.mode = StreamMode::http;
         return;
     }

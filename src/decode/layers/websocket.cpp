@@ -2,30 +2,13 @@
 // per WebSocket message, text or binary, possibly fragmented, client frames masked.
 #include "decode/layers/layers.h"
 
+#include <sipdx/text/text.h>
+
 #include "decode/detail/websocket.h"
 
 #include <algorithm>
 
 namespace sipdx::decode::layers {
-
-namespace {
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != prefix[i]) return false;
-    }
-    return true;
-}
-
-bool contains_ci(std::string_view s, std::string_view needle) {
-    for (std::size_t i = 0; i + needle.size() <= s.size(); ++i) {
-        if (starts_with_ci(s.substr(i), needle)) return true;
-    }
-    return false;
-}
-} // namespace
 
 void count_ws(Decoder& d, Flow& flow) {
     if (!flow.ws_counted) {
@@ -44,8 +27,9 @@ bool http_upgrade(Decoder& d, Flow& flow, std::size_t which) {
         return dir.mode != StreamMode::http;
     }
     const std::string_view head = buf.substr(0, end + 4);
-    if (starts_with_ci(head, "get ")) {
-        const bool upgrade = contains_ci(head, "\nupgrade:") && contains_ci(head, "websocket");
+    if (text::istarts_with(head, "get ")) {
+        const bool upgrade =
+            text::icontains(head, "\nupgrade:") && text::icontains(head, "websocket");
         dir.mode = upgrade ? StreamMode::ws : StreamMode::other;
         flow.ws_requested = flow.ws_requested || upgrade;
     } else {

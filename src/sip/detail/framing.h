@@ -40,4 +40,9 @@ enum class StartSearch { stream, datagram };
 // and r.junk. Returns false (r.status = not_sip) when the buffer holds none.
 bool locate_start(std::string_view bytes, FrameResult& r, StartSearch search);
 
+// The start of stream framing (frame_stream() and Parser::parse_stream()): a buffer of nothing
+// but keep-alives is consumed and waits for more (r.status = partial), otherwise locate_start().
+// Returns false when `r` is already the answer.
+bool locate_stream_start(std::string_view bytes, FrameResult& r);
+
 } // namespace sipdx::sip::detail

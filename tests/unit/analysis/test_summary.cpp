@@ -4,6 +4,8 @@
 #include <sipdx/analysis/record_filter.h>
 #include <sipdx/analysis/summary.h>
 
+#include "unit/session/event_builder.h"
+
 #include <gtest/gtest.h>
 
 using namespace sipdx;
@@ -11,24 +13,9 @@ using namespace sipdx::analysis;
 using session::CallRecord;
 using session::Kind;
 using session::Outcome;
+using session::test::call;
 
 namespace {
-
-CallRecord call(const std::string& id, Outcome outcome, int code, std::optional<double> pdd = {},
-                std::optional<double> setup = {}) {
-    CallRecord r;
-    r.call_id = id;
-    r.kind = Kind::call;
-    r.first_method = "INVITE";
-    r.from = "alice@example.com";
-    r.to = "bob@example.com";
-    r.outcome = outcome;
-    r.final_code = code;
-    r.pdd_ms = pdd;
-    r.setup_ms = setup;
-    if (code) r.transaction_finals.emplace_back(code, 1);
-    return r;
-}
 
 session::SipEvent response(int status) {
     session::SipEvent e;

@@ -21,12 +21,7 @@ sipdx::test_cli::ShellRun run_codes(const std::string& args) {
     return sipdx::test_cli::run_cli("codes " + args, sipdx::test_cli::Stderr::drop);
 }
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
+using sipdx::test_cli::slurp_file;
 
 } // namespace
 
@@ -93,7 +88,7 @@ TEST(CodesCli, MarkdownIsTheCommittedDoc) {
     const auto r = run_codes("--markdown");
     ASSERT_EQ(r.exit_code, 0);
     const auto committed =
-        read_file(std::filesystem::path(SIPDX_SOURCE_DIR) / "docs" / "response-codes.md");
+        slurp_file(std::filesystem::path(SIPDX_SOURCE_DIR) / "docs" / "response-codes.md");
     EXPECT_TRUE(r.out == committed)
         << "docs/response-codes.md is stale: run sipdx codes --markdown > docs/response-codes.md";
 }

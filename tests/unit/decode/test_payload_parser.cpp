@@ -5,6 +5,8 @@
 #include <sipdx/decode/payload_parser.h>
 #include <sipdx/sip/framing.h>
 
+#include "unit/cli_run.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -21,10 +23,7 @@ namespace {
 
 const std::filesystem::path torture_dir = std::filesystem::path(SIPDX_TEST_DATA_DIR) / "torture";
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using sipdx::test_cli::slurp_file;
 
 // What frame_datagram keeps of `bytes`, from its start line on.
 std::string_view trimmed(std::string_view bytes) {
@@ -104,7 +103,7 @@ TEST(PayloadParser, AgreesWithFrameDatagramOnEveryTortureMessage) {
             if (entry.is_regular_file()) files.push_back(entry.path());
     ASSERT_GE(files.size(), 40u);
     for (const auto& file : files) {
-        const std::string text = read_file(file);
+        const std::string text = slurp_file(file);
         for (const std::string& input : {text, text + "trailing junk\r\n", "\r\n" + text}) {
             if (sip::frame_datagram(input).status == sip::FrameStatus::not_sip) continue;
             sip::Message m;

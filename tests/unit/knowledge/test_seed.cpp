@@ -2,6 +2,8 @@
 // with the knowledge base: same codes, same reason phrases, same classes and class names.
 #include <sipdx/knowledge/response_codes.h>
 
+#include "unit/cli_run.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,12 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
+using sipdx::test_cli::slurp_file;
 
 std::vector<fs::path> seed_files(const fs::path& dir) {
     std::vector<fs::path> files;
@@ -92,14 +89,14 @@ const fs::path seed_dir = fs::path(SIPDX_TEST_DATA_DIR) / "seed";
 TEST(Seed, CopyIsPresentAndParses) {
     const auto files = seed_files(seed_dir);
     ASSERT_FALSE(files.empty()) << "no seed page in " << seed_dir;
-    const auto seed = parse_seed(read_file(files.front()));
+    const auto seed = parse_seed(slurp_file(files.front()));
     EXPECT_GE(seed.entries.size(), 30u);
     EXPECT_EQ(seed.class_names.size(), 6u);
 }
 
 TEST(Seed, EveryCodeHasTheSamePhraseAndClass) {
     for (const auto& file : seed_files(seed_dir)) {
-        const auto seed = parse_seed(read_file(file));
+        const auto seed = parse_seed(slurp_file(file));
         for (const auto& [code, phrase] : seed.entries) {
             SCOPED_TRACE(code);
             const auto* entry = kb::find_registered(code);
@@ -114,7 +111,7 @@ TEST(Seed, EveryCodeHasTheSamePhraseAndClass) {
 
 TEST(Seed, ClassSectionsMatch) {
     for (const auto& file : seed_files(seed_dir)) {
-        const auto seed = parse_seed(read_file(file));
+        const auto seed = parse_seed(slurp_file(file));
         for (const auto& [number, name] : seed.class_names) {
             const auto cls = kb::status_class(number);
             ASSERT_TRUE(cls.has_value());
@@ -141,6 +138,6 @@ TEST(Seed, CommittedCopyMatchesSharedSeed) {
     for (const auto& original : originals) {
         const auto copy = seed_dir / original.filename();
         ASSERT_TRUE(fs::exists(copy)) << "tests/data/seed lacks " << original.filename();
-        EXPECT_EQ(read_file(copy), read_file(original)) << original.filename();
+        EXPECT_EQ(slurp_file(copy), slurp_file(original)) << original.filename();
     }
 }

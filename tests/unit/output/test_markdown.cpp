@@ -2,6 +2,8 @@
 #include <sipdx/knowledge/response_codes.h>
 #include <sipdx/output/knowledge.h>
 
+#include "unit/cli_run.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,18 +14,14 @@
 namespace kb = sipdx::knowledge;
 
 namespace {
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
+using sipdx::test_cli::slurp_file;
+
 } // namespace
 
 TEST(Markdown, CommittedDocMatchesTheData) {
     const auto path = std::filesystem::path(SIPDX_SOURCE_DIR) / "docs" / "response-codes.md";
     ASSERT_TRUE(std::filesystem::exists(path)) << path;
-    const auto committed = read_file(path);
+    const auto committed = slurp_file(path);
     const auto rendered = sipdx::output::render_markdown();
     if (committed != rendered) {
         // Point at the first difference so the failure is readable.
@@ -52,7 +50,7 @@ TEST(Markdown, HasEverySectionAndCode) {
 
 TEST(KnowledgeDoc, DescribesEveryCategory) {
     const auto path = std::filesystem::path(SIPDX_SOURCE_DIR) / "docs" / "knowledge.md";
-    const auto doc = read_file(path);
+    const auto doc = slurp_file(path);
     ASSERT_FALSE(doc.empty()) << path;
     for (const auto category : kb::all_categories()) {
         const auto id = "`" + std::string(kb::category_id(category)) + "`";

@@ -10,6 +10,7 @@
 #include <sipdx/text/escape.h>
 
 #include "unit/output/xml_check.h"
+#include "unit/session/event_builder.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -23,24 +24,9 @@ using namespace sipdx::output;
 using session::CallRecord;
 using session::Kind;
 using session::Outcome;
+using session::test::call;
 
 namespace {
-
-CallRecord call(const std::string& id, Outcome outcome, int code, std::optional<double> pdd = {},
-                std::optional<double> setup = {}) {
-    CallRecord r;
-    r.call_id = id;
-    r.kind = Kind::call;
-    r.first_method = "INVITE";
-    r.from = "alice@example.com";
-    r.to = "bob@example.com";
-    r.outcome = outcome;
-    r.final_code = code;
-    r.pdd_ms = pdd;
-    r.setup_ms = setup;
-    if (code) r.transaction_finals.emplace_back(code, 1);
-    return r;
-}
 
 // A response whose Call-ID and reason phrase carry an escape sequence, a tab and a quote.
 const std::string hostile_response = "SIP/2.0 486 Busy \x1b[2J\"Here\"\r\n"

@@ -1,12 +1,18 @@
 // Hand-built SipEvents for the session tests: the strings live in the builder's storage so
-// the events' views stay valid for the test's duration.
+// the events' views stay valid for the test's duration; and a tracker harness that keeps the
+// records it emits.
 #pragma once
 
 #include <sipdx/session/event.h>
+#include <sipdx/session/tracker.h>
+
+#include <gtest/gtest.h>
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace sipdx::session::test {
 
@@ -79,6 +85,44 @@ private:
 
     std::deque<std::string> m_strings;
     std::uint64_t m_frame = 0;
+};
+
+// The record of a finished INVITE call from alice to bob, for summary and rendering tests.
+inline CallRecord call(const std::string& id, Outcome outcome, int code,
+                       std::optional<double> pdd = {}, std::optional<double> setup = {}) {
+    CallRecord r;
+    r.call_id = id;
+    r.kind = Kind::call;
+    r.first_method = "INVITE";
+    r.from = "alice@example.com";
+    r.to = "bob@example.com";
+    r.outcome = outcome;
+    r.final_code = code;
+    r.pdd_ms = pdd;
+    r.setup_ms = setup;
+    if (code) r.transaction_finals.emplace_back(code, 1);
+    return r;
+}
+
+// `e` seen at time `t` (ns).
+inline SipEvent at(SipEvent e, std::int64_t t) {
+    e.time_ns = t;
+    return e;
+}
+
+// A tracker that keeps the records it emits.
+struct Harness {
+    std::vector<CallRecord> records;
+    Tracker tracker;
+    explicit Harness(TrackerOptions options = {})
+        : tracker([this](CallRecord&& r) { records.push_back(std::move(r)); }, options) {}
+    FeedResult feed(const SipEvent& e) { return tracker.feed(e); }
+    // Finishes the trace and returns its one record (a test failure when there are others).
+    const CallRecord& only() {
+        tracker.finish();
+        EXPECT_EQ(records.size(), 1u);
+        return records.front();
+    }
 };
 
 } // namespace sipdx::session::test

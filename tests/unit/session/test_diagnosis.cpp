@@ -17,24 +17,6 @@ using namespace sipdx::session::test;
 
 namespace {
 
-struct Harness {
-    std::vector<CallRecord> records;
-    Tracker tracker;
-    explicit Harness(TrackerOptions options = {})
-        : tracker([this](CallRecord&& r) { records.push_back(std::move(r)); }, options) {}
-    FeedResult feed(const SipEvent& e) { return tracker.feed(e); }
-    const CallRecord& only() {
-        tracker.finish();
-        EXPECT_EQ(records.size(), 1u);
-        return records.front();
-    }
-};
-
-SipEvent at(SipEvent e, std::int64_t t) {
-    e.time_ns = t;
-    return e;
-}
-
 const CallRecord& record_of(const std::vector<CallRecord>& records, const std::string& id) {
     for (const auto& r : records)
         if (r.call_id == id) return r;

@@ -11,28 +11,6 @@ using namespace sipdx;
 using namespace sipdx::session;
 using namespace sipdx::session::test;
 
-namespace {
-
-struct Harness {
-    std::vector<CallRecord> records;
-    Tracker tracker;
-    explicit Harness(TrackerOptions options = {})
-        : tracker([this](CallRecord&& r) { records.push_back(std::move(r)); }, options) {}
-    FeedResult feed(const SipEvent& e) { return tracker.feed(e); }
-    const CallRecord& only() {
-        tracker.finish();
-        EXPECT_EQ(records.size(), 1u);
-        return records.front();
-    }
-};
-
-SipEvent at(SipEvent e, std::int64_t t) {
-    e.time_ns = t;
-    return e;
-}
-
-} // namespace
-
 TEST(Tracker, AnsweredCallWithTimings) {
     Builder b;
     Harness h;

@@ -8,13 +8,6 @@ using namespace sipdx;
 using namespace sipdx::session;
 using namespace sipdx::session::test;
 
-namespace {
-SipEvent at(SipEvent e, std::int64_t t) {
-    e.time_ns = t;
-    return e;
-}
-} // namespace
-
 TEST(Transaction, InviteRejectedThenAcked) {
     Builder b;
     const auto invite = b.request(sip::Method::invite, 1, "z9hG4bKa", ep(1), ep(2), 0);

@@ -2,6 +2,8 @@
 // are taken from tests/data/sip, which holds messages from the shared capture corpus).
 #include <sipdx/sip/headers.h>
 #include <sipdx/sip/message.h>
+#include <sipdx/sip/method.h>
+#include <sipdx/text/text.h>
 
 #include <gtest/gtest.h>
 
@@ -10,6 +12,14 @@
 
 namespace sipdx::sip {
 namespace {
+
+// The parser's table-driven token class and the plain one the other stages use must agree.
+TEST(Token, TableAgreesWithTextHelperOnEveryByte) {
+    for (int b = 0; b < 256; ++b) {
+        const char c = static_cast<char>(b);
+        EXPECT_EQ(is_token_char(c), text::is_token_char(c)) << b;
+    }
+}
 
 TEST(Via, AllHopsWithBranchSentByReceivedRport) {
     std::vector<Via> vias;

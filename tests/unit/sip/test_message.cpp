@@ -1,6 +1,8 @@
 // Message indexer: start line, header index, compact forms, folding, key fields, body framing.
 #include <sipdx/sip/message.h>
 
+#include "unit/sip/crlf.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -8,14 +10,7 @@
 namespace sipdx::sip {
 namespace {
 
-std::string crlf(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '\n') out += '\r';
-        out += c;
-    }
-    return out;
-}
+using test::crlf;
 
 const std::string invite = crlf(R"(INVITE sip:+4912345@ims.example.net;user=phone SIP/2.0
 Via: SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bK-abc;rport, SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKold

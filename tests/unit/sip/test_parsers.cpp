@@ -4,6 +4,8 @@
 
 #include "sip/detail/reference_parser.h"
 
+#include "unit/sip/crlf.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -34,14 +36,7 @@ struct ReferenceParser {
     static Summary parse(std::string_view text) { return detail::reference_parse(text); }
 };
 
-std::string crlf(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '\n') out += '\r';
-        out += c;
-    }
-    return out;
-}
+using test::crlf;
 
 template <typename P>
 class BothParsers : public ::testing::Test {};

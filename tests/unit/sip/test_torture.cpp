@@ -3,6 +3,8 @@
 // below, and every `higher-layer` one parses and carries the finding a higher layer acts on.
 #include <sipdx/sip/message.h>
 
+#include "unit/cli_run.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -90,10 +92,7 @@ std::vector<TortureCase> load_index() {
     return cases;
 }
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using sipdx::test_cli::slurp_file;
 
 // RFC 5118's archive uses bare LF and some files lack the empty line or declare a wrong
 // Content-Length (tests/data/torture/README.md). Normalise as that README says: CRLF line ends,
@@ -142,7 +141,7 @@ class Torture : public ::testing::TestWithParam<TortureCase> {};
 
 TEST_P(Torture, ParsesAsTheIndexExpects) {
     const TortureCase& c = GetParam();
-    std::string text = read_file(torture_dir / c.file);
+    std::string text = slurp_file(torture_dir / c.file);
     ASSERT_FALSE(text.empty()) << c.file;
     if (c.rfc == "5118") text = normalise_rfc5118(text);
     // Torture messages are datagrams (RFC 4475 section 1): the body runs to the end.

@@ -28,10 +28,7 @@ std::string scalar(const std::string& path, const std::string& sql) {
     return out;
 }
 
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using test::slurp;
 
 } // namespace
 

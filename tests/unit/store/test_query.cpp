@@ -4,6 +4,7 @@
 #include <sipdx/store/query.h>
 #include <sipdx/store/writer.h>
 
+#include "store/detail/clickhouse_rows.h"
 #include "store/detail/sql.h"
 #include "unit/store/store_test_util.h"
 
@@ -129,6 +130,16 @@ TEST(ClickHouse, ParsesUrls) {
     for (const char* bad :
          {"https://x/", "http://:80/", "http://h:99999/", "http://h/?foo=1", "ftp://h"})
         EXPECT_FALSE(parse_clickhouse_url(bad)) << bad;
+}
+
+TEST(ClickHouse, TsvEscapesWhatTabSeparatedReadsBack) {
+    std::string out;
+    using namespace std::string_literals;
+    detail::ch::tsv(out, "a\tb\nc\rd\\e\0f\0"s);
+    EXPECT_EQ(out, "a\\tb\\nc\\rd\\\\e\\0f\\0");
+    out.clear();
+    detail::ch::tsv(out, "plain 'text'");
+    EXPECT_EQ(out, "plain 'text'");
 }
 
 TEST(ClickHouse, SchemaHasDayPartitionsAndDistributedForm) {

@@ -34,6 +34,15 @@ TEST(Case, StartsWithContainsLower) {
     EXPECT_EQ(to_lower('['), '[');
 }
 
+TEST(Case, TokenCharsAreRfc3261Tokens) {
+    for (const char c : "azAZ09-.!%*_+`'~"s)
+        EXPECT_TRUE(is_token_char(c)) << c;
+    for (const char c : " \t\r\n\0\"(),/:;<=>?@[]{}\\\x7f\x80\xff"s)
+        EXPECT_FALSE(is_token_char(c)) << int(static_cast<unsigned char>(c));
+    EXPECT_TRUE(is_digit('7'));
+    EXPECT_FALSE(is_digit('a'));
+}
+
 TEST(Trim, RemovesLwsAtBothEndsOnly) {
     EXPECT_EQ(trim(" \t\r\n a b \r\n"), "a b");
     EXPECT_EQ(trim(""), "");

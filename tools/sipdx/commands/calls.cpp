@@ -1,17 +1,15 @@
 // sipdx calls CAPTURE...: one record per Call-ID with its outcome and why (docs/analysis.md).
 #include "command.h"
+#include "command_helpers.h"
 #include "record_filter_options.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/output/analysis.h>
 #include <sipdx/session/record.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,12 +27,7 @@ struct CallsCliOptions {
 
 int run(const CallsCliOptions& options) {
     const auto filter = make_record_filter(options.filters);
-    output::Format format = isatty(STDOUT_FILENO) ? output::Format::table : output::Format::ndjson;
-    static const std::map<std::string, output::Format> formats{{"table", output::Format::table},
-                                                               {"ndjson", output::Format::ndjson},
-                                                               {"csv", output::Format::csv},
-                                                               {"tsv", output::Format::tsv}};
-    if (!options.format.empty()) format = formats.at(options.format);
+    const output::Format format = pick_format(options.format);
 
     analysis::AnalyzeOptions analyze_options;
     analyze_options.threads = options.threads;
@@ -45,10 +38,7 @@ int run(const CallsCliOptions& options) {
         if (filter.matches(r)) records.push_back(std::move(r));
     });
     const auto run = analyzer.run(options.captures);
-    for (const auto& in : run.inputs)
-        for (const auto& p : in.problems)
-            std::fprintf(stderr, "sipdx: %s\n", p.c_str());
-    if (run.inputs.empty()) throw UsageError("no capture files found in the given directories");
+    report_inputs(run);
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
 
@@ -74,9 +64,7 @@ void setup(CLI::App& root, CliContext& context) {
                  "e.g. a registration refresh, gives a further record marked record_part)");
     cmd->add_option("captures", options->captures, "Capture files or directories ('-' = stdin)")
         ->required();
-    cmd->add_option("--format", options->format,
-                    "table (default on a terminal), ndjson (default otherwise), csv, tsv")
-        ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
+    add_listing_format_option(cmd, options->format);
     cmd->add_option("--max-state-mb", options->max_state_mb,
                     "Memory for open Call-IDs (MiB; default: a quarter of the machine's); when "
                     "full, the least recently active are reported early, marked state-evicted")

@@ -1,6 +1,7 @@
 // sipdx filter CAPTURE... [filters] -w OUT: the frames of the selected Call-IDs as a new
 // pcapng capture (docs/analysis.md).
 #include "command.h"
+#include "command_helpers.h"
 #include "record_filter_options.h"
 
 #include <sipdx/analysis/analyzer.h>
@@ -57,11 +58,7 @@ int run(const FilterCliOptions& options) {
     filter.call_id = options.call_id;
     auto result = analysis::filter_capture(options.captures, filter, options.output);
     if (!result) throw UsageError(result.error());
-    for (const auto& in : result->run.inputs)
-        for (const auto& p : in.problems)
-            std::fprintf(stderr, "sipdx: %s\n", p.c_str());
-    if (result->run.inputs.empty())
-        throw UsageError("no capture files found in the given directories");
+    report_inputs(result->run);
     std::fprintf(stderr, "sipdx: %s\n",
                  fmt::format("{} Call-IDs selected, {} messages, {} frames written to {}",
                              result->call_ids, result->messages, result->frames_written,

@@ -1,5 +1,6 @@
 // sipdx flow CAPTURE --call CALL_ID: the ladder diagram of one Call-ID (docs/analysis.md).
 #include "command.h"
+#include "command_helpers.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/output/ladder.h>
@@ -49,10 +50,7 @@ int run(FlowCliOptions& options) {
     };
     analysis::Analyzer analyzer(analyze_options);
     const auto run = analyzer.run(options.captures);
-    for (const auto& in : run.inputs)
-        for (const auto& p : in.problems)
-            std::fprintf(stderr, "sipdx: %s\n", p.c_str());
-    if (run.inputs.empty()) throw UsageError("no capture files found in the given directories");
+    report_inputs(run);
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
     if (messages.empty())

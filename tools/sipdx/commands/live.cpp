@@ -2,6 +2,7 @@
 // with libpcap and list the SIP messages as they arrive, through the same decode pipeline and
 // record format as `sipdx messages` (docs/capture.md).
 #include "command.h"
+#include "command_helpers.h"
 
 #include <sipdx/capture/live.h>
 #include <sipdx/capture/writer.h>
@@ -13,11 +14,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <string>
-
-#include <unistd.h>
 
 namespace sipdx::cli {
 namespace {
@@ -36,17 +34,6 @@ struct LiveCliOptions {
     bool stats = false;
     bool quiet = false;
 };
-
-output::Format pick_format(const std::string& name) {
-    if (name.empty()) {
-        return isatty(STDOUT_FILENO) ? output::Format::table : output::Format::ndjson;
-    }
-    static const std::map<std::string, output::Format> names{{"table", output::Format::table},
-                                                             {"ndjson", output::Format::ndjson},
-                                                             {"csv", output::Format::csv},
-                                                             {"tsv", output::Format::tsv}};
-    return names.at(name);
-}
 
 int run(LiveCliOptions& options) {
     g_stop.store(false);
@@ -144,9 +131,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option(
         "-w,--write", options->write_path,
         "Also save every captured frame (pcapng; classic pcap when FILE ends in .pcap)");
-    cmd->add_option("--format", options->format,
-                    "table (default on a terminal), ndjson (default otherwise), csv, tsv")
-        ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
+    add_listing_format_option(cmd, options->format);
     cmd->add_flag("--epoch", options->epoch, "Print time as seconds since 1970 (UTC)");
     cmd->add_flag("--stats", options->stats, "Print what was read on stderr at the end");
     cmd->add_flag("-q,--quiet", options->quiet, "Print no messages (with -w: capture only)");

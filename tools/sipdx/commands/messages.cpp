@@ -1,5 +1,6 @@
 // sipdx messages CAPTURE...: one record per SIP message found in the captures (docs/messages.md).
 #include "command.h"
+#include "command_helpers.h"
 
 #include <sipdx/decode/message_reader.h>
 #include <sipdx/output/messages.h>
@@ -7,10 +8,7 @@
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,17 +40,6 @@ public:
 private:
     std::string m_buffer;
 };
-
-output::Format pick_format(const std::string& name) {
-    if (name.empty()) {
-        return isatty(STDOUT_FILENO) ? output::Format::table : output::Format::ndjson;
-    }
-    static const std::map<std::string, output::Format> names{{"table", output::Format::table},
-                                                             {"ndjson", output::Format::ndjson},
-                                                             {"csv", output::Format::csv},
-                                                             {"tsv", output::Format::tsv}};
-    return names.at(name); // CLI11 already checked the name
-}
 
 // One line per kind of decoder skip, with the first frame it happened on.
 void report_skips(const std::string& path, const decode::Stats& stats) {
@@ -108,8 +95,8 @@ int run(const MessagesOptions& options) {
             text += output::format_stats(input.stats);
             if (input.stats.sip_messages == 0) text += output::tls_hint(input.stats);
             if (clock_jumps > 0)
-                text += fmt::format("time\n  {:<29}{}\n  {:<29}{}\n", "clock jumps",
-                                    clock_jumps, "first jump at frame", first_jump_frame);
+                text += fmt::format("time\n  {:<29}{}\n  {:<29}{}\n", "clock jumps", clock_jumps,
+                                    "first jump at frame", first_jump_frame);
             std::fputs(text.c_str(), stderr);
         }
         clock_jumps = 0;
@@ -121,8 +108,7 @@ int run(const MessagesOptions& options) {
     while (const decode::ReadMessage* m = reader.next()) {
         ++total_messages;
         const std::int64_t time_ns = m->payload.time_ns;
-        if (previous_time && session::is_clock_jump(*previous_time, time_ns) &&
-            clock_jumps++ == 0)
+        if (previous_time && session::is_clock_jump(*previous_time, time_ns) && clock_jumps++ == 0)
             first_jump_frame = m->payload.frame;
         previous_time = time_ns;
         if (options.count) continue;
@@ -145,9 +131,7 @@ void setup(CLI::App& root, CliContext& context) {
                                         "SIP text, directories, - for stdin)");
     cmd->add_option("captures", options->captures, "Capture files or directories ('-' reads stdin)")
         ->required();
-    cmd->add_option("--format", options->format,
-                    "table (default on a terminal), ndjson (default otherwise), csv, tsv")
-        ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
+    add_listing_format_option(cmd, options->format);
     cmd->add_flag("--epoch", options->epoch, "Print time as seconds since 1970 (UTC)");
     cmd->add_flag("--stats", options->stats,
                   "Print what was read (frames, link types, transports, skips) on stderr");

@@ -1,0 +1,23 @@
+// Pieces several commands share: the --format option of the listings (`calls`, `messages`,
+// `live`) and the report of a run's inputs (`calls`, `flow`, `filter`).
+#pragma once
+
+#include <sipdx/analysis/analyzer.h>
+#include <sipdx/output/messages.h>
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace sipdx::cli {
+
+// Adds --format (table, ndjson, csv, tsv) storing into `format` (which must outlive the parse).
+void add_listing_format_option(CLI::App* cmd, std::string& format);
+// The format named by --format; without one, a table on a terminal and NDJSON otherwise.
+output::Format pick_format(const std::string& name);
+
+// Prints each input's problems on stderr ("sipdx: ..."); throws UsageError when the paths held
+// no capture file at all.
+void report_inputs(const analysis::RunResult& run);
+
+} // namespace sipdx::cli
