@@ -103,18 +103,6 @@ std::string_view describe(FindingCode code) {
     return finding_info[static_cast<std::size_t>(code)].text;
 }
 
-std::string_view to_string(Severity severity) {
-    switch (severity) {
-    case Severity::info:
-        return "info";
-    case Severity::warning:
-        return "warning";
-    case Severity::error:
-        return "error";
-    }
-    return "?";
-}
-
 MessageRecord make_message_record(const SipEvent& e, bool retransmission, bool duplicate) {
     MessageRecord m;
     m.time_ns = e.time_ns;

@@ -156,15 +156,7 @@ const CodeInfo& info(FindingCode code) {
 } // namespace
 
 std::string_view severity_name(Severity severity) {
-    switch (severity) {
-    case Severity::info:
-        return "info";
-    case Severity::warning:
-        return "warning";
-    case Severity::error:
-        return "error";
-    }
-    return "error";
+    return to_string(severity);
 }
 
 std::string_view finding_code_name(FindingCode code) {

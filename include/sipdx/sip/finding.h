@@ -3,6 +3,8 @@
 // them, so a code is never renamed or reused once released; new codes are appended.
 #pragma once
 
+#include <sipdx/knowledge/severity.h>
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -11,11 +13,9 @@
 
 namespace sipdx::sip {
 
-enum class Severity : std::uint8_t {
-    info,    // worth knowing, the message is fine (e.g. an unknown method)
-    warning, // off the grammar or suspicious, but a liberal receiver copes
-    error,   // the message is malformed: a strict receiver rejects it (400 or discard)
-};
+// The one severity scale shared by every stage (knowledge/severity.h).
+using knowledge::Severity;
+using knowledge::to_string;
 
 std::string_view severity_name(Severity severity); // "info", "warning", "error"
 
