@@ -146,7 +146,7 @@ TEST_P(Torture, ParsesAsTheIndexExpects) {
     ASSERT_FALSE(text.empty()) << c.file;
     if (c.rfc == "5118") text = normalise_rfc5118(text);
     // Torture messages are datagrams (RFC 4475 section 1): the body runs to the end.
-    Message m = parse_message(text, Transport::datagram);
+    Message m = parse_message(text, Framing::datagram);
     m.validate();
     std::string stem = std::filesystem::path(c.file).stem().string();
     if (c.expected == "valid") {
