@@ -113,7 +113,7 @@ MessageRecord make_message_record(const SipEvent& e, bool retransmission, bool d
     m.transport = e.transport;
     m.is_request = e.is_request;
     if (e.is_request) {
-        m.label = e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method);
+        m.label = e.method == sip::Method::unknown ? e.method_text : sip::to_string(e.method);
     } else {
         m.label = std::to_string(e.status);
         if (!e.reason_phrase.empty()) {
@@ -122,8 +122,8 @@ MessageRecord make_message_record(const SipEvent& e, bool retransmission, bool d
         }
     }
     m.cseq = e.cseq;
-    m.cseq_method = e.cseq_method == sip::Method::unknown ? e.cseq_method_text
-                                                          : sip::method_name(e.cseq_method);
+    m.cseq_method =
+        e.cseq_method == sip::Method::unknown ? e.cseq_method_text : sip::to_string(e.cseq_method);
     m.retransmission = retransmission;
     m.duplicate = duplicate;
     m.has_sdp = e.has_sdp;

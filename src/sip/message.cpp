@@ -163,7 +163,7 @@ bool index_header(Message& m, Header&& h, std::size_t max_headers, const Finding
 } // namespace
 
 std::string_view Header::canonical_name() const {
-    return id == HeaderId::unknown ? name : header_name(id);
+    return id == HeaderId::unknown ? name : to_string(id);
 }
 
 std::size_t Parser::parse(std::string_view bytes, Message& m) const {

@@ -47,7 +47,7 @@ bool MessageStream::next(Message& out, std::size_t& offset) {
     if (!junk.empty())
         out.findings.insert(out.findings.begin(),
                             Finding{FindingCode::junk_before_message,
-                                    default_severity(FindingCode::junk_before_message), 0, junk});
+                                    severity_of(FindingCode::junk_before_message), 0, junk});
     return true;
 }
 

@@ -13,7 +13,7 @@ namespace kb = sipdx::knowledge;
 TEST(Severity, EveryStageNamesTheSameEnum) {
     static_assert(std::is_same_v<sipdx::sip::Severity, kb::Severity>);
     static_assert(std::is_same_v<sipdx::session::Severity, kb::Severity>);
-    EXPECT_EQ(sipdx::sip::default_severity(sipdx::sip::FindingCode::missing_call_id),
+    EXPECT_EQ(sipdx::sip::severity_of(sipdx::sip::FindingCode::missing_call_id),
               kb::Severity::error);
     EXPECT_EQ(sipdx::session::severity_of(sipdx::session::FindingCode::clock_jump),
               kb::Severity::error);

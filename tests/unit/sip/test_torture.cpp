@@ -132,7 +132,7 @@ std::string normalise_rfc5118(const std::string& lf_text) {
 std::string describe(const Message& m) {
     std::string s;
     for (const auto& f : m.findings) {
-        s += std::string(f.code_name()) + "(" + std::string(severity_name(f.severity)) + " @" +
+        s += std::string(f.code_name()) + "(" + std::string(to_string(f.severity)) + " @" +
              std::to_string(f.offset) + ") ";
     }
     return s;
@@ -157,7 +157,7 @@ TEST_P(Torture, ParsesAsTheIndexExpects) {
     auto it = expected_codes().find(stem);
     ASSERT_NE(it, expected_codes().end()) << "no expected finding listed for " << stem;
     EXPECT_TRUE(has_code(m.findings, it->second))
-        << c.file << " lacks " << finding_code_name(it->second) << "; has: " << describe(m);
+        << c.file << " lacks " << to_string(it->second) << "; has: " << describe(m);
     if (c.expected == "invalid") {
         EXPECT_FALSE(m.valid()) << c.file;
         for (const auto& f : m.findings)
