@@ -56,7 +56,7 @@ int run(const FilterCliOptions& options) {
     auto filter = make_record_filter(options.filters);
     filter.call_id = options.call_id;
     auto result = analysis::filter_capture(options.captures, filter, options.output);
-    if (!result) throw UsageError(result.error());
+    if (!result) throw UsageError(result.error().message());
     for (const auto& in : result->run.inputs)
         for (const auto& p : in.problems)
             std::fprintf(stderr, "sipdx: %s\n", p.c_str());
