@@ -51,11 +51,11 @@ Corpus make_corpus(int calls) {
             e.dst = request ? b : a;
             e.is_request = request;
             e.method = request ? m : sip::Method::unknown;
-            e.method_text = request ? sip::method_name(m) : std::string_view();
+            e.method_text = request ? sip::to_string(m) : std::string_view();
             e.call_id = call_id;
             e.cseq = cseq;
             e.cseq_method = m;
-            e.cseq_method_text = sip::method_name(m);
+            e.cseq_method_text = sip::to_string(m);
             e.from_tag = "ftag";
             e.branch = br;
             e.sent_by = "10.0.0.1:5060";

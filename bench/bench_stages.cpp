@@ -109,8 +109,8 @@ void BM_StageHeaderIndex(benchmark::State& state) {
         state.SkipWithError("the sample did not decode to its 93 messages");
         return;
     }
-    const sip::Parser datagram({sip::Transport::datagram});
-    const sip::Parser stream({sip::Transport::stream});
+    const sip::Parser datagram({sip::Framing::datagram});
+    const sip::Parser stream({sip::Framing::stream});
     sip::Message message;
     for (auto _ : state) {
         for (const auto& payload : p.payloads) {
@@ -130,8 +130,8 @@ void BM_StageNdjson(benchmark::State& state) {
         state.SkipWithError("the sample did not decode to its 93 messages");
         return;
     }
-    const sip::Parser datagram({sip::Transport::datagram});
-    const sip::Parser stream({sip::Transport::stream});
+    const sip::Parser datagram({sip::Framing::datagram});
+    const sip::Parser stream({sip::Framing::stream});
     std::vector<sip::Message> messages(p.payloads.size());
     for (std::size_t i = 0; i < p.payloads.size(); ++i) {
         (is_stream(p.payloads[i]) ? stream : datagram).parse(p.payloads[i].bytes, messages[i]);

@@ -20,9 +20,9 @@ struct MessageRef {
 
 } // namespace
 
-tl::expected<FilterResult, std::string> filter_capture(const std::vector<std::string>& paths,
-                                                       const RecordFilter& filter,
-                                                       const std::string& output) {
+tl::expected<FilterResult, capture::CaptureError>
+filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter,
+               const std::string& output) {
     FilterResult result;
     std::vector<MessageRef> messages;
     std::vector<std::uint64_t> message_frames; // every message's frames (TCP segments, fragments)
@@ -59,7 +59,7 @@ tl::expected<FilterResult, std::string> filter_capture(const std::vector<std::st
     writer_options.format = capture::WriterFormat::pcapng;
     writer_options.section_comment = "sipdx filter";
     auto writer = capture::CaptureWriter::create(output, writer_options);
-    if (!writer) return tl::unexpected(writer.error().message());
+    if (!writer) return tl::unexpected(writer.error());
     std::map<std::tuple<std::size_t, std::uint32_t, int>, std::uint32_t> interfaces;
 
     for (std::size_t i = 0; i < files.size(); ++i) {
@@ -81,7 +81,7 @@ tl::expected<FilterResult, std::string> filter_capture(const std::vector<std::st
                 iface.link_type = frame.link_type;
                 iface.tsresol = 9;
                 auto id = (*writer)->add_interface(iface);
-                if (!id) return tl::unexpected(id.error().message());
+                if (!id) return tl::unexpected(id.error());
                 it = interfaces.emplace(key, *id).first;
             }
             capture::WriterPacket packet;
@@ -90,18 +90,16 @@ tl::expected<FilterResult, std::string> filter_capture(const std::vector<std::st
             packet.data = frame.data;
             packet.original_length = frame.original_length;
             packet.comment = frame.comment;
-            if (auto ok = (*writer)->write(packet); !ok)
-                return tl::unexpected(ok.error().message());
+            if (auto ok = (*writer)->write(packet); !ok) return tl::unexpected(ok.error());
             ++result.frames_written;
         }
     }
     if (interfaces.empty()) {
         // An empty selection still gives a valid capture Wireshark opens.
         capture::WriterInterface iface;
-        if (auto id = (*writer)->add_interface(iface); !id)
-            return tl::unexpected(id.error().message());
+        if (auto id = (*writer)->add_interface(iface); !id) return tl::unexpected(id.error());
     }
-    if (auto ok = (*writer)->flush(); !ok) return tl::unexpected(ok.error().message());
+    if (auto ok = (*writer)->flush(); !ok) return tl::unexpected(ok.error());
     return result;
 }
 

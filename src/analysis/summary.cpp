@@ -107,7 +107,7 @@ void Summary::add_message(const session::SipEvent& e, const session::FeedResult&
     if (e.is_request) {
         ++m_request_total;
         std::string_view name =
-            e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method);
+            e.method == sip::Method::unknown ? e.method_text : sip::to_string(e.method);
         auto it = m_requests.find(name);
         if (it == m_requests.end()) {
             m_requests.emplace(std::string(name), 1);

@@ -132,6 +132,54 @@ std::string_view to_string(DecodeFinding finding) {
     return "decode.unknown";
 }
 
+namespace {
+
+struct DecodeFindingInfo {
+    knowledge::Severity severity;
+    std::string_view text;
+};
+
+DecodeFindingInfo info(DecodeFinding finding) {
+    using S = knowledge::Severity;
+    switch (finding) {
+    case DecodeFinding::ip_fragment_overlap:
+        return {S::warning, "overlapping IP fragments carried different bytes (the first kept)"};
+    case DecodeFinding::ip_reassembled:
+        return {S::info, "the message came from several IP fragments"};
+    case DecodeFinding::tcp_reassembled:
+        return {S::info, "the message spans several TCP segments"};
+    case DecodeFinding::tcp_gap:
+        return {S::warning, "bytes were missing before this message (capture loss)"};
+    case DecodeFinding::tcp_overlap_mismatch:
+        return {S::warning, "a retransmitted TCP segment carried different bytes"};
+    case DecodeFinding::junk_before_message:
+        return {S::warning, "bytes other than keep-alives preceded the start line"};
+    case DecodeFinding::content_length_missing:
+        return {S::warning, "framed on a stream without Content-Length"};
+    case DecodeFinding::truncated:
+        return {S::warning, "the frame was cut by the capture's snap length"};
+    case DecodeFinding::hep_compressed:
+        return {S::info, "the SIP came from a zlib-compressed HEP chunk"};
+    case DecodeFinding::ws_fragmented:
+        return {S::info, "the WebSocket message arrived in several frames"};
+    case DecodeFinding::sctp_fragmented:
+        return {S::info, "the SCTP user message arrived in several DATA chunks"};
+    case DecodeFinding::tcp_after_gap:
+        return {S::warning, "delivered by resynchronising after a capture hole"};
+    }
+    return {S::warning, "unknown decode finding"};
+}
+
+} // namespace
+
+knowledge::Severity severity_of(DecodeFinding finding) {
+    return info(finding).severity;
+}
+
+std::string_view describe(DecodeFinding finding) {
+    return info(finding).text;
+}
+
 std::string DecodeFindings::to_string() const {
     std::string out;
     for (std::uint16_t bit = 1; bit != 0 && bit <= 1u << 11;

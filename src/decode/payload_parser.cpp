@@ -3,7 +3,7 @@
 namespace sipdx::decode {
 
 PayloadParser::PayloadParser()
-    : m_datagram({sip::Transport::datagram}), m_stream({sip::Transport::stream}) {}
+    : m_datagram({sip::Framing::datagram}), m_stream({sip::Framing::stream}) {}
 
 void PayloadParser::parse(SipPayload& payload, sip::Message& out) const {
     if (is_stream(payload.transport)) {

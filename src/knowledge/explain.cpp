@@ -54,37 +54,37 @@ bool looks_like_reason_value(std::string_view s) {
     return icontains(s.substr(semicolon), "cause");
 }
 
-tl::expected<int, std::string> bounded(std::string_view digits, int low, int high,
-                                       std::string_view what, std::string_view input) {
-    if (!all_digits(digits) || digits.size() > 3) {
-        return tl::unexpected(
-            fmt::format("'{}' is not {} (expected {}-{})", shown(input), what, low, high));
-    }
+tl::expected<int, QueryError> bounded(std::string_view digits, int low, int high,
+                                      std::string_view what, std::string_view input) {
+    auto error = [&](QueryErrorCode code) {
+        return tl::unexpected(QueryError{
+            code, fmt::format("'{}' is not {} (expected {}-{})", shown(input), what, low, high)});
+    };
+    if (!all_digits(digits) || digits.size() > 3) return error(QueryErrorCode::malformed);
     int value = 0;
     for (char c : digits)
         value = value * 10 + (c - '0');
-    if (value < low || value > high) {
-        return tl::unexpected(
-            fmt::format("'{}' is not {} (expected {}-{})", shown(input), what, low, high));
-    }
+    if (value < low || value > high) return error(QueryErrorCode::out_of_range);
     return value;
 }
 
 } // namespace
 
-tl::expected<int, std::string> parse_response_code(std::string_view input) {
+tl::expected<int, QueryError> parse_response_code(std::string_view input) {
     const auto s = trim(input);
     if (s.empty()) {
         return tl::unexpected(
-            std::string("empty input: expected a SIP response code (100-699), a status line or a "
-                        "Reason/Warning header"));
+            QueryError{QueryErrorCode::empty,
+                       "empty input: expected a SIP response code (100-699), a status line or a "
+                       "Reason/Warning header"});
     }
     if (istarts_with(s, "SIP/")) {
         // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 section 7.2).
         const auto space = s.find_first_of(" \t");
         if (space == std::string_view::npos) {
             return tl::unexpected(
-                fmt::format("'{}' is a status line without a status code", shown(s)));
+                QueryError{QueryErrorCode::malformed,
+                           fmt::format("'{}' is a status line without a status code", shown(s))});
         }
         const auto after = trim(s.substr(space));
         const auto end = after.find_first_of(" \t");
@@ -94,7 +94,7 @@ tl::expected<int, std::string> parse_response_code(std::string_view input) {
     return bounded(s, 100, 699, "a SIP response code", s);
 }
 
-tl::expected<Query, std::string> parse_query(std::string_view input) {
+tl::expected<Query, QueryError> parse_query(std::string_view input) {
     auto s = trim(input);
     // Wireshark and many logs print the status line behind a name.
     for (std::string_view name : {"Status-Line", "Status Line", "Status"}) {
@@ -122,10 +122,11 @@ tl::expected<Query, std::string> parse_query(std::string_view input) {
     }
     if (!s.empty() && !istarts_with(s, "SIP/") && !all_digits(s)) {
         if (!search_codes(s).empty()) return Query{QueryKind::search, 0, {}, std::string(s)};
-        return tl::unexpected(fmt::format(
-            "'{}' names no response code; try 486, 4xx, 'SIP/2.0 486 Busy Here', a Reason "
-            "header or a word (busy)",
-            shown(s)));
+        return tl::unexpected(QueryError{
+            QueryErrorCode::no_match,
+            fmt::format("'{}' names no response code; try 486, 4xx, 'SIP/2.0 486 Busy Here', a "
+                        "Reason header or a word (busy)",
+                        shown(s))});
     }
     auto code = parse_response_code(s);
     if (!code) return tl::unexpected(code.error());
@@ -136,7 +137,8 @@ std::optional<int> parse_response_class(std::string_view input, bool bare_digit)
     const auto s = trim(input);
     if (s.empty() || s.front() < '1' || s.front() > '6') return std::nullopt;
     if (s.size() == 1) return bare_digit ? std::optional<int>(s.front() - '0') : std::nullopt;
-    if (s.size() == 3 && text::to_lower(s[1]) == 'x' && text::to_lower(s[2]) == 'x') return s.front() - '0';
+    if (s.size() == 3 && text::to_lower(s[1]) == 'x' && text::to_lower(s[2]) == 'x')
+        return s.front() - '0';
     return std::nullopt;
 }
 
@@ -158,11 +160,11 @@ std::vector<const ResponseCode*> search_codes(std::string_view term) {
     return by_phrase.empty() ? by_meaning : by_phrase;
 }
 
-tl::expected<int, std::string> parse_q850_cause(std::string_view input) {
+tl::expected<int, QueryError> parse_q850_cause(std::string_view input) {
     return bounded(trim(input), 0, 127, "a Q.850 cause value", input);
 }
 
-tl::expected<int, std::string> parse_warn_code(std::string_view input) {
+tl::expected<int, QueryError> parse_warn_code(std::string_view input) {
     return bounded(trim(input), 300, 399, "a Warning warn-code", input);
 }
 

@@ -44,7 +44,7 @@ Json sdp_json(const sip::Sdp& sdp) {
     Json j;
     if (sdp.origin) j["origin"] = str(sdp.origin->address.address);
     if (sdp.connection) j["connection"] = str(sdp.connection->address);
-    j["direction"] = str(sip::media_direction_name(sdp.direction));
+    j["direction"] = str(sip::to_string(sdp.direction));
     auto& media = j["media"] = Json::array();
     for (const auto& m : sdp.media) {
         Json jm;
@@ -57,7 +57,7 @@ Json sdp_json(const sip::Sdp& sdp) {
         auto& codecs = jm["codecs"] = Json::array();
         for (const auto& r : m.rtpmaps)
             codecs.push_back(fmt::format("{} {}/{}", r.payload_type, r.encoding, r.clock_rate));
-        jm["direction"] = str(sip::media_direction_name(m.effective_direction(sdp.direction)));
+        jm["direction"] = str(sip::to_string(m.effective_direction(sdp.direction)));
         if (m.connection) jm["connection"] = str(m.connection->address);
         auto& pre = jm["preconditions"] = Json::array();
         for (const auto& p : m.preconditions)
@@ -113,9 +113,9 @@ nlohmann::ordered_json parsed_message_json(const sip::Message& m, std::size_t of
     auto& findings = j["findings"] = Json::array();
     for (const auto& f : m.findings) {
         findings.push_back(Json{{"code", str(f.code_name())},
-                                {"severity", str(sip::severity_name(f.severity))},
+                                {"severity", str(sip::to_string(f.severity))},
                                 {"offset", f.offset},
-                                {"message", str(sip::finding_description(f.code))},
+                                {"message", str(sip::describe(f.code))},
                                 {"detail", printable(f.detail.substr(0, 120))}});
     }
     j["valid"] = m.valid();
@@ -140,16 +140,16 @@ std::string render_parsed_message(const sip::Message& m, std::size_t index, std:
                 for (const auto& r : media.rtpmaps)
                     codecs +=
                         fmt::format("{}{}/{}", codecs.empty() ? "" : " ", r.encoding, r.clock_rate);
-                out += fmt::format(
-                    "    sdp m={} port {} {} [{}] {}\n", media.media, media.port, media.protocol,
-                    codecs, sip::media_direction_name(media.effective_direction(sdp->direction)));
+                out += fmt::format("    sdp m={} port {} {} [{}] {}\n", media.media, media.port,
+                                   media.protocol, codecs,
+                                   sip::to_string(media.effective_direction(sdp->direction)));
             }
         }
     }
     for (const auto& f : m.findings)
         out += fmt::format(
-            "  {} {} at {}: {}{}\n", sip::severity_name(f.severity), f.code_name(), f.offset,
-            sip::finding_description(f.code),
+            "  {} {} at {}: {}{}\n", sip::to_string(f.severity), f.code_name(), f.offset,
+            sip::describe(f.code),
             f.detail.empty() ? "" : fmt::format(" [{}]", printable(f.detail.substr(0, 80))));
     out += fmt::format("  valid: {}\n", m.valid() ? "yes" : "no");
     return out;

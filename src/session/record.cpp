@@ -107,18 +107,6 @@ std::string_view describe(FindingCode code) {
     return finding_info[static_cast<std::size_t>(code)].text;
 }
 
-std::string_view to_string(Severity severity) {
-    switch (severity) {
-    case Severity::info:
-        return "info";
-    case Severity::warning:
-        return "warning";
-    case Severity::error:
-        return "error";
-    }
-    return "?";
-}
-
 MessageRecord make_message_record(const SipEvent& e, bool retransmission, bool duplicate) {
     MessageRecord m;
     m.time_ns = e.time_ns;
@@ -129,7 +117,7 @@ MessageRecord make_message_record(const SipEvent& e, bool retransmission, bool d
     m.transport = e.transport;
     m.is_request = e.is_request;
     if (e.is_request) {
-        m.label = e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method);
+        m.label = e.method == sip::Method::unknown ? e.method_text : sip::to_string(e.method);
     } else {
         m.label = std::to_string(e.status);
         if (!e.reason_phrase.empty()) {
@@ -138,8 +126,8 @@ MessageRecord make_message_record(const SipEvent& e, bool retransmission, bool d
         }
     }
     m.cseq = e.cseq;
-    m.cseq_method = e.cseq_method == sip::Method::unknown ? e.cseq_method_text
-                                                          : sip::method_name(e.cseq_method);
+    m.cseq_method =
+        e.cseq_method == sip::Method::unknown ? e.cseq_method_text : sip::to_string(e.cseq_method);
     m.retransmission = retransmission;
     m.duplicate = duplicate;
     m.has_sdp = e.has_sdp;

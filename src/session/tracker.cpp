@@ -59,9 +59,9 @@ FinalSeen final_seen(const Transaction& tx, std::uint32_t tx_index, const SipEve
 std::string first_method_of(const SipEvent& e) {
     if (e.is_request)
         return e.method == sip::Method::unknown ? std::string(e.method_text)
-                                                : std::string(sip::method_name(e.method));
+                                                : std::string(sip::to_string(e.method));
     return e.cseq_method == sip::Method::unknown ? std::string(e.cseq_method_text)
-                                                 : std::string(sip::method_name(e.cseq_method));
+                                                 : std::string(sip::to_string(e.cseq_method));
 }
 
 // The Call-IDs already emitted, as 64-bit hashes in an open-addressing table (one slot each,

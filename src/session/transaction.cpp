@@ -105,7 +105,7 @@ std::uint64_t provisional_identity(const SipEvent& e) {
 Transaction::Transaction(const SipEvent& first, TxTimings timings) : m_timings(timings) {
     m_method = transaction_method(first);
     m_method_text = m_method == sip::Method::unknown ? std::string(first.about_text())
-                                                     : std::string(sip::method_name(m_method));
+                                                     : std::string(sip::to_string(m_method));
     m_ids.reserve(first.branch.size() + first.sent_by.size() + first.call_id.size() +
                   first.from_tag.size());
     m_ids.append(first.branch).append(first.sent_by).append(first.call_id).append(first.from_tag);

@@ -155,23 +155,11 @@ const CodeInfo& info(FindingCode code) {
 
 } // namespace
 
-std::string_view severity_name(Severity severity) {
-    switch (severity) {
-    case Severity::info:
-        return "info";
-    case Severity::warning:
-        return "warning";
-    case Severity::error:
-        return "error";
-    }
-    return "error";
-}
-
-std::string_view finding_code_name(FindingCode code) {
+std::string_view to_string(FindingCode code) {
     return info(code).name;
 }
 
-std::optional<FindingCode> finding_code_from_name(std::string_view name) {
+std::optional<FindingCode> parse_finding_code(std::string_view name) {
     if (name.empty()) return std::nullopt;
     auto it =
         std::find_if(table.begin(), table.end(), [&](const CodeInfo& c) { return c.name == name; });
@@ -179,15 +167,15 @@ std::optional<FindingCode> finding_code_from_name(std::string_view name) {
     return it->code;
 }
 
-Severity default_severity(FindingCode code) {
+Severity severity_of(FindingCode code) {
     return info(code).severity;
 }
-std::string_view finding_description(FindingCode code) {
+std::string_view describe(FindingCode code) {
     return info(code).description;
 }
 
 void FindingSink::add(FindingCode code, std::string_view at) const {
-    add(code, at, default_severity(code));
+    add(code, at, severity_of(code));
 }
 
 void FindingSink::add(FindingCode code, std::string_view at, Severity severity) const {

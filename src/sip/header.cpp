@@ -243,7 +243,7 @@ HeaderId lookup_header(std::string_view name) {
     }
 }
 
-std::string_view header_name(HeaderId id) {
+std::string_view to_string(HeaderId id) {
     auto i = static_cast<std::size_t>(id);
     return i < table.size() ? table[i].name : std::string_view{};
 }

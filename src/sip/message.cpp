@@ -163,7 +163,7 @@ bool index_header(Message& m, Header&& h, std::size_t max_headers, const Finding
 } // namespace
 
 std::string_view Header::canonical_name() const {
-    return id == HeaderId::unknown ? name : header_name(id);
+    return id == HeaderId::unknown ? name : to_string(id);
 }
 
 std::size_t Parser::parse(std::string_view bytes, Message& m) const {
@@ -306,13 +306,13 @@ std::size_t Parser::parse(std::string_view bytes, Message& m) const {
             m.body = rest;
         } else {
             m.body = rest.substr(0, n);
-            if (n < rest.size() && m_options.transport == Transport::datagram)
+            if (n < rest.size() && m_options.framing == Framing::datagram)
                 sink.add(FindingCode::content_length_short, rest.substr(n));
         }
     } else if (cl != nullptr) {
         // Unusable Content-Length (already reported): on a datagram take the rest.
-        m.body = m_options.transport == Transport::datagram ? rest : rest.substr(0, 0);
-    } else if (m_options.transport == Transport::stream) {
+        m.body = m_options.framing == Framing::datagram ? rest : rest.substr(0, 0);
+    } else if (m_options.framing == Framing::stream) {
         m.body = rest.substr(0, 0);
         sink.add(FindingCode::content_length_missing, m.start_line);
     } else {
@@ -320,7 +320,7 @@ std::size_t Parser::parse(std::string_view bytes, Message& m) const {
         if (!rest.empty()) sink.add(FindingCode::content_length_missing, m.start_line);
     }
     m.raw = view(base, m.body.data() + m.body.size());
-    return m_options.transport == Transport::datagram ? bytes.size() : skip + m.raw.size();
+    return m_options.framing == Framing::datagram ? bytes.size() : skip + m.raw.size();
 }
 
 FrameResult Parser::parse_stream(std::string_view bytes, Message& out) const {
@@ -328,7 +328,7 @@ FrameResult Parser::parse_stream(std::string_view bytes, Message& out) const {
     // whether the message is complete (frame_stream gives the same answer, see scan_head).
     FrameResult r;
     if (!locate_stream_start(bytes, r)) return r;
-    Parser stream_parser(ParseOptions{Transport::stream, m_options.max_headers});
+    Parser stream_parser(ParseOptions{Framing::stream, m_options.max_headers});
     stream_parser.parse(bytes.substr(r.skipped), out);
     for (const Finding& f : out.findings) {
         if (f.code == FindingCode::truncated_headers ||
@@ -345,9 +345,9 @@ FrameResult Parser::parse_stream(std::string_view bytes, Message& out) const {
     return r;
 }
 
-Message parse_message(std::string_view bytes, Transport transport) {
+Message parse_message(std::string_view bytes, Framing framing) {
     Message m;
-    Parser(ParseOptions{transport, 1024}).parse(bytes, m);
+    Parser(ParseOptions{framing, 1024}).parse(bytes, m);
     return m;
 }
 

@@ -50,7 +50,7 @@ Method parse_method(std::string_view token) {
     return Method::unknown;
 }
 
-std::string_view method_name(Method method) {
+std::string_view to_string(Method method) {
     auto i = static_cast<std::size_t>(method);
     return i < names.size() ? names[i] : std::string_view{};
 }

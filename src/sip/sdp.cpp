@@ -77,7 +77,7 @@ std::optional<Precondition> parse_precondition(std::string_view name, std::strin
 
 } // namespace
 
-std::string_view media_direction_name(MediaDirection direction) {
+std::string_view to_string(MediaDirection direction) {
     switch (direction) {
     case MediaDirection::sendrecv:
         return "sendrecv";

@@ -17,17 +17,19 @@
 
 namespace sipdx::store {
 
-tl::expected<std::int64_t, std::string> parse_time(std::string_view text, std::int64_t now_ns) {
+tl::expected<std::int64_t, StoreError> parse_time(std::string_view text, std::int64_t now_ns) {
     auto bad = [&] {
-        return tl::unexpected(fmt::format(
-            "'{}' is not a time (use 2026-05-30, 2026-05-30T12:00:00Z, epoch seconds, or an "
-            "age such as 90m, 36h, 7d)",
-            text));
+        return tl::unexpected(StoreError{
+            ErrorKind::argument,
+            fmt::format("'{}' is not a time (use 2026-05-30, 2026-05-30T12:00:00Z, epoch "
+                        "seconds, or an age such as 90m, 36h, 7d)",
+                        text)});
     };
     auto out_of_range = [&] {
-        return tl::unexpected(fmt::format("'{}' is out of range (times from 1970-01-01 to "
-                                          "2262-04-11 UTC, or an age within them)",
-                                          text));
+        return tl::unexpected(StoreError{
+            ErrorKind::argument, fmt::format("'{}' is out of range (times from 1970-01-01 to "
+                                             "2262-04-11 UTC, or an age within them)",
+                                             text)});
     };
     constexpr std::int64_t max_ns = std::numeric_limits<std::int64_t>::max();
     // 2^63 exactly: every double below it converts to an int64.

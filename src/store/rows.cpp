@@ -30,8 +30,7 @@ void RowBatch::add_message(const analysis::MessageContext& m, std::uint64_t seq)
     r.cseq = e.cseq;
     r.size = e.size;
     if (e.is_request) {
-        r.method =
-            add(e.method == sip::Method::unknown ? e.method_text : sip::method_name(e.method));
+        r.method = add(e.method == sip::Method::unknown ? e.method_text : sip::to_string(e.method));
     } else {
         r.reason = add(e.reason_phrase);
     }

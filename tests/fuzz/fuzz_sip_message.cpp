@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     // The same bytes as a TCP stream: every message lies inside the input, in order.
-    MessageStream stream(input, Transport::stream);
+    MessageStream stream(input, Framing::stream);
     Message s;
     std::size_t offset = 0;
     std::size_t last = 0;

@@ -11,6 +11,7 @@
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/record_filter.h>
+#include <sipdx/capture/source.h>
 
 #include <tl/expected.hpp>
 
@@ -27,9 +28,10 @@ struct FilterResult {
     std::uint64_t frames_written = 0;
 };
 
-// Errors are one-line messages (the output could not be written).
-tl::expected<FilterResult, std::string> filter_capture(const std::vector<std::string>& paths,
-                                                       const RecordFilter& filter,
-                                                       const std::string& output);
+// Fails only when the output cannot be written: the writer's CaptureError (code, file,
+// message()). Unreadable inputs are reported per input in `run`, as for analyse.
+tl::expected<FilterResult, capture::CaptureError>
+filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter,
+               const std::string& output);
 
 } // namespace sipdx::analysis

@@ -2,6 +2,8 @@
 // (addresses, ports, transport, the stack of encapsulations it was found under).
 #pragma once
 
+#include <sipdx/knowledge/severity.h>
+
 #include <array>
 #include <cstdint>
 #include <span>
@@ -88,6 +90,11 @@ enum class DecodeFinding : std::uint16_t {
     tcp_after_gap = 1u << 11,         // delivered by resynchronising after a capture hole
 };
 std::string_view to_string(DecodeFinding finding);
+// On the one severity scale (knowledge/severity.h): what only tells how the bytes arrived is
+// info; lost, cut or conflicting bytes are warnings.
+knowledge::Severity severity_of(DecodeFinding finding);
+// One line in plain words, e.g. "bytes were missing before this message (capture loss)".
+std::string_view describe(DecodeFinding finding);
 
 struct DecodeFindings {
     std::uint16_t bits = 0;

@@ -8,6 +8,7 @@
 
 #include <tl/expected.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,9 +31,21 @@ struct Query {
     std::string term;         // search: the words, trimmed
 };
 
-// Classifies one input. The error is a one-line message fit for stderr, e.g.
+// Why an input is not a query: a code to branch on and one line fit for stderr, e.g.
 // "'700' is not a SIP response code (expected 100-699)".
-tl::expected<Query, std::string> parse_query(std::string_view input);
+enum class QueryErrorCode : std::uint8_t {
+    empty,        // nothing but white space
+    malformed,    // not digits where a code was expected, or a status line without a code
+    out_of_range, // a number outside the range of what was asked for
+    no_match,     // words that name no registered response code
+};
+struct QueryError {
+    QueryErrorCode code = QueryErrorCode::malformed;
+    std::string message;
+};
+
+// Classifies one input.
+tl::expected<Query, QueryError> parse_query(std::string_view input);
 
 // The registered codes a word or phrase names, in code order: codes whose reason phrase (or a
 // phrase seen for it on the wire) contains `term`, case-insensitively; when none does, codes
@@ -43,13 +56,13 @@ std::vector<const ResponseCode*> search_codes(std::string_view term);
 std::optional<int> parse_response_class(std::string_view input, bool bare_digit = false);
 
 // A response code as a bare number or inside a status line; 100..699 only.
-tl::expected<int, std::string> parse_response_code(std::string_view input);
+tl::expected<int, QueryError> parse_response_code(std::string_view input);
 
 // A Q.850 cause value for `explain --q850`: digits in 0..127 (values Q.850 leaves undefined are
 // accepted and explained by their class).
-tl::expected<int, std::string> parse_q850_cause(std::string_view input);
+tl::expected<int, QueryError> parse_q850_cause(std::string_view input);
 
 // A warn-code for `explain --warning`: three digits in 300..399.
-tl::expected<int, std::string> parse_warn_code(std::string_view input);
+tl::expected<int, QueryError> parse_warn_code(std::string_view input);
 
 } // namespace sipdx::knowledge

@@ -3,6 +3,7 @@
 // Plain values that own their strings: a record outlives the capture it came from.
 #pragma once
 
+#include <sipdx/knowledge/severity.h>
 #include <sipdx/session/event.h>
 
 #include <cstdint>
@@ -58,8 +59,9 @@ enum class FindingCode : std::uint8_t {
 };
 inline constexpr std::size_t finding_code_count = static_cast<std::size_t>(FindingCode::count_);
 std::string_view to_string(FindingCode code);
-enum class Severity : std::uint8_t { info, warning, error };
-std::string_view to_string(Severity severity);
+// The one severity scale shared by every stage (knowledge/severity.h).
+using knowledge::Severity;
+using knowledge::to_string;
 Severity severity_of(FindingCode code);
 std::string_view describe(FindingCode code); // one sentence
 

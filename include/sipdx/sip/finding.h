@@ -3,6 +3,8 @@
 // them, so a code is never renamed or reused once released; new codes are appended.
 #pragma once
 
+#include <sipdx/knowledge/severity.h>
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -11,13 +13,9 @@
 
 namespace sipdx::sip {
 
-enum class Severity : std::uint8_t {
-    info,    // worth knowing, the message is fine (e.g. an unknown method)
-    warning, // off the grammar or suspicious, but a liberal receiver copes
-    error,   // the message is malformed: a strict receiver rejects it (400 or discard)
-};
-
-std::string_view severity_name(Severity severity); // "info", "warning", "error"
+// The one severity scale shared by every stage (knowledge/severity.h).
+using knowledge::Severity;
+using knowledge::to_string;
 
 // One value per anomaly. Keep in step with the table in src/sip/finding.cpp.
 enum class FindingCode : std::uint16_t {
@@ -103,13 +101,13 @@ enum class FindingCode : std::uint16_t {
 };
 
 // "sip.missing-header.call-id"; empty for none/count_.
-std::string_view finding_code_name(FindingCode code);
-// Inverse of finding_code_name (exact match).
-std::optional<FindingCode> finding_code_from_name(std::string_view name);
+std::string_view to_string(FindingCode code);
+// Inverse of to_string(FindingCode) (exact match).
+std::optional<FindingCode> parse_finding_code(std::string_view name);
 // The severity the parser gives this code.
-Severity default_severity(FindingCode code);
+Severity severity_of(FindingCode code);
 // One line in plain words, e.g. "the message has no Call-ID header".
-std::string_view finding_description(FindingCode code);
+std::string_view describe(FindingCode code);
 
 struct Finding {
     FindingCode code = FindingCode::none;
@@ -117,7 +115,7 @@ struct Finding {
     std::uint32_t offset = 0; // byte offset from the start of the message (start line)
     std::string_view detail;  // the offending text (a view into the message) or a static note
 
-    std::string_view code_name() const { return finding_code_name(code); }
+    std::string_view code_name() const { return to_string(code); }
 };
 
 // A sink for typed parsers: offsets are computed from the position of `at` relative to `base`

@@ -102,7 +102,7 @@ inline constexpr std::size_t header_id_count = static_cast<std::size_t>(HeaderId
 // HeaderId::unknown for names sipdx does not know.
 HeaderId lookup_header(std::string_view name);
 // Canonical spelling ("Call-ID", "CSeq", "WWW-Authenticate"); "" for unknown.
-std::string_view header_name(HeaderId id);
+std::string_view to_string(HeaderId id);
 // The compact form letter (lower case), or '\0' when the header has none.
 char compact_form(HeaderId id);
 // The header a compact letter stands for (either case); unknown when the letter is not assigned.

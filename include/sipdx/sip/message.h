@@ -152,12 +152,13 @@ struct Message {
     std::array<std::uint8_t, header_id_count> counts{};
 };
 
-// How the message was delimited: on a stream Content-Length is mandatory (RFC 3261 section
-// 18.3); in a datagram the body is the rest of the payload, cut at Content-Length.
-enum class Transport : std::uint8_t { datagram, stream };
+// How the message was delimited (not the wire transport, which is decode::Transport): on a
+// stream Content-Length is mandatory (RFC 3261 section 18.3); in a datagram the body is the
+// rest of the payload, cut at Content-Length.
+enum class Framing : std::uint8_t { datagram, stream };
 
 struct ParseOptions {
-    Transport transport = Transport::datagram;
+    Framing framing = Framing::datagram;
     std::size_t max_headers = 1024; // more is reported (too_many_headers) and ignored
 };
 
@@ -183,9 +184,9 @@ private:
 };
 
 // Convenience: parse one message with a fresh Message (allocates).
-Message parse_message(std::string_view bytes, Transport transport = Transport::datagram);
+Message parse_message(std::string_view bytes, Framing framing = Framing::datagram);
 // A Message views its bytes: parsing a temporary string would leave it dangling.
-Message parse_message(std::string&& bytes, Transport transport = Transport::datagram) = delete;
+Message parse_message(std::string&& bytes, Framing framing = Framing::datagram) = delete;
 
 // Light extraction of the transaction fields straight from bytes, for callers that have no
 // Message (it parses the head into a thread-local scratch message).

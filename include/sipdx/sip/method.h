@@ -28,7 +28,7 @@ enum class Method : std::uint8_t {
 // Exact, case-sensitive match; Method::unknown for anything else.
 Method parse_method(std::string_view token);
 // "INVITE", ...; "" for unknown.
-std::string_view method_name(Method method);
+std::string_view to_string(Method method);
 
 // RFC 3261 section 25.1 token characters.
 bool is_token_char(char c);

@@ -13,7 +13,7 @@
 namespace sipdx::sip {
 
 enum class MediaDirection : std::uint8_t { unspecified, sendrecv, sendonly, recvonly, inactive };
-std::string_view media_direction_name(MediaDirection direction);
+std::string_view to_string(MediaDirection direction);
 
 struct SdpConnection {
     std::string_view net_type;  // "IN"

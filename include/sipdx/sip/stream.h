@@ -12,7 +12,7 @@ namespace sipdx::sip {
 
 class MessageStream {
 public:
-    MessageStream(std::string_view bytes, Transport transport = Transport::stream);
+    MessageStream(std::string_view bytes, Framing framing = Framing::stream);
 
     // Parses the next message into `out` (reusing its capacity) and sets `offset` to the
     // position of its start line in the buffer. Junk skipped before it is reported as a
@@ -27,7 +27,7 @@ public:
 private:
     std::string_view m_bytes;
     std::size_t m_pos = 0;
-    Transport m_transport;
+    Framing m_framing;
     std::string_view m_trailing_junk;
     std::size_t m_trailing_offset = 0;
 };

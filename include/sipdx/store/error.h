@@ -16,6 +16,7 @@ enum class ErrorKind : std::uint8_t {
     rejected,     // a statement was refused (e.g. a write through the read-only --sql)
     input,        // a capture could not be read or hashed
     server,       // ClickHouse answered with an error, or could not be reached
+    argument,     // a value given to the store is not valid (e.g. a --since time)
 };
 
 struct StoreError {

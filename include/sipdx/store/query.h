@@ -31,8 +31,9 @@ struct QueryFilter : analysis::RecordFilter {
 
 // "2026-05-30", "2026-05-30T12:00:00Z", "2026-05-30 12:00:00.5", epoch seconds
 // ("1780141590.5"), or an age before `now_ns`: "90m", "36h", "7d". UTC throughout. Times
-// outside what nanoseconds since 1970 hold in 64 bits (1970-01-01 to 2262-04-11) are refused.
-tl::expected<std::int64_t, std::string> parse_time(std::string_view text, std::int64_t now_ns);
+// outside what nanoseconds since 1970 hold in 64 bits (1970-01-01 to 2262-04-11) are refused
+// (ErrorKind::argument).
+tl::expected<std::int64_t, StoreError> parse_time(std::string_view text, std::int64_t now_ns);
 
 struct Cell {
     enum class Type : std::uint8_t { null, integer, real, text };

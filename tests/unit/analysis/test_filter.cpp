@@ -44,7 +44,7 @@ TEST(Filter, KeepsTheFramesOfTheSelectedCallsOnly) {
     RecordFilter filter;
     filter.outcomes = {Outcome::failed};
     const auto result = filter_capture({input}, filter, output);
-    ASSERT_TRUE(result) << result.error();
+    ASSERT_TRUE(result) << result.error().message();
     EXPECT_EQ(result->call_ids, 2u);
     EXPECT_EQ(result->messages, 8u); // INVITE, 100, final, ACK each
     EXPECT_EQ(result->frames_written, 8u);
@@ -97,7 +97,7 @@ TEST(Filter, AMessageInSeveralTcpSegmentsKeepsThemAll) {
     RecordFilter filter;
     filter.call_id = "tcp-wanted";
     const auto result = filter_capture({input}, filter, output);
-    ASSERT_TRUE(result) << result.error();
+    ASSERT_TRUE(result) << result.error().message();
     EXPECT_EQ(result->call_ids, 1u);
     EXPECT_EQ(result->messages, 1u);
     EXPECT_EQ(result->frames_written, 2u); // both segments, not the other message's
@@ -111,6 +111,7 @@ TEST(Filter, AnUnwritableOutputIsAnError) {
     filter.outcomes = {Outcome::answered};
     const auto result = filter_capture({input}, filter, "/nonexistent-dir/out.pcapng");
     ASSERT_FALSE(result);
-    EXPECT_NE(result.error().find("/nonexistent-dir/out.pcapng"), std::string::npos)
-        << result.error();
+    EXPECT_EQ(result.error().file, "/nonexistent-dir/out.pcapng");
+    EXPECT_NE(result.error().message().find("/nonexistent-dir/out.pcapng"), std::string::npos)
+        << result.error().message();
 }

@@ -34,7 +34,7 @@ struct Feeder {
         e.from_tag = "caller";
         e.to_tag = to_tag;
         via = "z9hG4bK-" + std::string(call_id) + "-" + std::to_string(cseq) + "-" +
-              std::string(sip::method_name(method));
+              std::string(sip::to_string(method));
         e.branch = via;
         e.time_ns = t_ms * ms;
         summary.add_message(e, tracker.feed(e));
@@ -50,7 +50,7 @@ struct Feeder {
         e.from_tag = "caller";
         e.to_tag = status == 100 ? std::string_view{} : to_tag;
         via = "z9hG4bK-" + std::string(call_id) + "-" + std::to_string(cseq) + "-" +
-              std::string(sip::method_name(method));
+              std::string(sip::to_string(method));
         e.branch = via;
         e.time_ns = t_ms * ms;
         summary.add_message(e, tracker.feed(e));

@@ -16,7 +16,7 @@ TEST(ExplainQuery, BareCodesAndStatusLines) {
              {"SIP/2.0  487   Request Terminated", 487}}) {
         SCOPED_TRACE(input);
         const auto q = kb::parse_query(input);
-        ASSERT_TRUE(q.has_value()) << q.error();
+        ASSERT_TRUE(q.has_value()) << q.error().message;
         EXPECT_EQ(q->kind, kb::QueryKind::response_code);
         EXPECT_EQ(q->code, code);
     }
@@ -45,12 +45,13 @@ TEST(ExplainQuery, NotACode) {
         SCOPED_TRACE(input);
         const auto q = kb::parse_query(input);
         ASSERT_FALSE(q.has_value());
-        EXPECT_FALSE(q.error().empty());
-        EXPECT_EQ(q.error().find('\n'), std::string::npos) << "one line only";
+        EXPECT_FALSE(q.error().message.empty());
+        EXPECT_EQ(q.error().message.find('\n'), std::string::npos) << "one line only";
     }
-    EXPECT_NE(kb::parse_query("700").error().find("100-699"), std::string::npos);
+    EXPECT_NE(kb::parse_query("700").error().message.find("100-699"), std::string::npos);
     const std::string long_input(500, 'x');
-    EXPECT_LT(kb::parse_query(long_input).error().size(), 200u) << "long input is shortened";
+    EXPECT_LT(kb::parse_query(long_input).error().message.size(), 200u)
+        << "long input is shortened";
 }
 
 TEST(ExplainQuery, Q850AndWarnCodes) {
@@ -73,7 +74,7 @@ TEST(ExplainQuery, NaturalPastes) {
                               "Status-Line: SIP/2.0 486 Busy Here", "  486  Busy Here\r\n"}) {
         SCOPED_TRACE(input);
         const auto q = kb::parse_query(input);
-        ASSERT_TRUE(q.has_value()) << q.error();
+        ASSERT_TRUE(q.has_value()) << q.error().message;
         EXPECT_EQ(q->kind, kb::QueryKind::response_code);
         EXPECT_EQ(q->code, 486);
     }
@@ -81,7 +82,7 @@ TEST(ExplainQuery, NaturalPastes) {
          {"Q.850;cause=17", "SIP;cause=487;text=\"Request Terminated\"", "q.850 ; cause=16"}) {
         SCOPED_TRACE(input);
         const auto q = kb::parse_query(input);
-        ASSERT_TRUE(q.has_value()) << q.error();
+        ASSERT_TRUE(q.has_value()) << q.error().message;
         EXPECT_EQ(q->kind, kb::QueryKind::reason_header);
         EXPECT_EQ(q->header_value, kb::parse_query(input)->header_value);
     }
@@ -106,5 +107,15 @@ TEST(ExplainQuery, NaturalPastes) {
     EXPECT_TRUE(kb::search_codes("x").empty()) << "one letter names nothing";
     const auto nothing = kb::parse_query("xyzzy");
     ASSERT_FALSE(nothing.has_value());
-    EXPECT_NE(nothing.error().find("4xx"), std::string::npos) << "the error shows what works";
+    EXPECT_NE(nothing.error().message.find("4xx"), std::string::npos)
+        << "the error shows what works";
+}
+
+TEST(ExplainQuery, ErrorsCarryACodeToBranchOn) {
+    EXPECT_EQ(kb::parse_query("  ").error().code, kb::QueryErrorCode::empty);
+    EXPECT_EQ(kb::parse_query("700").error().code, kb::QueryErrorCode::out_of_range);
+    EXPECT_EQ(kb::parse_query("SIP/2.0").error().code, kb::QueryErrorCode::malformed);
+    EXPECT_EQ(kb::parse_query("xyzzy").error().code, kb::QueryErrorCode::no_match);
+    EXPECT_EQ(kb::parse_q850_cause("128").error().code, kb::QueryErrorCode::out_of_range);
+    EXPECT_EQ(kb::parse_warn_code("3a9").error().code, kb::QueryErrorCode::malformed);
 }

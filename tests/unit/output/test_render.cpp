@@ -50,7 +50,7 @@ struct OneMessage {
         payload.sport = 5060;
         payload.dport = 5062;
         payload.bytes = hostile_response;
-        sip::Parser({sip::Transport::datagram}).parse(payload.bytes, message);
+        sip::Parser({sip::Framing::datagram}).parse(payload.bytes, message);
     }
 };
 

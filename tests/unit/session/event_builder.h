@@ -32,7 +32,7 @@ public:
         SipEvent e = base(t, from, to, cseq, method, std::move(branch));
         e.is_request = true;
         e.method = method;
-        e.method_text = sip::method_name(method);
+        e.method_text = sip::to_string(method);
         e.to_tag = keep(std::move(to_tag));
         e.content_hash = hash_of(e, 0);
         return e;
@@ -66,7 +66,7 @@ private:
         e.call_id = keep(call_id);
         e.cseq = cseq;
         e.cseq_method = m;
-        e.cseq_method_text = sip::method_name(m);
+        e.cseq_method_text = sip::to_string(m);
         e.from_tag = keep(from_tag);
         e.branch = keep(std::move(branch));
         e.sent_by = keep(src.to_string());

@@ -283,8 +283,8 @@ TEST(Tracker, OtherKinds) {
         h.feed(req);
         h.feed(b.response(req, c.status, 5 * ms, "t"));
         const auto& r = h.only();
-        EXPECT_EQ(r.kind, c.kind) << sip::method_name(c.method);
-        EXPECT_EQ(r.outcome, c.outcome) << sip::method_name(c.method);
+        EXPECT_EQ(r.kind, c.kind) << sip::to_string(c.method);
+        EXPECT_EQ(r.outcome, c.outcome) << sip::to_string(c.method);
         EXPECT_EQ(r.final_code, c.status);
     }
 }

@@ -41,7 +41,7 @@ TEST(Framing, PartialUntilTheLastByte) {
 // a reassembler can wait without framing again on every segment.
 TEST(Framing, PartialSaysHowManyBytesItNeeds) {
     const std::size_t head = options.find("\r\n\r\n") + 4;
-    const Parser parser({Transport::stream});
+    const Parser parser({Framing::stream});
     for (const std::string prefix : {"", "\r\n", "GET / HTTP/1.1\r\n"}) {
         const std::string bytes = prefix + options;
         for (std::size_t cut = prefix.size() + head; cut < bytes.size(); ++cut) {

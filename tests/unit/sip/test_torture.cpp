@@ -131,7 +131,7 @@ std::string normalise_rfc5118(const std::string& lf_text) {
 std::string describe(const Message& m) {
     std::string s;
     for (const auto& f : m.findings) {
-        s += std::string(f.code_name()) + "(" + std::string(severity_name(f.severity)) + " @" +
+        s += std::string(f.code_name()) + "(" + std::string(to_string(f.severity)) + " @" +
              std::to_string(f.offset) + ") ";
     }
     return s;
@@ -145,7 +145,7 @@ TEST_P(Torture, ParsesAsTheIndexExpects) {
     ASSERT_FALSE(text.empty()) << c.file;
     if (c.rfc == "5118") text = normalise_rfc5118(text);
     // Torture messages are datagrams (RFC 4475 section 1): the body runs to the end.
-    Message m = parse_message(text, Transport::datagram);
+    Message m = parse_message(text, Framing::datagram);
     m.validate();
     std::string stem = std::filesystem::path(c.file).stem().string();
     if (c.expected == "valid") {
@@ -156,7 +156,7 @@ TEST_P(Torture, ParsesAsTheIndexExpects) {
     auto it = expected_codes().find(stem);
     ASSERT_NE(it, expected_codes().end()) << "no expected finding listed for " << stem;
     EXPECT_TRUE(has_code(m.findings, it->second))
-        << c.file << " lacks " << finding_code_name(it->second) << "; has: " << describe(m);
+        << c.file << " lacks " << to_string(it->second) << "; has: " << describe(m);
     if (c.expected == "invalid") {
         EXPECT_FALSE(m.valid()) << c.file;
         for (const auto& f : m.findings)

@@ -34,6 +34,7 @@ TEST(Query, ParseTime) {
     for (const char* bad : {"", "yesterday", "2026-13-01", "2026-05-30T25:00", "5x", "-3h",
                             "2026-05-30T12:00:00Zjunk"})
         EXPECT_FALSE(parse_time(bad, now)) << bad;
+    EXPECT_EQ(parse_time("yesterday", now).error().kind, ErrorKind::argument);
 }
 
 TEST(Query, FilterSqlEscapesLiterals) {

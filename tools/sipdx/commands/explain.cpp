@@ -98,7 +98,7 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
     std::vector<Item> items;
     for (const auto& input : args.inputs) {
         const auto query = kb::parse_query(input);
-        if (!query) throw UsageError(fmt::format("explain: {}", query.error()));
+        if (!query) throw UsageError(fmt::format("explain: {}", query.error().message));
         Item item;
         switch (query->kind) {
         case kb::QueryKind::response_code:
@@ -127,12 +127,12 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
     }
     for (const auto& input : args.q850) {
         const auto cause = kb::parse_q850_cause(input);
-        if (!cause) throw UsageError(fmt::format("explain --q850: {}", cause.error()));
+        if (!cause) throw UsageError(fmt::format("explain --q850: {}", cause.error().message));
         items.push_back(Item{Item::Kind::q850, *cause, {}, {}, {}, {}});
     }
     for (const auto& input : args.warnings) {
         const auto code = kb::parse_warn_code(input);
-        if (!code) throw UsageError(fmt::format("explain --warning: {}", code.error()));
+        if (!code) throw UsageError(fmt::format("explain --warning: {}", code.error().message));
         items.push_back(Item{Item::Kind::warn_code, *code, {}, {}, {}, {}});
     }
 

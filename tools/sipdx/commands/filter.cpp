@@ -57,7 +57,7 @@ int run(const FilterCliOptions& options) {
     auto filter = make_record_filter(options.filters);
     filter.call_id = options.call_id;
     auto result = analysis::filter_capture(options.captures, filter, options.output);
-    if (!result) throw UsageError(result.error());
+    if (!result) throw UsageError(result.error().message());
     report_inputs(result->run);
     std::fprintf(stderr, "sipdx: %s\n",
                  fmt::format("{} Call-IDs selected, {} messages, {} frames written to {}",

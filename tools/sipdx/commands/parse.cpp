@@ -44,8 +44,7 @@ std::string read_input(const std::string& path) {
 
 void run_parse(const ParseArgs& args, CliContext& context) {
     const std::string data = read_input(args.input);
-    sip::MessageStream stream(data,
-                              args.datagram ? sip::Transport::datagram : sip::Transport::stream);
+    sip::MessageStream stream(data, args.datagram ? sip::Framing::datagram : sip::Framing::stream);
     sip::Message message;
     std::size_t offset = 0;
     std::size_t count = 0;

@@ -45,12 +45,12 @@ store::QueryFilter make_filter(const QueryCliOptions& o) {
                          .count();
     if (!o.since.empty()) {
         auto t = store::parse_time(o.since, now);
-        if (!t) throw UsageError("--since: " + t.error());
+        if (!t) throw UsageError("--since: " + t.error().message);
         f.since_ns = *t;
     }
     if (!o.until.empty()) {
         auto t = store::parse_time(o.until, now);
-        if (!t) throw UsageError("--until: " + t.error());
+        if (!t) throw UsageError("--until: " + t.error().message);
         f.until_ns = *t;
     }
     return f;
@@ -104,7 +104,8 @@ int run(const QueryCliOptions& options) {
                                       options.sql_memory_limit_mib << 20};
         text = output::render_rows(value_or_throw(store->run_sql(options.sql, limits)), format);
     } else {
-        text = output::render_rows(value_or_throw(store->select_calls(filter, options.limit)), format);
+        text =
+            output::render_rows(value_or_throw(store->select_calls(filter, options.limit)), format);
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
