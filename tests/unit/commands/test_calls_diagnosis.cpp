@@ -33,7 +33,7 @@ TEST(CallsDiagnosis, ClockJumpAndMidDialogCall) {
     ASSERT_EQ(r.size(), 2u);
     const auto& jumped = r.at("clock-jump@gen.sipdx.test");
     EXPECT_EQ(jumped["outcome"], "answered");
-    EXPECT_EQ(jumped["setup_ms"], 1000.0); // wholly before the jump: kept
+    EXPECT_EQ(jumped["setup_ms"], 1000.0);       // wholly before the jump: kept
     EXPECT_TRUE(jumped["duration_s"].is_null()); // spans it
     EXPECT_EQ(jumped["findings"][0], "clock-jump");
     const auto& mid = r.at("mid-dialog@gen.sipdx.test");

@@ -2,8 +2,8 @@
 // the Call-ID count counts Call-IDs (not records), findings rank by severity, clock jumps are
 // counted, and the explanations name what really happened.
 #include <sipdx/analysis/explain.h>
-#include <sipdx/output/analysis.h>
 #include <sipdx/analysis/summary.h>
+#include <sipdx/output/analysis.h>
 
 #include <gtest/gtest.h>
 
