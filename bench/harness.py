@@ -58,12 +58,12 @@ def count_frames(path):
             return n
 
 
-def ensure_capture(path, size_mib, corpus):
-    """Makes the capture unless one made by the same generator and arguments is there."""
-    generator = os.path.join(HERE, "make-big-capture")
+def _ensure(path, generator_name, args, stamp, what):
+    """Makes the capture with bench/GENERATOR ARGS unless one made by the same generator (its
+    sha256) and the same arguments is there."""
+    generator = os.path.join(HERE, generator_name)
     with open(generator, "rb") as f:
-        stamp = {"generator": hashlib.sha256(f.read()).hexdigest(), "size_mib": size_mib,
-                 "corpus": corpus}
+        stamp = dict(stamp, generator=hashlib.sha256(f.read()).hexdigest())
     meta_path = path + ".json"
     if os.path.exists(path) and os.path.exists(meta_path):
         with open(meta_path) as f:
@@ -71,46 +71,33 @@ def ensure_capture(path, size_mib, corpus):
         if meta.get("stamp") == stamp and meta.get("bytes") == os.path.getsize(path):
             say(f"== reusing {path}")
             return meta
-    say(f"== generating {path} ({size_mib} MiB)")
-    cmd = [sys.executable, generator, path, "--size-mib", str(size_mib)]
-    for c in corpus:
-        cmd += ["--corpus", c]
+    say(f"== generating {path} ({what})")
     began = time.monotonic()
-    run = subprocess.run(cmd, stdout=sys.stderr)
+    run = subprocess.run([sys.executable, generator, path] + args, stdout=sys.stderr)
     took = time.monotonic() - began
     if run.returncode != 0:
-        die("make-big-capture failed")
+        die(f"{generator_name} failed")
     meta = {"stamp": stamp, "bytes": os.path.getsize(path), "frames": count_frames(path),
             "generate_s": round(took, 2)}
     with open(meta_path, "w") as f:
         json.dump(meta, f)
     return meta
+
+
+def ensure_capture(path, size_mib, corpus):
+    """The mixed capture (make-big-capture): corpus copies laid end to end."""
+    args = ["--size-mib", str(size_mib)]
+    for c in corpus:
+        args += ["--corpus", c]
+    return _ensure(path, "make-big-capture", args, {"size_mib": size_mib, "corpus": corpus},
+                   f"{size_mib} MiB")
 
 
 def ensure_operator_capture(path, ues, hours):
-    """Makes the signalling-only operator capture (make-operator-capture) unless it is there."""
-    generator = os.path.join(HERE, "make-operator-capture")
-    with open(generator, "rb") as f:
-        stamp = {"generator": hashlib.sha256(f.read()).hexdigest(), "ues": ues, "hours": hours}
-    meta_path = path + ".json"
-    if os.path.exists(path) and os.path.exists(meta_path):
-        with open(meta_path) as f:
-            meta = json.load(f)
-        if meta.get("stamp") == stamp and meta.get("bytes") == os.path.getsize(path):
-            say(f"== reusing {path}")
-            return meta
-    say(f"== generating {path} ({ues} UEs, {hours:g} h)")
-    cmd = [sys.executable, generator, path, "--ues", str(ues), "--hours", str(hours), "--quiet"]
-    began = time.monotonic()
-    run = subprocess.run(cmd, stdout=sys.stderr)
-    took = time.monotonic() - began
-    if run.returncode != 0:
-        die("make-operator-capture failed")
-    meta = {"stamp": stamp, "bytes": os.path.getsize(path), "frames": count_frames(path),
-            "generate_s": round(took, 2)}
-    with open(meta_path, "w") as f:
-        json.dump(meta, f)
-    return meta
+    """The signalling-only operator capture (make-operator-capture)."""
+    return _ensure(path, "make-operator-capture",
+                   ["--ues", str(ues), "--hours", str(hours), "--quiet"],
+                   {"ues": ues, "hours": hours}, f"{ues} UEs, {hours:g} h")
 
 
 def parse_time_v(text):
