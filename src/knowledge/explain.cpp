@@ -1,5 +1,6 @@
 // Input classification for `sipdx explain`.
 #include <sipdx/knowledge/explain.h>
+#include <sipdx/text/escape.h>
 #include <sipdx/text/text.h>
 
 #include <fmt/format.h>
@@ -23,10 +24,11 @@ bool all_digits(std::string_view s) {
 }
 
 // Shortens user input for an error message so one bad paste cannot flood the terminal.
+// Control bytes are made visible: the message goes to a terminal.
 std::string shown(std::string_view s) {
     constexpr std::size_t limit = 60;
-    if (s.size() <= limit) return std::string(s);
-    return fmt::format("{}...", s.substr(0, limit));
+    if (s.size() <= limit) return text::visible(s);
+    return fmt::format("{}...", text::visible(s.substr(0, limit)));
 }
 
 // "Name: value" or "Name : value" with a case-insensitive name; the value, or nullopt.

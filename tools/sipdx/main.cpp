@@ -2,11 +2,14 @@
 // commands in commands/ register themselves (see command.h).
 #include "command.h"
 
+#include <sipdx/text/escape.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -23,6 +26,12 @@ CommandRegistration::CommandRegistration(int order, CommandSetup setup) {
 }
 
 namespace {
+// An error message names what the user gave, which may hold escape sequences: they are shown,
+// never sent to the terminal.
+std::string shown(const char* message) {
+    return text::visible(message);
+}
+
 // Every command writes its output through stdout's buffer; a write that failed (a full disk, a
 // closed file) leaves the stream's error flag set. A command that ran to its end would
 // otherwise exit 0 with its output lost, so the last flush is checked here, once for all.
@@ -65,13 +74,13 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "sipdx: %s (see 'sipdx --help')\n", e.what());
+        std::fprintf(stderr, "sipdx: %s (see 'sipdx --help')\n", shown(e.what()).c_str());
         return exit_unusable;
     } catch (const UsageError& e) {
-        std::fprintf(stderr, "sipdx: %s\n", e.what());
+        std::fprintf(stderr, "sipdx: %s\n", shown(e.what()).c_str());
         return exit_unusable;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "sipdx: %s\n", e.what());
+        std::fprintf(stderr, "sipdx: %s\n", shown(e.what()).c_str());
         return exit_unusable;
     }
     return check_output_written(context.exit_code);

@@ -24,16 +24,33 @@ void add_record_filters(CLI::App* cmd, RecordFilterOptions& options) {
     cmd->add_option("--to", options.to, "To URI contains this text");
 }
 
+namespace {
+// "a, b or c": the valid values, for an error that says what would have worked.
+template <typename Enum>
+std::string valid_names(Enum last) {
+    std::string out;
+    for (int i = 0; i <= static_cast<int>(last); ++i) {
+        if (i > 0) out += i == static_cast<int>(last) ? " or " : ", ";
+        out += session::to_string(static_cast<Enum>(i));
+    }
+    return out;
+}
+} // namespace
+
 analysis::RecordFilter make_record_filter(const RecordFilterOptions& options) {
     analysis::RecordFilter filter;
     for (const auto& name : options.outcomes) {
         auto outcome = session::parse_outcome(name);
-        if (!outcome) throw UsageError("unknown --outcome '" + name + "'");
+        if (!outcome)
+            throw UsageError("unknown --outcome '" + name + "': give " +
+                             valid_names(session::Outcome::ended));
         filter.outcomes.push_back(*outcome);
     }
     for (const auto& name : options.kinds) {
         auto kind = session::parse_kind(name);
-        if (!kind) throw UsageError("unknown --kind '" + name + "'");
+        if (!kind)
+            throw UsageError("unknown --kind '" + name + "': give " +
+                             valid_names(session::Kind::other));
         filter.kinds.push_back(*kind);
     }
     for (int code : options.codes) {

@@ -111,3 +111,33 @@ TEST(HostileCli, NothingReadableExitsTwoEverywhere) {
     }
     fs::remove_all(dir);
 }
+
+// What a user gives comes back in error messages: escape sequences are shown, never sent to
+// the terminal; and an invalid value lists the valid ones (issues 18 and 23).
+TEST(HostileCli, ErrorsShowControlBytesAndListValidValues) {
+    const std::string sample = quoted(sample_capture());
+    auto run = run_sipdx("explain \"$(printf '\\033[2Jxyz')\"", true);
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_EQ(run.out.find('\x1b'), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("\\x1b[2J"), std::string::npos) << run.out;
+    run = run_sipdx("calls " + sample + " --outcome \"$(printf '\\033]0;x\\007')\"", true);
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_EQ(run.out.find('\x1b'), std::string::npos) << run.out;
+    run = run_sipdx("calls " + sample + " --outcome success", true);
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.out.find("answered, failed, cancelled"), std::string::npos) << run.out;
+    run = run_sipdx("calls " + sample + " --kind phone", true);
+    EXPECT_NE(run.out.find("call, registration"), std::string::npos) << run.out;
+}
+
+// A pasted header with bytes that are not UTF-8 is still answered in JSON (U+FFFD), not lost
+// to an exception.
+TEST(HostileCli, ExplainJsonSurvivesInvalidUtf8) {
+    const auto run =
+        run_sipdx("explain --json \"$(printf 'Reason: Q.850;cause=17;text=\\042\\377\\376\\042')\" "
+                  "486",
+                  true);
+    EXPECT_EQ(run.exit_code, 0) << run.out;
+    EXPECT_NE(run.out.find("\"cause\":17"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("\"code\":486"), std::string::npos) << run.out;
+}

@@ -168,7 +168,9 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
                     j["codes"].push_back(output::code_to_json(*code));
                 break;
             }
-            print(j.dump() + "\n"); // JSON Lines: one object per input
+            // JSON Lines, one object per input; a pasted header may hold bytes that are not
+            // UTF-8: replaced (U+FFFD), never an exception that loses the other inputs.
+            print(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
             continue;
         }
         if (!first) print("\n");
