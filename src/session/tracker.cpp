@@ -152,7 +152,6 @@ struct Tracker::Impl {
     // settled (the front lingers longest). A sweep pops expired fronts: O(1) per expiry.
     detail::IntrusiveList<CallState, &CallState::active_link> active;
     detail::IntrusiveList<CallState, &CallState::settled_link> settled_calls;
-    std::uint64_t state_bytes = 0; // sum of CallState::footprint
     std::int64_t now = 0;
     std::int64_t last_sweep = 0;
     std::uint64_t last_number = 0; // CallRecord::number of the newest record
@@ -253,12 +252,12 @@ FeedResult Tracker::Impl::feed(const SipEvent& e) {
         settled_calls.remove(c);
     }
     const std::uint64_t bytes = footprint(c);
-    state_bytes += bytes - c.footprint; // unsigned wrap-around adds a negative change too
+    // stats.state_bytes is the sum of every open CallState::footprint.
+    stats.state_bytes += bytes - c.footprint; // unsigned wrap-around adds a negative change too
     c.footprint = bytes;
-    if (options.max_state_bytes != 0 && state_bytes > options.max_state_bytes)
+    if (options.max_state_bytes != 0 && stats.state_bytes > options.max_state_bytes)
         keep_within_budget(c);
-    stats.state_bytes = state_bytes;
-    stats.peak_state_bytes = std::max(stats.peak_state_bytes, state_bytes);
+    stats.peak_state_bytes = std::max(stats.peak_state_bytes, stats.state_bytes);
 
     // Expire at most once per second of capture time: a Call-ID is judged a little after its
     // timers ran out, as before, and a burst of messages costs no extra look at the queues.
@@ -614,7 +613,7 @@ void Tracker::Impl::sweep(bool all) {
 // tenth of the budget is free again (so that eviction is not paid on every message).
 void Tracker::Impl::keep_within_budget(const CallState& current) {
     const std::uint64_t target = options.max_state_bytes / 10 * 9;
-    while (state_bytes > target) {
+    while (stats.state_bytes > target) {
         CallState* c = active.front();
         if (c == nullptr || c == &current) break;
         c->add_finding(FindingCode::state_evicted, 0);
@@ -626,8 +625,7 @@ void Tracker::Impl::keep_within_budget(const CallState& current) {
 void Tracker::Impl::expire(CallState& c) {
     active.remove(c);
     settled_calls.remove(c);
-    state_bytes -= c.footprint;
-    stats.state_bytes = state_bytes;
+    stats.state_bytes -= c.footprint;
     auto it = calls.find(c.rec.call_id); // before emit() moves the record (and its Call-ID) out
     emit(c);
     calls.erase(it);
