@@ -1,7 +1,9 @@
 #include <sipdx/decode/message_reader.h>
 #include <sipdx/decode/payload_parser.h>
 
+#include <cstdint>
 #include <utility>
+#include <vector>
 
 namespace sipdx::decode {
 
@@ -14,6 +16,7 @@ namespace {
 struct Pending {
     ReadMessage read;
     std::string bytes;
+    std::vector<std::uint64_t> frames; // the frames of a multi-frame message, copied likewise
 };
 
 } // namespace
@@ -48,6 +51,7 @@ struct MessageReader::Impl {
                 slot.read.payload = p;
                 slot.read.input = inputs.size() - 1;
                 if (options.detail != MessageDetail::framing) slot.bytes.assign(p.bytes);
+                slot.frames.assign(p.frames.begin(), p.frames.end());
             },
             options.decode);
         source_ended = false;
@@ -83,6 +87,7 @@ struct MessageReader::Impl {
         Pending& slot = pending[pending_head++];
         ReadMessage& read = slot.read;
         read.payload.bytes = slot.bytes; // the slot's own copy (empty for framing)
+        read.payload.frames = slot.frames;
         if (options.detail == MessageDetail::parsed) parser.parse(read.payload, read.message);
         return &read;
     }
