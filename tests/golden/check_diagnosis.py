@@ -43,6 +43,9 @@ def read_golden(path):
 
 def sipdx_records(sipdx, capture):
     out = subprocess.run([sipdx, "calls", "--format", "ndjson", capture], capture_output=True)
+    # 1 is an input with anomalies (the corpus has them on purpose); anything else is a failure.
+    if out.returncode not in (0, 1):
+        raise SystemExit(f"{capture}: sipdx calls exited {out.returncode}")
     records = collections.OrderedDict()
     for line in out.stdout.decode("utf-8", "replace").splitlines():
         r = json.loads(line)

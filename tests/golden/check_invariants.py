@@ -42,6 +42,8 @@ def check_file(sipdx, path, label):
     records = run_json_lines([sipdx, "calls", "--format", "ndjson", path]) or []
     analyze = subprocess.run([sipdx, "analyze", "--json", path], capture_output=True)
     summary = json.loads(analyze.stdout.decode("utf-8", "replace") or "{}")
+    if analyze.returncode not in (0, 1):
+        found.add((label, "*", "analyze-exit", str(analyze.returncode)))
 
     by_call = collections.defaultdict(list)
     for m in messages:
@@ -103,6 +105,9 @@ def main():
     if not any_dir:
         print("skipped: no input directory")
         return 77
+    if files == 0:
+        print("no input could be read: every one gave exit 2")
+        return 1
     known = allowlist.load(args.known, KEY)
     failures = allowlist.reconcile(found, known, lambda k: "{}  {}  {}: {}".format(*k))
     print(f"{files} inputs checked, {len(found)} known violations listed in "

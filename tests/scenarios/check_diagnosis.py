@@ -35,6 +35,8 @@ KEY = ("input", "label", "field", "sipdx", "expected")
 
 def records_by_label(sipdx, pcap):
     out = subprocess.run([sipdx, "calls", "--format", "ndjson", pcap], capture_output=True)
+    if out.returncode not in (0, 1):
+        raise SystemExit(f"{pcap}: sipdx calls exited {out.returncode}")
     by = collections.defaultdict(list)
     for line in out.stdout.decode("utf-8", "replace").splitlines():
         r = json.loads(line)
@@ -123,6 +125,9 @@ def main():
     print(f"{checked} expectations checked on {len(inputs)} inputs, {len(found)} known wrong")
     for line in failures:
         print(line)
+    if checked == 0:
+        print("no expectation was checked (no input, or no row names one)")
+        return 1
     return 1 if failures else 0
 
 
