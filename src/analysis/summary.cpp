@@ -38,8 +38,9 @@ bool is_user_side_ending(int code) {
     }
 }
 
+// RFC 6076 SEER: the user-side endings, less 487 (the caller's own CANCEL).
 bool is_seer_effective(int code) {
-    return code == 480 || code == 486 || code == 600 || code == 603;
+    return is_user_side_ending(code) && code != 487;
 }
 
 bool is_isa_ineffective(int code) {
@@ -160,7 +161,6 @@ void Summary::add_record(const session::CallRecord& r) {
     // A call seen mid-dialog is no attempt: its setup was not captured.
     if (r.kind == Kind::call && r.mid_dialog) {
         ++m_calls_mid_dialog;
-        if (!r.icid.empty()) ++m_icids[r.icid];
     } else if (r.kind == Kind::call) {
         if (r.outcome == Outcome::in_progress) {
             ++m_calls_in_progress;
@@ -169,24 +169,21 @@ void Summary::add_record(const session::CallRecord& r) {
             if (r.outcome == Outcome::answered) {
                 ++m_calls_answered;
                 ++m_calls_effective;
+                if (r.duration_s) ++m_completed;
             } else if (r.outcome == Outcome::cancelled || is_user_side_ending(r.final_code)) {
                 ++m_calls_effective;
             }
             if (r.outcome == Outcome::redirected) ++m_redirected;
-            if (r.outcome == Outcome::answered) {
-                ++m_established;
-                if (r.duration_s) ++m_completed;
-            }
             if (r.outcome == Outcome::answered || is_seer_effective(r.final_code))
                 ++m_effective_6076;
             if (r.outcome == Outcome::timeout || is_isa_ineffective(r.final_code))
                 ++m_ineffective_6076;
         }
-        if (!r.icid.empty()) ++m_icids[r.icid];
         if (r.pdd_ms) m_pdd.push_back(*r.pdd_ms);
         if (r.setup_ms) m_setup.push_back(*r.setup_ms);
         if (r.duration_s) m_duration.push_back(*r.duration_s);
     }
+    if (r.kind == Kind::call && !r.icid.empty()) ++m_icids[r.icid];
     if (r.kind == Kind::registration && r.outcome == Outcome::timeout) ++m_registration_timeouts;
     m_registrations += r.registrations;
     m_registrations_ok += r.registrations_ok;
@@ -234,11 +231,11 @@ Kpis Summary::kpis() const {
     m.ira = ratio(m.ineffective_registrations, m.registration_attempts);
     m.session_attempts = m_call_attempts;
     m.redirected = m_redirected;
-    m.established = m_established;
+    m.established = m_calls_answered;
     m.effective = m_effective_6076;
     m.ineffective = m_ineffective_6076;
     m.completed = m_completed;
-    m.ser = ratio(m_established, m_call_attempts - m_redirected);
+    m.ser = ratio(m_calls_answered, m_call_attempts - m_redirected);
     m.seer = ratio(m_effective_6076, m_call_attempts - m_redirected);
     m.isa = ratio(m_ineffective_6076, m_call_attempts);
     m.scr = ratio(m_completed, m_call_attempts);

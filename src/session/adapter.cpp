@@ -285,10 +285,7 @@ std::string_view branch_param(std::string_view via) {
     for (std::size_t i = via.find(';'); i != std::string_view::npos; i = via.find(';', i + 1)) {
         std::size_t k = skip_space(i + 1);
         if (via.size() - k < name.size()) return {};
-        bool same = true;
-        for (std::size_t n = 0; n < name.size(); ++n)
-            same = same && std::tolower(static_cast<unsigned char>(via[k + n])) == name[n];
-        if (!same) continue;
+        if (!text::istarts_with(via.substr(k), name)) continue;
         k = skip_space(k + name.size());
         if (k >= via.size() || via[k] != '=') continue;
         k = skip_space(k + 1);

@@ -56,14 +56,6 @@ FinalSeen final_seen(const Transaction& tx, std::uint32_t tx_index, const SipEve
     return f;
 }
 
-std::string first_method_of(const SipEvent& e) {
-    if (e.is_request)
-        return e.method == sip::Method::unknown ? std::string(e.method_text)
-                                                : std::string(sip::to_string(e.method));
-    return e.cseq_method == sip::Method::unknown ? std::string(e.cseq_method_text)
-                                                 : std::string(sip::to_string(e.cseq_method));
-}
-
 // The Call-IDs already emitted, as 64-bit hashes in an open-addressing table (one slot each,
 // no allocation per record), and how many records the continued ones have had. Past
 // max_remembered Call-IDs a Call-ID that goes on after its record was emitted is no longer
@@ -297,7 +289,8 @@ CallState& Tracker::Impl::open_call(const SipEvent& e) {
     r.call_id = e.call_id;
     r.start_ns = e.time_ns;
     r.source = e.source;
-    r.first_method = first_method_of(e);
+    const sip::Method about = e.about();
+    r.first_method = about == sip::Method::unknown ? e.about_text() : sip::to_string(about);
     r.from = e.from();
     r.to = e.to();
     r.part = emitted.parts(XXH3_64bits(e.call_id.data(), e.call_id.size())) + 1;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace sipdx::store::detail::ch {
 
@@ -25,7 +26,7 @@ void tsv(std::string& out, std::string_view v) {
 
 void real(std::string& out, std::optional<double> v) {
     if (v) {
-        out += fmt::format("{}", *v);
+        fmt::format_to(std::back_inserter(out), "{}", *v);
     } else {
         out += "\\N";
     }

@@ -59,18 +59,29 @@ bool is_valid_utf8(std::string_view s) {
     return true;
 }
 
+namespace {
+// Copies the well-formed UTF-8 sequence at s[i], or writes U+FFFD for a broken one; returns the
+// bytes consumed. `xml`: U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML 1.0 characters
+// either, while JSON keeps them.
+std::size_t append_utf8(std::string& out, std::string_view s, std::size_t i, bool xml) {
+    const auto n = utf8_sequence_length(s, i);
+    const bool bad = n == 0 || (xml && n == 3 && static_cast<unsigned char>(s[i]) == 0xEF &&
+                                static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+                                static_cast<unsigned char>(s[i + 2]) >= 0xBE);
+    if (bad) {
+        out += replacement;
+        return n == 0 ? 1 : n;
+    }
+    out.append(s.substr(i, n));
+    return n;
+}
+} // namespace
+
 void append_json(std::string& out, std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
-            const auto n = utf8_sequence_length(s, i);
-            if (n == 0) {
-                out += replacement;
-                ++i;
-            } else {
-                out.append(s.substr(i, n));
-                i += n;
-            }
+            i += append_utf8(out, s, i, false);
             continue;
         }
         ++i;
@@ -174,18 +185,7 @@ void append_markup(std::string& out, std::string_view s, bool apostrophe) {
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
-            const auto n = utf8_sequence_length(s, i);
-            // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML 1.0 characters.
-            const bool non_character = n == 3 && c == 0xEF &&
-                                       static_cast<unsigned char>(s[i + 1]) == 0xBF &&
-                                       static_cast<unsigned char>(s[i + 2]) >= 0xBE;
-            if (n == 0 || non_character) {
-                out += replacement;
-                i += n == 0 ? 1 : n;
-            } else {
-                out.append(s.substr(i, n));
-                i += n;
-            }
+            i += append_utf8(out, s, i, true);
             continue;
         }
         ++i;

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <map>
 
 namespace sipdx::cli {
 
@@ -19,11 +18,14 @@ output::Format pick_format(const std::string& name) {
     if (name.empty()) {
         return isatty(STDOUT_FILENO) ? output::Format::table : output::Format::ndjson;
     }
-    static const std::map<std::string, output::Format> names{{"table", output::Format::table},
-                                                             {"ndjson", output::Format::ndjson},
-                                                             {"csv", output::Format::csv},
-                                                             {"tsv", output::Format::tsv}};
-    return names.at(name); // CLI11 already checked the name
+    return output::parse_format(name).value(); // CLI11 already checked the name
+}
+
+void add_max_state_option(CLI::App* cmd, std::uint64_t& max_state_mb) {
+    cmd->add_option("--max-state-mb", max_state_mb,
+                    "Memory for open Call-IDs (MiB; default: a quarter of the machine's); when "
+                    "full, the least recently active are reported early, marked state-evicted")
+        ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
 }
 
 void report_inputs(const analysis::RunResult& run) {

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace sipdx::cli {
@@ -15,6 +16,9 @@ namespace sipdx::cli {
 void add_listing_format_option(CLI::App* cmd, std::string& format);
 // The format named by --format; without one, a table on a terminal and NDJSON otherwise.
 output::Format pick_format(const std::string& name);
+
+// --max-state-mb for the commands that analyse (AnalyzeOptions::tracker.max_state_bytes).
+void add_max_state_option(CLI::App* cmd, std::uint64_t& max_state_mb);
 
 // Prints each input's problems on stderr ("sipdx: ..."); throws UsageError when the paths held
 // no capture file at all.

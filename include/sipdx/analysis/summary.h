@@ -207,7 +207,6 @@ private:
     };
     TimingTable m_timing;
     std::uint64_t m_redirected = 0;
-    std::uint64_t m_established = 0;
     std::uint64_t m_effective_6076 = 0;
     std::uint64_t m_ineffective_6076 = 0;
     std::uint64_t m_completed = 0;

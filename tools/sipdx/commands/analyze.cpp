@@ -1,5 +1,6 @@
 // sipdx analyze CAPTURE...: what happened in the trace, and why (docs/analysis.md).
 #include "command.h"
+#include "command_helpers.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/output/analysis.h>
@@ -138,10 +139,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("--json", options->json,
                   "JSON report (schema sipdx.analyze/1, docs/analysis.md)");
     cmd->add_flag("-q,--quiet", options->quiet, "No progress bar on stderr");
-    cmd->add_option("--max-state-mb", options->max_state_mb,
-                    "Memory for open Call-IDs (MiB; default: a quarter of the machine's); when "
-                    "full, the least recently active are reported early, marked state-evicted")
-        ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
+    add_max_state_option(cmd, options->max_state_mb);
     cmd->add_option("--threads", options->threads,
                     "Threads to use (0 = all cores); the report is the same for any value")
         ->capture_default_str()

@@ -65,10 +65,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("captures", options->captures, "Capture files or directories ('-' = stdin)")
         ->required();
     add_listing_format_option(cmd, options->format);
-    cmd->add_option("--max-state-mb", options->max_state_mb,
-                    "Memory for open Call-IDs (MiB; default: a quarter of the machine's); when "
-                    "full, the least recently active are reported early, marked state-evicted")
-        ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
+    add_max_state_option(cmd, options->max_state_mb);
     cmd->add_option("--threads", options->threads,
                     "Threads to use (0 = all cores); the records are the same for any value")
         ->capture_default_str()

@@ -1,6 +1,7 @@
 // sipdx ingest CAPTURE... --db FILE [--clickhouse URL]: keep the per-call and per-message
 // records of captures in a database (docs/store.md).
 #include "command.h"
+#include "command_helpers.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/store/writer.h>
@@ -104,10 +105,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--retries", options->store.retries,
                     "ClickHouse: retries per batch, with doubling back-off (default 5)")
         ->check(CLI::Range(0, 20));
-    cmd->add_option("--max-state-mb", options->max_state_mb,
-                    "Memory for open Call-IDs (MiB; default: a quarter of the machine's); when "
-                    "full, the least recently active are reported early, marked state-evicted")
-        ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
+    add_max_state_option(cmd, options->max_state_mb);
     cmd->add_option("--threads", options->threads,
                     "Analysis threads as for analyze; default (0): the cores less two, at least "
                     "one, since the database is written on one more thread and a new capture "
