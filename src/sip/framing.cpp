@@ -46,7 +46,7 @@ StartLineGuess guess_start_line(std::string_view line) {
     }
     // Request-Line: Method SP Request-URI SP SIP-Version
     std::size_t i = 0;
-    while (i < line.size() && i < 64 && is_token_char(line[i]))
+    while (i < line.size() && i < 64 && detail::has_class(line[i], detail::token))
         ++i;
     if (i == line.size()) return line.size() < 64 ? StartLineGuess::prefix : StartLineGuess::no;
     if (i == 0 || line[i] != ' ') return StartLineGuess::no;

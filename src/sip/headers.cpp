@@ -10,7 +10,7 @@ using namespace detail;
 namespace {
 
 std::size_t scan_token(std::string_view s, std::size_t i) {
-    while (i < s.size() && is_token_char(s[i]))
+    while (i < s.size() && has_class(s[i], token))
         ++i;
     return i;
 }
@@ -179,7 +179,7 @@ std::optional<NameAddr> parse_name_addr(std::string_view element, const FindingS
             std::string_view dn = trim(s.substr(0, lt));
             na.display_name = dn;
             for (char c : sink.wanted() ? dn : std::string_view{}) {
-                if (!is_token_char(c) && !is_lws(c)) {
+                if (!has_class(c, token) && !is_lws(c)) {
                     sink.add(FindingCode::display_name_invalid, dn);
                     break;
                 }

@@ -62,7 +62,7 @@ bool is_token_char(char c) {
 bool is_token(std::string_view text) {
     if (text.empty()) return false;
     for (char c : text)
-        if (!is_token_char(c)) return false;
+        if (!detail::has_class(c, detail::token)) return false;
     return true;
 }
 
