@@ -470,7 +470,7 @@ std::optional<PlainVia> plain_top_via(std::string_view value) {
             part = 0;
         } else if (c == ' ') {
             break;
-        } else if (is_alpha(c) || is_digit(c) || c == '.' || c == '-') {
+        } else if (has_class(c, via_protocol)) {
             ++part;
         } else {
             return std::nullopt;
@@ -507,7 +507,7 @@ std::optional<PlainVia> plain_top_via(std::string_view value) {
         std::string_view param_value;
         if (i < n && value[i] == '=') {
             const std::size_t value_begin = ++i;
-            while (i < n && (token_at(i) || value[i] == ':' || value[i] == '=' || value[i] == '/'))
+            while (i < n && has_class(value[i], via_param_value))
                 ++i;
             param_value = value.substr(value_begin, i - value_begin);
         }

@@ -24,6 +24,12 @@ public:
                            ? sip::frame_datagram(text)
                            : sip::locate_datagram(text);
         if (r.status == sip::FrameStatus::not_sip) return false;
+        // The everyday datagram is one whole message: handed on as it is, without a copy.
+        if (!r.junk && r.status != sip::FrameStatus::partial && r.skipped == 0 &&
+            r.length == text.size()) {
+            m_d.deliver(payload);
+            return true;
+        }
         Payload p = payload;
         if (r.junk) p.findings.set(DecodeFinding::junk_before_message);
         std::size_t length = r.length;
@@ -163,12 +169,16 @@ void Decoder::feed(const capture::Frame& f) {
     ++stats.frames;
     stats.bytes += f.data.size();
     const auto lt = static_cast<std::uint16_t>(f.link_type);
-    auto lit = std::find_if(stats.link_types.begin(), stats.link_types.end(),
-                            [lt](const auto& e) { return e.first == lt; });
-    if (lit == stats.link_types.end()) {
-        stats.link_types.emplace_back(lt, 1);
+    // Captures rarely change link type between frames: the last one's counter first.
+    if (m_last_link_index < stats.link_types.size() &&
+        stats.link_types[m_last_link_index].first == lt) {
+        ++stats.link_types[m_last_link_index].second;
     } else {
+        auto lit = std::find_if(stats.link_types.begin(), stats.link_types.end(),
+                                [lt](const auto& e) { return e.first == lt; });
+        if (lit == stats.link_types.end()) lit = stats.link_types.emplace(lit, lt, 0);
         ++lit->second;
+        m_last_link_index = static_cast<std::size_t>(lit - stats.link_types.begin());
     }
     if (f.time_ns - m_last_sweep_ns > 10'000'000'000 || f.time_ns < m_last_sweep_ns) {
         tcp_expire(*this, options.tcp_idle_timeout_ns);

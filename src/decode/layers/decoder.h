@@ -130,6 +130,7 @@ private:
     std::unique_ptr<SipFraming> m_sip;
     std::vector<PayloadConsumer*> m_consumers; // m_sip first
     std::int64_t m_last_sweep_ns = 0;
+    std::size_t m_last_link_index = static_cast<std::size_t>(-1); // into stats.link_types
 };
 
 // Link layers that carry bare IP: the version nibble picks IPv4 or IPv6.

@@ -35,6 +35,10 @@ enum CharClass : std::uint8_t {
     // RFC 3261 section 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" /
     // "`" / "'" / "~"). sip::is_token_char() answers from this bit too.
     token = 1u << 3,
+    // The plain top-Via reader's (Message::transaction_key) classes: a protocol part
+    // (alphanumerics, '.' and '-') and an unquoted parameter value (token, ':', '=' or '/').
+    via_protocol = 1u << 4,
+    via_param_value = 1u << 5,
 };
 struct CharClasses {
     std::uint8_t of[256] = {};
@@ -55,6 +59,12 @@ constexpr CharClasses make_char_classes() {
         t.of[c] |= token;
     for (unsigned char c : std::string_view("-.!%*_+`'~"))
         t.of[c] |= token;
+    for (int c = 0; c < 256; ++c) {
+        const bool alnum =
+            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (alnum || c == '.' || c == '-') t.of[c] |= via_protocol;
+        if ((t.of[c] & token) != 0 || c == ':' || c == '=' || c == '/') t.of[c] |= via_param_value;
+    }
     return t;
 }
 inline constexpr CharClasses char_classes = make_char_classes();
