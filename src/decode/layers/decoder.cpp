@@ -64,6 +64,9 @@ Decoder::Decoder(PipelineOptions o, Pipeline::Sink sink)
             break;
         case Key::udp_probe:
             m_table.udp_probe.push_back(row.probe);
+            if (row.first_bytes.empty()) m_table.udp_probe_first.fill(true);
+            for (const char first : row.first_bytes)
+                m_table.udp_probe_first[static_cast<unsigned char>(first)] = true;
             break;
         default:
             m_table.other[static_cast<int>(row.key)].emplace_back(row.id, row.layer);
@@ -116,6 +119,7 @@ bool Decoder::probe_udp(Ctx& c, Bytes b) {
     for (const auto& [port, probe] : m_table.udp_port) {
         if ((c.sport == port || c.dport == port) && probe(*this, c, b)) return true;
     }
+    if (!b.empty() && !m_table.udp_probe_first[b[0]]) return false;
     for (const ProbeFn probe : m_table.udp_probe) {
         if (probe(*this, c, b)) return true;
     }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -65,6 +66,9 @@ struct Row {
     std::uint32_t id; // ignored for udp_probe
     LayerFn layer = nullptr;
     ProbeFn probe = nullptr;
+    // udp_probe only: the bytes its payloads can begin with ("" = any). Every UDP datagram
+    // passes the probes, and most are SIP or media: a first byte no probe accepts skips them.
+    std::string_view first_bytes = {};
 };
 
 // The built-in rows (table.cpp). `options` decides the rows that depend on it (GTP-U's port,
@@ -124,6 +128,7 @@ private:
         std::vector<std::pair<std::uint32_t, LayerFn>> other[static_cast<int>(Key::count_)];
         std::vector<std::pair<std::uint16_t, ProbeFn>> udp_port;
         std::vector<ProbeFn> udp_probe;
+        std::array<bool, 256> udp_probe_first{}; // some probe accepts this first byte
     } m_table;
     Pipeline::Sink m_sink;
     class SipFraming;

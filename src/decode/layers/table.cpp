@@ -59,7 +59,9 @@ std::vector<Row> builtin_rows(const PipelineOptions& options) {
         // UDP payload analyzers: by port, then recognised by their own header.
         {Key::udp_port, options.gtpu_port, nullptr, &gtpu},
     };
-    if (options.hep) rows.push_back({Key::udp_probe, 0, nullptr, &hep});
+    // HEP v1/v2 begin with their version number, HEP v3 with "HEP3" (detail/hep.h).
+    using namespace std::string_view_literals;
+    if (options.hep) rows.push_back({Key::udp_probe, 0, nullptr, &hep, "\x01\x02H"sv});
     return rows;
 }
 
