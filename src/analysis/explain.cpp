@@ -1,5 +1,7 @@
 #include <sipdx/analysis/explain.h>
 
+#include <sipdx/knowledge/access_network.h>
+#include <sipdx/knowledge/precondition.h>
 #include <sipdx/knowledge/q850.h>
 #include <sipdx/knowledge/reason.h>
 #include <sipdx/knowledge/response_codes.h>
@@ -80,6 +82,29 @@ std::string code_text(const CallRecord& r) {
     return fmt::format("{} {}", r.final_code, phrase);
 }
 
+// RFC 3312: which desired precondition the last SDP's current status did not meet.
+std::string precondition_text(const CallRecord& r) {
+    const auto state = knowledge::parse_preconditions(r.preconditions);
+    if (state.empty()) return {};
+    const auto unmet = state.unmet();
+    if (unmet.empty())
+        return " The last SDP's preconditions (RFC 3312) were all met as far as it shows, so "
+               "the refusal came from something else or a later change.";
+    std::string text = " The last SDP's preconditions (RFC 3312) were not met:";
+    for (std::size_t i = 0; i < unmet.size(); ++i)
+        text += fmt::format("{} {}", i == 0 ? "" : ";", unmet[i]);
+    return text + ".";
+}
+
+// The UE's access from P-Access-Network-Info, in one sentence.
+std::string access_text(const CallRecord& r) {
+    const auto access = knowledge::decode_access_network_info(r.access_network);
+    if (access.empty()) return {};
+    const auto& a = access.front();
+    return fmt::format(" Access (P-Access-Network-Info): {}{}.", a.summary(),
+                       a.is_3gpp() ? "" : " (not a 3GPP radio access)");
+}
+
 std::string evidence(const CallRecord& r) {
     std::string text;
     if (r.final_code >= 300) {
@@ -107,9 +132,13 @@ std::string evidence(const CallRecord& r) {
             if (v.protocol == "Q.850") {
                 if (const auto* q = knowledge::find_q850(*v.cause); q && !q->meaning.empty())
                     text += fmt::format(" {}", q->meaning);
+            } else if (const auto* c = v.cause_3gpp(); c != nullptr && !c->meaning.empty()) {
+                text += fmt::format(" {}", c->meaning);
             }
         }
     }
+    if ((r.final_code == 580 || r.final_code == 488) && !r.preconditions.empty())
+        text += precondition_text(r);
     if (!r.warning.empty()) {
         for (const auto& w : knowledge::parse_warning(r.warning)) {
             if (w.code == 0) continue;
@@ -335,6 +364,7 @@ std::string explain(const CallRecord& r) {
     if (r.has_finding(session::FindingCode::ack_missing))
         text += " An ACK is missing for a final response.";
     if (r.hops > 1) text += fmt::format(" The request was seen on {} hops.", r.hops);
+    if (r.kind == Kind::call && !r.access_network.empty()) text += access_text(r);
     if (r.has_finding(session::FindingCode::clock_jump))
         text += " The capture time jumped while this Call-ID was open: no duration is computed "
                 "across the jump.";

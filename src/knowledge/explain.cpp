@@ -111,6 +111,9 @@ tl::expected<Query, QueryError> parse_query(std::string_view input) {
     if (const auto value = header_value(s, "Warning")) {
         return Query{QueryKind::warning_header, 0, std::string(*value), {}};
     }
+    if (const auto value = header_value(s, "P-Access-Network-Info")) {
+        return Query{QueryKind::access_network, 0, std::string(*value), {}};
+    }
     if (looks_like_reason_value(s)) return Query{QueryKind::reason_header, 0, std::string(s), {}};
     if (const auto cls = parse_response_class(s)) {
         return Query{QueryKind::response_class, *cls, {}, {}};
@@ -168,6 +171,35 @@ tl::expected<int, QueryError> parse_q850_cause(std::string_view input) {
 
 tl::expected<int, QueryError> parse_warn_code(std::string_view input) {
     return bounded(trim(input), 300, 399, "a Warning warn-code", input);
+}
+
+tl::expected<CauseQuery, QueryError> parse_cause_value(CauseTable table, std::string_view input) {
+    const auto& info = cause_table_info(table);
+    auto value = bounded(trim(input), 0, info.max_value,
+                         fmt::format("a {} cause value", info.protocol), input);
+    if (!value) return tl::unexpected(value.error());
+    return CauseQuery{&info, *value};
+}
+
+tl::expected<CauseQuery, QueryError> parse_cause_query(std::string_view input) {
+    const auto s = trim(input);
+    const auto separator = s.find_first_of(":= ");
+    if (s.empty() || separator == std::string_view::npos) {
+        return tl::unexpected(QueryError{
+            s.empty() ? QueryErrorCode::empty : QueryErrorCode::malformed,
+            fmt::format("'{}' is not TABLE:VALUE (e.g. emm:15, release-cause:1, s1ap-rnl:21)",
+                        shown(s))});
+    }
+    const auto* table = find_cause_table(trim(s.substr(0, separator)));
+    if (table == nullptr) {
+        std::string names;
+        for (const auto& info : cause_tables())
+            names += fmt::format("{}{}", names.empty() ? "" : ", ", info.id);
+        return tl::unexpected(QueryError{QueryErrorCode::no_match,
+                                         fmt::format("'{}' names no 3GPP cause table (one of: {})",
+                                                     shown(trim(s.substr(0, separator))), names)});
+    }
+    return parse_cause_value(table->table, s.substr(separator + 1));
 }
 
 } // namespace sipdx::knowledge

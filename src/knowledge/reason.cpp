@@ -163,6 +163,11 @@ ReasonValue parse_reason_value(std::string_view raw) {
         } else if (iequals(value.protocol, "SIP") && (cause < 100 || cause > 699)) {
             value.problems.push_back(
                 fmt::format("SIP cause {} is not a response code (100-699)", cause));
+        } else if (const auto* table = find_cause_table(value.protocol);
+                   table != nullptr && iequals(table->protocol, value.protocol) &&
+                   (cause < 0 || cause > table->max_value)) {
+            value.problems.push_back(fmt::format("{} cause {} is out of range (0-{})",
+                                                 table->protocol, cause, table->max_value));
         }
     }
     return value;
@@ -272,8 +277,22 @@ std::string_view ReasonValue::cause_meaning() const {
         if (const auto* q = find_q850(*cause)) return q->name;
     } else if (iequals(protocol, "SIP")) {
         if (const auto* r = find_registered(*cause)) return r->reason;
+    } else if (const auto* c = cause_3gpp()) {
+        return c->name;
     }
     return {};
+}
+
+const CauseTableInfo* ReasonValue::cause_table() const {
+    // Only the registered protocol tokens: "emm" matches, "release-cause" (a CLI id) does not.
+    const auto* table = find_cause_table(protocol);
+    return table != nullptr && iequals(table->protocol, protocol) ? table : nullptr;
+}
+
+const Cause3gpp* ReasonValue::cause_3gpp() const {
+    const auto* table = cause_table();
+    if (table == nullptr || !cause) return nullptr;
+    return find_cause(table->table, *cause);
 }
 
 std::vector<ReasonValue> parse_reason(std::string_view header_value) {

@@ -2,6 +2,8 @@
 #include <sipdx/output/table.h>
 
 #include <sipdx/analysis/explain.h>
+#include <sipdx/knowledge/access_network.h>
+#include <sipdx/knowledge/precondition.h>
 #include <sipdx/knowledge/response_codes.h>
 #include <sipdx/text/escape.h>
 #include <sipdx/text/time.h>
@@ -370,6 +372,46 @@ nlohmann::ordered_json record_json(const CallRecord& r) {
     auto& findings = j["findings"] = nlohmann::ordered_json::array();
     for (const auto& f : r.findings)
         findings.push_back(session::to_string(f.code));
+    // IMS evidence, present only when seen (TS 24.229 P-Access-Network-Info, RFC 3312).
+    if (!r.access_network.empty()) {
+        const auto decoded = knowledge::decode_access_network_info(r.access_network);
+        nlohmann::ordered_json a;
+        a["header"] = r.access_network;
+        if (!decoded.empty()) {
+            const auto& first = decoded.front();
+            a["access_type"] = first.access_type;
+            a["family"] = std::string(knowledge::to_string(first.family));
+            a["is_3gpp"] = first.is_3gpp();
+            a["mcc"] = first.mcc;
+            a["mnc"] = first.mnc;
+            a["area"] =
+                first.area_code.empty() ? std::string() : first.area_kind + " " + first.area_code;
+            a["cell"] = first.cell_identity.empty() ? std::string()
+                                                    : first.cell_kind + " " + first.cell_identity;
+            a["network_provided"] = first.network_provided;
+            a["summary"] = first.summary();
+        }
+        j["access_network"] = std::move(a);
+    }
+    if (!r.preconditions.empty()) {
+        const auto state = knowledge::parse_preconditions(r.preconditions);
+        nlohmann::ordered_json p;
+        auto& lines = p["lines"] = nlohmann::ordered_json::array();
+        for (const auto& line : state.lines) {
+            std::string kind = line.kind == knowledge::PreconditionLine::Kind::current   ? "curr"
+                               : line.kind == knowledge::PreconditionLine::Kind::desired ? "des"
+                                                                                         : "conf";
+            lines.push_back({{"kind", kind},
+                             {"media", line.media},
+                             {"media_type", line.media_type},
+                             {"type", line.type},
+                             {"strength", line.strength},
+                             {"status", line.status},
+                             {"direction", line.direction}});
+        }
+        p["unmet"] = state.unmet();
+        j["preconditions"] = std::move(p);
+    }
     return j;
 }
 

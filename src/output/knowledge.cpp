@@ -231,7 +231,83 @@ std::string render_reason_text(const std::vector<ReasonValue>& values) {
                 wrap(meaning, code->meaning, "              ");
                 out += "  meaning" + meaning.substr(9);
             }
+        } else if (const auto* table = v.cause_table(); table != nullptr && v.cause) {
+            std::string wrapped;
+            wrap(wrapped, fmt::format("{} ({})", table->title, table->source), "              ");
+            out += "  table" + wrapped.substr(7);
+            if (const auto* c = v.cause_3gpp()) {
+                if (!c->meaning.empty()) {
+                    std::string meaning;
+                    wrap(meaning, c->meaning, "              ");
+                    out += "  meaning" + meaning.substr(9);
+                }
+            } else {
+                out += "  meaning     not listed in this table (a later release or a vendor "
+                       "value)\n";
+            }
         }
+        if (index != values.size()) out += '\n';
+    }
+    return out;
+}
+
+std::string render_cause_text(const CauseTableInfo& table, int value) {
+    std::string out;
+    const auto* c = find_cause(table.table, value);
+    if (c == nullptr) {
+        out += fmt::format("{} cause {} (not listed)\n", table.protocol, value);
+    } else {
+        out += fmt::format("{} cause {}: {}\n", table.protocol, value, c->name);
+    }
+    out += fmt::format("  table       {}\n", table.title);
+    std::string wrapped;
+    wrap(wrapped, table.source, "              ");
+    out += "  source" + wrapped.substr(8);
+    out += fmt::format("  in SIP      Reason: {};cause={}\n", table.protocol, value);
+    wrapped.clear();
+    wrap(wrapped, table.numbering, "              ");
+    out += "  numbering" + wrapped.substr(11);
+    out += "\nMeaning\n";
+    if (c == nullptr) {
+        wrap(out,
+             "The table sipdx follows lists no such value: it may come from a later release of "
+             "the specification or be a vendor's own; check the sending equipment's "
+             "documentation.",
+             "  ");
+    } else if (!c->meaning.empty()) {
+        wrap(out, c->meaning, "  ");
+    } else {
+        wrap(out, fmt::format("{} (the name in the specification says it all).", c->name), "  ");
+    }
+    return out;
+}
+
+std::string render_access_network_text(const std::vector<AccessNetwork>& values) {
+    std::string out;
+    std::size_t index = 0;
+    for (const auto& a : values) {
+        ++index;
+        out += fmt::format("Access network {} of {}\n", index, values.size());
+        out += fmt::format("  access-type {}{}{}\n",
+                           a.access_type.empty() ? "(missing)" : a.access_type,
+                           a.description.empty() ? "" : ": ", a.description);
+        out += fmt::format("  family      {}{}\n", to_string(a.family),
+                           a.is_3gpp() ? " (3GPP access)" : " (non-3GPP access)");
+        if (!a.mcc.empty()) {
+            out += fmt::format("  PLMN        MCC {} MNC {}\n", a.mcc, a.mnc);
+            out += fmt::format("  {:<11} {}\n", a.area_kind, a.area_code);
+            out += fmt::format("  {:<11} {}\n", a.cell_kind, a.cell_identity);
+        } else if (!a.cell_param.empty()) {
+            out += fmt::format("  cell        {}={}\n", a.cell_param, a.cell_value);
+        }
+        if (!a.wlan_node.empty()) out += fmt::format("  WLAN node   {}\n", a.wlan_node);
+        if (!a.local_time_zone.empty()) out += fmt::format("  time zone   {}\n", a.local_time_zone);
+        out += fmt::format("  provided by {}\n",
+                           a.network_provided ? "the network (network-provided)" : "the UE");
+        for (const auto& [name, value] : a.other_params)
+            out += fmt::format("  param       {}{}{}\n", name, value.empty() ? "" : "=", value);
+        for (const auto& problem : a.problems)
+            out += fmt::format("  problem     {}\n", problem);
         if (index != values.size()) out += '\n';
     }
     return out;

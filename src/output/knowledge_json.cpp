@@ -92,11 +92,65 @@ nlohmann::ordered_json reason_to_json(const std::vector<ReasonValue>& values) {
         e["protocol_description"] = protocol ? std::string(protocol->description) : std::string();
         e["cause"] = v.cause ? nlohmann::ordered_json(*v.cause) : nullptr;
         e["cause_meaning"] = std::string(v.cause_meaning());
+        // 3GPP protocols only, so the values of Q.850 and SIP keep their shape.
+        if (const auto* table = v.cause_table()) {
+            e["cause_table"] = std::string(table->id);
+            e["cause_source"] = std::string(table->source);
+            const auto* c = v.cause_3gpp();
+            e["cause_detail"] = c != nullptr ? std::string(c->meaning) : std::string();
+        }
         e["text"] = v.text;
         auto& params = e["params"] = nlohmann::ordered_json::object();
         for (const auto& [name, value] : v.params)
             params[name] = value;
         e["problems"] = v.problems;
+        arr.push_back(std::move(e));
+    }
+    return j;
+}
+
+nlohmann::ordered_json cause_to_json(const CauseTableInfo& table, int value) {
+    nlohmann::ordered_json j;
+    j["kind"] = "3gpp-cause";
+    j["protocol"] = std::string(table.protocol);
+    j["table"] = std::string(table.id);
+    j["title"] = std::string(table.title);
+    j["source"] = std::string(table.source);
+    j["cause"] = value;
+    const auto* c = find_cause(table.table, value);
+    j["listed"] = c != nullptr;
+    j["name"] = c ? std::string(c->name) : std::string();
+    j["meaning"] = c ? std::string(c->meaning) : std::string();
+    j["reason_header"] = std::string(table.protocol) + ";cause=" + std::to_string(value);
+    return j;
+}
+
+nlohmann::ordered_json access_network_to_json(const std::vector<AccessNetwork>& values) {
+    nlohmann::ordered_json j;
+    j["kind"] = "access-network";
+    auto& arr = j["values"] = nlohmann::ordered_json::array();
+    for (const auto& a : values) {
+        nlohmann::ordered_json e;
+        e["access_type"] = a.access_type;
+        e["family"] = std::string(to_string(a.family));
+        e["is_3gpp"] = a.is_3gpp();
+        e["description"] = std::string(a.description);
+        e["network_provided"] = a.network_provided;
+        e["cell_param"] = a.cell_param;
+        e["cell_value"] = a.cell_value;
+        e["mcc"] = a.mcc;
+        e["mnc"] = a.mnc;
+        e["area_kind"] = a.area_kind;
+        e["area_code"] = a.area_code;
+        e["cell_kind"] = a.cell_kind;
+        e["cell_identity"] = a.cell_identity;
+        e["wlan_node"] = a.wlan_node;
+        e["local_time_zone"] = a.local_time_zone;
+        auto& params = e["params"] = nlohmann::ordered_json::object();
+        for (const auto& [name, value] : a.other_params)
+            params[name] = value;
+        e["problems"] = a.problems;
+        e["summary"] = a.summary();
         arr.push_back(std::move(e));
     }
     return j;

@@ -1,6 +1,7 @@
 // Renders the response reference site from the knowledge base and writes it to disk. The pages
 // are built in site_codes.cpp, site_q850.cpp and site_warning.cpp on the frame in site_page.cpp;
 // the look lives in site_assets.cpp.
+#include <sipdx/knowledge/causes.h>
 #include <sipdx/knowledge/q850.h>
 #include <sipdx/knowledge/response_codes.h>
 #include <sipdx/output/site.h>
@@ -25,6 +26,9 @@ std::string site_q850_path(int cause) {
 }
 std::string site_warning_path(int code) {
     return fmt::format("warning/{}.html", code);
+}
+std::string site_cause_table_path(std::string_view table_id) {
+    return fmt::format("causes/{}.html", table_id);
 }
 
 namespace {
@@ -67,6 +71,11 @@ std::vector<SiteFile> render_site(const SiteOptions& options) {
              detail::render_warning_page(warnings[i], i > 0 ? &warnings[i - 1] : nullptr,
                                          element_or_null(warnings, i + 1), options)});
     }
+
+    files.push_back({"causes/index.html", detail::render_causes_index(options)});
+    for (const auto& table : k::cause_tables())
+        files.push_back(
+            {site_cause_table_path(table.id), detail::render_cause_table_page(table, options)});
     return files;
 }
 
@@ -98,6 +107,8 @@ tl::expected<SiteSummary, SiteWriteError> write_site(const std::filesystem::path
             ++summary.q850_pages;
         } else if (file.path.starts_with("warning/") && file.path != "warning/index.html") {
             ++summary.warning_pages;
+        } else if (file.path.starts_with("causes/") && file.path != "causes/index.html") {
+            ++summary.cause_pages;
         }
     }
     return summary;

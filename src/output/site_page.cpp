@@ -77,6 +77,7 @@ void open_page(std::string& out, const PageMeta& meta) {
     add_nav_item(out, meta, Section::responses, "index.html", "Responses");
     add_nav_item(out, meta, Section::q850, "q850/index.html", "Q.850 causes");
     add_nav_item(out, meta, Section::warnings, "warning/index.html", "Warning codes");
+    add_nav_item(out, meta, Section::causes, "causes/index.html", "3GPP causes");
     add(out, "</ul></nav>\n</div>\n</header>\n");
 }
 

@@ -374,12 +374,14 @@ SipEvent make_event(const decode::SipPayload& payload, const sip::Message& m,
     if (m.find(sip::HeaderId::p_charging_vector) != nullptr) {
         if (auto pcv = m.p_charging_vector()) e.icid = pcv->icid_value;
     }
+    e.access_network = m.value(sip::HeaderId::p_access_network_info);
 
     if (!m.body.empty()) {
         if (auto type = m.content_type()) {
             e.has_sdp =
                 type->is("application", "sdp") || (text::iequals(type->type, "multipart") &&
                                                    text::icontains(m.body, "application/sdp"));
+            if (e.has_sdp) e.sdp = m.body;
         }
     }
     if (m.find(sip::HeaderId::rseq) != nullptr) e.rseq = m.rseq();

@@ -1,3 +1,4 @@
+#include <sipdx/knowledge/precondition.h>
 #include <sipdx/session/tracker.h>
 
 #include "session/detail/call_state.h"
@@ -312,7 +313,12 @@ void Tracker::Impl::note_message(CallState& c, const SipEvent& e) {
     r.end_ns = std::max(r.end_ns, e.time_ns);
     c.methods |= method_bit(e.about());
     if (r.icid.empty() && !e.icid.empty()) r.icid = e.icid;
-    if (e.has_sdp) r.has_sdp = true;
+    if (e.has_sdp) {
+        r.has_sdp = true;
+        if (auto lines = knowledge::precondition_lines(e.sdp); !lines.empty())
+            r.preconditions = std::move(lines);
+    }
+    if (r.access_network.empty() && !e.access_network.empty()) r.access_network = e.access_network;
     if (r.from.empty() && e.is_request) {
         r.from = e.from();
         r.to = e.to();

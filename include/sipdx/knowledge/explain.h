@@ -4,6 +4,7 @@
 // ("busy") that names codes.
 #pragma once
 
+#include <sipdx/knowledge/causes.h>
 #include <sipdx/knowledge/response_codes.h>
 
 #include <tl/expected.hpp>
@@ -20,6 +21,7 @@ enum class QueryKind {
     response_code,  // "486", "486 Busy Here", "SIP/2.0 486 Busy Here", "Status: 486 Busy Here"
     reason_header,  // "Reason: Q.850;cause=17", or the bare value "Q.850;cause=17"
     warning_header, // "Warning: 399 host \"text\""
+    access_network, // "P-Access-Network-Info: 3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=..."
     response_class, // "4xx", "4XX"
     search,         // "busy", "not found": words of reason phrases and meanings
 };
@@ -27,7 +29,7 @@ enum class QueryKind {
 struct Query {
     QueryKind kind = QueryKind::response_code;
     int code = 0;             // response_code: 100..699; response_class: 1..6
-    std::string header_value; // reason_header / warning_header: the part after the colon
+    std::string header_value; // reason_header / warning_header / access_network: after the colon
     std::string term;         // search: the words, trimmed
 };
 
@@ -64,5 +66,16 @@ tl::expected<int, QueryError> parse_q850_cause(std::string_view input);
 
 // A warn-code for `explain --warning`: three digits in 300..399.
 tl::expected<int, QueryError> parse_warn_code(std::string_view input);
+
+// A 3GPP cause for `explain --cause`: a table and a value, "emm:15", "EMM=15", "s1ap-rnl:21",
+// "RELEASE_CAUSE:1" (table names as find_cause_table() takes them); the value in 0..max_value of
+// the table. Values the table does not list are accepted and explained as such.
+struct CauseQuery {
+    const CauseTableInfo* table = nullptr;
+    int value = 0;
+};
+tl::expected<CauseQuery, QueryError> parse_cause_query(std::string_view input);
+// A value of one table, for `explain --release-cause N` and the like.
+tl::expected<CauseQuery, QueryError> parse_cause_value(CauseTable table, std::string_view input);
 
 } // namespace sipdx::knowledge

@@ -2,6 +2,8 @@
 // Tolerant: a malformed value is returned with problems listed, never an exception.
 #pragma once
 
+#include <sipdx/knowledge/causes.h>
+
 #include <optional>
 #include <span>
 #include <string>
@@ -17,8 +19,13 @@ struct ReasonValue {
     std::string text;         // the text parameter, quotes removed and escapes undone
     std::vector<std::pair<std::string, std::string>> params; // other parameters, in order
     std::vector<std::string> problems; // what was wrong with this value, if anything
-    // The meaning of the cause from the knowledge base ("User busy", "Busy Here"), or empty.
+    // The meaning of the cause from the knowledge base ("User busy", "Busy Here", "User ends
+    // call", "radio-connection-with-ue-lost"), or empty.
     std::string_view cause_meaning() const;
+    // The 3GPP cause table the protocol names (RELEASE_CAUSE, EMM, S1AP-RNL, ...), or nullptr.
+    const CauseTableInfo* cause_table() const;
+    // The entry of that table for the cause, or nullptr.
+    const Cause3gpp* cause_3gpp() const;
 };
 
 // A protocol value of the IANA "Reason Protocols" registry: what its cause numbers are.

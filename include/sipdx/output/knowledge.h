@@ -3,6 +3,8 @@
 // Every function returns a complete text ending in a newline.
 #pragma once
 
+#include <sipdx/knowledge/access_network.h>
+#include <sipdx/knowledge/causes.h>
 #include <sipdx/knowledge/reason.h>
 #include <sipdx/knowledge/response_codes.h>
 
@@ -20,6 +22,12 @@ std::string render_q850_text(int cause);
 
 // A warn-code in 300..399, registered or not.
 std::string render_warn_code_text(int code);
+
+// A 3GPP cause value (listed in its table or not): name, table, spec version, meaning.
+std::string render_cause_text(const knowledge::CauseTableInfo& table, int value);
+
+// Decoded P-Access-Network-Info values: access type, 3GPP or not, PLMN, area and cell.
+std::string render_access_network_text(const std::vector<knowledge::AccessNetwork>& values);
 
 // Decoded Reason / Warning header values, with their problems.
 std::string render_reason_text(const std::vector<knowledge::ReasonValue>& values);

@@ -2,6 +2,8 @@
 // `sipdx explain --json` and `sipdx codes --json` print them.
 #pragma once
 
+#include <sipdx/knowledge/access_network.h>
+#include <sipdx/knowledge/causes.h>
 #include <sipdx/knowledge/reason.h>
 #include <sipdx/knowledge/response_codes.h>
 
@@ -20,6 +22,10 @@ nlohmann::ordered_json code_to_json(const knowledge::ResponseCode& code);
 nlohmann::ordered_json q850_to_json(int cause);
 // A warn-code (registered or not).
 nlohmann::ordered_json warn_code_to_json(int code);
+// A 3GPP cause value: kind "3gpp-cause", protocol, table, source, cause, listed, name, meaning.
+nlohmann::ordered_json cause_to_json(const knowledge::CauseTableInfo& table, int value);
+// Decoded P-Access-Network-Info values (kind "access-network").
+nlohmann::ordered_json access_network_to_json(const std::vector<knowledge::AccessNetwork>& values);
 nlohmann::ordered_json reason_to_json(const std::vector<knowledge::ReasonValue>& values);
 nlohmann::ordered_json warning_to_json(const std::vector<knowledge::WarningValue>& values);
 

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sipdx::output {
@@ -43,6 +44,7 @@ struct SiteSummary {
     std::size_t code_pages = 0;
     std::size_t q850_pages = 0;
     std::size_t warning_pages = 0;
+    std::size_t cause_pages = 0; // one per 3GPP cause table
     std::uintmax_t bytes = 0;
 };
 
@@ -59,8 +61,9 @@ tl::expected<SiteSummary, SiteWriteError> write_site(const std::filesystem::path
                                                      const SiteOptions& options = {});
 
 // Site-relative URLs of the pages, as render_site() names them.
-std::string site_code_path(int code);    // "codes/486.html"
-std::string site_q850_path(int cause);   // "q850/17.html"
-std::string site_warning_path(int code); // "warning/370.html"
+std::string site_code_path(int code);                         // "codes/486.html"
+std::string site_q850_path(int cause);                        // "q850/17.html"
+std::string site_warning_path(int code);                      // "warning/370.html"
+std::string site_cause_table_path(std::string_view table_id); // "causes/emm.html"
 
 } // namespace sipdx::output

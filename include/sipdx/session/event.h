@@ -80,14 +80,16 @@ struct SipEvent {
     bool has_credentials = false;  // Authorization or Proxy-Authorization present
 
     // Diagnosis evidence (raw header values; empty when absent).
-    std::string_view reason;     // Reason (RFC 3326), all values
-    std::string_view warning;    // Warning (RFC 3261 section 20.43)
-    std::string_view user_agent; // User-Agent
-    std::string_view server;     // Server
-    std::string_view icid;       // P-Charging-Vector icid-value (RFC 7315)
+    std::string_view reason;         // Reason (RFC 3326), all values
+    std::string_view warning;        // Warning (RFC 3261 section 20.43)
+    std::string_view user_agent;     // User-Agent
+    std::string_view server;         // Server
+    std::string_view icid;           // P-Charging-Vector icid-value (RFC 7315)
+    std::string_view access_network; // P-Access-Network-Info (RFC 7315, TS 24.229), first header
 
     // Offer/answer and reliability.
     bool has_sdp = false;
+    std::string_view sdp;              // the body when has_sdp (for the precondition lines)
     std::optional<std::uint32_t> rseq; // RSeq (RFC 3262)
     bool has_rack = false;             // RAck present (PRACK)
 

@@ -166,6 +166,13 @@ struct CallRecord {
     // Filled by the analysis stage (analysis::explain), empty from the tracker.
     std::string explanation;
 
+    // P-Access-Network-Info of the first message that carried one (TS 24.229 section 7.2A.4):
+    // the access and cell of the UE; knowledge::decode_access_network_info() reads it.
+    std::string access_network;
+    // The precondition lines (a=curr/a=des/a=conf, RFC 3312) of the last SDP that had any, with
+    // their m= lines, as knowledge::precondition_lines() keeps them; empty when none was seen.
+    std::string preconditions;
+
     bool has_finding(FindingCode code) const;
 };
 

@@ -3,6 +3,7 @@
 // comes from data is escaped with text::append_html() on the way in.
 #pragma once
 
+#include <sipdx/knowledge/causes.h>
 #include <sipdx/knowledge/q850.h>
 #include <sipdx/knowledge/response_codes.h>
 #include <sipdx/output/site.h>
@@ -23,7 +24,7 @@ namespace sipdx::output::detail {
 namespace k = sipdx::knowledge;
 
 // Which part of the site a page belongs to, for the navigation bar.
-enum class Section { responses, q850, warnings };
+enum class Section { responses, q850, warnings, causes };
 
 struct PageMeta {
     std::string title;       // plain text; escaped when written
@@ -103,6 +104,8 @@ std::string render_q850_index(const SiteOptions& options);
 std::string render_q850_page(const k::Q850Cause& cause, const k::Q850Cause* prev,
                              const k::Q850Cause* next, const SiteOptions& options);
 std::string render_warning_index(const SiteOptions& options);
+std::string render_causes_index(const SiteOptions& options);
+std::string render_cause_table_page(const k::CauseTableInfo& table, const SiteOptions& options);
 std::string render_warning_page(const k::WarningCode& warning, const k::WarningCode* prev,
                                 const k::WarningCode* next, const SiteOptions& options);
 

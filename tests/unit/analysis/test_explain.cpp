@@ -188,3 +188,57 @@ TEST(Explain, TheAnalyzerExplainsTheSampleCalls) {
     quiet.run({std::string(SIPDX_TEST_DATA_DIR) + "/sample/sipdx-sample.pcap"});
     EXPECT_EQ(explained, 0u);
 }
+
+TEST(Explain, ThreeGppReasonCausesAreDecoded) {
+    auto r = record(Kind::call, Outcome::answered, 200);
+    r.bye_by = "caller";
+    r.reason_header = R"(RELEASE_CAUSE;cause=2;text="RTP/RTCP time-out")";
+    auto failed = record(Kind::call, Outcome::failed, 503);
+    failed.reason_header = "S1AP-RNL;cause=21, Q.850;cause=41";
+    const std::string text = explain(failed);
+    EXPECT_TRUE(has(text, "The Reason header gives S1AP-RNL cause 21 — "
+                          "radio-connection-with-ue-lost. The radio link to the UE failed"))
+        << text;
+    EXPECT_TRUE(has(text, "The Reason header gives Q.850 cause 41")) << text;
+
+    auto cancelled = record(Kind::call, Outcome::cancelled, 487);
+    cancelled.abandon_method = "CANCEL";
+    cancelled.abandon_frame = 4;
+    cancelled.reason_header = R"(RELEASE_CAUSE;cause=6;text="Call-setup time-out")";
+    const std::string gave_up = explain(cancelled);
+    EXPECT_TRUE(has(gave_up, "RELEASE_CAUSE cause 6 — Call-setup time-out.")) << gave_up;
+}
+
+TEST(Explain, PreconditionFailureNamesTheSegment) {
+    auto r = record(Kind::call, Outcome::failed, 580);
+    r.preconditions = "m=audio\na=curr:qos local sendrecv\na=curr:qos remote none\n"
+                      "a=des:qos mandatory local sendrecv\na=des:qos mandatory remote sendrecv\n";
+    const std::string text = explain(r);
+    EXPECT_TRUE(has(text, "The last SDP's preconditions (RFC 3312) were not met: audio (stream "
+                          "1): qos remote sendrecv is mandatory, current remote is none."))
+        << text;
+
+    auto met = record(Kind::call, Outcome::failed, 488);
+    met.preconditions = "m=audio\na=curr:qos e2e sendrecv\na=des:qos mandatory e2e sendrecv\n";
+    EXPECT_TRUE(has(explain(met), "were all met")) << explain(met);
+
+    // Other failures do not talk about preconditions, even when the SDP had them.
+    auto busy = record(Kind::call, Outcome::failed, 486);
+    busy.preconditions = r.preconditions;
+    EXPECT_FALSE(has(explain(busy), "precondition")) << explain(busy);
+}
+
+TEST(Explain, AccessNetworkOfCalls) {
+    auto r = record(Kind::call, Outcome::failed, 503);
+    r.access_network = "3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=310410910D67BBF16";
+    EXPECT_TRUE(has(explain(r), " Access (P-Access-Network-Info): LTE (E-UTRAN), FDD; MCC 310 "
+                                "MNC 410, TAC 910D, ECI 67BBF16."))
+        << explain(r);
+    r.access_network = "IEEE-802.11;i-wlan-node-id=0a0b0c0d0e0f";
+    EXPECT_TRUE(has(explain(r), "Wi-Fi (IEEE 802.11); access point 0a0b0c0d0e0f (not a 3GPP radio "
+                                "access)."))
+        << explain(r);
+    auto reg = record(Kind::registration, Outcome::registered, 200);
+    reg.access_network = r.access_network;
+    EXPECT_FALSE(has(explain(reg), "Access (")) << explain(reg);
+}

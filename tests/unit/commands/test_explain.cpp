@@ -218,3 +218,62 @@ TEST(ExplainCli, AcceptsNaturalPastes) {
     EXPECT_EQ(json[1]["class"], 6);
     expect_usage_error({"explain", "xyzzy"});
 }
+
+TEST(ExplainCli, ThreeGppCauseFlags) {
+    const auto r = run_cli({"explain", "--cause", "emm:15", "--release-cause", "2",
+                            "--failure-cause", "1", "--cause", "S1AP-RNL=21"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("EMM cause 15: No Suitable Cells In tracking area"), std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("3GPP TS 24.301 V17.8.0 table 9.9.3.9.1"), std::string::npos);
+    EXPECT_NE(r.out.find("RELEASE_CAUSE cause 2: RTP/RTCP time-out"), std::string::npos);
+    EXPECT_NE(r.out.find("FAILURE_CAUSE cause 1: Media bearer or QoS lost"), std::string::npos);
+    EXPECT_NE(r.out.find("S1AP-RNL cause 21: radio-connection-with-ue-lost"), std::string::npos);
+
+    const auto json =
+        run_cli({"explain", "--json", "--cause", "5gsm:36", "--cause", "ngap-rnl:200"});
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    const auto objects = json_lines(json.out);
+    ASSERT_EQ(objects.size(), 2u);
+    EXPECT_EQ(objects[0]["kind"], "3gpp-cause");
+    EXPECT_EQ(objects[0]["name"], "Regular deactivation");
+    EXPECT_EQ(objects[0]["reason_header"], "5GSM;cause=36");
+    EXPECT_EQ(objects[1]["listed"], false);
+
+    for (const std::vector<std::string>& bad :
+         {std::vector<std::string>{"explain", "--cause", "nas:1"},
+          std::vector<std::string>{"explain", "--cause", "emm"},
+          std::vector<std::string>{"explain", "--cause", "emm:256"},
+          std::vector<std::string>{"explain", "--release-cause", "x"}}) {
+        const auto e = run_cli(bad);
+        EXPECT_EQ(e.exit_code, 2) << bad[2];
+        EXPECT_TRUE(e.out.empty());
+    }
+}
+
+TEST(ExplainCli, PastedThreeGppReasonAndAccessNetwork) {
+    const auto r = run_cli(
+        {"explain", R"(Reason: RELEASE_CAUSE;cause=1;text="User ends call")", "5GMM;cause=27"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("cause       1: User ends call"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("IMS release causes (RELEASE_CAUSE)"), std::string::npos);
+    EXPECT_NE(r.out.find("cause       27: N1 mode not allowed"), std::string::npos);
+
+    const auto json =
+        run_cli({"explain", "--json",
+                 "P-Access-Network-Info: 3GPP-NR-TDD;utran-cell-id-3gpp=00101000001000000001,"
+                 " IEEE-802.11;i-wlan-node-id=0a0b0c0d0e0f"});
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    const auto objects = json_lines(json.out);
+    ASSERT_EQ(objects.size(), 1u);
+    EXPECT_EQ(objects[0]["kind"], "access-network");
+    ASSERT_EQ(objects[0]["values"].size(), 2u);
+    EXPECT_EQ(objects[0]["values"][0]["is_3gpp"], true);
+    EXPECT_EQ(objects[0]["values"][0]["cell_kind"], "NCI");
+    EXPECT_EQ(objects[0]["values"][1]["family"], "wlan");
+
+    const auto bad =
+        run_cli({"explain", "P-Access-Network-Info: 3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=12"});
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.out.find("problem"), std::string::npos);
+}

@@ -42,11 +42,61 @@ TEST(Reason, EscapesAndCommasInsideText) {
 }
 
 TEST(Reason, UnknownProtocolIsKept) {
-    const auto v = kb::parse_reason("EMM;cause=15");
+    const auto v = kb::parse_reason("X-VENDOR;cause=15");
     ASSERT_EQ(v.size(), 1u);
-    EXPECT_EQ(v[0].protocol, "EMM");
+    EXPECT_EQ(v[0].protocol, "X-VENDOR");
     EXPECT_EQ(v[0].cause, 15);
     EXPECT_TRUE(v[0].problems.empty());
+    EXPECT_TRUE(v[0].cause_meaning().empty());
+    EXPECT_EQ(v[0].cause_table(), nullptr);
+}
+
+// The 3GPP protocols as UEs, P-CSCFs and MGCFs write them in BYE, CANCEL and responses.
+TEST(Reason, ReleaseCauseFromAUe) {
+    const auto v = kb::parse_reason(R"(RELEASE_CAUSE ;cause=1 ;text="User ends call")");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].protocol, "RELEASE_CAUSE");
+    EXPECT_EQ(v[0].cause, 1);
+    EXPECT_EQ(v[0].text, "User ends call");
+    EXPECT_TRUE(v[0].problems.empty());
+    EXPECT_EQ(v[0].cause_meaning(), "User ends call");
+    ASSERT_NE(v[0].cause_3gpp(), nullptr);
+    EXPECT_EQ(v[0].cause_3gpp()->table, kb::CauseTable::release_cause);
+}
+
+TEST(Reason, ThreeGppProtocolsCaseInsensitive) {
+    const auto v =
+        kb::parse_reason("release_cause;cause=3;text=\"Media bearer loss\", Q.850;cause=16, "
+                         "s1ap-rnl;cause=21, EMM;cause=15, 5gsm;cause=36, NGAP-RNL;cause=36, "
+                         "FAILURE_CAUSE;cause=2");
+    ASSERT_EQ(v.size(), 7u);
+    EXPECT_EQ(v[0].cause_meaning(), "Media bearer loss");
+    EXPECT_EQ(v[1].cause_meaning(), "Normal call clearing");
+    EXPECT_EQ(v[2].cause_meaning(), "radio-connection-with-ue-lost");
+    EXPECT_EQ(v[3].cause_meaning(), "No Suitable Cells In tracking area");
+    EXPECT_EQ(v[4].cause_meaning(), "Regular deactivation");
+    EXPECT_EQ(v[5].cause_meaning(), "ims-voice-eps-fallback-or-rat-fallback-triggered");
+    EXPECT_EQ(v[6].cause_meaning(), "Release of signalling bearer");
+    for (const auto& value : v)
+        EXPECT_TRUE(value.problems.empty()) << value.protocol;
+}
+
+TEST(Reason, ThreeGppValueNotInTheTable) {
+    const auto v = kb::parse_reason("RELEASE_CAUSE;cause=9");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_TRUE(v[0].problems.empty()); // a later release may define it
+    EXPECT_NE(v[0].cause_table(), nullptr);
+    EXPECT_EQ(v[0].cause_3gpp(), nullptr);
+    EXPECT_TRUE(v[0].cause_meaning().empty());
+    const auto big = kb::parse_reason("EMM;cause=300");
+    ASSERT_EQ(big[0].problems.size(), 1u);
+    EXPECT_EQ(big[0].problems[0], "EMM cause 300 is out of range (0-255)");
+}
+
+TEST(Reason, CliIdIsNotAProtocolToken) {
+    // "release-cause" is how the CLI names the table; on the wire the token is RELEASE_CAUSE.
+    const auto v = kb::parse_reason("release-cause;cause=1");
+    EXPECT_EQ(v[0].cause_table(), nullptr);
     EXPECT_TRUE(v[0].cause_meaning().empty());
 }
 

@@ -179,3 +179,30 @@ TEST(DiagnosisWords, RecordJsonCarriesTheNewFieldsOnlyWhenTheyApply) {
     EXPECT_EQ(k["abandoned_by"]["method"], "BYE");
     EXPECT_EQ(k["abandoned_by"]["frame"], 9);
 }
+
+// P-Access-Network-Info and the last SDP's preconditions: decoded in the record's JSON, absent
+// when the Call-ID had none.
+TEST(DiagnosisWords, RecordJsonCarriesAccessNetworkAndPreconditions) {
+    auto tidy = call("c", Outcome::answered, 200);
+    const auto j = output::record_json(tidy);
+    EXPECT_FALSE(j.contains("access_network"));
+    EXPECT_FALSE(j.contains("preconditions"));
+    auto r = call("c", Outcome::failed, 580);
+    r.access_network = "3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=310410910D67BBF16;network-provided";
+    r.preconditions = "m=audio\na=curr:qos local none\na=des:qos mandatory local sendrecv\n";
+    const auto k = output::record_json(r);
+    EXPECT_EQ(k["access_network"]["header"], r.access_network);
+    EXPECT_EQ(k["access_network"]["family"], "3gpp");
+    EXPECT_EQ(k["access_network"]["is_3gpp"], true);
+    EXPECT_EQ(k["access_network"]["mcc"], "310");
+    EXPECT_EQ(k["access_network"]["mnc"], "410");
+    EXPECT_EQ(k["access_network"]["area"], "TAC 910D");
+    EXPECT_EQ(k["access_network"]["cell"], "ECI 67BBF16");
+    EXPECT_EQ(k["access_network"]["network_provided"], true);
+    ASSERT_EQ(k["preconditions"]["lines"].size(), 2u);
+    EXPECT_EQ(k["preconditions"]["lines"][1]["kind"], "des");
+    EXPECT_EQ(k["preconditions"]["lines"][1]["strength"], "mandatory");
+    ASSERT_EQ(k["preconditions"]["unmet"].size(), 1u);
+    EXPECT_EQ(k["preconditions"]["unmet"][0],
+              "audio (stream 1): qos local sendrecv is mandatory, current local is none");
+}

@@ -1,5 +1,6 @@
 // The response reference site (sipdx::output::render_site / write_site): every page there,
 // every local link resolving, index order, well-formed HTML, escaping, no external resources.
+#include <sipdx/knowledge/causes.h>
 #include <sipdx/knowledge/q850.h>
 #include <sipdx/knowledge/response_codes.h>
 #include <sipdx/output/site.h>
@@ -273,6 +274,24 @@ TEST(Site, RelatedCodesAreLinkedBothWays) {
     }
 }
 
+// Every 3GPP cause table has a page listed on causes/index.html, and every value of the table
+// an anchor on it.
+TEST(Site, ThreeGppCauseTablesHavePagesWithEveryValue) {
+    const auto& index = page("causes/index.html");
+    for (const auto& table : k::cause_tables()) {
+        const auto path = output::site_cause_table_path(table.id);
+        ASSERT_TRUE(site().count(path)) << path;
+        EXPECT_NE(index.find("href=\"" + std::string(table.id) + ".html\""), std::string::npos)
+            << table.id;
+        const auto& html = page(path);
+        EXPECT_NE(html.find(std::string(table.source)), std::string::npos) << path;
+        for (const auto& cause : k::causes(table.table))
+            EXPECT_NE(html.find("id=\"c" + std::to_string(cause.value) + "\""), std::string::npos)
+                << path << " " << cause.value;
+    }
+    EXPECT_NE(page("index.html").find("href=\"causes/index.html\""), std::string::npos);
+}
+
 TEST(Site, Q850CausesAndWarningCodesHavePagesLinkedFromCodePages) {
     for (const auto& cause : k::q850_causes()) {
         EXPECT_TRUE(site().count(output::site_q850_path(cause.cause))) << cause.cause;
@@ -397,6 +416,7 @@ TEST(SiteWrite, WritesTheRenderedFilesToDisk) {
     EXPECT_EQ(written->code_pages, k::registered_codes().size());
     EXPECT_EQ(written->q850_pages, k::q850_causes().size());
     EXPECT_EQ(written->warning_pages, k::warning_codes().size());
+    EXPECT_EQ(written->cause_pages, k::cause_tables().size());
     for (const auto& [path, content] : site()) {
         std::ifstream in(dir / path, std::ios::binary);
         ASSERT_TRUE(in) << path;

@@ -283,3 +283,27 @@ TEST(MakeEvent, InitialInviteCarriesTheBranchOfTheHopBefore) {
     EXPECT_TRUE(
         session::make_event(payload, sip::parse_message(single), 0).previous_branch.empty());
 }
+
+// P-Access-Network-Info and the SDP body reach the event for the tracker's IMS evidence.
+TEST(Adapter, AccessNetworkAndSdpBody) {
+    const std::string sdp = "v=0\r\nm=audio 4000 RTP/AVP 0\r\na=des:qos mandatory local "
+                            "sendrecv\r\na=curr:qos local none\r\n";
+    const std::string bytes = "INVITE sip:b@example.com SIP/2.0\r\n"
+                              "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1\r\n"
+                              "From: <sip:a@example.com>;tag=f\r\nTo: <sip:b@example.com>\r\n"
+                              "Call-ID: 1@x\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+                              "P-Access-Network-Info: 3GPP-E-UTRAN-FDD;utran-cell-id-3gpp="
+                              "310410910D67BBF16\r\n"
+                              "Content-Type: application/sdp\r\nContent-Length: " +
+                              std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
+    decode::SipPayload payload;
+    const auto m = sip::parse_message(bytes);
+    const auto e = session::make_event(payload, m, 0);
+    EXPECT_EQ(e.access_network, "3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=310410910D67BBF16");
+    EXPECT_TRUE(e.has_sdp);
+    EXPECT_EQ(e.sdp, sdp);
+    const std::string plain = with_from_to("<sip:a@x>");
+    const auto bare = session::make_event(payload, sip::parse_message(plain), 0);
+    EXPECT_TRUE(bare.access_network.empty());
+    EXPECT_TRUE(bare.sdp.empty());
+}

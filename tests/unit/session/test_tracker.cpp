@@ -387,3 +387,34 @@ TEST(Tracker, RecordsAreNumberedInTheOrderOfTheirFirstMessage) {
     EXPECT_EQ(numbers["first-seen@test"], 1u);
     EXPECT_EQ(numbers["second-seen@test"], 2u);
 }
+
+// The IMS evidence of a call: the first P-Access-Network-Info, and the precondition lines of the
+// last SDP that had any (an SDP without them does not erase them).
+TEST(Tracker, AccessNetworkAndLastPreconditions) {
+    Builder b;
+    Harness h;
+    auto inv = b.request(sip::Method::invite, 1, "z9hG4bK1", ep(1), ep(2), 0);
+    inv.access_network = "3GPP-NR-TDD;utran-cell-id-3gpp=00101000001000000001";
+    inv.has_sdp = true;
+    inv.sdp =
+        "m=audio 1 RTP/AVP 0\r\na=curr:qos local none\r\na=des:qos mandatory local sendrecv\r\n";
+    h.feed(inv);
+    auto progress = b.response(inv, 183, 1 * sec, "t");
+    progress.has_sdp = true;
+    progress.sdp = "m=audio 2 RTP/AVP 0\r\na=curr:qos local sendrecv\r\na=curr:qos remote none\r\n"
+                   "a=des:qos mandatory remote sendrecv\r\n";
+    progress.access_network =
+        "3GPP-NR-TDD;utran-cell-id-3gpp=00101000002000000002;network-provided";
+    h.feed(progress);
+    auto plain = b.response(inv, 183, 1 * sec + 10 * ms, "t");
+    plain.has_sdp = true;
+    plain.sdp = "m=audio 2 RTP/AVP 0\r\n";
+    h.feed(plain);
+    h.feed(b.response(inv, 580, 2 * sec, "t"));
+    h.feed(b.request(sip::Method::ack, 1, "z9hG4bK1", ep(1), ep(2), 2 * sec + ms, "t"));
+    const auto& r = h.only();
+    EXPECT_EQ(r.final_code, 580);
+    EXPECT_EQ(r.access_network, "3GPP-NR-TDD;utran-cell-id-3gpp=00101000001000000001");
+    EXPECT_EQ(r.preconditions, "m=audio\na=curr:qos local sendrecv\na=curr:qos remote none\n"
+                               "a=des:qos mandatory remote sendrecv\n");
+}

@@ -1,7 +1,10 @@
 // `sipdx explain CODE...`: what a SIP response code, a status line, a Reason or Warning header, a
-// Q.850 cause or a warn-code means, read the IMS way. All knowledge is in sipdx::knowledge.
+// Q.850 cause, a 3GPP cause, a P-Access-Network-Info header or a warn-code means, read the IMS
+// way. All knowledge is in sipdx::knowledge.
 #include "command.h"
 
+#include <sipdx/knowledge/access_network.h>
+#include <sipdx/knowledge/causes.h>
 #include <sipdx/knowledge/explain.h>
 #include <sipdx/knowledge/reason.h>
 #include <sipdx/knowledge/response_codes.h>
@@ -24,6 +27,9 @@ struct ExplainArgs {
     std::vector<std::string> inputs;
     std::vector<std::string> q850;
     std::vector<std::string> warnings;
+    std::vector<std::string> causes;         // TABLE:VALUE
+    std::vector<std::string> release_causes; // RELEASE_CAUSE values
+    std::vector<std::string> failure_causes; // FAILURE_CAUSE values
     bool json = false;
 };
 
@@ -37,13 +43,17 @@ struct Item {
         reason,
         warning,
         code_class,
-        search
+        search,
+        cause_3gpp,
+        access_network
     } kind = Kind::code;
     int number = 0;
     std::vector<kb::ReasonValue> reason;
     std::vector<kb::WarningValue> warning;
     std::string term;                             // search: what the user typed
     std::vector<const kb::ResponseCode*> matches; // search: the codes it names
+    const kb::CauseTableInfo* table = nullptr;    // cause_3gpp
+    std::vector<kb::AccessNetwork> access;        // access_network
 };
 
 // A word names a few codes: list them, and explain each in full when there are few enough to
@@ -83,6 +93,9 @@ bool has_problems(const Item& item) {
     for (const auto& v : item.warning) {
         if (!v.problems.empty()) return true;
     }
+    for (const auto& v : item.access) {
+        if (!v.problems.empty()) return true;
+    }
     return false;
 }
 
@@ -91,9 +104,11 @@ void print(const std::string& text) {
 }
 
 void run_explain(const ExplainArgs& args, CliContext& context) {
-    if (args.inputs.empty() && args.q850.empty() && args.warnings.empty()) {
+    if (args.inputs.empty() && args.q850.empty() && args.warnings.empty() && args.causes.empty() &&
+        args.release_causes.empty() && args.failure_causes.empty()) {
         throw UsageError("explain: give a response code, a status line, a Reason/Warning "
-                         "header, --q850 CAUSE or --warning CODE (see 'sipdx explain --help')");
+                         "header, --q850 CAUSE, --warning CODE or --cause TABLE:VALUE (see "
+                         "'sipdx explain --help')");
     }
     std::vector<Item> items;
     for (const auto& input : args.inputs) {
@@ -113,6 +128,10 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
             item.kind = Item::Kind::warning;
             item.warning = kb::parse_warning(query->header_value);
             break;
+        case kb::QueryKind::access_network:
+            item.kind = Item::Kind::access_network;
+            item.access = kb::decode_access_network_info(query->header_value);
+            break;
         case kb::QueryKind::response_class:
             item.kind = Item::Kind::code_class;
             item.number = query->code;
@@ -128,13 +147,28 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
     for (const auto& input : args.q850) {
         const auto cause = kb::parse_q850_cause(input);
         if (!cause) throw UsageError(fmt::format("explain --q850: {}", cause.error().message));
-        items.push_back(Item{Item::Kind::q850, *cause, {}, {}, {}, {}});
+        items.push_back(Item{Item::Kind::q850, *cause, {}, {}, {}, {}, nullptr, {}});
     }
     for (const auto& input : args.warnings) {
         const auto code = kb::parse_warn_code(input);
         if (!code) throw UsageError(fmt::format("explain --warning: {}", code.error().message));
-        items.push_back(Item{Item::Kind::warn_code, *code, {}, {}, {}, {}});
+        items.push_back(Item{Item::Kind::warn_code, *code, {}, {}, {}, {}, nullptr, {}});
     }
+    auto add_cause = [&](const tl::expected<kb::CauseQuery, kb::QueryError>& cause,
+                         std::string_view option) {
+        if (!cause) throw UsageError(fmt::format("explain {}: {}", option, cause.error().message));
+        Item item;
+        item.kind = Item::Kind::cause_3gpp;
+        item.number = cause->value;
+        item.table = cause->table;
+        items.push_back(std::move(item));
+    };
+    for (const auto& input : args.causes)
+        add_cause(kb::parse_cause_query(input), "--cause");
+    for (const auto& input : args.release_causes)
+        add_cause(kb::parse_cause_value(kb::CauseTable::release_cause, input), "--release-cause");
+    for (const auto& input : args.failure_causes)
+        add_cause(kb::parse_cause_value(kb::CauseTable::failure_cause, input), "--failure-cause");
 
     bool first = true;
     for (const auto& item : items) {
@@ -156,6 +190,12 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
                 break;
             case Item::Kind::warning:
                 j = output::warning_to_json(item.warning);
+                break;
+            case Item::Kind::cause_3gpp:
+                j = output::cause_to_json(*item.table, item.number);
+                break;
+            case Item::Kind::access_network:
+                j = output::access_network_to_json(item.access);
                 break;
             case Item::Kind::code_class:
                 j = class_to_json(item.number);
@@ -191,6 +231,12 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
         case Item::Kind::warning:
             print(output::render_warning_text(item.warning));
             break;
+        case Item::Kind::cause_3gpp:
+            print(output::render_cause_text(*item.table, item.number));
+            break;
+        case Item::Kind::access_network:
+            print(output::render_access_network_text(item.access));
+            break;
         case Item::Kind::code_class:
             print(output::render_codes_text(item.number));
             break;
@@ -207,8 +253,9 @@ void setup_explain(CLI::App& root, CliContext& context) {
         "explain", "Explain SIP response codes the IMS way. INPUT is a code (486), a status line "
                    "('SIP/2.0 503 Service Unavailable', '486 Busy Here', 'Status: 486 Busy "
                    "Here'), a header ('Reason: Q.850;cause=17', 'Warning: 399 host \"text\"') "
-                   "or a bare Reason value ('Q.850;cause=17'), a class (4xx) or a word of a "
-                   "reason phrase (busy). Exit 1 when a pasted header is malformed.");
+                   "or a bare Reason value ('Q.850;cause=17', 'RELEASE_CAUSE;cause=1', "
+                   "'EMM;cause=15'), a 'P-Access-Network-Info: ...' header, a class (4xx) or a "
+                   "word of a reason phrase (busy). Exit 1 when a pasted header is malformed.");
     command->add_option("INPUT", args->inputs,
                         "Codes, status lines, Reason/Warning headers or values, classes, words");
     command->add_option("--q850", args->q850, "Explain a Q.850 cause value (0-127); repeatable")
@@ -216,6 +263,20 @@ void setup_explain(CLI::App& root, CliContext& context) {
     command
         ->add_option("--warning", args->warnings,
                      "Explain a Warning warn-code (300-399); repeatable")
+        ->allow_extra_args(false);
+    command
+        ->add_option("--cause", args->causes,
+                     "Explain a 3GPP cause as TABLE:VALUE (emm:15, esm:26, 5gmm:7, 5gsm:36, "
+                     "release-cause:1, failure-cause:1, s1ap-rnl:21, ngap-rnl:21, ...); "
+                     "repeatable")
+        ->allow_extra_args(false);
+    command
+        ->add_option("--release-cause", args->release_causes,
+                     "Explain a RELEASE_CAUSE value (TS 24.229); repeatable")
+        ->allow_extra_args(false);
+    command
+        ->add_option("--failure-cause", args->failure_causes,
+                     "Explain a FAILURE_CAUSE value (TS 24.229); repeatable")
         ->allow_extra_args(false);
     command->add_flag("--json", args->json, "One JSON object per input, one per line");
     command->callback([args, &context] { run_explain(*args, context); });

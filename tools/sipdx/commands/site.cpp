@@ -29,11 +29,11 @@ void run_site(const SiteArgs& args) {
     if (!args.quiet) {
         const auto index = std::filesystem::path(args.out_dir) / "index.html";
         std::fprintf(stdout,
-                     "Wrote %zu files (%zu code pages, %zu Q.850 causes, %zu Warning codes, %ju "
-                     "bytes) to %s\nOpen %s in a browser.\n",
+                     "Wrote %zu files (%zu code pages, %zu Q.850 causes, %zu Warning codes, %zu "
+                     "3GPP cause tables, %ju bytes) to %s\nOpen %s in a browser.\n",
                      written->files, written->code_pages, written->q850_pages,
-                     written->warning_pages, written->bytes, args.out_dir.c_str(),
-                     index.string().c_str());
+                     written->warning_pages, written->cause_pages, written->bytes,
+                     args.out_dir.c_str(), index.string().c_str());
     }
 }
 
