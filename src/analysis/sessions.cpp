@@ -196,7 +196,9 @@ void collect_keys(SessionState& state, CallKeys& keys, const MessageContext& con
                 if (const auto slash = address.find('/'); slash != std::string_view::npos)
                     address = address.substr(0, slash);
                 if (address == "0.0.0.0" || address == "::") continue; // hold, not a hand-over
-                add_bounded(keys.media, fmt::format("{} {}", address, media.port), limit);
+                add_bounded(keys.media,
+                            fmt::format("{} {}\n{}", address, media.port, e.src.to_string()),
+                            limit);
             }
         }
     }
@@ -373,20 +375,33 @@ std::vector<Session> SessionBuilder::finish() {
         const std::int64_t slack = s.options.overlap_slack_ns;
         // A media address is one endpoint's: two overlapping legs offering it were joined by a
         // B2BUA that handed the SDP across.
-        std::unordered_map<std::string, std::vector<std::size_t>> media;
+        // The same node offering its own address on two calls is an endpoint reusing a port,
+        // not a hand-over: the address must come from different senders, one of them a party
+        // of the other leg.
+        std::unordered_map<std::string, std::vector<std::pair<std::size_t, std::string>>> media;
         for (std::size_t i = 0; i < legs.size(); ++i)
-            for (const auto& address : keys_of(i).media)
-                media[address].push_back(i);
+            for (const auto& entry : keys_of(i).media) {
+                const auto cut = entry.find('\n');
+                media[entry.substr(0, cut)].emplace_back(i, entry.substr(cut + 1));
+            }
         std::vector<std::string> addresses;
         for (const auto& [address, holders] : media)
             if (holders.size() > 1) addresses.push_back(address);
         std::sort(addresses.begin(), addresses.end()); // links in a stable order
         for (const auto& address : addresses) {
             const auto& holders = media[address];
-            for (std::size_t h = 1; h < holders.size(); ++h)
-                if (overlaps(legs[holders[h - 1]], legs[holders[h]], slack))
-                    link(holders[h - 1], holders[h], LinkKind::media_handover,
-                         "SDP media " + address + " on both legs");
+            for (std::size_t h = 1; h < holders.size(); ++h) {
+                const auto& [a, sender_a] = holders[h - 1];
+                const auto& [b, sender_b] = holders[h];
+                // ...and one sender is a party of the other leg: the B2BUA in the middle.
+                auto party = [&](const std::string& node, std::size_t leg) {
+                    return node == legs[leg].caller_node || node == legs[leg].callee_node;
+                };
+                if (a != b && sender_a != sender_b && (party(sender_a, b) || party(sender_b, a)) &&
+                    overlaps(legs[a], legs[b], slack))
+                    link(a, b, LinkKind::media_handover,
+                         "SDP media " + address + " sent by " + sender_a + " and by " + sender_b);
+            }
         }
         // Same calling and called party at overlapping times: only a guess.
         std::unordered_map<std::string, std::size_t> last_with;
@@ -397,7 +412,16 @@ std::vector<Session> SessionBuilder::finish() {
             const std::string key = from + "\n" + to;
             auto [it, fresh] = last_with.try_emplace(key, i);
             if (!fresh) {
-                if (overlaps(legs[it->second], legs[i], slack))
+                // ...and one leg was set up by the node the other reached (a B2BUA turning
+                // its incoming leg into an outgoing one at once): two calls between the same
+                // parties through one proxy are not one session.
+                const SessionLeg& a = legs[it->second];
+                const SessionLeg& b = legs[i];
+                const bool chained =
+                    (!a.callee_node.empty() && a.callee_node == b.caller_node) ||
+                    (!b.callee_node.empty() && b.callee_node == a.caller_node);
+                if (chained && b.start_ns - a.start_ns <= s.options.b2bua_setup_ns &&
+                    overlaps(a, b, slack))
                     link(it->second, i, LinkKind::parties,
                          "same parties " + from + " -> " + to + " at overlapping times");
                 it->second = i;

@@ -117,6 +117,8 @@ struct SessionOptions {
     // Two legs of one B2BUA overlap in time; this much slack covers a leg set up just after
     // the other ended (a redial is not the same session).
     std::int64_t overlap_slack_ns = 2'000'000'000;
+    // A B2BUA sets up its outgoing leg within this time of its incoming one (parties guess).
+    std::int64_t b2bua_setup_ns = 10'000'000'000;
     // Bounds: nodes remembered, keys kept per Call-ID (values past these are ignored).
     std::size_t max_nodes = 4096;
     std::size_t max_keys_per_call = 8;

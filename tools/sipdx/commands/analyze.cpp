@@ -3,7 +3,9 @@
 #include "command_helpers.h"
 
 #include <sipdx/analysis/analyzer.h>
+#include <sipdx/analysis/sessions.h>
 #include <sipdx/output/analysis.h>
+#include <sipdx/output/sessions.h>
 #include <sipdx/output/messages.h>
 #include <sipdx/store/writer.h>
 
@@ -85,10 +87,19 @@ int run(const AnalyzeCliOptions& options) {
     const auto rows = store::parse_message_rows(options.message_rows);
     if (!rows) throw UsageError("analyze: --message-rows must be all, failed or none");
     store_options.message_rows = *rows;
+    // Sessions (docs/sessions.md): keys from the messages, legs from the records.
+    analysis::SessionBuilder sessions;
+    analyze_options.on_message = [&sessions](const analysis::MessageContext& m) {
+        sessions.observe(m);
+    };
     auto store = store::attach_options(store_options, options.captures, analyze_options);
     if (!store) throw UsageError(store.error().message);
     analysis::Analyzer analyzer(analyze_options);
     if (*store) (*store)->attach(analyzer);
+    analyzer.on_record([&sessions, next = analyzer.record_sink()](session::CallRecord&& r) {
+        sessions.add(r);
+        if (next) next(std::move(r));
+    });
     const auto run = analyzer.run(options.captures);
     progress.clear();
 
@@ -118,12 +129,16 @@ int run(const AnalyzeCliOptions& options) {
         }
     }
 
-    std::string text =
-        options.json
-            ? output::summary_json(analyzer.summary(), run)
-                      .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
-                  "\n"
-            : output::render_summary_text(analyzer.summary(), run);
+    const analysis::SessionSummary session_summary = analysis::summarize(sessions.finish());
+    std::string text;
+    if (options.json) {
+        auto j = output::summary_json(analyzer.summary(), run);
+        j["sessions"] = output::session_summary_json(session_summary);
+        text = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    } else {
+        text = output::render_summary_text(analyzer.summary(), run) + "\n" +
+               output::render_session_summary_text(session_summary);
+    }
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;
