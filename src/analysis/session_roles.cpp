@@ -87,18 +87,6 @@ void learn_from_host(SessionState& state, const std::string& node, std::string_v
 
 } // namespace
 
-Role role_from_host_name(std::string_view host) {
-    if (host.empty() || host.front() == '[' || sip::is_ipv4_address(host)) return Role::unknown;
-    while (!host.empty()) {
-        const auto dot = host.find('.');
-        const Role role = role_from_label(host.substr(0, dot));
-        if (role != Role::unknown) return role;
-        if (dot == std::string_view::npos) break;
-        host.remove_prefix(dot + 1);
-    }
-    return Role::unknown;
-}
-
 void learn(SessionState& state, const std::string& node, Role role, LinkStrength confidence,
            std::string evidence) {
     if (role == Role::unknown || node.empty()) return;
@@ -195,3 +183,19 @@ void learn_roles(SessionState& state, const MessageContext& context) {
 }
 
 } // namespace sipdx::analysis::detail
+
+namespace sipdx::analysis {
+
+Role role_from_host_name(std::string_view host) {
+    if (host.empty() || host.front() == '[' || sip::is_ipv4_address(host)) return Role::unknown;
+    while (!host.empty()) {
+        const auto dot = host.find('.');
+        const Role role = detail::role_from_label(host.substr(0, dot));
+        if (role != Role::unknown) return role;
+        if (dot == std::string_view::npos) break;
+        host.remove_prefix(dot + 1);
+    }
+    return Role::unknown;
+}
+
+} // namespace sipdx::analysis

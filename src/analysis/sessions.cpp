@@ -264,6 +264,9 @@ void SessionBuilder::add(const session::CallRecord& r) {
         leg.end_ns = std::max(leg.end_ns, r.end_ns); // a later part of the same Call-ID
         return;
     }
+    // The tracker's icid counts as a key too: messages may have carried it on hops the
+    // builder skipped.
+    if (!r.icid.empty()) add_bounded(s.keys[r.call_id].icids, r.icid, s.options.max_keys_per_call);
     SessionLeg leg;
     leg.call_id = r.call_id;
     leg.part = r.part;
@@ -417,9 +420,8 @@ std::vector<Session> SessionBuilder::finish() {
                 // parties through one proxy are not one session.
                 const SessionLeg& a = legs[it->second];
                 const SessionLeg& b = legs[i];
-                const bool chained =
-                    (!a.callee_node.empty() && a.callee_node == b.caller_node) ||
-                    (!b.callee_node.empty() && b.callee_node == a.caller_node);
+                const bool chained = (!a.callee_node.empty() && a.callee_node == b.caller_node) ||
+                                     (!b.callee_node.empty() && b.callee_node == a.caller_node);
                 if (chained && b.start_ns - a.start_ns <= s.options.b2bua_setup_ns &&
                     overlaps(a, b, slack))
                     link(it->second, i, LinkKind::parties,

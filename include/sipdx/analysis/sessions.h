@@ -47,6 +47,9 @@ LinkStrength strength_of(LinkKind kind);
 enum class Role : std::uint8_t { unknown, ue, p_cscf, i_cscf, s_cscf, as, mgcf, bgcf, ibcf, mrf };
 std::string_view to_string(Role role); // "UE", "P-CSCF", ... "unknown"
 std::string_view role_name(Role role); // stable identifier: "ue", "p_cscf", ...
+// The role an operator's host naming suggests ("pcscf01.ims...", "scscf-2...", "tas..."),
+// unknown for addresses and other names.
+Role role_from_host_name(std::string_view host);
 
 struct SessionLink {
     std::string a; // Call-ID

@@ -45,8 +45,6 @@ struct SessionState {
 // Roles (session_roles.cpp).
 // Learns what one message says about the nodes that sent and received it.
 void learn_roles(SessionState& state, const MessageContext& context);
-// The role an operator's host name suggests (pcscf1.ims..., scscf, tas...), unknown otherwise.
-Role role_from_host_name(std::string_view host);
 // Records evidence for a node when it is stronger than what the node has.
 void learn(SessionState& state, const std::string& node, Role role, LinkStrength confidence,
            std::string evidence);

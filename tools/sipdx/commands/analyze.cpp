@@ -5,8 +5,8 @@
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/sessions.h>
 #include <sipdx/output/analysis.h>
-#include <sipdx/output/sessions.h>
 #include <sipdx/output/messages.h>
+#include <sipdx/output/sessions.h>
 #include <sipdx/store/writer.h>
 
 #include <fmt/format.h>
