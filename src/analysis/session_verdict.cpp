@@ -55,7 +55,7 @@ std::vector<std::size_t> depths(const Session& s) {
     for (std::size_t j = 1; j < s.legs.size(); ++j) {
         depth[j] = 1; // a later leg of the session is downstream unless the nodes say otherwise
         for (std::size_t i = 0; i < j; ++i)
-            if (!s.legs[i].callee_node.empty() && s.legs[i].callee_node == s.legs[j].caller_node) {
+            if (s.legs[i].reached(s.legs[j].caller_node)) {
                 depth[j] = depth[i] + 1;
                 break;
             }
@@ -114,11 +114,15 @@ void write_verdict(Session& s) {
     }
 
     const auto depth = depths(s);
-    // The deepest failing leg; among equals the one whose failure came first.
+    // The deepest failing leg; among equals the one whose failure came first (its first final
+    // answer, else the end of the leg).
+    auto failed_at = [&](std::size_t i) {
+        return s.legs[i].final_ns ? s.legs[i].final_ns : s.legs[i].end_ns;
+    };
     std::size_t origin = bad.front();
     for (std::size_t i : bad) {
         if (depth[i] > depth[origin] ||
-            (depth[i] == depth[origin] && s.legs[i].end_ns < s.legs[origin].end_ns))
+            (depth[i] == depth[origin] && failed_at(i) < failed_at(origin)))
             origin = i;
     }
     const SessionLeg& o = s.legs[origin];

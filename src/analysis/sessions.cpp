@@ -178,6 +178,8 @@ void collect_keys(SessionState& state, CallKeys& keys, const MessageContext& con
             break;
         }
     }
+    if (e.is_request && e.method == sip::Method::invite && e.to_tag.empty())
+        add_bounded(keys.hops, e.dst.to_string(), limit);
     if (e.is_request && e.method == sip::Method::invite && e.to_tag.empty() &&
         keys.caller_node.empty()) {
         keys.caller_node = e.src.to_string();
@@ -246,13 +248,16 @@ void SessionBuilder::observe(const MessageContext& context) {
     const bool initial = e.is_request && e.to_tag.empty();
     // Only the messages that carry keys or roles: initial requests, REFER, SDP, and the
     // registration answers that name the S-CSCF. In-dialog traffic is most of a trace.
-    if (!initial && !e.has_sdp && !(e.is_request && e.method == sip::Method::refer) &&
+    const bool invite_final = !e.is_request && about == sip::Method::invite && e.status >= 200;
+    if (!initial && !e.has_sdp && !invite_final &&
+        !(e.is_request && e.method == sip::Method::refer) &&
         !(about == sip::Method::register_ && !e.is_request))
         return;
     detail::learn_roles(*m_state, context);
     if (about == sip::Method::register_ || about == sip::Method::options) return;
     auto [it, fresh] = m_state->keys.try_emplace(std::string(e.call_id));
     (void)fresh;
+    if (invite_final && it->second.final_ns == 0) it->second.final_ns = e.time_ns;
     collect_keys(*m_state, it->second, context);
 }
 
@@ -314,6 +319,8 @@ std::vector<Session> SessionBuilder::finish() {
         if (auto k = s.keys.find(legs[i].call_id); k != s.keys.end()) {
             legs[i].caller_node = k->second.caller_node;
             legs[i].callee_node = k->second.callee_node;
+            legs[i].hops = k->second.hops;
+            legs[i].final_ns = k->second.final_ns;
         }
     }
     static const CallKeys no_keys;
@@ -398,7 +405,7 @@ std::vector<Session> SessionBuilder::finish() {
                 const auto& [b, sender_b] = holders[h];
                 // ...and one sender is a party of the other leg: the B2BUA in the middle.
                 auto party = [&](const std::string& node, std::size_t leg) {
-                    return node == legs[leg].caller_node || node == legs[leg].callee_node;
+                    return node == legs[leg].caller_node || legs[leg].reached(node);
                 };
                 if (a != b && sender_a != sender_b && (party(sender_a, b) || party(sender_b, a)) &&
                     overlaps(legs[a], legs[b], slack))
@@ -406,28 +413,29 @@ std::vector<Session> SessionBuilder::finish() {
                          "SDP media " + address + " sent by " + sender_a + " and by " + sender_b);
             }
         }
-        // Same calling and called party at overlapping times: only a guess.
-        std::unordered_map<std::string, std::size_t> last_with;
+        // Same calling and called party at overlapping times: only a guess. The few latest
+        // legs with the same parties are compared (a bounded look-back).
+        std::unordered_map<std::string, std::vector<std::size_t>> with_parties;
         for (std::size_t i = 0; i < legs.size(); ++i) {
             const std::string from = party_of(legs[i].from);
             const std::string to = party_of(legs[i].to);
             if (from.empty() || to.empty()) continue;
-            const std::string key = from + "\n" + to;
-            auto [it, fresh] = last_with.try_emplace(key, i);
-            if (!fresh) {
-                // ...and one leg was set up by the node the other reached (a B2BUA turning
-                // its incoming leg into an outgoing one at once): two calls between the same
+            auto& earlier = with_parties[from + "\n" + to];
+            const SessionLeg& b = legs[i];
+            for (std::size_t e = earlier.size() > 8 ? earlier.size() - 8 : 0; e < earlier.size();
+                 ++e) {
+                // ...and one leg was set up by a node the other reached (a B2BUA turning its
+                // incoming leg into an outgoing one at once): two calls between the same
                 // parties through one proxy are not one session.
-                const SessionLeg& a = legs[it->second];
-                const SessionLeg& b = legs[i];
-                const bool chained = (!a.callee_node.empty() && a.callee_node == b.caller_node) ||
-                                     (!b.callee_node.empty() && b.callee_node == a.caller_node);
+                const SessionLeg& a = legs[earlier[e]];
+                const bool chained = a.reached(b.caller_node) || b.reached(a.caller_node);
                 if (chained && b.start_ns - a.start_ns <= s.options.b2bua_setup_ns &&
                     overlaps(a, b, slack))
-                    link(it->second, i, LinkKind::parties,
-                         "same parties " + from + " -> " + to + " at overlapping times");
-                it->second = i;
+                    link(earlier[e], i, LinkKind::parties,
+                         "same parties " + from + " -> " + to +
+                             " at overlapping times, set up by " + b.caller_node);
             }
+            earlier.push_back(i);
         }
     }
 
@@ -473,7 +481,7 @@ std::vector<Session> SessionBuilder::finish() {
         // Via made it look like.
         for (auto& node : session.nodes) {
             for (const auto& a : session.legs) {
-                if (a.callee_node != node.node) continue;
+                if (!a.reached(node.node)) continue;
                 for (const auto& b : session.legs) {
                     if (&a == &b || b.caller_node != node.node) continue;
                     if (node.role == Role::unknown ||
@@ -489,6 +497,11 @@ std::vector<Session> SessionBuilder::finish() {
         detail::write_verdict(session);
     }
     return sessions;
+}
+
+bool SessionLeg::reached(const std::string& node) const {
+    return !node.empty() &&
+           (node == callee_node || std::find(hops.begin(), hops.end(), node) != hops.end());
 }
 
 const Session* find_session(const std::vector<Session>& sessions, std::string_view text) {

@@ -87,6 +87,11 @@ struct SessionLeg {
     int root_cause_code = 0;
     std::string root_cause_by;
     std::string reason_header;
+    // Every node the initial INVITE reached, hop by hop (proxies keep the Call-ID): a B2BUA
+    // among them originates the next leg.
+    std::vector<std::string> hops;
+    std::int64_t final_ns = 0; // when the first final answer to its INVITE was seen (0: none)
+    bool reached(const std::string& node) const;
 };
 
 struct Session {

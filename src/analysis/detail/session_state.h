@@ -24,6 +24,8 @@ struct CallKeys {
     std::string referred_by; // user of Referred-By on the first INVITE
     std::string caller_node; // first initial request: sender and receiver
     std::string callee_node;
+    std::vector<std::string> hops; // every node an initial INVITE of this Call-ID reached
+    std::int64_t final_ns = 0;     // first final answer to an INVITE
 };
 
 struct NodeState {
