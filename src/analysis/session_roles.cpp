@@ -108,6 +108,16 @@ void learn_roles(SessionState& state, const MessageContext& context) {
     const std::string src = e.src.to_string();
     const std::string dst = e.dst.to_string();
     note_product(state, src, e.is_request ? e.user_agent : e.server);
+    // A UE reports its access network itself; a P-CSCF that adds one marks it
+    // network-provided (TS 24.229 5.1.1.x, 5.2.7.x). The UE talks only to its P-CSCF.
+    const auto* pani = m.find(sip::HeaderId::p_access_network_info);
+    const bool ue_pani = pani && !text::icontains(pani->value, "network-provided");
+    if (ue_pani && !e.is_request) {
+        learn(state, src, Role::ue, LinkStrength::medium,
+              "answers with its own P-Access-Network-Info");
+        learn(state, dst, Role::p_cscf, LinkStrength::medium,
+              "receives a UE's P-Access-Network-Info");
+    }
     if (!e.is_request) {
         // A registration's answer names the S-CSCF (Service-Route) and echoes the P-CSCF (Path)
         // for the requests that follow (TS 24.229 5.4.1.2).
@@ -174,6 +184,18 @@ void learn_roles(SessionState& state, const MessageContext& context) {
                    !m.find(sip::HeaderId::p_charging_vector)) {
             learn(state, src, Role::ue, LinkStrength::weak,
                   "originates an INVITE with one Via and no P-Asserted-Identity");
+        }
+    }
+    // Towards a terminating UE: the S-CSCF's P-Called-Party-ID and a Request-URI that is the
+    // registered contact (an address), delivered by the P-CSCF (TS 24.229 5.2.6.3.1).
+    if (e.to_tag.empty() && e.method == sip::Method::invite &&
+        m.find(sip::HeaderId::p_called_party_id)) {
+        const auto uri = m.request_uri_parsed();
+        if (uri && (sip::is_ipv4_address(uri->host) || uri->host_is_ipv6)) {
+            learn(state, dst, Role::ue, LinkStrength::medium,
+                  "receives P-Called-Party-ID at its contact address");
+            learn(state, src, Role::p_cscf, LinkStrength::medium,
+                  "delivers P-Called-Party-ID to a contact address");
         }
     }
     if (e.to_tag.empty() && text::icontains(m.value(sip::HeaderId::content_type), "isup"))
