@@ -165,9 +165,13 @@ def check(sipdx, pcap, ports):
     mermaid = subprocess.run([sipdx, "flow", pcap, "--session", "S1", "--format", "mermaid"],
                              capture_output=True, text=True, timeout=60)
     expect("Mermaid names roles", "P-CSCF" in mermaid.stdout and "L2 " in mermaid.stdout)
-    analyze = subprocess.run([sipdx, "analyze", "--json", pcap], capture_output=True, text=True,
+    analyze = subprocess.run([sipdx, "analyze", "--sessions", "--json", pcap], capture_output=True, text=True,
                              timeout=60)
     k = json.loads(analyze.stdout).get("sessions", {})
+    plain = subprocess.run([sipdx, "analyze", "--json", pcap], capture_output=True, text=True,
+                           timeout=60)
+    expect("analyze without --sessions keeps its report as it was",
+           "sessions" not in json.loads(plain.stdout))
     expect(f"analyze counts 1 multi-leg session of 3 Call-IDs: {k}",
            k.get("sessions") == 1 and k.get("multi_leg") == 1 and k.get("weak") == 1)
     return problems
