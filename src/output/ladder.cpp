@@ -15,6 +15,8 @@ struct Layout {
     std::vector<std::string> hosts;
     std::vector<const MessageRecord*> rows;
     std::vector<std::pair<std::size_t, std::size_t>> columns; // (from, to) per row
+    std::vector<std::uint32_t> legs;                          // per row, 0 when not given
+    std::vector<std::string> titles;                          // per host
 };
 
 std::size_t host_index(std::vector<std::string>& hosts, const std::string& host) {
@@ -26,18 +28,24 @@ std::size_t host_index(std::vector<std::string>& hosts, const std::string& host)
 
 Layout layout(const std::vector<MessageRecord>& messages, const LadderOptions& options) {
     Layout l;
-    for (const auto& m : messages) {
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        const MessageRecord& m = messages[i];
         if (m.duplicate && !options.show_duplicates) continue;
         const std::size_t from = host_index(l.hosts, m.src.to_string());
         const std::size_t to = host_index(l.hosts, m.dst.to_string());
         l.rows.push_back(&m);
         l.columns.emplace_back(from, to);
+        l.legs.push_back(i < options.legs.size() ? options.legs[i] : 0);
+    }
+    for (const auto& h : l.hosts) {
+        auto it = options.host_labels.find(h);
+        l.titles.push_back(it == options.host_labels.end() ? h : it->second);
     }
     return l;
 }
 
-std::string label_of(const MessageRecord& m) {
-    std::string label = m.label;
+std::string label_of(const MessageRecord& m, std::uint32_t leg = 0) {
+    std::string label = leg ? fmt::format("L{} {}", leg, m.label) : m.label;
     if (m.has_sdp) label += " (SDP)";
     if (m.retransmission) label += " *retransmission*";
     if (m.duplicate) label += " (copy)";
@@ -54,9 +62,9 @@ std::string render_ladder_text(const std::vector<MessageRecord>& messages,
                                const LadderOptions& options) {
     const Layout l = layout(messages, options);
     std::size_t width = 24;
-    for (const auto* m : l.rows)
-        width = std::max(width, label_of(*m).size() + 6);
-    for (const auto& h : l.hosts)
+    for (std::size_t r = 0; r < l.rows.size(); ++r)
+        width = std::max(width, label_of(*l.rows[r], l.legs[r]).size() + 6);
+    for (const auto& h : l.titles)
         width = std::max(width, h.size() + 2);
     width = std::min<std::size_t>(width, 48);
     const std::size_t left = 22; // "  12.345 s  +0.123 s  "
@@ -66,8 +74,8 @@ std::string render_ladder_text(const std::vector<MessageRecord>& messages,
     std::string out;
     // Host names centred on their columns.
     std::string header(line_len + width, ' ');
-    for (std::size_t i = 0; i < l.hosts.size(); ++i) {
-        const std::string& h = l.hosts[i];
+    for (std::size_t i = 0; i < l.titles.size(); ++i) {
+        const std::string& h = l.titles[i];
         const std::size_t x = column_x(i);
         const std::size_t start = x >= h.size() / 2 ? x - h.size() / 2 : 0;
         header.replace(start, h.size(), h);
@@ -89,7 +97,7 @@ std::string render_ladder_text(const std::vector<MessageRecord>& messages,
         previous = m.time_ns;
         const auto [from, to] = l.columns[r];
         // A reason phrase is whatever the wire carried: no escape sequence reaches the terminal.
-        const std::string label = text::visible(label_of(m), true);
+        const std::string label = text::visible(label_of(m, l.legs[r]), true);
         if (from == to) {
             line.replace(column_x(from) + 1, label.size() + 4, " <> " + label);
         } else {
@@ -119,11 +127,11 @@ std::string render_ladder_mermaid(const std::vector<MessageRecord>& messages,
     const Layout l = layout(messages, options);
     std::string out = "sequenceDiagram\n";
     for (std::size_t i = 0; i < l.hosts.size(); ++i)
-        out += fmt::format("    participant h{} as {}\n", i, l.hosts[i]);
+        out += fmt::format("    participant h{} as {}\n", i, l.titles[i]);
     const std::int64_t t0 = l.rows.empty() ? 0 : l.rows.front()->time_ns;
     for (std::size_t r = 0; r < l.rows.size(); ++r) {
         const MessageRecord& m = *l.rows[r];
-        std::string label = label_of(m);
+        std::string label = label_of(m, l.legs[r]);
         // ';' and '#' have meanings in Mermaid text.
         std::replace(label.begin(), label.end(), ';', ',');
         std::replace(label.begin(), label.end(), '#', ' ');
@@ -156,7 +164,7 @@ std::string render_ladder_svg(const std::vector<MessageRecord>& messages,
         const int x = left + i * col;
         out += fmt::format("<text x=\"{}\" y=\"20\" text-anchor=\"middle\" "
                            "font-weight=\"bold\">{}</text>\n",
-                           x, text::xml_escape(l.hosts[static_cast<std::size_t>(i)]));
+                           x, text::xml_escape(l.titles[static_cast<std::size_t>(i)]));
         out += fmt::format("<line x1=\"{}\" y1=\"30\" x2=\"{}\" y2=\"{}\" stroke=\"#999\"/>\n", x,
                            x, height - 10);
     }
@@ -167,12 +175,16 @@ std::string render_ladder_svg(const std::vector<MessageRecord>& messages,
         const auto [from, to] = l.columns[r];
         const int x1 = left + static_cast<int>(from) * col;
         const int x2 = left + static_cast<int>(to) * col;
+        // One colour per leg of a session (retransmissions stay dashed, copies grey).
+        static constexpr const char* leg_colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
+                                                     "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
         const char* color = m.retransmission ? "#c00" : (m.duplicate ? "#888" : "#000");
+        if (l.legs[r] && !m.duplicate) color = leg_colors[(l.legs[r] - 1) % 8];
         out += fmt::format("<text x=\"4\" y=\"{}\" fill=\"#555\">+{} s</text>\n", y,
                            seconds(m.time_ns - t0));
         if (from == to) {
             out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">&#x21BA; {}</text>\n", x1 + 6,
-                               y, color, text::xml_escape(label_of(m)));
+                               y, color, text::xml_escape(label_of(m, l.legs[r])));
             continue;
         }
         out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
@@ -180,7 +192,7 @@ std::string render_ladder_svg(const std::vector<MessageRecord>& messages,
                            x1, y, x2, y, color,
                            m.retransmission || m.duplicate ? " stroke-dasharray=\"4,3\"" : "");
         out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
-                           (x1 + x2) / 2, y - 4, color, text::xml_escape(label_of(m)));
+                           (x1 + x2) / 2, y - 4, color, text::xml_escape(label_of(m, l.legs[r])));
     }
     out += "</svg>\n";
     return out;

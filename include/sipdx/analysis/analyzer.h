@@ -81,6 +81,8 @@ public:
     explicit Analyzer(AnalyzeOptions options = {});
 
     void on_record(std::function<void(session::CallRecord&&)> sink) { m_sink = std::move(sink); }
+    // The sink set so far (empty when none), so a second consumer can chain in front of it.
+    const std::function<void(session::CallRecord&&)>& record_sink() const { return m_sink; }
     // Reads every input to the end, then flushes the tracker.
     RunResult run(const std::vector<std::string>& paths);
 

@@ -6,6 +6,8 @@
 
 #include <sipdx/session/record.h>
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,12 @@ namespace sipdx::output {
 
 struct LadderOptions {
     bool show_duplicates = true; // draw duplicate copies (marked) or leave them out
+    // Column titles by node ("10.0.0.1:5060" -> "10.0.0.1:5060 P-CSCF"); others show the node.
+    std::map<std::string, std::string> host_labels;
+    // The leg of each message (1-based, parallel to the messages) when a ladder spans several
+    // Call-IDs (a session): text and Mermaid prefix labels with "L2", SVG colours each leg.
+    // Empty for one Call-ID.
+    std::vector<std::uint32_t> legs;
 };
 
 // Every function returns a complete text ending in a newline; an empty message list gives a

@@ -3,8 +3,10 @@
 #include "command_helpers.h"
 
 #include <sipdx/analysis/analyzer.h>
+#include <sipdx/analysis/sessions.h>
 #include <sipdx/output/analysis.h>
 #include <sipdx/output/messages.h>
+#include <sipdx/output/sessions.h>
 #include <sipdx/store/writer.h>
 
 #include <fmt/format.h>
@@ -30,6 +32,8 @@ struct AnalyzeCliOptions {
     std::uint64_t max_state_mb = 0; // 0: a quarter of the machine's memory
     std::string db; // --db: also store the records (the same code path as `sipdx ingest`)
     std::string message_rows = "all"; // with --db: which per-message rows to keep
+    bool sessions = false;            // --sessions: session counts (docs/sessions.md)
+    std::vector<std::string> correlate_headers;
 };
 
 // A one-line progress bar on stderr (terminal only): percentage, MB/s and ETA.
@@ -85,10 +89,24 @@ int run(const AnalyzeCliOptions& options) {
     const auto rows = store::parse_message_rows(options.message_rows);
     if (!rows) throw UsageError("analyze: --message-rows must be all, failed or none");
     store_options.message_rows = *rows;
+    // Sessions (docs/sessions.md): keys from the messages, legs from the records. On request
+    // only: reading the keys costs about as much again as the rest of the analysis.
+    analysis::SessionOptions session_options;
+    session_options.correlate_headers = options.correlate_headers;
+    analysis::SessionBuilder sessions(session_options);
+    if (options.sessions)
+        analyze_options.on_message = [&sessions](const analysis::MessageContext& m) {
+            sessions.observe(m);
+        };
     auto store = store::attach_options(store_options, options.captures, analyze_options);
     if (!store) throw UsageError(store.error().message);
     analysis::Analyzer analyzer(analyze_options);
     if (*store) (*store)->attach(analyzer);
+    if (options.sessions)
+        analyzer.on_record([&sessions, next = analyzer.record_sink()](session::CallRecord&& r) {
+            sessions.add(r);
+            if (next) next(std::move(r));
+        });
     const auto run = analyzer.run(options.captures);
     progress.clear();
 
@@ -118,12 +136,18 @@ int run(const AnalyzeCliOptions& options) {
         }
     }
 
-    std::string text =
-        options.json
-            ? output::summary_json(analyzer.summary(), run)
-                      .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
-                  "\n"
-            : output::render_summary_text(analyzer.summary(), run);
+    std::string text;
+    if (options.json) {
+        auto j = output::summary_json(analyzer.summary(), run);
+        if (options.sessions)
+            j["sessions"] = output::session_summary_json(analysis::summarize(sessions.finish()));
+        text = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    } else {
+        text = output::render_summary_text(analyzer.summary(), run);
+        if (options.sessions)
+            text +=
+                "\n" + output::render_session_summary_text(analysis::summarize(sessions.finish()));
+    }
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;
@@ -151,6 +175,13 @@ void setup(CLI::App& root, CliContext& context) {
                     "With --db: which per-message rows to keep, as for ingest: all (default), "
                     "failed or none")
         ->check(CLI::IsMember({"all", "failed", "none"}));
+    cmd->add_flag("--sessions", options->sessions,
+                  "Also count sessions (Call-IDs of one call across legs, docs/sessions.md): "
+                  "sessions, multi-leg sessions, outcomes per session");
+    cmd->add_option("--correlate-header", options->correlate_headers,
+                    "With --sessions: a header whose equal values tie Call-IDs (as in "
+                    "'sessions')")
+        ->allow_extra_args(false);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 

@@ -3,7 +3,9 @@
 #include "command_helpers.h"
 
 #include <sipdx/analysis/analyzer.h>
+#include <sipdx/analysis/sessions.h>
 #include <sipdx/output/ladder.h>
+#include <sipdx/output/sessions.h>
 #include <sipdx/session/record.h>
 
 #include <fmt/format.h>
@@ -22,12 +24,15 @@ struct FlowCliOptions {
     std::string call_id;
     std::string format = "text";
     bool no_duplicates = false;
+    std::string session;                        // --session: every leg of one session
+    std::vector<std::string> correlate_headers; // as `sessions`
 };
 
 // The Call-ID to draw, with errors that say what to do next.
 std::string one_call_id(const std::vector<std::string>& given) {
     if (given.empty())
-        throw UsageError("flow draws one Call-ID: give --call ID (list them with 'sipdx calls "
+        throw UsageError("flow draws one Call-ID or session: give --call ID or --session ID (list "
+                         "them with 'sipdx calls "
                          "CAPTURE', the failed ones with 'sipdx calls CAPTURE --outcome failed')");
     if (given.size() > 1)
         throw UsageError(fmt::format("flow draws one Call-ID at a time, and --call was given {} "
@@ -36,7 +41,67 @@ std::string one_call_id(const std::vector<std::string>& given) {
     return given.front();
 }
 
+// --session: one pass keeps every message (bounded) and the session keys, then draws the legs
+// of the session asked for.
+int run_session(const FlowCliOptions& options) {
+    analysis::SessionOptions session_options;
+    session_options.correlate_headers = options.correlate_headers;
+    analysis::SessionBuilder builder(session_options);
+    analysis::AnalyzeOptions analyze_options;
+    analyze_options.explain = false;
+    constexpr std::size_t max_messages = 200000;
+    std::vector<session::MessageRecord> messages;
+    std::vector<std::string> call_ids;
+    analyze_options.on_message = [&](const analysis::MessageContext& m) {
+        builder.observe(m);
+        if (messages.size() < max_messages) {
+            messages.push_back(
+                session::make_message_record(m.event, m.step.retransmission(), m.step.duplicate()));
+            call_ids.emplace_back(m.event.call_id);
+        }
+    };
+    analysis::Analyzer analyzer(analyze_options);
+    analyzer.on_record([&](session::CallRecord&& r) { builder.add(r); });
+    const auto run = analyzer.run(options.captures);
+    report_inputs(run);
+    const int code = run.exit_code();
+    if (code == exit_unusable) return code;
+    const auto sessions = builder.finish();
+    const analysis::Session* session = analysis::find_session(sessions, options.session);
+    if (!session)
+        throw UsageError("no session '" + options.session +
+                         "' in the input (list them with 'sipdx sessions CAPTURE'; a session "
+                         "is named by its id, its icid or one of its Call-IDs)");
+    std::vector<session::MessageRecord> picked;
+    std::vector<std::string> picked_ids;
+    for (std::size_t i = 0; i < messages.size(); ++i)
+        for (const auto& leg : session->legs)
+            if (leg.call_id == call_ids[i]) {
+                picked.push_back(std::move(messages[i]));
+                picked_ids.push_back(call_ids[i]);
+                break;
+            }
+    output::LadderOptions ladder = output::session_ladder_options(*session, picked, picked_ids);
+    ladder.show_duplicates = !options.no_duplicates;
+    std::string text;
+    if (options.format == "mermaid") {
+        text = output::render_ladder_mermaid(picked, ladder);
+    } else if (options.format == "svg") {
+        text = output::render_ladder_svg(picked, ladder);
+    } else {
+        text = output::session_ladder_header(*session) + output::render_ladder_text(picked, ladder);
+    }
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    return code;
+}
+
 int run(FlowCliOptions& options) {
+    if (!options.session.empty()) {
+        if (!options.call_ids.empty())
+            throw UsageError("flow draws a Call-ID (--call) or a session (--session), not both");
+        return run_session(options);
+    }
     options.call_id = one_call_id(options.call_ids);
     analysis::AnalyzeOptions analyze_options;
     analyze_options.explain = false;
@@ -73,13 +138,21 @@ int run(FlowCliOptions& options) {
 
 void setup(CLI::App& root, CliContext& context) {
     auto options = std::make_shared<FlowCliOptions>();
-    CLI::App* cmd = root.add_subcommand(
-        "flow", "Ladder diagram of one Call-ID: hosts as columns, arrows with method/status, "
-                "time deltas, retransmissions marked");
+    CLI::App* cmd =
+        root.add_subcommand("flow", "Ladder diagram of one Call-ID (or of a session's legs): hosts "
+                                    "as columns, arrows with method/status, "
+                                    "time deltas, retransmissions marked");
     cmd->add_option("captures", options->captures, "Capture files or directories ('-' = stdin)")
         ->required();
     cmd->add_option("--call", options->call_ids,
                     "The Call-ID to draw (one; 'sipdx calls CAPTURE' lists them)")
+        ->allow_extra_args(false);
+    cmd->add_option("--session", options->session,
+                    "Draw every leg of one session instead: its id (S3), icid or one of its "
+                    "Call-IDs ('sipdx sessions CAPTURE' lists them); nodes carry their roles, "
+                    "legs are marked L1, L2... (coloured in SVG)");
+    cmd->add_option("--correlate-header", options->correlate_headers,
+                    "With --session: a header whose equal values tie Call-IDs (as in 'sessions')")
         ->allow_extra_args(false);
     cmd->add_option("--format", options->format, "text (default), mermaid or svg")
         ->check(CLI::IsMember({"text", "mermaid", "svg"}));
