@@ -1,6 +1,7 @@
 #include <sipdx/output/terminal.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace sipdx::output {
 
@@ -45,6 +46,53 @@ std::string paint(std::string_view text, std::string_view code, bool color) {
     out += code;
     out += text;
     out += sgr::reset;
+    return out;
+}
+
+namespace {
+
+std::string_view first_word_sgr(std::string_view word) {
+    const bool digits3 = word.size() == 3 && std::isdigit(static_cast<unsigned char>(word[0])) &&
+                         std::isdigit(static_cast<unsigned char>(word[1])) &&
+                         std::isdigit(static_cast<unsigned char>(word[2]));
+    if (digits3) {
+        const int code = (word[0] - '0') * 100 + (word[1] - '0') * 10 + (word[2] - '0');
+        return code >= 100 && code <= 699 ? status_sgr(code) : std::string_view();
+    }
+    if (word.size() == 3 && word[1] == 'x' && word[2] == 'x' && word[0] >= '1' && word[0] <= '6')
+        return status_sgr((word[0] - '0') * 100);
+    return severity_sgr(word);
+}
+
+} // namespace
+
+std::string highlight_report(std::string_view text, bool color) {
+    if (!color) return std::string(text);
+    std::string out;
+    out.reserve(text.size() + text.size() / 4);
+    while (!text.empty()) {
+        const std::size_t end = text.find('\n');
+        const std::string_view line = text.substr(0, end);
+        const std::size_t begin = line.find_first_not_of(' ');
+        const std::size_t word_end =
+            begin == std::string_view::npos ? line.size() : line.find(' ', begin);
+        const std::string_view word =
+            begin == std::string_view::npos ? std::string_view()
+                                            : line.substr(begin, word_end == std::string_view::npos
+                                                                     ? std::string_view::npos
+                                                                     : word_end - begin);
+        const std::string_view style = word.empty() ? std::string_view() : first_word_sgr(word);
+        if (style.empty()) {
+            out += line;
+        } else {
+            out += line.substr(0, begin);
+            out += paint(word, style, true);
+            out += line.substr(begin + word.size());
+        }
+        if (end == std::string_view::npos) break;
+        out += '\n';
+        text.remove_prefix(end + 1);
+    }
     return out;
 }
 

@@ -46,6 +46,10 @@ output::TextStyle text_style(const std::string& color_choice) {
     return {color_wanted(color_choice), output_width()};
 }
 
+std::string for_terminal(const std::string& text, const output::TextStyle& style) {
+    return output::highlight_report(output::wrap_lines(text, style.width), style.color);
+}
+
 void add_quiet_option(CLI::App* cmd, bool& quiet) {
     cmd->add_flag("-q,--quiet", quiet, "No progress bar on stderr");
 }

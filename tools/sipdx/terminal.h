@@ -23,6 +23,9 @@ std::size_t output_width();
 // Both, for the text renderers.
 output::TextStyle text_style(const std::string& color_choice);
 
+// A text report made ready for stdout: wrapped to the width, coloured when asked.
+std::string for_terminal(const std::string& text, const output::TextStyle& style);
+
 // Adds -q,--quiet: no progress bar (and nothing else).
 void add_quiet_option(CLI::App* cmd, bool& quiet);
 

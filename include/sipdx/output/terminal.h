@@ -40,6 +40,11 @@ std::string_view severity_sgr(std::string_view severity);
 // `text` wrapped in `sgr` and a reset when `color` and `sgr` is not empty; else `text`.
 std::string paint(std::string_view text, std::string_view sgr, bool color);
 
+// Colours the first word of each line of a text report when it is a status code (486), a
+// class (4xx) or a severity (error, warning): what `explain`, `codes` and `analyze` print.
+// Returns `text` unchanged when `color` is false.
+std::string highlight_report(std::string_view text, bool color);
+
 // `text` without its SGR/CSI escape sequences.
 std::string strip_ansi(std::string_view text);
 // Columns a line takes on screen: code points, escape sequences left out.

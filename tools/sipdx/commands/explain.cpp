@@ -1,6 +1,7 @@
 // `sipdx explain CODE...`: what a SIP response code, a status line, a Reason or Warning header, a
 // Q.850 cause or a warn-code means, read the IMS way. All knowledge is in sipdx::knowledge.
 #include "command.h"
+#include "terminal.h"
 
 #include <sipdx/knowledge/explain.h>
 #include <sipdx/knowledge/reason.h>
@@ -25,6 +26,8 @@ struct ExplainArgs {
     std::vector<std::string> q850;
     std::vector<std::string> warnings;
     bool json = false;
+    std::string format; // text or ndjson; --json is ndjson
+    std::string color;
 };
 
 // One thing to explain, validated before anything is printed so that a bad input fails the
@@ -90,7 +93,9 @@ void print(const std::string& text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
-void run_explain(const ExplainArgs& args, CliContext& context) {
+void run_explain(ExplainArgs& args, CliContext& context) {
+    if (args.format == "ndjson") args.json = true;
+    const output::TextStyle style = text_style(args.color);
     if (args.inputs.empty() && args.q850.empty() && args.warnings.empty()) {
         throw UsageError("explain: give a response code, a status line, a Reason/Warning "
                          "header, --q850 CAUSE or --warning CODE (see 'sipdx explain --help')");
@@ -177,25 +182,25 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
         first = false;
         switch (item.kind) {
         case Item::Kind::code:
-            print(output::render_code_text(*kb::explain_code(item.number)));
+            print(for_terminal(output::render_code_text(*kb::explain_code(item.number)), style));
             break;
         case Item::Kind::q850:
-            print(output::render_q850_text(item.number));
+            print(for_terminal(output::render_q850_text(item.number), style));
             break;
         case Item::Kind::warn_code:
-            print(output::render_warn_code_text(item.number));
+            print(for_terminal(output::render_warn_code_text(item.number), style));
             break;
         case Item::Kind::reason:
-            print(output::render_reason_text(item.reason));
+            print(for_terminal(output::render_reason_text(item.reason), style));
             break;
         case Item::Kind::warning:
-            print(output::render_warning_text(item.warning));
+            print(for_terminal(output::render_warning_text(item.warning), style));
             break;
         case Item::Kind::code_class:
-            print(output::render_codes_text(item.number));
+            print(for_terminal(output::render_codes_text(item.number), style));
             break;
         case Item::Kind::search:
-            print(render_search_text(item));
+            print(for_terminal(render_search_text(item), style));
             break;
         }
     }
@@ -217,7 +222,10 @@ void setup_explain(CLI::App& root, CliContext& context) {
         ->add_option("--warning", args->warnings,
                      "Explain a Warning warn-code (300-399); repeatable")
         ->allow_extra_args(false);
-    command->add_flag("--json", args->json, "One JSON object per input, one per line");
+    command->add_option("--format", args->format, "text (default) or ndjson: one JSON object per input")
+        ->check(CLI::IsMember({"text", "ndjson"}));
+    command->add_flag("--json", args->json, "The same as --format ndjson");
+    add_color_option(command, args->color);
     command->callback([args, &context] { run_explain(*args, context); });
 }
 
