@@ -163,7 +163,7 @@ std::string render_summary_text(const Summary& s, const RunResult& run) {
             if (++shown > 10) break;
             std::string examples;
             for (const auto& id : f.examples)
-                examples += (examples.empty() ? "" : ", ") + id;
+                examples += (examples.empty() ? "" : ", ") + text::visible(id, true);
             out += fmt::format("  {:<8} {:<26} {} Call-ID{}, {} time{}; e.g. {}\n",
                                session::to_string(session::severity_of(f.code)),
                                session::to_string(f.code), f.call_ids, f.call_ids == 1 ? "" : "s",
@@ -307,9 +307,22 @@ const std::vector<std::string>& record_fields() {
                                                  "warning",
                                                  "failed_by",
                                                  "icid",
-                                                 "explanation"};
+                                                 "explanation",
+                                                 "findings"};
     return fields;
 }
+
+namespace {
+// The record's finding codes comma-separated, as `messages` writes its findings in CSV/TSV.
+std::string findings_text(const CallRecord& r) {
+    std::string out;
+    for (const auto& f : r.findings) {
+        if (!out.empty()) out += ',';
+        out += session::to_string(f.code);
+    }
+    return out;
+}
+} // namespace
 
 std::vector<std::string> record_values(const CallRecord& r) {
     return {r.call_id,
@@ -333,7 +346,8 @@ std::vector<std::string> record_values(const CallRecord& r) {
             r.warning,
             failed_by_text(r),
             r.icid,
-            r.explanation};
+            r.explanation,
+            findings_text(r)};
 }
 
 nlohmann::ordered_json record_json(const CallRecord& r) {

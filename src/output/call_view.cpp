@@ -32,7 +32,9 @@ void append_record(std::string& out, const session::CallRecord& r, const TextSty
         name_width = std::max(name_width, f.size());
     for (std::size_t i = 0; i < fields.size() && i < values.size(); ++i) {
         // The Call-ID heads the view; the explanation has its own section.
-        if (fields[i] == "explanation" || fields[i] == "call_id" || values[i].empty()) continue;
+        if (fields[i] == "explanation" || fields[i] == "call_id" || fields[i] == "findings" ||
+            values[i].empty())
+            continue;
         std::string_view colour;
         if (fields[i] == "outcome") colour = outcome_sgr(values[i]);
         if (fields[i] == "final_code" || fields[i] == "final_reason")
