@@ -60,7 +60,8 @@ filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter
     // A name ending in .pcap asks for classic pcap (as `live -w` does), any other pcapng.
     const bool classic = output.size() > 5 && output.ends_with(".pcap");
     capture::WriterOptions writer_options;
-    writer_options.format = classic ? capture::WriterFormat::pcap_ns : capture::WriterFormat::pcapng;
+    writer_options.format =
+        classic ? capture::WriterFormat::pcap_ns : capture::WriterFormat::pcapng;
     writer_options.section_comment = "sipdx filter";
     auto writer = capture::CaptureWriter::create(output, writer_options);
     if (!writer) return tl::unexpected(writer.error());
@@ -78,10 +79,10 @@ filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter
             if (frame.number > last_wanted) break;
             if (frames[i].count(frame.number) == 0) continue;
             // Classic pcap has one interface: every frame shares it, if the link types agree.
-            const auto key = classic ? std::make_tuple(std::size_t{0}, std::uint32_t{0},
-                                                       static_cast<int>(frame.link_type))
-                                     : std::make_tuple(i, frame.interface_id,
-                                                       static_cast<int>(frame.link_type));
+            const auto key =
+                classic ? std::make_tuple(std::size_t{0}, std::uint32_t{0},
+                                          static_cast<int>(frame.link_type))
+                        : std::make_tuple(i, frame.interface_id, static_cast<int>(frame.link_type));
             auto it = interfaces.find(key);
             if (it == interfaces.end() && classic && !interfaces.empty())
                 return tl::unexpected(capture::CaptureError{

@@ -77,10 +77,10 @@ std::string highlight_report(std::string_view text, bool color) {
         const std::size_t word_end =
             begin == std::string_view::npos ? line.size() : line.find(' ', begin);
         const std::string_view word =
-            begin == std::string_view::npos ? std::string_view()
-                                            : line.substr(begin, word_end == std::string_view::npos
-                                                                     ? std::string_view::npos
-                                                                     : word_end - begin);
+            begin == std::string_view::npos
+                ? std::string_view()
+                : line.substr(begin, word_end == std::string_view::npos ? std::string_view::npos
+                                                                        : word_end - begin);
         const std::string_view style = word.empty() ? std::string_view() : first_word_sgr(word);
         if (style.empty()) {
             out += line;

@@ -19,9 +19,9 @@ tl::expected<WriterLock, StoreError> WriterLock::acquire(const std::string& db, 
     for (int waited = 0;; waited += 20) {
         const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0)
-            return tl::unexpected(StoreError{
-                ErrorKind::read_only,
-                fmt::format("{}: cannot create {}: {}", db, path, std::strerror(errno))});
+            return tl::unexpected(
+                StoreError{ErrorKind::read_only, fmt::format("{}: cannot create {}: {}", db, path,
+                                                             std::strerror(errno))});
         if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
             // Locked: valid only if the file is still the one the name leads to (the last
             // holder removes it as it ends).

@@ -43,9 +43,9 @@ private:
     void field(std::string& out, std::size_t index, std::string_view value, bool quoted_json);
     Format m_format;
     bool m_epoch;
-    std::optional<TableWriter> m_table; // the table format's columns
-    std::vector<std::string> m_cells;   // the row being written (table)
-    std::vector<std::size_t> m_shown;   // the fields the table shows (narrow: a subset)
+    std::optional<TableWriter> m_table;  // the table format's columns
+    std::vector<std::string> m_cells;    // the row being written (table)
+    std::vector<std::size_t> m_shown;    // the fields the table shows (narrow: a subset)
     std::vector<std::string_view> m_row; // the shown cells
 };
 

@@ -222,7 +222,9 @@ void setup_explain(CLI::App& root, CliContext& context) {
         ->add_option("--warning", args->warnings,
                      "Explain a Warning warn-code (300-399); repeatable")
         ->allow_extra_args(false);
-    command->add_option("--format", args->format, "text (default) or ndjson: one JSON object per input")
+    command
+        ->add_option("--format", args->format,
+                     "text (default) or ndjson: one JSON object per input")
         ->check(CLI::IsMember({"text", "ndjson"}));
     command->add_flag("--json", args->json, "The same as --format ndjson");
     add_color_option(command, args->color);

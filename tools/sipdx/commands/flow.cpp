@@ -7,8 +7,8 @@
 #include <sipdx/output/call_view.h>
 #include <sipdx/output/ladder.h>
 #include <sipdx/output/terminal.h>
-#include <sipdx/text/escape.h>
 #include <sipdx/session/record.h>
+#include <sipdx/text/escape.h>
 
 #include <fmt/format.h>
 
@@ -92,7 +92,8 @@ int run(FlowCliOptions& options) {
                                             output::status_sgr(r.final_code), style.color);
             head += ": " + text::visible(output::first_sentence(r.explanation), true) + "\n";
         }
-        text = output::wrap_lines(head, style.width, 2) + output::render_ladder_text(messages, ladder);
+        text =
+            output::wrap_lines(head, style.width, 2) + output::render_ladder_text(messages, ladder);
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);

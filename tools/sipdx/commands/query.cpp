@@ -129,8 +129,8 @@ int run(const QueryCliOptions& options) {
     } else if (!options.sql.empty()) {
         const store::SqlLimits limits{options.sql_time_limit_s * 1000,
                                       options.sql_memory_limit_mib << 20};
-        text = output::render_rows(value_or_throw(store->run_sql(options.sql, limits)), format,
-                                   width);
+        text =
+            output::render_rows(value_or_throw(store->run_sql(options.sql, limits)), format, width);
     } else {
         auto calls = value_or_throw(store->select_calls(filter, options.limit));
         if (format == output::Format::table) calls = narrow_calls(std::move(calls), width);
