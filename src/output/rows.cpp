@@ -55,9 +55,17 @@ std::string render_table(const ResultSet& result, std::size_t max_width) {
         std::size_t floors = 2 * columns.size();
         for (std::size_t i = 0; i < columns.size(); ++i)
             floors += natural[i] <= short_column ? natural[i] : 8;
-        if (floors <= max_width)
+        std::size_t headers = 2 * columns.size();
+        for (const auto& c : columns)
+            headers += display_width(c.name);
+        if (floors <= max_width) {
             for (std::size_t i = 0; i < columns.size(); ++i)
                 if (natural[i] <= short_column) columns[i].min_width = natural[i];
+        } else if (headers <= max_width) {
+            // At least every header whole: the names are what the machine formats use.
+            for (auto& c : columns)
+                c.min_width = display_width(c.name);
+        }
     }
     // Built in one expression: GCC 12 at -O2 warns of an uninitialised read when the separator
     // is assigned after construction (a false -Wmaybe-uninitialized in basic_string).

@@ -37,6 +37,8 @@ public:
     ~Progress() { clear(); }
     Progress(const Progress&) = delete;
     Progress& operator=(const Progress&) = delete;
+    // Whether a bar is drawn at all (stderr a terminal, no -q): callers may skip its cost.
+    bool enabled() const { return m_enabled; }
     void update(std::uint64_t done, std::uint64_t total);
     void clear();
 

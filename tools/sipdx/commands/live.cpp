@@ -134,7 +134,10 @@ void setup(CLI::App& root, CliContext& context) {
     add_listing_format_option(cmd, options->format);
     cmd->add_flag("--epoch", options->epoch, "Print time as seconds since 1970 (UTC)");
     cmd->add_flag("--stats", options->stats, "Print what was read on stderr at the end");
-    cmd->add_flag("-q,--quiet", options->quiet, "Print no messages (with -w: capture only)");
+    cmd->add_flag("--capture-only", options->quiet, "Print no messages (with -w: capture only)");
+    // -q meant the same before -q became "no progress" everywhere (docs/cli.md): kept working,
+    // out of --help.
+    cmd->add_flag("-q,--quiet", options->quiet, "The same as --capture-only")->group("");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 

@@ -3,6 +3,7 @@
 #include "command_helpers.h"
 #include "terminal.h"
 
+#include <sipdx/capture/source.h>
 #include <sipdx/decode/message_reader.h>
 #include <sipdx/output/message_view.h>
 #include <sipdx/output/messages.h>
@@ -10,7 +11,11 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,7 +34,20 @@ struct MessagesOptions {
     std::vector<std::string> call_ids; // --call: only these Call-IDs
     bool full = false;                 // --full: whole messages instead of records
     std::string color;
+    bool quiet = false;
 };
+
+// Bytes of the inputs that are files (stdin counts nothing), for the progress bar.
+std::uint64_t input_bytes(const std::vector<std::string>& paths) {
+    std::uint64_t total = 0;
+    std::error_code ec;
+    for (const auto& path : capture::expand_inputs(paths)) {
+        if (path == "-") continue;
+        const auto size = std::filesystem::file_size(path, ec);
+        if (!ec) total += size;
+    }
+    return total;
+}
 
 bool selected(const MessagesOptions& options, const decode::ReadMessage& m) {
     if (!options.frames.empty()) {
@@ -103,8 +121,27 @@ int run(const MessagesOptions& options) {
     reader_options.detail =
         options.count ? decode::MessageDetail::framing : decode::MessageDetail::parsed;
     reader_options.decode.trim_datagrams = false;
+    // The records stream to stdout: on the same terminal a bar would cut into them, so it is
+    // drawn only when stdout goes to a file or a pipe.
+    Progress progress(options.quiet || isatty(STDOUT_FILENO));
+    std::uint64_t total_bytes = 0;
+    std::uint64_t done_before = 0; // bytes of the inputs already read
+    std::uint64_t frames_seen = 0;
+    if (progress.enabled()) {
+        total_bytes = input_bytes(options.captures);
+        reader_options.on_frame = [&](const capture::Frame& frame) {
+            if ((++frames_seen & 1023) == 0)
+                progress.update(done_before + frame.file_offset, total_bytes);
+        };
+    }
     // Each input's problems follow its messages, as it ends.
     reader_options.on_input_end = [&](const decode::InputReport& input) {
+        progress.clear();
+        if (input.name != "-") {
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(input.name, ec);
+            if (!ec) done_before += size;
+        }
         output.flush();
         if (input.error) {
             std::fprintf(stderr, "sipdx: %s\n", input.error->message().c_str());
@@ -190,6 +227,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("--full", options->full,
                   "Print whole messages (headers and body, SDP decoded) instead of records");
     add_color_option(cmd, options->color);
+    add_quiet_option(cmd, options->quiet);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 
