@@ -47,7 +47,7 @@ output::TextStyle text_style(const std::string& color_choice) {
 }
 
 std::string for_terminal(const std::string& text, const output::TextStyle& style) {
-    return output::highlight_report(output::wrap_lines(text, style.width), style.color);
+    return output::highlight_report(output::wrap_lines(text, style.width, 2), style.color);
 }
 
 void add_quiet_option(CLI::App* cmd, bool& quiet) {
