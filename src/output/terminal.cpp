@@ -143,11 +143,21 @@ std::size_t visible_width(std::string_view line) {
 namespace {
 
 void wrap_one(std::string& out, std::string_view line, std::size_t width, std::size_t hang) {
-    std::size_t indent = 0;
-    while (indent < line.size() && line[indent] == ' ')
-        ++indent;
+    // The indentation: leading spaces, escape sequences before or among them counting nothing.
+    std::size_t indent = 0;  // bytes
+    std::size_t columns = 0; // spaces
+    while (indent < line.size()) {
+        if (const std::size_t n = escape_length(line, indent)) {
+            indent += n;
+        } else if (line[indent] == ' ') {
+            ++indent;
+            ++columns;
+        } else {
+            break;
+        }
+    }
     // A continuation never starts past half the line: the text needs the room.
-    const std::string prefix(std::min(indent + hang, width / 2), ' ');
+    const std::string prefix(std::min(columns + hang, width / 2), ' ');
     std::string_view rest = line;
     bool first = true;
     // Each pass emits at least one code point, so the loop ends within the line's length.

@@ -89,6 +89,10 @@ TEST(Terminal, WrapsAtSpacesWithHangingIndent) {
     const std::string coloured = wrap_lines(paint(text, sgr::red, true), 20);
     EXPECT_LE(widest(coloured), 20u);
     EXPECT_NE(coloured.find("\033[31m"), std::string::npos);
+    // A line that starts with colour keeps its indentation on the continuation lines.
+    const auto dim = lines(wrap_lines(paint(text.substr(0, text.find('\n')), sgr::dim, true), 20));
+    ASSERT_GE(dim.size(), 2u);
+    EXPECT_EQ(dim[1].rfind("    ", 0), 0u) << dim[1];
 }
 
 TEST(Terminal, HighlightsCodesClassesAndSeverities) {
