@@ -3,6 +3,7 @@
 // record format as `sipdx messages` (docs/capture.md).
 #include "command.h"
 #include "command_helpers.h"
+#include "terminal.h"
 
 #include <sipdx/capture/live.h>
 #include <sipdx/capture/writer.h>
@@ -76,7 +77,9 @@ int run(LiveCliOptions& options) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
 
-    output::MessageWriter records(pick_format(options.format), options.epoch);
+    const output::Format format = pick_format(options.format);
+    output::MessageWriter records(format, options.epoch,
+                                  format == output::Format::table ? output_width() : 0);
     std::string out;
     if (!options.quiet) {
         records.header(out);
