@@ -8,12 +8,7 @@
 #include <sipdx/output/messages.h>
 #include <sipdx/store/writer.h>
 
-#include <fmt/format.h>
-
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
