@@ -22,7 +22,8 @@ struct MessageRef {
 
 tl::expected<FilterResult, capture::CaptureError>
 filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter,
-               const std::string& output) {
+               const std::string& output,
+               std::function<void(std::uint64_t, std::uint64_t)> progress) {
     FilterResult result;
     std::vector<MessageRef> messages;
     std::vector<std::uint64_t> message_frames; // every message's frames (TCP segments, fragments)
@@ -30,6 +31,7 @@ filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter
 
     AnalyzeOptions options;
     options.explain = false;
+    options.progress = std::move(progress);
     options.on_message = [&](const MessageContext& m) {
         const session::SipEvent& e = m.event;
         const auto frames = m.payload.all_frames();
@@ -55,8 +57,11 @@ filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter
             frames[m.source].insert(message_frames[m.first_frame + i]);
     }
 
+    // A name ending in .pcap asks for classic pcap (as `live -w` does), any other pcapng.
+    const bool classic = output.size() > 5 && output.ends_with(".pcap");
     capture::WriterOptions writer_options;
-    writer_options.format = capture::WriterFormat::pcapng;
+    writer_options.format =
+        classic ? capture::WriterFormat::pcap_ns : capture::WriterFormat::pcapng;
     writer_options.section_comment = "sipdx filter";
     auto writer = capture::CaptureWriter::create(output, writer_options);
     if (!writer) return tl::unexpected(writer.error());
@@ -73,9 +78,17 @@ filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter
         while ((*source)->next(frame) == capture::ReadStatus::frame) {
             if (frame.number > last_wanted) break;
             if (frames[i].count(frame.number) == 0) continue;
+            // Classic pcap has one interface: every frame shares it, if the link types agree.
             const auto key =
-                std::make_tuple(i, frame.interface_id, static_cast<int>(frame.link_type));
+                classic ? std::make_tuple(std::size_t{0}, std::uint32_t{0},
+                                          static_cast<int>(frame.link_type))
+                        : std::make_tuple(i, frame.interface_id, static_cast<int>(frame.link_type));
             auto it = interfaces.find(key);
+            if (it == interfaces.end() && classic && !interfaces.empty())
+                return tl::unexpected(capture::CaptureError{
+                    capture::CaptureErrorCode::unsupported, output, 0,
+                    "the selected frames have several link types, which one pcap file cannot "
+                    "hold: write to a .pcapng file"});
             if (it == interfaces.end()) {
                 capture::WriterInterface iface;
                 iface.link_type = frame.link_type;

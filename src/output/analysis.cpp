@@ -1,5 +1,7 @@
 #include <sipdx/output/analysis.h>
+#include <sipdx/output/call_view.h>
 #include <sipdx/output/table.h>
+#include <sipdx/output/terminal.h>
 
 #include <sipdx/analysis/explain.h>
 #include <sipdx/knowledge/access_network.h>
@@ -163,7 +165,7 @@ std::string render_summary_text(const Summary& s, const RunResult& run) {
             if (++shown > 10) break;
             std::string examples;
             for (const auto& id : f.examples)
-                examples += (examples.empty() ? "" : ", ") + id;
+                examples += (examples.empty() ? "" : ", ") + text::visible(id, true);
             out += fmt::format("  {:<8} {:<26} {} Call-ID{}, {} time{}; e.g. {}\n",
                                session::to_string(session::severity_of(f.code)),
                                session::to_string(f.code), f.call_ids, f.call_ids == 1 ? "" : "s",
@@ -307,9 +309,22 @@ const std::vector<std::string>& record_fields() {
                                                  "warning",
                                                  "failed_by",
                                                  "icid",
-                                                 "explanation"};
+                                                 "explanation",
+                                                 "findings"};
     return fields;
 }
+
+namespace {
+// The record's finding codes comma-separated, as `messages` writes its findings in CSV/TSV.
+std::string findings_text(const CallRecord& r) {
+    std::string out;
+    for (const auto& f : r.findings) {
+        if (!out.empty()) out += ',';
+        out += session::to_string(f.code);
+    }
+    return out;
+}
+} // namespace
 
 std::vector<std::string> record_values(const CallRecord& r) {
     return {r.call_id,
@@ -333,7 +348,8 @@ std::vector<std::string> record_values(const CallRecord& r) {
             r.warning,
             failed_by_text(r),
             r.icid,
-            r.explanation};
+            r.explanation,
+            findings_text(r)};
 }
 
 nlohmann::ordered_json record_json(const CallRecord& r) {
@@ -415,6 +431,83 @@ nlohmann::ordered_json record_json(const CallRecord& r) {
     return j;
 }
 
+namespace {
+
+bool is_success(const CallRecord& r) {
+    switch (r.outcome) {
+    case session::Outcome::answered:
+    case session::Outcome::registered:
+    case session::Outcome::unregistered:
+    case session::Outcome::completed:
+    case session::Outcome::ended:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// "17:58:02.965"; with the date ("2005-01-14 17:58:02") when the records span several days.
+std::string table_start(std::int64_t start_ns, bool with_date) {
+    const std::string iso = iso_time(start_ns); // 2005-01-14T17:58:02.965944Z
+    if (iso.size() < 23) return iso;
+    return with_date ? iso.substr(0, 10) + " " + iso.substr(11, 8) : iso.substr(11, 12);
+}
+
+} // namespace
+
+std::string render_records_table(const std::vector<CallRecord>& records, const TextStyle& style) {
+    std::int64_t first = 0;
+    std::int64_t last = 0;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        first = i ? std::min(first, records[i].start_ns) : records[i].start_ns;
+        last = i ? std::max(last, records[i].start_ns) : records[i].start_ns;
+    }
+    const bool with_date =
+        !records.empty() && (iso_time(first).substr(0, 10) != iso_time(last).substr(0, 10));
+    // The headers are the machine names (CSV, TSV, NDJSON): final_code shows its reason
+    // phrase beside it. Under each row, indented and wrapped to the width instead of cut, the
+    // why: the first sentence of the explanation (it names from and to), after who failed it.
+    const std::size_t start_width = with_date ? 19 : 12;
+    TableOptions options;
+    options.max_width = style.width;
+    TableWriter table({{"start", start_width, Align::left, 0, start_width},
+                       {"first_method", 12, Align::left, 0, 12},
+                       {"final_code", 0, Align::left, 24, 14},
+                       {"outcome", 12, Align::left, 0, 12},
+                       {"call_id", 0, Align::left, 0, 12}},
+                      options);
+    std::vector<std::vector<std::string>> rows;
+    rows.reserve(records.size());
+    for (const auto& r : records) {
+        std::string final_code = "-";
+        if (r.final_code) final_code = fmt::format("{} {}", r.final_code, r.final_reason);
+        rows.push_back({table_start(r.start_ns, with_date), r.first_method, final_code,
+                        std::string(session::to_string(r.outcome)), r.call_id});
+    }
+    table.fit(rows); // then the widest columns shrink first, to the width
+    std::string out;
+    table.write_header(out);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const CallRecord& r = records[i];
+        if (style.color) {
+            table.write_row(out, rows[i], {},
+                            {{}, {}, status_sgr(r.final_code), outcome_sgr(rows[i][3]), {}});
+        } else {
+            table.write_row(out, rows[i]);
+        }
+        if (r.explanation.empty()) continue;
+        std::string why = "    ";
+        const std::string failed_by = failed_by_text(r);
+        if (!failed_by.empty() && !is_success(r))
+            why += "failed_by " + text::visible(failed_by, true) + ": ";
+        why += text::visible(first_sentence(r.explanation), true);
+        out += wrap_lines(paint(why, is_success(r) ? sgr::dim : std::string_view(), style.color),
+                          style.width, 2);
+        out += '\n';
+    }
+    return out;
+}
+
 std::string render_records(const std::vector<CallRecord>& records, Format format,
                            std::size_t max_width) {
     std::string out;
@@ -446,34 +539,9 @@ std::string render_records(const std::vector<CallRecord>& records, Format format
         }
         break;
     }
-    case Format::table: {
-        TableOptions options;
-        options.trim_trailing_spaces = false;
-        options.max_width = max_width;
-        TableWriter table({{"start", 15},
-                           {"kind", 12},
-                           {"method", 8, Align::left, 8},
-                           {"from", 24, Align::left, 24},
-                           {"to", 24, Align::left, 24},
-                           {"code", 4, Align::right},
-                           {"outcome", 12},
-                           {"pdd_ms", 8, Align::right},
-                           {"setup_ms", 8, Align::right},
-                           {"dur_s", 8, Align::right},
-                           {"call_id"}},
-                          options);
-        table.write_header(out);
-        for (const auto& r : records) {
-            table.write_row(out,
-                            std::vector<std::string>{
-                                iso_time(r.start_ns).substr(11, 15),
-                                std::string(session::to_string(r.kind)), r.first_method, r.from,
-                                r.to, r.final_code ? std::to_string(r.final_code) : "-",
-                                std::string(session::to_string(r.outcome)), fixed(r.pdd_ms, 0),
-                                fixed(r.setup_ms, 0), fixed(r.duration_s, 1), r.call_id});
-        }
+    case Format::table:
+        out = render_records_table(records, {false, max_width});
         break;
-    }
     }
     return out;
 }

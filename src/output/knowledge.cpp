@@ -17,7 +17,7 @@ using namespace sipdx::knowledge;
 
 namespace {
 
-constexpr std::size_t text_width = 96;
+constexpr std::size_t text_width = 78; // an 80-column terminal, with room for a border
 
 // Appends `text` word-wrapped at text_width, each line starting with `indent`.
 void wrap(std::string& out, std::string_view text, std::string_view indent) {

@@ -1,9 +1,11 @@
 #include <sipdx/output/ladder.h>
+#include <sipdx/output/terminal.h>
 #include <sipdx/text/escape.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace sipdx::output {
 
@@ -68,14 +70,34 @@ std::string render_ladder_text(const std::vector<MessageRecord>& messages,
         width = std::max(width, h.size() + 2);
     width = std::min<std::size_t>(width, 48);
     const std::size_t left = 22; // "  12.345 s  +0.123 s  "
-    const std::size_t line_len = left + width * (l.hosts.empty() ? 1 : l.hosts.size() - 1) + 2;
+    const std::size_t gaps = l.hosts.size() > 1 ? l.hosts.size() - 1 : 1;
+    if (options.max_width > left + 2) {
+        // Narrower columns, but never below what "SUBSCRIBE" and its arrow need.
+        constexpr std::size_t narrowest = 14;
+        width = std::max(narrowest, std::min(width, (options.max_width - left - 2) / gaps));
+    }
+    const std::size_t line_len = left + width * gaps + 2;
 
     auto column_x = [&](std::size_t i) { return left + i * width; };
     std::string out;
+    // Hosts whose names are wider than a column are lettered A, B, ... with a legend above.
+    std::vector<std::string> names = l.titles;
+    bool lettered = false;
+    for (const auto& h : l.titles)
+        lettered = lettered || (options.max_width > 0 && h.size() + 1 > width);
+    if (options.max_width > 0 && !l.titles.empty() &&
+        column_x(l.titles.size() - 1) + (l.titles.back().size() + 1) / 2 > options.max_width)
+        lettered = true;
+    if (lettered) {
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            names[i] = i < 26 ? std::string(1, static_cast<char>('A' + i)) : std::to_string(i);
+            out += fmt::format("{:>4}  {}\n", names[i], l.titles[i]);
+        }
+    }
     // Host names centred on their columns.
     std::string header(line_len + width, ' ');
-    for (std::size_t i = 0; i < l.titles.size(); ++i) {
-        const std::string& h = l.titles[i];
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const std::string& h = names[i];
         const std::size_t x = column_x(i);
         const std::size_t start = x >= h.size() / 2 ? x - h.size() / 2 : 0;
         header.replace(start, h.size(), h);
@@ -98,8 +120,12 @@ std::string render_ladder_text(const std::vector<MessageRecord>& messages,
         const auto [from, to] = l.columns[r];
         // A reason phrase is whatever the wire carried: no escape sequence reaches the terminal.
         const std::string label = text::visible(label_of(m, l.legs[r]), true);
+        std::size_t label_at = 0;
+        std::size_t label_size = 0;
         if (from == to) {
             line.replace(column_x(from) + 1, label.size() + 4, " <> " + label);
+            label_at = column_x(from) + 5;
+            label_size = label.size();
         } else {
             const std::size_t a = column_x(std::min(from, to));
             const std::size_t b = column_x(std::max(from, to));
@@ -111,12 +137,27 @@ std::string render_ladder_text(const std::vector<MessageRecord>& messages,
                 line[a + 1] = '<';
             }
             const std::size_t span = b - a - 3;
-            const std::string text = label.size() > span ? label.substr(0, span) : label;
+            // A label too long for the arrow loses whole words from its end.
+            std::string text = label;
+            if (text.size() > span) {
+                const std::size_t space = text.rfind(' ', span);
+                text = text.substr(0, space != std::string::npos && space > 0 ? space : span);
+            }
             const std::size_t start = a + 2 + (span - text.size()) / 2;
             line.replace(start, text.size(), text);
+            label_at = start;
+            label_size = text.size();
         }
         while (!line.empty() && line.back() == ' ')
             line.pop_back();
+        if (options.color && !m.is_request && label_size > 0) {
+            const int code = std::atoi(m.label.c_str());
+            const std::string_view style = status_sgr(code);
+            if (!style.empty() && label_at + label_size <= line.size()) {
+                line.insert(label_at + label_size, sgr::reset);
+                line.insert(label_at, style);
+            }
+        }
         out += line + '\n';
     }
     return out;

@@ -14,10 +14,32 @@ namespace {
 constexpr std::array<std::size_t, 20> table_widths{6, 27, 15, 5, 15, 5,  9,  18, 8, 9,
                                                    6, 16, 30, 8, 11, 10, 10, 20, 6, 0};
 
-TableWriter message_table(std::size_t max_width) {
+// Below this width the table keeps the fields a reader scans first (narrow_fields); every
+// field is in the machine formats.
+constexpr std::size_t all_fields_width = 160;
+constexpr std::array<std::size_t, 6> narrow_fields{0, 1, 2, 4, 9, 10};
+
+std::vector<std::size_t> table_fields(std::size_t max_width) {
+    std::vector<std::size_t> shown;
+    if (max_width > 0 && max_width < all_fields_width) {
+        shown.assign(narrow_fields.begin(), narrow_fields.end());
+    } else {
+        for (std::size_t i = 0; i < message_fields.size(); ++i)
+            shown.push_back(i);
+    }
+    return shown;
+}
+
+TableWriter message_table(std::size_t max_width, const std::vector<std::size_t>& shown) {
     std::vector<Column> columns;
-    for (std::size_t i = 0; i < message_fields.size(); ++i)
-        columns.push_back({std::string(message_fields[i]), table_widths[i]});
+    const bool narrow = shown.size() < message_fields.size();
+    for (const std::size_t i : shown) {
+        Column c{std::string(message_fields[i]), table_widths[i]};
+        // Narrow: frame, time, method (SUBSCRIBE whole) and status keep their width.
+        if (narrow && (i == 0 || i == 1 || i == 9 || i == 10)) c.min_width = c.width;
+        if (narrow && (i == 2 || i == 4)) c.min_width = 9;
+        columns.push_back(std::move(c));
+    }
     TableOptions options;
     options.max_width = max_width;
     return TableWriter(std::move(columns), options);
@@ -28,7 +50,8 @@ TableWriter message_table(std::size_t max_width) {
 MessageWriter::MessageWriter(Format format, bool epoch, std::size_t max_width)
     : m_format(format), m_epoch(epoch) {
     if (format == Format::table) {
-        m_table.emplace(message_table(max_width));
+        m_shown = table_fields(max_width);
+        m_table.emplace(message_table(max_width, m_shown));
         m_cells.resize(message_fields.size());
     }
 }
@@ -133,7 +156,24 @@ void MessageWriter::write(std::string& out, const decode::SipPayload& p, const s
         if (!findings.empty()) findings += ',';
         findings += name;
     }
-    field(out, 19, findings, true);
+    if (m_format == Format::ndjson) {
+        // A list in NDJSON, as in `calls`; comma-separated text in the other formats.
+        std::string list = "[";
+        std::string_view rest = findings;
+        while (!rest.empty()) {
+            const std::size_t comma = rest.find(',');
+            if (list.size() > 1) list += ',';
+            list += '"';
+            text::append_json(list, rest.substr(0, comma));
+            list += '"';
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+        list += ']';
+        field(out, 19, list, false);
+    } else {
+        field(out, 19, findings, true);
+    }
     switch (m_format) {
     case Format::ndjson:
         out += "}\n";
@@ -145,7 +185,14 @@ void MessageWriter::write(std::string& out, const decode::SipPayload& p, const s
         out += '\n';
         break;
     case Format::table:
-        m_table->write_row(out, m_cells);
+        if (m_shown.size() == m_cells.size()) {
+            m_table->write_row(out, m_cells);
+        } else {
+            m_row.clear();
+            for (const std::size_t i : m_shown)
+                m_row.emplace_back(m_cells[i]);
+            m_table->write_row(out, m_row);
+        }
         break;
     }
 }

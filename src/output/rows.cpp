@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace sipdx::output {
 
 using store::Cell;
@@ -39,6 +41,32 @@ std::string render_table(const ResultSet& result, std::size_t max_width) {
     std::vector<Column> columns;
     for (const auto& name : result.columns)
         columns.push_back({name, 0, Align::left, max_cell_width});
+    if (max_width > 0) {
+        // Short columns (times, codes, names) keep their values whole when the line has room
+        // for them; the long ones (Call-IDs, URIs, text) narrow first.
+        constexpr std::size_t short_column = 27;
+        std::vector<std::size_t> natural(columns.size());
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            natural[i] = display_width(columns[i].name);
+            for (const auto& row : result.rows)
+                if (i < row.size())
+                    natural[i] = std::max(natural[i], display_width(cell_text(row[i])));
+        }
+        std::size_t floors = 2 * columns.size();
+        for (std::size_t i = 0; i < columns.size(); ++i)
+            floors += natural[i] <= short_column ? natural[i] : 8;
+        std::size_t headers = 2 * columns.size();
+        for (const auto& c : columns)
+            headers += display_width(c.name);
+        if (floors <= max_width) {
+            for (std::size_t i = 0; i < columns.size(); ++i)
+                if (natural[i] <= short_column) columns[i].min_width = natural[i];
+        } else if (headers <= max_width) {
+            // At least every header whole: the names are what the machine formats use.
+            for (auto& c : columns)
+                c.min_width = display_width(c.name);
+        }
+    }
     // Built in one expression: GCC 12 at -O2 warns of an uninitialised read when the separator
     // is assigned after construction (a false -Wmaybe-uninitialized in basic_string).
     const TableOptions options{.separator = "  ", .max_width = max_width};

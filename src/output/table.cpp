@@ -65,11 +65,13 @@ void TableWriter::shrink_to_max_width() {
     };
     // Each step narrows one column by one, so the loop ends within the sum of the widths.
     std::size_t line = total();
+    auto floor = [&](const Column& c) { return std::max(c.min_width, m_options.min_column_width); };
     while (line > m_options.max_width) {
-        auto widest =
-            std::max_element(m_columns.begin(), m_columns.end(),
-                             [](const Column& a, const Column& b) { return a.width < b.width; });
-        if (widest->width <= m_options.min_column_width) break; // cannot fit: keep the minimum
+        // The widest column that may still narrow.
+        Column* widest = nullptr;
+        for (auto& c : m_columns)
+            if (c.width > floor(c) && (widest == nullptr || c.width > widest->width)) widest = &c;
+        if (widest == nullptr) break; // cannot fit: keep the minimums
         --widest->width;
         --line;
     }
@@ -85,7 +87,8 @@ void TableWriter::shrink_to_max_width() {
 
 template <typename Cells>
 void TableWriter::write_cells(std::string& out, const Cells& cells,
-                              const std::vector<Align>& aligns, bool header) const {
+                              const std::vector<Align>& aligns, bool header,
+                              const std::vector<std::string_view>* styles) const {
     const std::size_t start = out.size();
     for (std::size_t i = 0; i < m_columns.size(); ++i) {
         if (i) out += m_options.separator;
@@ -102,7 +105,11 @@ void TableWriter::write_cells(std::string& out, const Cells& cells,
         const std::size_t pad = m_columns[i].width > w ? m_columns[i].width - w : 0;
         const Align align = (!header && i < aligns.size()) ? aligns[i] : m_columns[i].align;
         if (align == Align::right) out.append(pad, ' ');
+        const bool styled =
+            styles && i < styles->size() && !(*styles)[i].empty() && !m_scratch.empty();
+        if (styled) out += (*styles)[i];
         out += m_scratch;
+        if (styled) out += "\033[0m";
         if (align == Align::left) out.append(pad, ' ');
     }
     if (m_options.trim_trailing_spaces) {
@@ -123,6 +130,12 @@ void TableWriter::write_header(std::string& out) const {
 void TableWriter::write_row(std::string& out, const std::vector<std::string>& cells,
                             const std::vector<Align>& aligns) const {
     write_cells(out, cells, aligns, false);
+}
+
+void TableWriter::write_row(std::string& out, const std::vector<std::string>& cells,
+                            const std::vector<Align>& aligns,
+                            const std::vector<std::string_view>& styles) const {
+    write_cells(out, cells, aligns, false, &styles);
 }
 
 void TableWriter::write_row(std::string& out, const std::vector<std::string_view>& cells,

@@ -112,7 +112,9 @@ std::string captures_where(const QueryFilter& f, Dialect dialect) {
 std::string call_columns(Dialect dialect) {
     const std::string capture =
         dialect == Dialect::sqlite ? "cap.name AS capture" : "c.capture_name AS capture";
-    return capture + ", c.call_id, c.kind, c.first_method, c.from_uri, c.to_uri, c.start_ns, "
+    // from and to are named as in `calls` (the table columns keep the _uri names).
+    return capture + ", c.call_id, c.kind, c.first_method, c.from_uri AS \"from\", "
+                     "c.to_uri AS \"to\", c.start_ns, "
                      "c.end_ns, c.final_code, c.final_reason, c.class, c.category, c.outcome, "
                      "c.pdd_ms, c.setup_ms, c.duration_s, c.messages, c.retransmissions, "
                      "c.reason_header, c.warning, c.failed_by, c.icid, c.explanation";

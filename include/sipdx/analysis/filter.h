@@ -1,4 +1,5 @@
-// `sipdx filter`: writes the frames of the selected Call-IDs to a new pcapng capture.
+// `sipdx filter`: writes the frames of the selected Call-IDs to a new capture: classic pcap
+// when the output name ends in .pcap, pcapng otherwise.
 //
 // Two passes over the inputs: the first tracks every Call-ID and selects records with a
 // RecordFilter; the second copies the frames that carried their messages. The decoder names
@@ -16,6 +17,7 @@
 #include <tl/expected.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,9 +31,11 @@ struct FilterResult {
 };
 
 // Fails only when the output cannot be written: the writer's CaptureError (code, file,
-// message()). Unreadable inputs are reported per input in `run`, as for analyse.
+// message()). `progress` is called as AnalyzeOptions::progress during the first pass.
+// Unreadable inputs are reported per input in `run`, as for analyse.
 tl::expected<FilterResult, capture::CaptureError>
 filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter,
-               const std::string& output);
+               const std::string& output,
+               std::function<void(std::uint64_t done, std::uint64_t total)> progress = {});
 
 } // namespace sipdx::analysis

@@ -5,6 +5,7 @@
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/summary.h>
 #include <sipdx/output/format.h>
+#include <sipdx/output/terminal.h>
 #include <sipdx/session/record.h>
 
 #include <nlohmann/json.hpp>
@@ -34,5 +35,11 @@ nlohmann::ordered_json record_json(const session::CallRecord& record);
 // columns until a line fits); the others carry every field.
 std::string render_records(const std::vector<session::CallRecord>& records, Format format,
                            std::size_t max_width = 0);
+// The table: start (with the date when the records span days), first_method, final_code,
+// final_reason, outcome, from, to, call_id, fitted to `style.width`; each call that did not
+// succeed is followed by an indented line with who failed it and the first sentence of its
+// explanation. Coloured by class and outcome when `style.color`.
+std::string render_records_table(const std::vector<session::CallRecord>& records,
+                                 const TextStyle& style);
 
 } // namespace sipdx::output

@@ -21,6 +21,10 @@ struct LadderOptions {
     // Call-IDs (a session): text and Mermaid prefix labels with "L2", SVG colours each leg.
     // Empty for one Call-ID.
     std::vector<std::uint32_t> legs;
+    // Text only: the widest line (0: no limit). Host columns narrow to fit, down to a width that
+    // still holds a method name; hosts whose names no longer fit are lettered, with a legend.
+    std::size_t max_width = 0;
+    bool color = false; // text only: status labels coloured by class (output/terminal.h)
 };
 
 // Every function returns a complete text ending in a newline; an empty message list gives a

@@ -31,6 +31,7 @@ std::string format_time(std::int64_t time_ns, bool epoch);
 class MessageWriter {
 public:
     // `max_width` (table only, 0: none): the widest line; columns shrink and cut with '~'.
+    // Below 160 columns the table shows frame, time, src, dst, method and status.
     MessageWriter(Format format, bool epoch, std::size_t max_width = 0);
 
     // The header row (csv, tsv, table); nothing for ndjson.
@@ -42,8 +43,10 @@ private:
     void field(std::string& out, std::size_t index, std::string_view value, bool quoted_json);
     Format m_format;
     bool m_epoch;
-    std::optional<TableWriter> m_table; // the table format's columns
-    std::vector<std::string> m_cells;   // the row being written (table)
+    std::optional<TableWriter> m_table;  // the table format's columns
+    std::vector<std::string> m_cells;    // the row being written (table)
+    std::vector<std::size_t> m_shown;    // the fields the table shows (narrow: a subset)
+    std::vector<std::string_view> m_row; // the shown cells
 };
 
 // A multi-line, human-readable summary of what the pipeline read (for --stats).

@@ -23,6 +23,9 @@ struct Column {
     std::size_t width = 0;     // at least this wide (0: as wide as its values when fitted)
     Align align = Align::left; // for the header and every cell, unless a row says otherwise
     std::size_t clip = 0;      // values wider than this are cut, ending in '~' (0: never)
+    // With a maximum line width: never narrowed below this (0: TableOptions::min_column_width).
+    // A column whose min_width is its width keeps every value whole.
+    std::size_t min_width = 0;
 };
 
 struct TableOptions {
@@ -56,6 +59,11 @@ public:
                    const std::vector<Align>& aligns = {}) const;
     void write_row(std::string& out, const std::vector<std::string_view>& cells,
                    const std::vector<Align>& aligns = {}) const;
+    // The same with colour: `styles[i]`, an SGR sequence (empty: none), goes around cell i's
+    // text but not its padding, so colour never changes where the columns fall.
+    void write_row(std::string& out, const std::vector<std::string>& cells,
+                   const std::vector<Align>& aligns,
+                   const std::vector<std::string_view>& styles) const;
 
     const std::vector<Column>& columns() const { return m_columns; }
 
@@ -63,7 +71,7 @@ private:
     std::string cell_text(std::size_t index, std::string_view value) const;
     template <typename Cells>
     void write_cells(std::string& out, const Cells& cells, const std::vector<Align>& aligns,
-                     bool header) const;
+                     bool header, const std::vector<std::string_view>* styles = nullptr) const;
 
     std::vector<Column> m_columns;
     TableOptions m_options;

@@ -52,7 +52,7 @@ TEST(CallsCommand, RecordFieldsInOrder) {
     const std::string header = run.out.substr(0, run.out.find('\n'));
     EXPECT_EQ(header, "call_id,kind,first_method,from,to,start,end,final_code,final_reason,class,"
                       "category,outcome,pdd_ms,setup_ms,duration_s,messages,retransmissions,"
-                      "reason_header,warning,failed_by,icid,explanation");
+                      "reason_header,warning,failed_by,icid,explanation,findings");
     const auto tsv = run_sipdx("calls --format tsv " + quoted(sample_capture()));
     EXPECT_EQ(std::count(tsv.out.begin(), tsv.out.end(), '\n'), 19); // header + 18
     const auto table = run_sipdx("calls --format table " + quoted(sample_capture()));

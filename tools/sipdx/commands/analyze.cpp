@@ -1,6 +1,7 @@
 // sipdx analyze CAPTURE...: what happened in the trace, and why (docs/analysis.md).
 #include "command.h"
 #include "command_helpers.h"
+#include "terminal.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/sessions.h>
@@ -9,12 +10,7 @@
 #include <sipdx/output/sessions.h>
 #include <sipdx/store/writer.h>
 
-#include <fmt/format.h>
-
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -27,6 +23,8 @@ namespace {
 struct AnalyzeCliOptions {
     std::vector<std::string> captures;
     bool json = false;
+    std::string format;
+    std::string color;
     bool quiet = false;
     unsigned threads = 0;
     std::uint64_t max_state_mb = 0; // 0: a quarter of the machine's memory
@@ -36,48 +34,9 @@ struct AnalyzeCliOptions {
     std::vector<std::string> correlate_headers;
 };
 
-// A one-line progress bar on stderr (terminal only): percentage, MB/s and ETA.
-class Progress {
-public:
-    explicit Progress(bool enabled) : m_enabled(enabled) {}
-    ~Progress() { clear(); }
-    void update(std::uint64_t done, std::uint64_t total) {
-        if (!m_enabled) return;
-        const auto now = std::chrono::steady_clock::now();
-        if (m_drawn && now - m_last < std::chrono::milliseconds(200)) return;
-        m_last = now;
-        m_drawn = true;
-        const double seconds = std::chrono::duration<double>(now - m_start).count();
-        const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
-        std::string line;
-        if (total > 0) {
-            const double fraction = std::min(1.0, static_cast<double>(done) / total);
-            const int filled = static_cast<int>(fraction * 30);
-            const double eta =
-                rate > 0 ? static_cast<double>(total - std::min(done, total)) / rate : 0.0;
-            line = fmt::format("\r[{:<30}] {:5.1f}% {:7.1f} MB/s ETA {:4.0f} s",
-                               std::string(static_cast<std::size_t>(filled), '#'), fraction * 100.0,
-                               rate / 1e6, eta);
-        } else {
-            line = fmt::format("\r{:.1f} MB read, {:.1f} MB/s", done / 1e6, rate / 1e6);
-        }
-        std::fputs(line.c_str(), stderr);
-        std::fflush(stderr);
-    }
-    void clear() {
-        if (m_enabled && m_drawn) std::fputs("\r\033[K", stderr);
-        m_drawn = false;
-    }
-
-private:
-    bool m_enabled;
-    bool m_drawn = false;
-    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
-    std::chrono::steady_clock::time_point m_last;
-};
-
-int run(const AnalyzeCliOptions& options) {
-    Progress progress(!options.quiet && isatty(STDERR_FILENO));
+int run(AnalyzeCliOptions& options) {
+    if (options.format == "json") options.json = true;
+    Progress progress(options.quiet);
     analysis::AnalyzeOptions analyze_options;
     analyze_options.threads = options.threads;
     analyze_options.tracker.max_state_bytes = options.max_state_mb << 20;
@@ -147,6 +106,7 @@ int run(const AnalyzeCliOptions& options) {
         if (options.sessions)
             text +=
                 "\n" + output::render_session_summary_text(analysis::summarize(sessions.finish()));
+        text = for_terminal(text, text_style(options.color));
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
@@ -160,9 +120,12 @@ void setup(CLI::App& root, CliContext& context) {
                    "KPIs, findings (several files or a directory are one trace)");
     cmd->add_option("captures", options->captures, "Capture files or directories ('-' = stdin)")
         ->required();
-    cmd->add_flag("--json", options->json,
-                  "JSON report (schema sipdx.analyze/1, docs/analysis.md)");
-    cmd->add_flag("-q,--quiet", options->quiet, "No progress bar on stderr");
+    cmd->add_option("--format", options->format,
+                    "text (default) or json (schema sipdx.analyze/1, docs/analysis.md)")
+        ->check(CLI::IsMember({"text", "json"}));
+    cmd->add_flag("--json", options->json, "The same as --format json");
+    add_color_option(cmd, options->color);
+    add_quiet_option(cmd, options->quiet);
     add_max_state_option(cmd, options->max_state_mb);
     cmd->add_option("--threads", options->threads,
                     "Threads to use (0 = all cores); the report is the same for any value")

@@ -2,14 +2,19 @@
 #include "command.h"
 #include "command_helpers.h"
 #include "record_filter_options.h"
+#include "terminal.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/output/analysis.h>
+#include <sipdx/output/call_view.h>
 #include <sipdx/session/record.h>
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,7 +28,59 @@ struct CallsCliOptions {
     unsigned threads = 0;
     std::uint64_t max_state_mb = 0; // 0: a quarter of the machine's memory
     RecordFilterOptions filters;
+    std::vector<std::string> call_ids; // --call: the detail view of these Call-IDs
+    std::string color;
+    bool quiet = false;
 };
+
+// --call ID matches that Call-ID, or any that starts with it (a Call-ID cut in the table).
+bool call_matches(const std::vector<std::string>& wanted, std::string_view call_id) {
+    for (const auto& w : wanted)
+        if (call_id.substr(0, w.size()) == w) return true;
+    return false;
+}
+
+// Every message of the selected Call-IDs, for their ladders and the messages in full.
+struct CallEvidence {
+    std::vector<session::MessageRecord> ladder;
+    std::vector<output::CallMessage> messages;
+};
+constexpr std::size_t max_messages_per_call = 100000;
+
+// The detail view of each Call-ID --call selected; a prefix matching several is an error that
+// lists them.
+std::string render_details(const CallsCliOptions& options,
+                           const std::vector<session::CallRecord>& records,
+                           std::map<std::string, CallEvidence>& evidence) {
+    std::string text;
+    const output::TextStyle style = text_style(options.color);
+    for (const auto& wanted : options.call_ids) {
+        std::vector<std::string> ids;
+        if (evidence.count(wanted)) {
+            ids.push_back(wanted);
+        } else {
+            for (const auto& [id, unused] : evidence)
+                if (id.compare(0, wanted.size(), wanted) == 0) ids.push_back(id);
+        }
+        if (ids.empty())
+            throw UsageError("no message with Call-ID '" + wanted +
+                             "' in the input (list them with 'sipdx calls CAPTURE')");
+        if (ids.size() > 1) {
+            std::string list;
+            for (std::size_t i = 0; i < ids.size() && i < 10; ++i)
+                list += (i ? ", " : "") + ids[i];
+            throw UsageError(fmt::format("--call '{}' starts {} Call-IDs ({}{}): give more of it",
+                                         wanted, ids.size(), list, ids.size() > 10 ? ", ..." : ""));
+        }
+        std::vector<session::CallRecord> mine;
+        for (const auto& r : records)
+            if (r.call_id == ids.front()) mine.push_back(r);
+        const CallEvidence& e = evidence[ids.front()];
+        if (!text.empty()) text += '\n';
+        text += output::render_call_detail(mine, e.ladder, e.messages, style);
+    }
+    return text;
+}
 
 int run(const CallsCliOptions& options) {
     const auto filter = make_record_filter(options.filters);
@@ -32,12 +89,34 @@ int run(const CallsCliOptions& options) {
     analysis::AnalyzeOptions analyze_options;
     analyze_options.threads = options.threads;
     analyze_options.tracker.max_state_bytes = options.max_state_mb << 20;
+    Progress progress(options.quiet);
+    analyze_options.progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.update(done, total);
+    };
+    const bool detail = !options.call_ids.empty();
+    std::map<std::string, CallEvidence> evidence;
+    if (detail) {
+        analyze_options.on_message = [&](const analysis::MessageContext& m) {
+            const session::SipEvent& e = m.event;
+            if (!call_matches(options.call_ids, e.call_id)) return;
+            CallEvidence& call = evidence[std::string(e.call_id)];
+            if (call.ladder.size() >= max_messages_per_call) return;
+            call.ladder.push_back(
+                session::make_message_record(e, m.step.retransmission(), m.step.duplicate()));
+            const std::string_view bytes = m.message.raw.empty() ? m.payload.bytes : m.message.raw;
+            call.messages.push_back({{e.frame, e.time_ns, e.src.to_string(), e.dst.to_string(),
+                                      std::string(decode::to_string(m.payload.transport))},
+                                     std::string(bytes)});
+        };
+    }
     analysis::Analyzer analyzer(analyze_options);
     std::vector<session::CallRecord> records;
     analyzer.on_record([&](session::CallRecord&& r) {
+        if (detail && !call_matches(options.call_ids, r.call_id)) return;
         if (filter.matches(r)) records.push_back(std::move(r));
     });
     const auto run = analyzer.run(options.captures);
+    progress.clear();
     report_inputs(run);
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
@@ -47,7 +126,12 @@ int run(const CallsCliOptions& options) {
         if (a.start_ns != b.start_ns) return a.start_ns < b.start_ns;
         return a.call_id < b.call_id;
     });
-    const std::string text = output::render_records(records, format);
+    // --call shows the detail view, unless a machine format was asked for.
+    const bool machine = !options.format.empty() && format != output::Format::table;
+    const std::string text = detail && !machine ? render_details(options, records, evidence)
+                             : format == output::Format::table
+                                 ? output::render_records_table(records, text_style(options.color))
+                                 : output::render_records(records, format);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;
@@ -71,6 +155,13 @@ void setup(CLI::App& root, CliContext& context) {
         ->capture_default_str()
         ->check(CLI::Range(0u, analysis::max_threads));
     add_record_filters(cmd, options->filters);
+    cmd->add_option("--call", options->call_ids,
+                    "Show this Call-ID in detail: its record, why, ladder and every message in "
+                    "full with its SDP decoded (a start of the Call-ID is enough when only one "
+                    "starts so; with --format ndjson/csv/tsv: its records only)")
+        ->allow_extra_args(false);
+    add_color_option(cmd, options->color);
+    add_quiet_option(cmd, options->quiet);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 } // namespace

@@ -1,6 +1,7 @@
 // `sipdx codes`: the response-code table grouped by class then code, as text, JSON or the
 // Markdown of docs/response-codes.md.
 #include "command.h"
+#include "terminal.h"
 
 #include <sipdx/knowledge/explain.h>
 #include <sipdx/knowledge/response_codes.h>
@@ -21,20 +22,24 @@ struct CodesArgs {
     int class_number = 0; // 0: every class
     bool json = false;
     bool markdown = false;
+    std::string format; // text, json or markdown (--json, --markdown are its aliases)
+    std::string color;
 };
 
 void print(const std::string& text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
-void run_codes(const CodesArgs& args) {
+void run_codes(CodesArgs& args) {
+    if (args.format == "json") args.json = true;
+    if (args.format == "markdown") args.markdown = true;
     if (args.markdown) {
         print(output::render_markdown());
         return;
     }
     const auto only = args.class_number == 0 ? std::nullopt : std::optional<int>(args.class_number);
     if (!args.json) {
-        print(output::render_codes_text(only));
+        print(for_terminal(output::render_codes_text(only), text_style(args.color)));
         return;
     }
     auto classes = nlohmann::ordered_json::array();
@@ -73,6 +78,9 @@ void setup_codes(CLI::App& root, CliContext& /*context*/) {
                    "Render docs/response-codes.md (all classes, with Q.850 and Warning tables)")
         ->excludes(cls)
         ->excludes(json);
+    command->add_option("--format", args->format, "text (default), json or markdown")
+        ->check(CLI::IsMember({"text", "json", "markdown"}));
+    add_color_option(command, args->color);
     command->callback([args] { run_codes(*args); });
 }
 

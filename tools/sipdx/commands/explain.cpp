@@ -2,6 +2,7 @@
 // Q.850 cause, a 3GPP cause, a P-Access-Network-Info header or a warn-code means, read the IMS
 // way. All knowledge is in sipdx::knowledge.
 #include "command.h"
+#include "terminal.h"
 
 #include <sipdx/knowledge/access_network.h>
 #include <sipdx/knowledge/causes.h>
@@ -31,6 +32,8 @@ struct ExplainArgs {
     std::vector<std::string> release_causes; // RELEASE_CAUSE values
     std::vector<std::string> failure_causes; // FAILURE_CAUSE values
     bool json = false;
+    std::string format; // text or ndjson; --json is ndjson
+    std::string color;
 };
 
 // One thing to explain, validated before anything is printed so that a bad input fails the
@@ -103,7 +106,9 @@ void print(const std::string& text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
-void run_explain(const ExplainArgs& args, CliContext& context) {
+void run_explain(ExplainArgs& args, CliContext& context) {
+    if (args.format == "ndjson") args.json = true;
+    const output::TextStyle style = text_style(args.color);
     if (args.inputs.empty() && args.q850.empty() && args.warnings.empty() && args.causes.empty() &&
         args.release_causes.empty() && args.failure_causes.empty()) {
         throw UsageError("explain: give a response code, a status line, a Reason/Warning "
@@ -217,19 +222,19 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
         first = false;
         switch (item.kind) {
         case Item::Kind::code:
-            print(output::render_code_text(*kb::explain_code(item.number)));
+            print(for_terminal(output::render_code_text(*kb::explain_code(item.number)), style));
             break;
         case Item::Kind::q850:
-            print(output::render_q850_text(item.number));
+            print(for_terminal(output::render_q850_text(item.number), style));
             break;
         case Item::Kind::warn_code:
-            print(output::render_warn_code_text(item.number));
+            print(for_terminal(output::render_warn_code_text(item.number), style));
             break;
         case Item::Kind::reason:
-            print(output::render_reason_text(item.reason));
+            print(for_terminal(output::render_reason_text(item.reason), style));
             break;
         case Item::Kind::warning:
-            print(output::render_warning_text(item.warning));
+            print(for_terminal(output::render_warning_text(item.warning), style));
             break;
         case Item::Kind::cause_3gpp:
             print(output::render_cause_text(*item.table, item.number));
@@ -238,10 +243,10 @@ void run_explain(const ExplainArgs& args, CliContext& context) {
             print(output::render_access_network_text(item.access));
             break;
         case Item::Kind::code_class:
-            print(output::render_codes_text(item.number));
+            print(for_terminal(output::render_codes_text(item.number), style));
             break;
         case Item::Kind::search:
-            print(render_search_text(item));
+            print(for_terminal(render_search_text(item), style));
             break;
         }
     }
@@ -278,7 +283,12 @@ void setup_explain(CLI::App& root, CliContext& context) {
         ->add_option("--failure-cause", args->failure_causes,
                      "Explain a FAILURE_CAUSE value (TS 24.229); repeatable")
         ->allow_extra_args(false);
-    command->add_flag("--json", args->json, "One JSON object per input, one per line");
+    command
+        ->add_option("--format", args->format,
+                     "text (default) or ndjson: one JSON object per input")
+        ->check(CLI::IsMember({"text", "ndjson"}));
+    command->add_flag("--json", args->json, "The same as --format ndjson");
+    add_color_option(command, args->color);
     command->callback([args, &context] { run_explain(*args, context); });
 }
 

@@ -1,8 +1,9 @@
 // sipdx filter CAPTURE... [filters] -w OUT: the frames of the selected Call-IDs as a new
-// pcapng capture (docs/analysis.md).
+// capture, pcap or pcapng by the name of -w (docs/analysis.md).
 #include "command.h"
 #include "command_helpers.h"
 #include "record_filter_options.h"
+#include "terminal.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/filter.h>
@@ -27,6 +28,7 @@ struct FilterCliOptions {
     std::string output;
     std::string call_id;
     RecordFilterOptions filters;
+    bool quiet = false;
 };
 
 // The output is opened (and truncated) before the inputs are read, so `filter X -w X` would
@@ -56,7 +58,11 @@ int run(const FilterCliOptions& options) {
     refuse_output_over_input(options);
     auto filter = make_record_filter(options.filters);
     filter.call_id = options.call_id;
-    auto result = analysis::filter_capture(options.captures, filter, options.output);
+    Progress progress(options.quiet);
+    auto result = analysis::filter_capture(
+        options.captures, filter, options.output,
+        [&](std::uint64_t done, std::uint64_t total) { progress.update(done, total); });
+    progress.clear();
     if (!result) throw UsageError(result.error().message());
     report_inputs(result->run);
     std::fprintf(stderr, "sipdx: %s\n",
@@ -71,12 +77,15 @@ void setup(CLI::App& root, CliContext& context) {
     auto options = std::make_shared<FilterCliOptions>();
     CLI::App* cmd = root.add_subcommand(
         "filter", "Write the frames of the selected Call-IDs (TCP segments and IP fragments "
-                  "included) to a new pcapng capture");
+                  "included) to a new capture (pcap or pcapng by the -w file name)");
     cmd->add_option("captures", options->captures, "Capture files or directories")->required();
-    cmd->add_option("-w,--write", options->output, "Output capture (pcapng; '-' = stdout)")
+    cmd->add_option("-w,--write", options->output,
+                    "Output capture: classic pcap when it ends in .pcap, else pcapng ('-' = "
+                    "stdout, pcapng)")
         ->required();
     cmd->add_option("--call", options->call_id, "Only this Call-ID");
     add_record_filters(cmd, options->filters);
+    add_quiet_option(cmd, options->quiet);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 

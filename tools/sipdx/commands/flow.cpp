@@ -1,12 +1,16 @@
 // sipdx flow CAPTURE --call CALL_ID: the ladder diagram of one Call-ID (docs/analysis.md).
 #include "command.h"
 #include "command_helpers.h"
+#include "terminal.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/sessions.h>
+#include <sipdx/output/call_view.h>
 #include <sipdx/output/ladder.h>
 #include <sipdx/output/sessions.h>
+#include <sipdx/output/terminal.h>
 #include <sipdx/session/record.h>
+#include <sipdx/text/escape.h>
 
 #include <fmt/format.h>
 
@@ -26,6 +30,8 @@ struct FlowCliOptions {
     bool no_duplicates = false;
     std::string session;                        // --session: every leg of one session
     std::vector<std::string> correlate_headers; // as `sessions`
+    bool quiet = false;
+    std::string color;
 };
 
 // The Call-ID to draw, with errors that say what to do next.
@@ -104,8 +110,12 @@ int run(FlowCliOptions& options) {
     }
     options.call_id = one_call_id(options.call_ids);
     analysis::AnalyzeOptions analyze_options;
-    analyze_options.explain = false;
+    Progress progress(options.quiet);
+    analyze_options.progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.update(done, total);
+    };
     std::vector<session::MessageRecord> messages;
+    std::vector<session::CallRecord> records;
     std::string explanation;
     analyze_options.on_message = [&](const analysis::MessageContext& m) {
         const session::SipEvent& e = m.event;
@@ -114,7 +124,11 @@ int run(FlowCliOptions& options) {
             messages.push_back(session::make_message_record(e, r.retransmission(), r.duplicate()));
     };
     analysis::Analyzer analyzer(analyze_options);
+    analyzer.on_record([&](session::CallRecord&& r) {
+        if (r.call_id == options.call_id) records.push_back(std::move(r));
+    });
     const auto run = analyzer.run(options.captures);
+    progress.clear();
     report_inputs(run);
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
@@ -129,7 +143,22 @@ int run(FlowCliOptions& options) {
     } else if (options.format == "svg") {
         text = output::render_ladder_svg(messages, ladder);
     } else {
-        text = "Call-ID " + options.call_id + "\n" + output::render_ladder_text(messages, ladder);
+        // The outcome and its why first, then the ladder, both fitted to the terminal.
+        const output::TextStyle style = text_style(options.color);
+        ladder.max_width = style.width;
+        ladder.color = style.color;
+        std::string head = "Call-ID " + text::visible(options.call_id, true) + "\n";
+        for (const auto& r : records) {
+            const std::string outcome(session::to_string(r.outcome));
+            head += "  " + output::paint(outcome, output::outcome_sgr(outcome), style.color);
+            if (r.final_code)
+                head += " " + output::paint(fmt::format("{} {}", r.final_code,
+                                                        text::visible(r.final_reason, true)),
+                                            output::status_sgr(r.final_code), style.color);
+            head += ": " + text::visible(output::first_sentence(r.explanation), true) + "\n";
+        }
+        text =
+            output::wrap_lines(head, style.width, 2) + output::render_ladder_text(messages, ladder);
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
@@ -158,6 +187,8 @@ void setup(CLI::App& root, CliContext& context) {
         ->check(CLI::IsMember({"text", "mermaid", "svg"}));
     cmd->add_flag("--no-duplicates", options->no_duplicates,
                   "Leave out copies of the same transmission seen at several capture points");
+    add_color_option(cmd, options->color);
+    add_quiet_option(cmd, options->quiet);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 

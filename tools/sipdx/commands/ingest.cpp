@@ -2,6 +2,7 @@
 // records of captures in a database (docs/store.md).
 #include "command.h"
 #include "command_helpers.h"
+#include "terminal.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/store/writer.h>
@@ -51,7 +52,12 @@ int run(const IngestCliOptions& options) {
     analysis::AnalyzeOptions analyze;
     analyze.threads = options.threads == 0 ? default_threads() : options.threads;
     analyze.tracker.max_state_bytes = options.max_state_mb << 20;
+    Progress progress(options.quiet);
+    analyze.progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.update(done, total);
+    };
     auto result = store::ingest(options.captures, store, analyze);
+    progress.clear();
     if (!result) throw UsageError(result.error().message);
     for (const auto& n : result->report.notes)
         std::fprintf(stderr, "sipdx: %s\n", n.c_str());
@@ -116,7 +122,8 @@ void setup(CLI::App& root, CliContext& context) {
                     "Call-IDs that did not succeed) or none; calls, findings and per-code "
                     "counts are always kept")
         ->check(CLI::IsMember({"all", "failed", "none"}));
-    cmd->add_flag("-q,--quiet", options->quiet, "No per-capture line on stderr");
+    cmd->add_flag("-q,--quiet", options->quiet,
+                  "No progress on stderr: no progress bar, no per-capture line");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 

@@ -3,6 +3,7 @@
 // record format as `sipdx messages` (docs/capture.md).
 #include "command.h"
 #include "command_helpers.h"
+#include "terminal.h"
 
 #include <sipdx/capture/live.h>
 #include <sipdx/capture/writer.h>
@@ -76,7 +77,9 @@ int run(LiveCliOptions& options) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
 
-    output::MessageWriter records(pick_format(options.format), options.epoch);
+    const output::Format format = pick_format(options.format);
+    output::MessageWriter records(format, options.epoch,
+                                  format == output::Format::table ? output_width() : 0);
     std::string out;
     if (!options.quiet) {
         records.header(out);
@@ -134,7 +137,10 @@ void setup(CLI::App& root, CliContext& context) {
     add_listing_format_option(cmd, options->format);
     cmd->add_flag("--epoch", options->epoch, "Print time as seconds since 1970 (UTC)");
     cmd->add_flag("--stats", options->stats, "Print what was read on stderr at the end");
-    cmd->add_flag("-q,--quiet", options->quiet, "Print no messages (with -w: capture only)");
+    cmd->add_flag("--capture-only", options->quiet, "Print no messages (with -w: capture only)");
+    // -q meant the same before -q became "no progress" everywhere (docs/cli.md): kept working,
+    // out of --help.
+    cmd->add_flag("-q,--quiet", options->quiet, "The same as --capture-only")->group("");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 

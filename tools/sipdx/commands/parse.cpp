@@ -3,6 +3,7 @@
 // expanded, a body summary and the findings. All parsing is in sipdx::sip, the renderings
 // (text and the --json schema) in sipdx::output.
 #include "command.h"
+#include "terminal.h"
 
 #include <sipdx/output/parsed.h>
 #include <sipdx/sip/message.h>
@@ -26,6 +27,8 @@ struct ParseArgs {
     std::string input;
     bool json = false;
     bool datagram = false;
+    std::string format; // text or ndjson (--json)
+    std::string color;
 };
 
 std::string read_input(const std::string& path) {
@@ -42,7 +45,9 @@ std::string read_input(const std::string& path) {
     return data;
 }
 
-void run_parse(const ParseArgs& args, CliContext& context) {
+void run_parse(ParseArgs& args, CliContext& context) {
+    if (args.format == "ndjson") args.json = true;
+    const output::TextStyle style = text_style(args.color);
     const std::string data = read_input(args.input);
     sip::MessageStream stream(data, args.datagram ? sip::Framing::datagram : sip::Framing::stream);
     sip::Message message;
@@ -57,7 +62,8 @@ void run_parse(const ParseArgs& args, CliContext& context) {
             const std::string line = output::parsed_message_ndjson(message, offset);
             std::fwrite(line.data(), 1, line.size(), stdout);
         } else {
-            const std::string text = output::render_parsed_message(message, count, offset);
+            const std::string text =
+                for_terminal(output::render_parsed_message(message, count, offset), style);
             std::fwrite(text.data(), 1, text.size(), stdout);
         }
     }
@@ -82,9 +88,14 @@ void setup_parse(CLI::App& root, CliContext& context) {
                  "findings. Exit 0 when all are valid, 1 when any is not.");
     command->add_option("input", args->input, "File holding the messages, or - for stdin")
         ->required();
-    command->add_flag("--json", args->json,
-                      "One JSON object per message (kind, method, status, reason, call_id, cseq, "
-                      "from, to, via, headers, body, findings, valid)");
+    command
+        ->add_option("--format", args->format,
+                     "text (default) or ndjson: one JSON object per message (kind, method, "
+                     "status, reason, call_id, cseq, from, to, via, headers, body, findings, "
+                     "valid)")
+        ->check(CLI::IsMember({"text", "ndjson"}));
+    command->add_flag("--json", args->json, "The same as --format ndjson");
+    add_color_option(command, args->color);
     command->add_flag("--datagram", args->datagram,
                       "Treat the input as one datagram: the body runs to the end (Content-Length "
                       "only trims it), as over UDP");

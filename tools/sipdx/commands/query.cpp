@@ -2,6 +2,7 @@
 // `sipdx calls`, their class-then-code summary, or read-only SQL (docs/store.md).
 #include "command.h"
 #include "record_filter_options.h"
+#include "terminal.h"
 
 #include <sipdx/output/rows.h>
 #include <sipdx/store/backend.h>
@@ -31,6 +32,7 @@ struct QueryCliOptions {
     std::string sql;
     bool summary = false;
     std::string format;
+    std::string color;
     std::size_t limit = 0;
     int busy_timeout_ms = 5000;
     int retries = 5;
@@ -72,6 +74,29 @@ void note_partial(std::uint64_t partial) {
                  static_cast<unsigned long long>(partial), partial == 1 ? " was" : "s were");
 }
 
+// Below this width the calls table keeps the columns a reader scans first, as `calls` does;
+// every column is in the machine formats.
+constexpr std::size_t all_columns_width = 160;
+
+store::ResultSet narrow_calls(store::ResultSet result, std::size_t width) {
+    if (width == 0 || width >= all_columns_width) return result;
+    static const std::vector<std::string> kept{"start", "first_method", "final_code", "outcome",
+                                               "call_id"};
+    std::vector<std::size_t> index;
+    for (const auto& name : kept)
+        for (std::size_t i = 0; i < result.columns.size(); ++i)
+            if (result.columns[i] == name) index.push_back(i);
+    store::ResultSet out;
+    for (const auto i : index)
+        out.columns.push_back(result.columns[i]);
+    for (auto& row : result.rows) {
+        auto& kept_row = out.rows.emplace_back();
+        for (const auto i : index)
+            if (i < row.size()) kept_row.push_back(std::move(row[i]));
+    }
+    return out;
+}
+
 int run(const QueryCliOptions& options) {
     if (options.db.empty() == options.clickhouse.empty())
         throw UsageError("query: give exactly one of --db FILE or --clickhouse URL");
@@ -94,6 +119,8 @@ int run(const QueryCliOptions& options) {
         options.db.empty() ? options.clickhouse : (url_like ? "./" : "") + options.db;
     auto store = value_or_throw(store::open_backend(
         location, {.busy_timeout_ms = options.busy_timeout_ms, .retries = options.retries}));
+    const output::TextStyle style = text_style(options.color);
+    const std::size_t width = format == output::Format::table ? style.width : 0;
     std::string text;
     if (options.summary) {
         text = output::render_code_summary(value_or_throw(store->summary(filter)), format);
@@ -102,11 +129,14 @@ int run(const QueryCliOptions& options) {
     } else if (!options.sql.empty()) {
         const store::SqlLimits limits{options.sql_time_limit_s * 1000,
                                       options.sql_memory_limit_mib << 20};
-        text = output::render_rows(value_or_throw(store->run_sql(options.sql, limits)), format);
-    } else {
         text =
-            output::render_rows(value_or_throw(store->select_calls(filter, options.limit)), format);
+            output::render_rows(value_or_throw(store->run_sql(options.sql, limits)), format, width);
+    } else {
+        auto calls = value_or_throw(store->select_calls(filter, options.limit));
+        if (format == output::Format::table) calls = narrow_calls(std::move(calls), width);
+        text = output::render_rows(calls, format, width);
     }
+    if (format == output::Format::table) text = output::highlight_report(text, style.color);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return exit_ok;
@@ -142,6 +172,7 @@ void setup(CLI::App& root, CliContext& context) {
                     "table (default on a terminal and for --summary), ndjson (default "
                     "otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
+    add_color_option(cmd, o->color);
     // Checked as a number: a size_t takes "-1" as the largest value, which SQLite refuses.
     cmd->add_option("--limit", o->limit, "At most this many calls (0: all)")
         ->check(CLI::Range(0.0, 1e12));

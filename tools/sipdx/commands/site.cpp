@@ -45,7 +45,7 @@ void setup_site(CLI::App& root, CliContext& /*context*/) {
     command
         ->add_option("OUTDIR", args->out_dir, "Folder to write the site into (created if needed)")
         ->required();
-    command->add_flag("-q,--quiet", args->quiet, "Print nothing on success");
+    command->add_flag("-q,--quiet", args->quiet, "No progress note: print nothing on success");
     command->callback([args] { run_site(*args); });
 }
 
