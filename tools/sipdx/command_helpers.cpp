@@ -2,6 +2,8 @@
 
 #include "command.h"
 
+#include <sipdx/output/csv.h>
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,6 +14,18 @@ void add_listing_format_option(CLI::App* cmd, std::string& format) {
     cmd->add_option("--format", format,
                     "table (default on a terminal), ndjson (default otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
+    add_csv_formulas_option(cmd);
+}
+
+void add_csv_formulas_option(CLI::App* cmd) {
+    cmd->add_option_function<std::string>(
+           "--csv-formulas",
+           [](const std::string& name) {
+               output::set_csv_formulas(output::parse_csv_formulas(name).value());
+           },
+           "CSV text fields starting with = + - @ TAB or CR: neutralise (default: a ' in "
+           "front, so a spreadsheet shows them as text) or keep")
+        ->check(CLI::IsMember({"neutralise", "neutralize", "keep"}));
 }
 
 output::Format pick_format(const std::string& name) {

@@ -16,6 +16,8 @@ namespace sipdx::cli {
 void add_listing_format_option(CLI::App* cmd, std::string& format);
 // The format named by --format; without one, a table on a terminal and NDJSON otherwise.
 output::Format pick_format(const std::string& name);
+// --csv-formulas neutralise|keep (output::set_csv_formulas); add_listing_format_option adds it.
+void add_csv_formulas_option(CLI::App* cmd);
 
 // --max-state-mb for the commands that analyse (AnalyzeOptions::tracker.max_state_bytes).
 void add_max_state_option(CLI::App* cmd, std::uint64_t& max_state_mb);

@@ -1,6 +1,7 @@
 // sipdx query --db FILE | --clickhouse URL: the stored calls selected with the filters of
 // `sipdx calls`, their class-then-code summary, or read-only SQL (docs/store.md).
 #include "command.h"
+#include "command_helpers.h"
 #include "record_filter_options.h"
 
 #include <sipdx/output/rows.h>
@@ -142,6 +143,7 @@ void setup(CLI::App& root, CliContext& context) {
                     "table (default on a terminal and for --summary), ndjson (default "
                     "otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
+    add_csv_formulas_option(cmd);
     // Checked as a number: a size_t takes "-1" as the largest value, which SQLite refuses.
     cmd->add_option("--limit", o->limit, "At most this many calls (0: all)")
         ->check(CLI::Range(0.0, 1e12));
