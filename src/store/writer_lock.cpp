@@ -14,7 +14,7 @@ namespace sipdx::store::detail {
 
 tl::expected<WriterLock, StoreError> WriterLock::acquire(const std::string& db, int timeout_ms) {
     const std::string path = db + "-ingest.lock";
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return tl::unexpected(
             StoreError{ErrorKind::read_only,
