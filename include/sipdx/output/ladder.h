@@ -6,6 +6,7 @@
 
 #include <sipdx/session/record.h>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,16 @@ namespace sipdx::output {
 
 struct LadderOptions {
     bool show_duplicates = true; // draw duplicate copies (marked) or leave them out
+    // At most this many host columns (at least 2). A Call-ID seen at more hosts (a scanner, a
+    // flood) would otherwise give a diagram as wide as the hosts and as large as their square:
+    // the first max_hosts - 1 hosts get a column each, every later one is drawn in one last
+    // column named "others (N hosts)", and a note under the diagram says how many were folded.
+    std::size_t max_hosts = 16;
 };
+
+// How many hosts `messages` would fold into the "others" column (0: each has its column).
+std::size_t ladder_folded_hosts(const std::vector<session::MessageRecord>& messages,
+                                const LadderOptions& options = {});
 
 // Every function returns a complete text ending in a newline; an empty message list gives a
 // diagram with no arrows.

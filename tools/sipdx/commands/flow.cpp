@@ -5,9 +5,11 @@
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/output/ladder.h>
 #include <sipdx/session/record.h>
+#include <sipdx/text/escape.h>
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -22,7 +24,11 @@ struct FlowCliOptions {
     std::string call_id;
     std::string format = "text";
     bool no_duplicates = false;
+    std::size_t max_hosts = output::LadderOptions{}.max_hosts;
 };
+
+// A Call-ID can carry any number of messages; beyond this many the ladder stops and says so.
+constexpr std::size_t max_ladder_messages = 100000;
 
 // The Call-ID to draw, with errors that say what to do next.
 std::string one_call_id(const std::vector<std::string>& given) {
@@ -42,11 +48,15 @@ int run(FlowCliOptions& options) {
     analyze_options.explain = false;
     std::vector<session::MessageRecord> messages;
     std::string explanation;
+    std::uint64_t left_out = 0;
     analyze_options.on_message = [&](const analysis::MessageContext& m) {
         const session::SipEvent& e = m.event;
         const session::FeedResult& r = m.step;
-        if (e.call_id == options.call_id && messages.size() < 100000)
+        if (e.call_id != options.call_id) return;
+        if (messages.size() < max_ladder_messages)
             messages.push_back(session::make_message_record(e, r.retransmission(), r.duplicate()));
+        else
+            ++left_out;
     };
     analysis::Analyzer analyzer(analyze_options);
     const auto run = analyzer.run(options.captures);
@@ -58,13 +68,24 @@ int run(FlowCliOptions& options) {
 
     output::LadderOptions ladder;
     ladder.show_duplicates = !options.no_duplicates;
+    ladder.max_hosts = options.max_hosts;
+    if (left_out > 0)
+        std::fprintf(stderr,
+                     "sipdx: flow: only the first %zu messages are drawn, %ju more left out\n",
+                     max_ladder_messages, static_cast<std::uintmax_t>(left_out));
+    if (const auto folded = output::ladder_folded_hosts(messages, ladder); folded > 0)
+        std::fprintf(stderr,
+                     "sipdx: flow: %zu hosts beyond the first %zu drawn in one column, \"others\" "
+                     "(--max-hosts)\n",
+                     folded, options.max_hosts - 1);
     std::string text;
     if (options.format == "mermaid") {
         text = output::render_ladder_mermaid(messages, ladder);
     } else if (options.format == "svg") {
         text = output::render_ladder_svg(messages, ladder);
     } else {
-        text = "Call-ID " + options.call_id + "\n" + output::render_ladder_text(messages, ladder);
+        text = "Call-ID " + text::visible(options.call_id, true) + "\n" +
+               output::render_ladder_text(messages, ladder);
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
@@ -85,6 +106,10 @@ void setup(CLI::App& root, CliContext& context) {
         ->check(CLI::IsMember({"text", "mermaid", "svg"}));
     cmd->add_flag("--no-duplicates", options->no_duplicates,
                   "Leave out copies of the same transmission seen at several capture points");
+    cmd->add_option("--max-hosts", options->max_hosts,
+                    "At most this many host columns (default 16); later hosts share one last "
+                    "column, \"others\"")
+        ->check(CLI::Range(std::size_t{2}, std::size_t{1024}));
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 
