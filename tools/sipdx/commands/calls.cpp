@@ -2,16 +2,17 @@
 #include "command.h"
 #include "command_helpers.h"
 #include "record_filter_options.h"
+#include "sorted_lines.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/output/analysis.h>
 #include <sipdx/session/record.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sipdx::cli {
@@ -33,9 +34,18 @@ int run(const CallsCliOptions& options) {
     analyze_options.threads = options.threads;
     analyze_options.tracker.max_state_bytes = options.max_state_mb << 20;
     analysis::Analyzer analyzer(analyze_options);
-    std::vector<session::CallRecord> records;
+    // Each record is rendered as it arrives and only its line is kept (a record with its
+    // message log is several times larger); lines beyond a budget are sorted and spilled to a
+    // temporary file. The header is what the renderer writes for no records.
+    const std::string header = output::render_records({}, format);
+    SortedLines lines;
+    std::vector<session::CallRecord> one(1);
     analyzer.on_record([&](session::CallRecord&& r) {
-        if (filter.matches(r)) records.push_back(std::move(r));
+        if (!filter.matches(r)) return;
+        one.front() = std::move(r);
+        const std::string text = output::render_records(one, format);
+        lines.add(one.front().start_ns, one.front().call_id,
+                  std::string_view(text).substr(header.size()));
     });
     const auto run = analyzer.run(options.captures);
     report_inputs(run);
@@ -43,12 +53,8 @@ int run(const CallsCliOptions& options) {
     if (code == exit_unusable) return code;
 
     // Records leave the tracker as calls finish; print them in order of their first message.
-    std::stable_sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
-        if (a.start_ns != b.start_ns) return a.start_ns < b.start_ns;
-        return a.call_id < b.call_id;
-    });
-    const std::string text = output::render_records(records, format);
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fwrite(header.data(), 1, header.size(), stdout);
+    lines.write_to(stdout); // a failed write is reported once, at exit (main.cpp)
     std::fflush(stdout);
     return code;
 }
