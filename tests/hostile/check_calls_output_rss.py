@@ -2,7 +2,8 @@
 """`calls` keeps a rendered line per record, not the record, and spills sorted runs to a
 temporary file past 16 MiB: on a flood its peak RSS is the open-state budget plus that, not the
 whole output (issue 23: 209 MB for 120,000 Call-IDs before; records were held for sorting).
-The records still come out complete and in order of their first message.
+The records still come out complete and in order of their first message, and --stats reports
+the Call-IDs the state budget emitted early.
 
 usage: check_calls_output_rss.py SIPDX WORKDIR
 """
@@ -27,7 +28,8 @@ def main():
                     str(FLOOD)], check=True)
     out_path = os.path.join(work, "calls.csv")
     code, err, seconds, peak_kb = run_measured(
-        [sipdx, "calls", "--format", "csv", "--threads", "1", "--max-state-mb", "16", capture],
+        [sipdx, "calls", "--format", "csv", "--threads", "1", "--max-state-mb", "16", "--stats",
+         capture],
         out_path)
     size = os.path.getsize(out_path)
     with open(out_path, newline="", encoding="utf-8") as f:
@@ -46,6 +48,12 @@ def main():
     keys = [(r[start], r[0]) for r in records]
     if keys != sorted(keys):
         failures.append("records not in order of their first message")
+    # --stats says how many Call-IDs the state budget emitted early.
+    evicted = [line for line in err.splitlines() if "Call-IDs emitted early" in line]
+    if not evicted or int(evicted[0].split()[-1]) < FLOOD // 2:
+        failures.append(f"--stats does not report the evictions: {err.strip()[:300]}")
+    else:
+        print(evicted[0].strip())
     if peak_kb > LIMIT_KB:
         failures.append(f"peak RSS {peak_kb} KB over {LIMIT_KB} KB")
     for f in failures:

@@ -42,6 +42,24 @@ void add_max_state_option(CLI::App* cmd, std::uint64_t& max_state_mb) {
         ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
 }
 
+void print_limits_report(const analysis::Analyzer& analyzer) {
+    std::uint64_t flows = 0;
+    std::uint64_t fragments = 0;
+    for (const auto& s : analyzer.decode_stats()) {
+        flows += s.tcp_flows_evicted;
+        fragments += s.fragment_sets_evicted;
+    }
+    const auto& t = analyzer.tracker_stats();
+    std::fprintf(stderr,
+                 "limits reached (docs/limits.md)\n"
+                 "  %-44s %ju\n  %-44s %ju\n  %-44s %ju\n  %-44s %ju\n",
+                 "Call-IDs emitted early (--max-state-mb)", static_cast<std::uintmax_t>(t.evicted),
+                 "transactions forgotten (4096 per Call-ID)",
+                 static_cast<std::uintmax_t>(t.transactions_dropped),
+                 "tcp flows evicted (65536 at once)", static_cast<std::uintmax_t>(flows),
+                 "ip fragment sets evicted (4096 at once)", static_cast<std::uintmax_t>(fragments));
+}
+
 void report_inputs(const analysis::RunResult& run) {
     for (const auto& in : run.inputs)
         for (const auto& p : in.problems)

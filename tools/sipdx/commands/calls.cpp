@@ -23,6 +23,7 @@ struct CallsCliOptions {
     std::string format;
     unsigned threads = 0;
     std::uint64_t max_state_mb = 0; // 0: a quarter of the machine's memory
+    bool stats = false;
     RecordFilterOptions filters;
 };
 
@@ -49,6 +50,7 @@ int run(const CallsCliOptions& options) {
     });
     const auto run = analyzer.run(options.captures);
     report_inputs(run);
+    if (options.stats) print_limits_report(analyzer);
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
 
@@ -77,6 +79,8 @@ void setup(CLI::App& root, CliContext& context) {
         ->capture_default_str()
         ->check(CLI::Range(0u, analysis::max_threads));
     add_record_filters(cmd, options->filters);
+    cmd->add_flag("--stats", options->stats,
+                  "On stderr at the end: the bounds the run reached (docs/limits.md)");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 } // namespace
