@@ -69,9 +69,11 @@ void SortedLines::spill() {
     });
     // tmpfile(): a new unnamed file in the temporary folder, gone when closed.
     std::FILE* run = std::tmpfile();
-    if (run == nullptr)
-        throw UsageError(std::string("calls: cannot make a temporary file to sort the records: ") +
-                         std::strerror(errno));
+    if (run == nullptr) {
+        // No temporary folder to write to: keep sorting in memory, as before spilling existed.
+        m_budget = std::max(m_budget, m_arena.size() + m_entries.size() * sizeof(Entry)) * 2;
+        return;
+    }
     m_runs.push_back(run);
     for (const auto& e : m_entries) {
         const std::uint64_t key_size = e.key_size;
@@ -92,7 +94,13 @@ void SortedLines::spill() {
 
 bool SortedLines::write_to(std::FILE* out) {
     // Held lines become the last run (in memory it would be the same: merged last on ties).
-    if (!m_runs.empty() && !m_entries.empty()) spill();
+    if (!m_runs.empty() && !m_entries.empty()) {
+        spill();
+        if (!m_entries.empty())
+            throw UsageError(std::string("calls: cannot make a temporary file to sort the "
+                                         "records: ") +
+                             std::strerror(errno));
+    }
     if (m_runs.empty()) {
         const std::string_view arena(m_arena);
         std::stable_sort(m_entries.begin(), m_entries.end(), [&](const Entry& a, const Entry& b) {
