@@ -1,6 +1,7 @@
 // The capture writer: pcap records or pcapng blocks assembled in a byte buffer, then either
 // kept (memory) or written out (FILE).
 #include <sipdx/capture/writer.h>
+#include <sipdx/text/safe_file.h>
 
 #include <fmt/format.h>
 
@@ -38,10 +39,12 @@ CaptureWriter::create(const std::string& path, WriterOptions options) {
     if (path == "-") {
         writer->m_file = stdout;
     } else {
-        writer->m_file = std::fopen(path.c_str(), "wb");
+        // A symlink at the name is refused, never followed (text/safe_file.h).
+        text::FileError error;
+        writer->m_file = text::open_output_file(path, error);
         if (writer->m_file == nullptr) {
             return tl::unexpected(
-                CaptureError{CaptureErrorCode::cannot_open, path, 0, std::strerror(errno)});
+                CaptureError{CaptureErrorCode::cannot_open, path, 0, error.message});
         }
         writer->m_owns_file = true;
     }

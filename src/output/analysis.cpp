@@ -1,5 +1,6 @@
 #include <sipdx/output/analysis.h>
 #include <sipdx/output/call_view.h>
+#include <sipdx/output/csv.h>
 #include <sipdx/output/table.h>
 #include <sipdx/output/terminal.h>
 
@@ -519,21 +520,33 @@ std::string render_records(const std::vector<CallRecord>& records, Format format
             out += '\n';
         }
         break;
-    case Format::csv:
+    case Format::csv: {
+        const auto& fields = record_fields();
+        std::vector<std::string_view> views(fields.begin(), fields.end());
+        append_csv_record(out, views.data(), views.size());
+        // final_code, pdd_ms, setup_ms, duration_s, messages, retransmissions
+        bool numbers[32] = {};
+        for (const std::size_t i : {7, 12, 13, 14, 15, 16})
+            numbers[i] = true;
+        for (const auto& r : records) {
+            const auto values = record_values(r);
+            views.assign(values.begin(), values.end());
+            append_csv_record(out, views.data(), views.size(), numbers);
+        }
+        break;
+    }
     case Format::tsv: {
-        const bool csv = format == Format::csv;
-        const char sep = csv ? ',' : '\t';
         const auto& fields = record_fields();
         for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (i) out += sep;
+            if (i) out += '\t';
             out += fields[i];
         }
         out += '\n';
         for (const auto& r : records) {
             const auto values = record_values(r);
             for (std::size_t i = 0; i < values.size(); ++i) {
-                if (i) out += sep;
-                out += csv ? text::csv_field(values[i]) : text::tsv_field(values[i]);
+                if (i) out += '\t';
+                out += text::tsv_field(values[i]);
             }
             out += '\n';
         }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <unordered_map>
 
 namespace sipdx::output {
 
@@ -19,22 +20,44 @@ struct Layout {
     std::vector<std::pair<std::size_t, std::size_t>> columns; // (from, to) per row
     std::vector<std::uint32_t> legs;                          // per row, 0 when not given
     std::vector<std::string> titles;                          // per host
+    std::size_t folded_hosts = 0; // hosts drawn in the last column, "others"
 };
 
-std::size_t host_index(std::vector<std::string>& hosts, const std::string& host) {
-    auto it = std::find(hosts.begin(), hosts.end(), host);
-    if (it != hosts.end()) return static_cast<std::size_t>(it - hosts.begin());
-    hosts.push_back(host);
-    return hosts.size() - 1;
-}
+// Columns in order of appearance, found by hash (a Call-ID may cross thousands of hosts);
+// beyond max_hosts - 1 every new host shares the last column.
+class HostColumns {
+public:
+    HostColumns(Layout& layout, std::size_t max_hosts)
+        : m_layout(layout), m_max(std::max<std::size_t>(max_hosts, 2)) {}
+
+    std::size_t index(const std::string& host) {
+        const auto [it, added] = m_index.try_emplace(host, m_layout.hosts.size());
+        if (!added) return it->second;
+        if (m_layout.hosts.size() + 1 < m_max) {
+            m_layout.hosts.push_back(host);
+            return it->second;
+        }
+        if (m_layout.hosts.size() + 1 == m_max) m_layout.hosts.emplace_back();
+        ++m_layout.folded_hosts;
+        it->second = m_max - 1;
+        m_layout.hosts.back() = fmt::format("others ({} hosts)", m_layout.folded_hosts);
+        return it->second;
+    }
+
+private:
+    Layout& m_layout;
+    std::size_t m_max;
+    std::unordered_map<std::string, std::size_t> m_index;
+};
 
 Layout layout(const std::vector<MessageRecord>& messages, const LadderOptions& options) {
     Layout l;
+    HostColumns hosts(l, options.max_hosts);
     for (std::size_t i = 0; i < messages.size(); ++i) {
         const MessageRecord& m = messages[i];
         if (m.duplicate && !options.show_duplicates) continue;
-        const std::size_t from = host_index(l.hosts, m.src.to_string());
-        const std::size_t to = host_index(l.hosts, m.dst.to_string());
+        const std::size_t from = hosts.index(m.src.to_string());
+        const std::size_t to = hosts.index(m.dst.to_string());
         l.rows.push_back(&m);
         l.columns.emplace_back(from, to);
         l.legs.push_back(i < options.legs.size() ? options.legs[i] : 0);
@@ -44,6 +67,11 @@ Layout layout(const std::vector<MessageRecord>& messages, const LadderOptions& o
         l.titles.push_back(it == options.host_labels.end() ? h : it->second);
     }
     return l;
+}
+
+std::string folded_note(const Layout& l) {
+    return fmt::format("{} hosts beyond the first {} are drawn in one column, \"others\"",
+                       l.folded_hosts, l.hosts.size() - 1);
 }
 
 std::string label_of(const MessageRecord& m, std::uint32_t leg = 0) {
@@ -59,6 +87,11 @@ std::string seconds(std::int64_t ns) {
 }
 
 } // namespace
+
+std::size_t ladder_folded_hosts(const std::vector<MessageRecord>& messages,
+                                const LadderOptions& options) {
+    return layout(messages, options).folded_hosts;
+}
 
 std::string render_ladder_text(const std::vector<MessageRecord>& messages,
                                const LadderOptions& options) {
@@ -160,6 +193,7 @@ std::string render_ladder_text(const std::vector<MessageRecord>& messages,
         }
         out += line + '\n';
     }
+    if (l.folded_hosts > 0) out += "note: " + folded_note(l) + '\n';
     return out;
 }
 
@@ -172,7 +206,8 @@ std::string render_ladder_mermaid(const std::vector<MessageRecord>& messages,
     const std::int64_t t0 = l.rows.empty() ? 0 : l.rows.front()->time_ns;
     for (std::size_t r = 0; r < l.rows.size(); ++r) {
         const MessageRecord& m = *l.rows[r];
-        std::string label = label_of(m, l.legs[r]);
+        // A reason phrase is whatever the wire carried: control bytes are shown, not sent.
+        std::string label = text::visible(label_of(m, l.legs[r]), true);
         // ';' and '#' have meanings in Mermaid text.
         std::replace(label.begin(), label.end(), ';', ',');
         std::replace(label.begin(), label.end(), '#', ' ');
@@ -181,6 +216,8 @@ std::string render_ladder_mermaid(const std::vector<MessageRecord>& messages,
                            m.retransmission || m.duplicate ? "--)" : "->>", to, label,
                            seconds(m.time_ns - t0));
     }
+    if (l.folded_hosts > 0)
+        out += fmt::format("    Note over h{}: {}\n", l.hosts.size() - 1, folded_note(l));
     return out;
 }
 
@@ -193,7 +230,8 @@ std::string render_ladder_svg(const std::vector<MessageRecord>& messages,
     const int row = 28;
     const int hosts = static_cast<int>(std::max<std::size_t>(l.hosts.size(), 1));
     const int width = left + col * (hosts - 1) + 140;
-    const int height = top + row * static_cast<int>(l.rows.size() + 1) + 20;
+    const int notes = l.folded_hosts > 0 ? 1 : 0;
+    const int height = top + row * static_cast<int>(l.rows.size() + 1 + notes) + 20;
     std::string out = fmt::format(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
         "font-family=\"monospace\" font-size=\"12\">\n"
@@ -235,6 +273,10 @@ std::string render_ladder_svg(const std::vector<MessageRecord>& messages,
         out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
                            (x1 + x2) / 2, y - 4, color, text::xml_escape(label_of(m, l.legs[r])));
     }
+    if (l.folded_hosts > 0)
+        out += fmt::format("<text x=\"4\" y=\"{}\" fill=\"#555\">{}</text>\n",
+                           top + row * static_cast<int>(l.rows.size() + 1),
+                           text::xml_escape(folded_note(l)));
     out += "</svg>\n";
     return out;
 }

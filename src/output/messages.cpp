@@ -1,5 +1,7 @@
 #include <sipdx/output/messages.h>
 
+#include <sipdx/output/csv.h>
+
 #include <sipdx/text/escape.h>
 #include <sipdx/text/time.h>
 
@@ -95,7 +97,7 @@ void MessageWriter::field(std::string& out, std::size_t index, std::string_view 
         return;
     case Format::csv:
         if (index) out += ',';
-        text::append_csv(out, value);
+        append_csv_field(out, value, quoted_json ? CsvField::text : CsvField::number);
         return;
     case Format::tsv:
         if (index) out += '\t';
@@ -179,7 +181,7 @@ void MessageWriter::write(std::string& out, const decode::SipPayload& p, const s
         out += "}\n";
         break;
     case Format::csv:
-        out += "\r\n";
+        out += csv_line_end;
         break;
     case Format::tsv:
         out += '\n';

@@ -2,6 +2,7 @@
 
 #include <sipdx/analysis/explain.h>
 #include <sipdx/knowledge/response_codes.h>
+#include <sipdx/output/csv.h>
 #include <sipdx/output/table.h>
 #include <sipdx/text/escape.h>
 
@@ -120,25 +121,34 @@ std::string render_rows(const ResultSet& result, Format format, std::size_t max_
         }
         break;
     case Format::csv:
-    case Format::tsv: {
-        const bool csv = format == Format::csv;
-        const char* eol = csv ? "\r\n" : "\n";
         for (std::size_t i = 0; i < result.columns.size(); ++i) {
-            if (i) out += csv ? ',' : '\t';
-            csv ? text::append_csv(out, result.columns[i])
-                : text::append_tsv(out, result.columns[i]);
+            if (i) out += ',';
+            append_csv_field(out, result.columns[i]);
         }
-        out += eol;
+        out += csv_line_end;
         for (const auto& row : result.rows) {
             for (std::size_t i = 0; i < row.size(); ++i) {
-                if (i) out += csv ? ',' : '\t';
-                const std::string value = cell_text(row[i]);
-                csv ? text::append_csv(out, value) : text::append_tsv(out, value);
+                if (i) out += ',';
+                append_csv_field(out, cell_text(row[i]),
+                                 is_number(row[i]) ? CsvField::number : CsvField::text);
             }
-            out += eol;
+            out += csv_line_end;
         }
         break;
-    }
+    case Format::tsv:
+        for (std::size_t i = 0; i < result.columns.size(); ++i) {
+            if (i) out += '\t';
+            text::append_tsv(out, result.columns[i]);
+        }
+        out += '\n';
+        for (const auto& row : result.rows) {
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                if (i) out += '\t';
+                text::append_tsv(out, cell_text(row[i]));
+            }
+            out += '\n';
+        }
+        break;
     case Format::table:
         out = render_table(result, max_width);
         break;

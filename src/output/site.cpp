@@ -5,13 +5,13 @@
 #include <sipdx/knowledge/q850.h>
 #include <sipdx/knowledge/response_codes.h>
 #include <sipdx/output/site.h>
+#include <sipdx/text/safe_file.h>
 
 #include "output/detail/site_assets.h"
 #include "output/detail/site_page.h"
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <span>
 #include <system_error>
 #include <vector>
@@ -86,19 +86,13 @@ tl::expected<SiteSummary, SiteWriteError> write_site(const std::filesystem::path
     if (fs::exists(out_dir, ec) && !fs::is_directory(out_dir, ec)) {
         return tl::unexpected(SiteWriteError{out_dir, "exists and is not a directory"});
     }
+    fs::create_directories(out_dir, ec);
+    if (ec) return tl::unexpected(SiteWriteError{out_dir, ec.message()});
     SiteSummary summary;
     for (const auto& file : render_site(options)) {
-        const fs::path path = out_dir / fs::path(file.path);
-        fs::create_directories(path.parent_path(), ec);
-        if (ec) {
-            return tl::unexpected(SiteWriteError{path.parent_path(), ec.message()});
-        }
-        std::ofstream stream(path, std::ios::binary | std::ios::trunc);
-        stream.write(file.content.data(), static_cast<std::streamsize>(file.content.size()));
-        stream.close();
-        if (!stream) {
-            return tl::unexpected(SiteWriteError{path, "cannot write the file"});
-        }
+        // Below OUTDIR nothing is followed: a planted link is refused, never written through.
+        if (const auto error = text::write_file_under(out_dir.string(), file.path, file.content))
+            return tl::unexpected(SiteWriteError{error.path, error.message});
         ++summary.files;
         summary.bytes += file.content.size();
         if (file.path.starts_with("codes/")) {

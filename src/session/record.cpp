@@ -71,6 +71,10 @@ constexpr std::array<FindingInfo, finding_code_count> finding_info{{
      "The tracker's memory budget for open Call-IDs was full, so this Call-ID, the least "
      "recently active, was emitted as it stood; later messages of it start a further record "
      "(record_part). Raise --max-state-mb to keep more open."},
+    {"transactions-dropped", Severity::warning,
+     "This Call-ID held more transactions than the tracker keeps for one Call-ID (4096 by "
+     "default): the oldest finished ones (else the oldest) were forgotten, so a late response "
+     "to one of them counts as a response without request."},
 }};
 } // namespace
 

@@ -334,10 +334,14 @@ std::uint32_t Tracker::Impl::find_transaction(const CallState& c, const SipEvent
 std::uint32_t Tracker::Impl::open_transaction(CallState& c, const SipEvent& e) {
     TxTimings timings;
     timings.duplicate_window_ns = options.duplicate_window_ns;
-    if (c.txs.size() >= options.max_transactions_per_call) {
+    if (c.txs.size() >= std::max<std::uint32_t>(options.max_transactions_per_call, 1)) {
+        // The oldest finished transaction goes; when none has finished (a flood of requests
+        // never answered), the oldest of all, so the bound holds whatever the input.
         auto done = std::find_if(c.txs.begin(), c.txs.end(),
                                  [](const Transaction& t) { return t.final_status() != 0; });
-        if (done != c.txs.end()) c.txs.erase(done);
+        c.txs.erase(done != c.txs.end() ? done : c.txs.begin());
+        c.add_finding(FindingCode::transactions_dropped, e.frame);
+        ++stats.transactions_dropped;
     }
     c.txs.emplace_back(e, timings);
     ++c.rec.transactions;

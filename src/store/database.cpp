@@ -1,4 +1,5 @@
 #include <sipdx/store/database.h>
+#include <sipdx/text/safe_file.h>
 
 #include <fmt/format.h>
 
@@ -265,14 +266,18 @@ tl::expected<Database, StoreError> Database::open(const std::string& path, OpenO
     }();
     (void)configured;
     const bool read_only = options.mode == OpenMode::read_only;
-    const int flags =
-        read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    // A database written to is never reached through a symlink (text/safe_file.h).
+    const int flags = read_only
+                          ? SQLITE_OPEN_READONLY
+                          : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW);
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     Database db(raw, path, read_only);
     if (rc != SQLITE_OK) {
         StoreError e = db.error(rc, "cannot open");
-        if ((rc & 0xFF) == SQLITE_CANTOPEN && !read_only) {
+        if ((rc & 0xFF) == SQLITE_CANTOPEN && !read_only && text::is_symlink(path)) {
+            e.message = fmt::format("{}: is a symbolic link; refusing to write through it", path);
+        } else if ((rc & 0xFF) == SQLITE_CANTOPEN && !read_only) {
             if (auto why = write_problem(path); !why.empty()) {
                 e.kind = ErrorKind::read_only;
                 e.message = fmt::format("{}: read-only: {}", path, why);

@@ -17,7 +17,7 @@ tl::expected<WriterLock, StoreError> WriterLock::acquire(const std::string& db, 
     const std::string path = db + "-ingest.lock";
     // Each pass waits 20 ms at most, so the loop ends once timeout_ms has passed.
     for (int waited = 0;; waited += 20) {
-        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0)
             return tl::unexpected(
                 StoreError{ErrorKind::read_only, fmt::format("{}: cannot create {}: {}", db, path,

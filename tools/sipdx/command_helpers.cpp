@@ -2,6 +2,8 @@
 
 #include "command.h"
 
+#include <sipdx/output/csv.h>
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,6 +14,18 @@ void add_listing_format_option(CLI::App* cmd, std::string& format) {
     cmd->add_option("--format", format,
                     "table (default on a terminal), ndjson (default otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
+    add_csv_formulas_option(cmd);
+}
+
+void add_csv_formulas_option(CLI::App* cmd) {
+    cmd->add_option_function<std::string>(
+           "--csv-formulas",
+           [](const std::string& name) {
+               output::set_csv_formulas(output::parse_csv_formulas(name).value());
+           },
+           "CSV text fields starting with = + - @ TAB or CR: neutralise (default: a ' in "
+           "front, so a spreadsheet shows them as text) or keep")
+        ->check(CLI::IsMember({"neutralise", "neutralize", "keep"}));
 }
 
 output::Format pick_format(const std::string& name) {
@@ -26,6 +40,24 @@ void add_max_state_option(CLI::App* cmd, std::uint64_t& max_state_mb) {
                     "Memory for open Call-IDs (MiB; default: a quarter of the machine's); when "
                     "full, the least recently active are reported early, marked state-evicted")
         ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
+}
+
+void print_limits_report(const analysis::Analyzer& analyzer) {
+    std::uint64_t flows = 0;
+    std::uint64_t fragments = 0;
+    for (const auto& s : analyzer.decode_stats()) {
+        flows += s.tcp_flows_evicted;
+        fragments += s.fragment_sets_evicted;
+    }
+    const auto& t = analyzer.tracker_stats();
+    std::fprintf(stderr,
+                 "limits reached (docs/limits.md)\n"
+                 "  %-44s %ju\n  %-44s %ju\n  %-44s %ju\n  %-44s %ju\n",
+                 "Call-IDs emitted early (--max-state-mb)", static_cast<std::uintmax_t>(t.evicted),
+                 "transactions forgotten (4096 per Call-ID)",
+                 static_cast<std::uintmax_t>(t.transactions_dropped),
+                 "tcp flows evicted (65536 at once)", static_cast<std::uintmax_t>(flows),
+                 "ip fragment sets evicted (4096 at once)", static_cast<std::uintmax_t>(fragments));
 }
 
 void report_inputs(const analysis::RunResult& run) {

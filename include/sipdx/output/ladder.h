@@ -6,6 +6,7 @@
 
 #include <sipdx/session/record.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -25,7 +26,16 @@ struct LadderOptions {
     // still holds a method name; hosts whose names no longer fit are lettered, with a legend.
     std::size_t max_width = 0;
     bool color = false; // text only: status labels coloured by class (output/terminal.h)
+    // At most this many host columns (at least 2). A Call-ID seen at more hosts (a scanner, a
+    // flood) would otherwise give a diagram as wide as the hosts and as large as their square:
+    // the first max_hosts - 1 hosts get a column each, every later one is drawn in one last
+    // column named "others (N hosts)", and a note under the diagram says how many were folded.
+    std::size_t max_hosts = 16;
 };
+
+// How many hosts `messages` would fold into the "others" column (0: each has its column).
+std::size_t ladder_folded_hosts(const std::vector<session::MessageRecord>& messages,
+                                const LadderOptions& options = {});
 
 // Every function returns a complete text ending in a newline; an empty message list gives a
 // diagram with no arrows.

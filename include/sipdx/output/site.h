@@ -55,8 +55,10 @@ struct SiteWriteError {
 
 // Renders the site and writes it under `out_dir`, creating it and its subfolders as needed.
 // Files of the site that already exist are replaced; other files in `out_dir` are left alone.
-// Fails (with the path concerned) when `out_dir` exists but is not a directory, or on any I/O
-// error; a failure may leave a partly written site behind.
+// Fails (with the path concerned) when `out_dir` exists but is not a directory, when a symbolic
+// link stands at a page's name or in place of a subfolder below `out_dir` (never followed, see
+// text/safe_file.h), or on any I/O error; a failure may leave a partly written site behind.
+// Each page is written to a temporary file and renamed, so no page is ever half written.
 tl::expected<SiteSummary, SiteWriteError> write_site(const std::filesystem::path& out_dir,
                                                      const SiteOptions& options = {});
 

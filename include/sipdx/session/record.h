@@ -55,6 +55,7 @@ enum class FindingCode : std::uint8_t {
     clock_jump,               // capture time jumped (backwards, or > 1 day ahead) in this Call-ID
     capture_gap,              // a capture hole (TCP bytes missing) touched this Call-ID
     state_evicted,            // emitted early, as it stood: the open-state memory budget was full
+    transactions_dropped,     // more transactions than the per-Call-ID bound: the oldest forgotten
     count_
 };
 inline constexpr std::size_t finding_code_count = static_cast<std::size_t>(FindingCode::count_);

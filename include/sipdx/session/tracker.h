@@ -29,7 +29,9 @@ struct TrackerOptions {
     std::int64_t duplicate_window_ns = 200'000'000; // see TxTimings
     bool keep_messages = false;                     // fill CallRecord::message_log
     std::uint32_t max_messages_per_call = 20000;    // bound on message_log
-    std::uint32_t max_transactions_per_call = 4096; // older finished ones are dropped beyond
+    // Beyond this many in one Call-ID the oldest finished transaction (else the oldest) is
+    // forgotten, counted in TrackerStats and marked transactions-dropped on the record.
+    std::uint32_t max_transactions_per_call = 4096;
     // Bound on the memory of open Call-IDs (an estimate of their state, in bytes); when full,
     // the least recently active Call-IDs are emitted as they stand, with the finding
     // state-evicted. 0: no bound. default_state_budget() sizes it for the machine.
@@ -62,6 +64,7 @@ struct TrackerStats {
     std::uint64_t first_clock_jump_frame = 0; // frame of the first message after the first jump
     std::uint64_t records_continued = 0;      // records with CallRecord::part > 1
     std::uint64_t evicted = 0;                // emitted early for the state budget
+    std::uint64_t transactions_dropped = 0;   // forgotten for max_transactions_per_call
     std::uint64_t state_bytes = 0;            // estimated bytes of open state now
     std::uint64_t peak_state_bytes = 0;       // and at most
 };

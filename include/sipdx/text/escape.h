@@ -24,6 +24,8 @@ std::string json_escape(std::string_view s);
 std::string json_quote(std::string_view s);
 
 // One CSV field (RFC 4180): quoted, with quotes doubled, only when it holds `,` `"` CR or LF.
+// The quoting alone: output writes every CSV through output/csv.h, which adds CRLF and the
+// neutralising of formula-looking text fields.
 void append_csv(std::string& out, std::string_view s);
 std::string csv_field(std::string_view s);
 

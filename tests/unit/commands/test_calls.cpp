@@ -49,7 +49,15 @@ TEST(CallsCommand, OneRecordPerCallIdWithOutcomes) {
 TEST(CallsCommand, RecordFieldsInOrder) {
     const auto run = run_sipdx("calls --format csv " + quoted(sample_capture()));
     ASSERT_EQ(run.exit_code, 0);
-    const std::string header = run.out.substr(0, run.out.find('\n'));
+    const std::string header = run.out.substr(0, run.out.find("\r\n"));
+    // RFC 4180: every record, the header too, ends in CRLF (it ended in LF before).
+    EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 19);
+    for (std::size_t at = run.out.find('\n'); at != std::string::npos;
+         at = run.out.find('\n', at + 1))
+        ASSERT_TRUE(at > 0 && run.out[at - 1] == '\r') << "LF without CR at byte " << at;
+    EXPECT_EQ(run_sipdx("calls --csv-formulas keep --format csv " + quoted(sample_capture())).out,
+              run.out); // nothing formula-like in the sample
+    EXPECT_EQ(run_sipdx("calls --csv-formulas off " + quoted(sample_capture())).exit_code, 2);
     EXPECT_EQ(header, "call_id,kind,first_method,from,to,start,end,final_code,final_reason,class,"
                       "category,outcome,pdd_ms,setup_ms,duration_s,messages,retransmissions,"
                       "reason_header,warning,failed_by,icid,explanation,findings");

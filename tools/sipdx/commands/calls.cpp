@@ -2,6 +2,7 @@
 #include "command.h"
 #include "command_helpers.h"
 #include "record_filter_options.h"
+#include "sorted_lines.h"
 #include "terminal.h"
 
 #include <sipdx/analysis/analyzer.h>
@@ -17,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sipdx::cli {
@@ -27,6 +29,7 @@ struct CallsCliOptions {
     std::string format;
     unsigned threads = 0;
     std::uint64_t max_state_mb = 0; // 0: a quarter of the machine's memory
+    bool stats = false;
     RecordFilterOptions filters;
     std::vector<std::string> call_ids; // --call: the detail view of these Call-IDs
     std::string color;
@@ -110,28 +113,52 @@ int run(const CallsCliOptions& options) {
         };
     }
     analysis::Analyzer analyzer(analyze_options);
+    // --call shows the detail view, unless a machine format was asked for. The detail view and
+    // the terminal table size their columns from every record, so they keep the records; the
+    // machine formats keep only each record's line.
+    const bool machine = !options.format.empty() && format != output::Format::table;
+    const bool show_detail = detail && !machine;
+    const bool keep_records = show_detail || format == output::Format::table;
     std::vector<session::CallRecord> records;
+    // Each record is rendered as it arrives and only its line is kept (a record with its
+    // message log is several times larger); lines beyond a budget are sorted and spilled to a
+    // temporary file. The header is what the renderer writes for no records.
+    const std::string header = keep_records ? std::string() : output::render_records({}, format);
+    SortedLines lines;
+    std::vector<session::CallRecord> one(1);
     analyzer.on_record([&](session::CallRecord&& r) {
         if (detail && !call_matches(options.call_ids, r.call_id)) return;
-        if (filter.matches(r)) records.push_back(std::move(r));
+        if (!filter.matches(r)) return;
+        if (keep_records) {
+            records.push_back(std::move(r));
+            return;
+        }
+        one.front() = std::move(r);
+        const std::string text = output::render_records(one, format);
+        lines.add(one.front().start_ns, one.front().call_id,
+                  std::string_view(text).substr(header.size()));
     });
     const auto run = analyzer.run(options.captures);
     progress.clear();
     report_inputs(run);
+    if (options.stats) print_limits_report(analyzer);
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
 
     // Records leave the tracker as calls finish; print them in order of their first message.
+    if (!keep_records) {
+        std::fwrite(header.data(), 1, header.size(), stdout);
+        lines.write_to(stdout); // a failed write is reported once, at exit (main.cpp)
+        std::fflush(stdout);
+        return code;
+    }
     std::stable_sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
         if (a.start_ns != b.start_ns) return a.start_ns < b.start_ns;
         return a.call_id < b.call_id;
     });
-    // --call shows the detail view, unless a machine format was asked for.
-    const bool machine = !options.format.empty() && format != output::Format::table;
-    const std::string text = detail && !machine ? render_details(options, records, evidence)
-                             : format == output::Format::table
-                                 ? output::render_records_table(records, text_style(options.color))
-                                 : output::render_records(records, format);
+    const std::string text = show_detail
+                                 ? render_details(options, records, evidence)
+                                 : output::render_records_table(records, text_style(options.color));
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;
@@ -162,6 +189,8 @@ void setup(CLI::App& root, CliContext& context) {
         ->allow_extra_args(false);
     add_color_option(cmd, options->color);
     add_quiet_option(cmd, options->quiet);
+    cmd->add_flag("--stats", options->stats,
+                  "On stderr at the end: the bounds the run reached (docs/limits.md)");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 } // namespace

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -32,7 +33,11 @@ struct FlowCliOptions {
     std::vector<std::string> correlate_headers; // as `sessions`
     bool quiet = false;
     std::string color;
+    std::size_t max_hosts = output::LadderOptions{}.max_hosts;
 };
+
+// A Call-ID can carry any number of messages; beyond this many the ladder stops and says so.
+constexpr std::size_t max_ladder_messages = 100000;
 
 // The Call-ID to draw, with errors that say what to do next.
 std::string one_call_id(const std::vector<std::string>& given) {
@@ -89,6 +94,7 @@ int run_session(const FlowCliOptions& options) {
             }
     output::LadderOptions ladder = output::session_ladder_options(*session, picked, picked_ids);
     ladder.show_duplicates = !options.no_duplicates;
+    ladder.max_hosts = options.max_hosts;
     std::string text;
     if (options.format == "mermaid") {
         text = output::render_ladder_mermaid(picked, ladder);
@@ -117,11 +123,15 @@ int run(FlowCliOptions& options) {
     std::vector<session::MessageRecord> messages;
     std::vector<session::CallRecord> records;
     std::string explanation;
+    std::uint64_t left_out = 0;
     analyze_options.on_message = [&](const analysis::MessageContext& m) {
         const session::SipEvent& e = m.event;
         const session::FeedResult& r = m.step;
-        if (e.call_id == options.call_id && messages.size() < 100000)
+        if (e.call_id != options.call_id) return;
+        if (messages.size() < max_ladder_messages)
             messages.push_back(session::make_message_record(e, r.retransmission(), r.duplicate()));
+        else
+            ++left_out;
     };
     analysis::Analyzer analyzer(analyze_options);
     analyzer.on_record([&](session::CallRecord&& r) {
@@ -137,6 +147,16 @@ int run(FlowCliOptions& options) {
 
     output::LadderOptions ladder;
     ladder.show_duplicates = !options.no_duplicates;
+    ladder.max_hosts = options.max_hosts;
+    if (left_out > 0)
+        std::fprintf(stderr,
+                     "sipdx: flow: only the first %zu messages are drawn, %ju more left out\n",
+                     max_ladder_messages, static_cast<std::uintmax_t>(left_out));
+    if (const auto folded = output::ladder_folded_hosts(messages, ladder); folded > 0)
+        std::fprintf(stderr,
+                     "sipdx: flow: %zu hosts beyond the first %zu drawn in one column, \"others\" "
+                     "(--max-hosts)\n",
+                     folded, options.max_hosts - 1);
     std::string text;
     if (options.format == "mermaid") {
         text = output::render_ladder_mermaid(messages, ladder);
@@ -189,6 +209,10 @@ void setup(CLI::App& root, CliContext& context) {
                   "Leave out copies of the same transmission seen at several capture points");
     add_color_option(cmd, options->color);
     add_quiet_option(cmd, options->quiet);
+    cmd->add_option("--max-hosts", options->max_hosts,
+                    "At most this many host columns (default 16); later hosts share one last "
+                    "column, \"others\"")
+        ->check(CLI::Range(std::size_t{2}, std::size_t{1024}));
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 

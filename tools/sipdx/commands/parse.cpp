@@ -12,9 +12,6 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <memory>
 #include <string>
 
@@ -31,25 +28,31 @@ struct ParseArgs {
     std::string color;
 };
 
-std::string read_input(const std::string& path) {
+// Reads the input a piece at a time: memory holds one message, never the whole input.
+sip::StreamingMessageReader::Read input_reader(const std::string& path) {
+    std::shared_ptr<std::FILE> file;
     if (path == "-") {
-        std::string data((std::istreambuf_iterator<char>(std::cin)),
-                         std::istreambuf_iterator<char>());
-        if (std::cin.bad()) throw UsageError("-: cannot read standard input");
-        return data;
+        file.reset(stdin, [](std::FILE*) {});
+    } else {
+        file.reset(std::fopen(path.c_str(), "rb"), [](std::FILE* f) {
+            if (f != nullptr) std::fclose(f);
+        });
+        if (!file) throw UsageError(fmt::format("{}: cannot open file", path));
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError(fmt::format("{}: cannot open file", path));
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw UsageError(fmt::format("{}: read error", path));
-    return data;
+    return [file, path](char* into, std::size_t size) {
+        const std::size_t got = std::fread(into, 1, size, file.get());
+        if (got == 0 && std::ferror(file.get()))
+            throw UsageError(path == "-" ? std::string("-: cannot read standard input")
+                                         : fmt::format("{}: read error", path));
+        return got;
+    };
 }
 
 void run_parse(ParseArgs& args, CliContext& context) {
     if (args.format == "ndjson") args.json = true;
     const output::TextStyle style = text_style(args.color);
-    const std::string data = read_input(args.input);
-    sip::MessageStream stream(data, args.datagram ? sip::Framing::datagram : sip::Framing::stream);
+    sip::StreamingMessageReader stream(
+        input_reader(args.input), args.datagram ? sip::Framing::datagram : sip::Framing::stream);
     sip::Message message;
     std::size_t offset = 0;
     std::size_t count = 0;

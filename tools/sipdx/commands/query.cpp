@@ -1,6 +1,7 @@
 // sipdx query --db FILE | --clickhouse URL: the stored calls selected with the filters of
 // `sipdx calls`, their class-then-code summary, or read-only SQL (docs/store.md).
 #include "command.h"
+#include "command_helpers.h"
 #include "record_filter_options.h"
 #include "terminal.h"
 
@@ -173,6 +174,7 @@ void setup(CLI::App& root, CliContext& context) {
                     "otherwise), csv, tsv")
         ->check(CLI::IsMember({"table", "ndjson", "csv", "tsv"}));
     add_color_option(cmd, o->color);
+    add_csv_formulas_option(cmd);
     // Checked as a number: a size_t takes "-1" as the largest value, which SQLite refuses.
     cmd->add_option("--limit", o->limit, "At most this many calls (0: all)")
         ->check(CLI::Range(0.0, 1e12));
