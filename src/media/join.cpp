@@ -199,8 +199,9 @@ void MediaAnalyzer::Impl::join() {
         s.max_delta_ms = c.max_delta_s * 1000;
         const JitterTrack& j = c.jitter_for(clock);
         s.max_jitter_ms = j.max_s * 1000;
-        // The mean over the packets that updated the estimate (all but the first).
-        s.mean_jitter_ms = c.packets > 1 ? j.sum_s * 1000 / static_cast<double>(c.packets - 1) : 0;
+        // The mean over the packets that updated the estimate.
+        s.mean_jitter_ms =
+            c.jitter_samples ? j.sum_s * 1000 / static_cast<double>(c.jitter_samples) : 0;
         s.markers = c.markers;
         s.payload_type_changes = c.payload_type_changes;
         s.ssrc_changes = per_flow[flow_of(e.key)] - 1;

@@ -57,7 +57,8 @@ void StreamCounters::add(const RtpHeader& h, std::string_view payload, std::int6
     ++packets;
     payload_bytes += h.payload_length;
     markers += h.marker;
-    if (h.payload_type != payload_type) {
+    const bool type_changed = h.payload_type != payload_type;
+    if (type_changed) {
         ++payload_type_changes;
         payload_type = h.payload_type;
     }
@@ -123,7 +124,10 @@ void StreamCounters::add(const RtpHeader& h, std::string_view payload, std::int6
     if (!h.marker && arrival_gap > max_delta_s) max_delta_s = arrival_gap;
     const auto ts_gap =
         static_cast<double>(static_cast<std::int32_t>(h.timestamp - previous_timestamp));
-    for (std::size_t i = 0; i < jitter_tracks; ++i) {
+    // Another payload type (DTMF, comfort noise, redundancy) may run on another clock: the
+    // packet only restarts the comparison, as Wireshark's RTP analysis does.
+    if (!type_changed) ++jitter_samples;
+    for (std::size_t i = 0; i < jitter_tracks && !type_changed; ++i) {
         const std::uint32_t clock = i < jitter_clocks.size() ? jitter_clocks[i] : own_clock;
         if (clock == 0) continue;
         JitterTrack& t = jitter[i];

@@ -63,6 +63,7 @@ struct StreamCounters {
     double max_delta_s = 0; // longest gap between consecutive packets
     std::array<JitterTrack, jitter_tracks> jitter{};
     std::uint32_t own_clock = 0; // the static payload type's rate for the last track
+    std::uint64_t jitter_samples = 0; // packets that updated the estimate
 
     // RFC 4733 events, counted by their distinct timestamps, under any dynamic payload type
     // that carried 4-byte payloads; resolved against SDP later.
