@@ -334,16 +334,17 @@ void MediaAnalyzer::Impl::join() {
                     cm.worst_mos = s.quality.score->mos;
             }
         }
+        const std::string answer =
+            sdp.answer_code == 200 ? "200 OK" : std::to_string(sdp.answer_code);
         if (sdp.answer_ns && offers_audio[0] && offers_audio[1]) {
             if (after_answer[0] == 0 && after_answer[1] == 0) {
                 add(cm.findings, FindingCode::no_media_after_answer,
-                    fmt::format("no RTP in either direction after {}", sdp.answer_code));
+                    fmt::format("no RTP in either direction after {}", answer));
             } else {
                 for (int p = 0; p < 2; ++p)
                     if (after_answer[p] == 0 && will_send[p] && after_answer[1 - p] > 0)
                         add(cm.findings, FindingCode::one_way_audio,
-                            fmt::format("no RTP from the {} after {}", party_name(p),
-                                        sdp.answer_code));
+                            fmt::format("no RTP from the {} after {}", party_name(p), answer));
             }
         }
         if (sdp.bye_ns && (after_answer[0] || after_answer[1])) {

@@ -62,7 +62,7 @@ struct StreamCounters {
     std::uint32_t previous_timestamp = 0;
     double max_delta_s = 0; // longest gap between consecutive packets
     std::array<JitterTrack, jitter_tracks> jitter{};
-    std::uint32_t own_clock = 0; // the static payload type's rate for the last track
+    std::uint32_t own_clock = 0;      // the static payload type's rate for the last track
     std::uint64_t jitter_samples = 0; // packets that updated the estimate
 
     // RFC 4733 events, counted by their distinct timestamps, under any dynamic payload type

@@ -4,7 +4,9 @@
 #include "record_filter_options.h"
 
 #include <sipdx/analysis/analyzer.h>
+#include <sipdx/media/analyzer.h>
 #include <sipdx/output/analysis.h>
+#include <sipdx/output/media.h>
 #include <sipdx/session/record.h>
 
 #include <algorithm>
@@ -23,6 +25,7 @@ struct CallsCliOptions {
     unsigned threads = 0;
     std::uint64_t max_state_mb = 0; // 0: a quarter of the machine's memory
     RecordFilterOptions filters;
+    bool media = false;
 };
 
 int run(const CallsCliOptions& options) {
@@ -32,6 +35,8 @@ int run(const CallsCliOptions& options) {
     analysis::AnalyzeOptions analyze_options;
     analyze_options.threads = options.threads;
     analyze_options.tracker.max_state_bytes = options.max_state_mb << 20;
+    media::MediaAnalyzer media;
+    if (options.media) media.attach(analyze_options);
     analysis::Analyzer analyzer(analyze_options);
     std::vector<session::CallRecord> records;
     analyzer.on_record([&](session::CallRecord&& r) {
@@ -47,7 +52,14 @@ int run(const CallsCliOptions& options) {
         if (a.start_ns != b.start_ns) return a.start_ns < b.start_ns;
         return a.call_id < b.call_id;
     });
-    const std::string text = output::render_records(records, format);
+    if (options.media) {
+        media.finish();
+        for (auto& r : records)
+            media.annotate(r);
+    }
+    const std::string text = options.media
+                                 ? output::render_records_with_media(records, media, format)
+                                 : output::render_records(records, format);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;
@@ -71,6 +83,9 @@ void setup(CLI::App& root, CliContext& context) {
         ->capture_default_str()
         ->check(CLI::Range(0u, analysis::max_threads));
     add_record_filters(cmd, options->filters);
+    cmd->add_flag("--media", options->media,
+                  "Also measure the calls' RTP: media fields at the end of each record and media "
+                  "findings in the explanation (docs/media.md)");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 } // namespace

@@ -7,6 +7,7 @@
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/filter.h>
 #include <sipdx/analysis/record_filter.h>
+#include <sipdx/media/filter.h>
 #include <sipdx/session/record.h>
 
 #include <fmt/format.h>
@@ -27,6 +28,7 @@ struct FilterCliOptions {
     std::string output;
     std::string call_id;
     RecordFilterOptions filters;
+    bool media = false;
 };
 
 // The output is opened (and truncated) before the inputs are read, so `filter X -w X` would
@@ -56,7 +58,9 @@ int run(const FilterCliOptions& options) {
     refuse_output_over_input(options);
     auto filter = make_record_filter(options.filters);
     filter.call_id = options.call_id;
-    auto result = analysis::filter_capture(options.captures, filter, options.output);
+    auto result = options.media
+                      ? media::filter_capture_with_media(options.captures, filter, options.output)
+                      : analysis::filter_capture(options.captures, filter, options.output);
     if (!result) throw UsageError(result.error().message());
     report_inputs(result->run);
     std::fprintf(stderr, "sipdx: %s\n",
@@ -77,6 +81,8 @@ void setup(CLI::App& root, CliContext& context) {
         ->required();
     cmd->add_option("--call", options->call_id, "Only this Call-ID");
     add_record_filters(cmd, options->filters);
+    cmd->add_flag("--media", options->media,
+                  "Also write the RTP/RTCP frames of the selected calls (matched by their SDP)");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 
