@@ -93,13 +93,15 @@ void StreamCounters::add(const RtpHeader& h, std::string_view payload, std::int6
     } else if (udelta <= seq_mod - max_misorder) {
         // A big jump: a restarted sender, or a stray packet. Two in a row is a reset.
         if (seq == bad_seq) {
+            // The packet that announced the jump is the new sequence's first.
             expected_before_reset += extended_max() - base_seq + 1;
-            received_before_reset += received_since_reset;
+            received_before_reset += received_since_reset - 1;
             ++sequence_resets;
-            base_seq = max_seq = seq;
-            cycles = 0;
-            recent = 1;
-            received_since_reset = 1;
+            base_seq = static_cast<std::uint16_t>(seq - 1);
+            max_seq = seq;
+            cycles = base_seq > seq ? seq_mod : 0;
+            recent = 3;
+            received_since_reset = 2;
             bad_seq = 0x10000;
         } else {
             bad_seq = (seq + 1u) & (seq_mod - 1);
