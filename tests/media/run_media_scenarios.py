@@ -150,6 +150,22 @@ def main():
         s = c.streams(out)
         c.expect("filter: RTP kept", (s["caller"]["packets"], s["callee"]["packets"]), (500, 500))
 
+        # ingest --media: the streams in SQLite's media_streams, tied to the stored capture.
+        path, _ = c.capture("store", "--loss-every", "10")
+        db = os.path.join(tmp, "media.db")
+        c.run("ingest", "--db", db, "--media", "-q", path)
+        rows = [json.loads(l) for l in c.run(
+            "query", "--db", db, "--sql",
+            "SELECT m.call_id, m.from_party, m.packets, m.lost, c.outcome FROM media_streams m "
+            "JOIN calls c ON c.capture_id = m.capture_id AND c.call_id = m.call_id "
+            "ORDER BY m.from_party").splitlines()]
+        c.expect("store: rows", [(r["from_party"], r["lost"], r["outcome"]) for r in rows],
+                 [("callee", 0, "answered"), ("caller", 49, "answered")])
+        c.run("ingest", "--db", db, "--media", "-q", path)  # again: replaced, not doubled
+        count = json.loads(c.run("query", "--db", db, "--sql",
+                                 "SELECT count(*) AS n FROM media_streams").splitlines()[0])
+        c.expect("store: idempotent", count["n"], 2)
+
         for f in c.failures:
             print("FAIL", f)
         print(f"{c.checks} checks, {len(c.failures)} failures")
