@@ -6,8 +6,6 @@
 
 #include "media/detail/state.h"
 
-#include <xxhash.h>
-
 #include <cstring>
 #include <limits>
 
@@ -98,7 +96,7 @@ void MediaAnalyzer::Impl::packet(const decode::Payload& p, std::uint32_t source)
     std::memcpy(k + 36, &h->ssrc, 4);
     k[40] = p.src.family;
     k[41] = p.dst.family;
-    const std::uint64_t hash = XXH3_64bits(k, key.bytes.size());
+    const std::uint64_t hash = key.hash();
     bool inserted = false;
     const std::size_t at = flows.find_or_insert(key, hash, options.max_streams, inserted);
     if (at == std::numeric_limits<std::size_t>::max()) {
@@ -205,7 +203,7 @@ const std::vector<CallMedia>& MediaAnalyzer::calls() const {
 }
 
 const CallMedia* MediaAnalyzer::call(std::string_view call_id) const {
-    auto it = m_impl->call_media_index.find(std::string(call_id));
+    auto it = m_impl->call_media_index.find(call_id);
     return it == m_impl->call_media_index.end() ? nullptr : &m_impl->calls[it->second];
 }
 

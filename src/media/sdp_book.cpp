@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include <charconv>
 
@@ -62,9 +63,10 @@ void MediaAnalyzer::on_message(const analysis::MessageContext& m) {
             : e.cseq_method == sip::Method::invite || e.cseq_method == sip::Method::update ||
                   e.cseq_method == sip::Method::prack;
     if (!invite_related) return;
-    auto [it, inserted] =
-        impl.call_index.try_emplace(std::string(e.call_id), impl.calls_sdp.size());
-    if (inserted) {
+    const std::uint64_t key = XXH3_64bits(e.call_id.data(), e.call_id.size());
+    auto it = impl.call_index.find(key);
+    if (it == impl.call_index.end()) {
+        it = impl.call_index.emplace(key, impl.calls_sdp.size()).first;
         impl.calls_sdp.emplace_back();
         impl.calls_sdp.back().call_id = std::string(e.call_id);
         // The first request's From tag is the caller's (a response first: its From is too).

@@ -129,12 +129,21 @@ void StreamCounters::add(const RtpHeader& h, std::string_view payload, std::int6
     // Another payload type (DTMF, comfort noise, redundancy) may run on another clock: the
     // packet only restarts the comparison, as Wireshark's RTP analysis does.
     if (!type_changed) ++jitter_samples;
+    static constexpr std::array<double, jitter_clocks.size()> periods = {
+        1.0 / jitter_clocks[0], 1.0 / jitter_clocks[1], 1.0 / jitter_clocks[2],
+        1.0 / jitter_clocks[3]};
     for (std::size_t i = 0; i < jitter_tracks && !type_changed; ++i) {
-        const std::uint32_t clock = i < jitter_clocks.size() ? jitter_clocks[i] : own_clock;
-        if (clock == 0) continue;
+        double period = 0;
+        if (i < periods.size()) {
+            period = periods[i];
+        } else if (own_clock != 0) {
+            period = 1.0 / own_clock;
+        } else {
+            continue;
+        }
         JitterTrack& t = jitter[i];
-        const double d = std::fabs(arrival_gap - ts_gap / clock);
-        t.jitter_s += (d - t.jitter_s) / 16;
+        const double d = std::fabs(arrival_gap - ts_gap * period);
+        t.jitter_s += (d - t.jitter_s) * (1.0 / 16);
         t.sum_s += t.jitter_s;
         if (t.jitter_s > t.max_s) t.max_s = t.jitter_s;
     }

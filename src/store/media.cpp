@@ -26,9 +26,9 @@ std::string findings_text(const std::vector<media::Finding>& findings) {
 
 } // namespace
 
-tl::expected<std::uint64_t, StoreError>
-write_media_streams(const std::string& path, const std::string& capture_sha256,
-                    const media::MediaAnalyzer& media) {
+tl::expected<std::uint64_t, StoreError> write_media_streams(const std::string& path,
+                                                            const std::string& capture_sha256,
+                                                            const media::MediaAnalyzer& media) {
     auto db = Database::open(path);
     if (!db) return tl::unexpected(db.error());
     auto find = detail::Statement::prepare(
@@ -36,9 +36,9 @@ write_media_streams(const std::string& path, const std::string& capture_sha256,
     if (!find) return tl::unexpected(find.error());
     find->bind(1, std::string_view(capture_sha256));
     if (sqlite3_step(find->get()) != SQLITE_ROW)
-        return tl::unexpected(StoreError{ErrorKind::argument,
-                                         fmt::format("{}: no complete capture {} is stored", path,
-                                                     capture_sha256)});
+        return tl::unexpected(
+            StoreError{ErrorKind::argument,
+                       fmt::format("{}: no complete capture {} is stored", path, capture_sha256)});
     const std::int64_t capture_id = sqlite3_column_int64(find->get(), 0);
     if (auto ok = db->exec("BEGIN IMMEDIATE"); !ok) return tl::unexpected(ok.error());
     auto rollback = [&](StoreError e) {

@@ -7,7 +7,10 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -16,8 +19,30 @@ namespace sipdx::media::detail {
 // 5-tuple and SSRC as bytes: source address (16), destination (16), ports (4), SSRC (4),
 // address families (2), padding (2).
 struct FlowKey {
-    std::array<std::uint8_t, 44> bytes{};
-    friend bool operator==(const FlowKey&, const FlowKey&) = default;
+    alignas(8) std::array<std::uint8_t, 48> bytes{}; // the last 4 stay zero
+    // Six word compares, inlined: the look-up's compare runs once per packet.
+    friend bool operator==(const FlowKey& a, const FlowKey& b) {
+        std::uint64_t diff = 0;
+        for (std::size_t i = 0; i < 48; i += 8) {
+            std::uint64_t x = 0;
+            std::uint64_t y = 0;
+            std::memcpy(&x, a.bytes.data() + i, 8);
+            std::memcpy(&y, b.bytes.data() + i, 8);
+            diff |= x ^ y;
+        }
+        return diff == 0;
+    }
+    // A multiply-xorshift over the six words: cheaper than a general hash for 48 bytes.
+    std::uint64_t hash() const {
+        std::uint64_t h = 0x9E3779B97F4A7C15ull;
+        for (std::size_t i = 0; i < 48; i += 8) {
+            std::uint64_t x = 0;
+            std::memcpy(&x, bytes.data() + i, 8);
+            h = (h ^ x) * 0xBF58476D1CE4E5B9ull;
+            h ^= h >> 31;
+        }
+        return h;
+    }
 };
 
 struct StreamEntry {
@@ -104,6 +129,12 @@ struct CallSdp {
     std::vector<SdpLine> lines;
 };
 
+// Call-IDs looked up by view: no string is made for a Call-ID already known.
+struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 bool is_private(const decode::Address& a);
 // "10.0.0.1:4000", "[2001:db8::1]:4000"
 std::string endpoint_text(const decode::Address& a, std::uint16_t port);
@@ -124,11 +155,13 @@ struct MediaAnalyzer::Impl {
     std::vector<std::unique_ptr<decode::PayloadConsumer>> consumers;
     // Tracking thread.
     std::vector<detail::CallSdp> calls_sdp;
-    std::unordered_map<std::string, std::size_t> call_index;
+    // By the Call-ID's 64-bit hash (XXH3): one integer look-up per INVITE-dialog message.
+    std::unordered_map<std::uint64_t, std::size_t> call_index;
     // After finish().
     std::vector<StreamReport> reports;
     std::vector<CallMedia> calls;
-    std::unordered_map<std::string, std::size_t> call_media_index;
+    std::unordered_map<std::string, std::size_t, detail::TextHash, std::equal_to<>>
+        call_media_index;
     std::vector<std::size_t> report_entry; // report -> flows.entries index
     bool finished = false;
 
