@@ -12,6 +12,14 @@ test knows exactly what sipdx must report:
   --stop-early S       both streams stop S seconds before the BYE
   --wrap               the caller's sequence starts at 65500 (wraps during the call)
   --dtmf DIGITS        the caller sends RFC 4733 events for these digits
+  --no-media           neither side sends RTP
+  --early-media        the callee sends 1 s of RTP before the 200, with no SDP in its 180
+  --codec PT           the caller sends this payload type instead of 0 (18: not offered)
+  --nat                the caller's SDP gives 192.168.1.10 (private) as its address
+  --hold               the callee sends a re-INVITE with a=sendonly mid-call
+  --t38                the answer adds an m=image T.38 line
+  --rtcp-rtt MS        SR from the caller each second, RR from the callee whose LSR/DLSR
+                       make the round trip MS milliseconds
 It prints a JSON object with the expected figures on stdout.
 """
 import argparse
@@ -68,14 +76,23 @@ def main():
     ap.add_argument("--stop-early", type=float, default=0)
     ap.add_argument("--wrap", action="store_true")
     ap.add_argument("--dtmf", default="")
+    ap.add_argument("--no-media", action="store_true")
+    ap.add_argument("--early-media", action="store_true")
+    ap.add_argument("--codec", type=int, default=0)
+    ap.add_argument("--nat", action="store_true")
+    ap.add_argument("--hold", action="store_true")
+    ap.add_argument("--t38", action="store_true")
+    ap.add_argument("--rtcp-rtt", type=float, default=0)
     args = ap.parse_args()
 
     call_id = "media-test-1@127.0.0.1"
     frames = []  # (time, bytes)
     t0 = 1_700_000_000.0
-    offer = sdp(CALLER[0], CALLER[2], [0, 8, 101], [(0, "PCMU/8000"), (8, "PCMA/8000"),
-                                                    (101, "telephone-event/8000")])
+    offer = sdp("192.168.1.10" if args.nat else CALLER[0], CALLER[2], [0, 8, 101],
+                [(0, "PCMU/8000"), (8, "PCMA/8000"), (101, "telephone-event/8000")])
     answer = sdp(CALLEE[0], CALLEE[2], [0, 101], [(0, "PCMU/8000"), (101, "telephone-event/8000")])
+    if args.t38:
+        answer += "m=image 50002 udptl t38\r\n"
     sig = lambda t, frm, to, data: frames.append((t, packet(frm[0], frm[1], to[0], to[1], data)))
     sig(t0, CALLER, CALLEE, sip("INVITE sip:bob@127.0.0.2 SIP/2.0", call_id, 1, "INVITE", "a1", "", offer))
     sig(t0 + 0.1, CALLEE, CALLER, sip("SIP/2.0 180 Ringing", call_id, 1, "INVITE", "a1", "b2"))
@@ -83,8 +100,31 @@ def main():
     sig(answer_t, CALLEE, CALLER, sip("SIP/2.0 200 OK", call_id, 1, "INVITE", "a1", "b2", answer))
     sig(answer_t + 0.01, CALLER, CALLEE, sip("ACK sip:bob@127.0.0.2 SIP/2.0", call_id, 1, "ACK", "a1", "b2"))
 
+    if args.early_media:
+        for i in range(50):
+            frames.append((t0 + 0.15 + i * 0.02, packet(CALLEE[0], CALLEE[2], CALLER[0], CALLER[2],
+                                                        rtp(9000 + i, i * 160, 0x33333333))))
     start = answer_t + 0.05
-    n = args.packets
+    n = 0 if args.no_media else args.packets
+    if args.hold:
+        held = answer.replace("a=sendrecv", "a=sendonly")
+        t_hold = start + n * 0.01
+        sig(t_hold, CALLEE, CALLER, sip("INVITE sip:alice@127.0.0.1 SIP/2.0", call_id, 10,
+                                        "INVITE", "b2", "a1", held))
+        sig(t_hold + 0.05, CALLER, CALLEE, sip("SIP/2.0 200 OK", call_id, 10, "INVITE", "b2",
+                                               "a1", offer.replace("a=sendrecv", "a=recvonly")))
+    if args.rtcp_rtt:
+        # SR from the caller about its SSRC, then the callee's RR answering it after DLSR 0.5 s.
+        for k in range(1, int(n * 0.02)):
+            t_sr = start + k
+            ntp_mid = (k * 65536) & 0xFFFFFFFF
+            sr = struct.pack("!BBHIIIIII", 0x80, 200, 6, 0x11111111, ntp_mid >> 16,
+                             (ntp_mid & 0xFFFF) << 16, 0, 0, 0)
+            frames.append((t_sr, packet(CALLER[0], CALLER[2] + 1, CALLEE[0], CALLEE[2] + 1, sr)))
+            rr = struct.pack("!BBHI", 0x81, 201, 7, 0x22222222)
+            rr += struct.pack("!IIIIII", 0x11111111, 0, 0, 40, ntp_mid, 32768)
+            frames.append((t_sr + 0.5 + args.rtcp_rtt / 1000, packet(
+                CALLEE[0], CALLEE[2] + 1, CALLER[0], CALLER[2] + 1, rr)))
     # Caller -> callee.
     base = 65500 if args.wrap else 1000
     sent = 0
@@ -99,7 +139,7 @@ def main():
             lost += 1
             continue
         frames.append((start + i * 0.02, packet(CALLER[0], CALLER[2], CALLEE[0], CALLEE[2],
-                                                rtp(base + i, i * 160, 0x11111111))))
+                                                rtp(base + i, i * 160, 0x11111111, pt=args.codec))))
         sent += 1
     if args.loss_every:
         bursts += len([i for i in range(n) if i % args.loss_every == args.loss_every - 1 and
@@ -123,7 +163,7 @@ def main():
         events += 1
     # Callee -> caller.
     callee_sent = 0
-    if not args.one_way:
+    if not args.one_way and n:
         order = list(range(n))
         if args.reorder_every:
             for i in range(args.reorder_every - 1, n - 1, args.reorder_every):

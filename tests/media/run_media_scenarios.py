@@ -140,6 +140,30 @@ def main():
         c.expect("dtmf: events", s["dtmf_events"], want["dtmf_events"])
         c.expect("dtmf: digits", s["dtmf_digits"], "12#")
 
+        # Each finding from the generator's situation, in the call's media_findings.
+        for flags, want_code, want_text in [
+            (["--no-media"], "no_media_after_answer", "no RTP in either direction after 200 OK"),
+            (["--early-media"], "early_media_without_sdp", "before any 18x with SDP"),
+            (["--codec", "18"], "codec_not_negotiated", "payload type 18 is in no SDP"),
+            (["--nat"], "private_address_nat", "private address 192.168.1.10"),
+            (["--hold"], "on_hold", "the callee set a=sendonly"),
+            (["--t38"], "t38", "T.38 fax negotiated by the callee"),
+        ]:
+            path, _ = c.capture("finding", *flags)
+            call = json.loads(c.run("calls", "--media", path, "--format", "ndjson").splitlines()[0])
+            hits = [f for f in call["media_findings"] if f["code"] == want_code]
+            c.expect(f"{flags}: {want_code}", bool(hits) and want_text in hits[0]["detail"], True)
+            c.expect(f"{flags}: no one-way", "one_way_audio" in codes(call, "media_findings"),
+                     False)
+
+        # RTCP: SR from the caller, the callee's RR 40 ms of round trip after DLSR 0.5 s.
+        path, _ = c.capture("rtcp", "--rtcp-rtt", "40")
+        s = c.streams(path)["caller"]
+        c.expect("rtcp: rtt", s["rtt_ms"], 40.0, 0.01)
+        c.expect("rtcp: reports", s["rtcp_reports"], 9)
+        c.expect("rtcp: delay in the E-model", "Ta 20 ms (RTCP round trip / 2)" in s["mos_model"],
+                 True)
+
         # filter --media writes the SIP and every RTP frame; without it only the SIP.
         path, want = c.capture("filter")
         out = os.path.join(tmp, "out.pcapng")
