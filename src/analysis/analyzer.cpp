@@ -170,6 +170,9 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
                 filling->add(p, source_index);
             },
             decode_options);
+        if (m_options.payload_consumer)
+            if (auto* consumer = m_options.payload_consumer(source_index))
+                inputs[i].pipeline->add_consumer(*consumer);
     }
 
     auto advance = [](Input& in) {

@@ -20,14 +20,14 @@ struct MessageRef {
 
 } // namespace
 
-tl::expected<FilterResult, capture::CaptureError>
-filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter,
-               const std::string& output,
-               std::function<void(std::uint64_t, std::uint64_t)> progress) {
+tl::expected<FilterResult, capture::CaptureError> filter_capture(
+    const std::vector<std::string>& paths, const RecordFilter& filter, const std::string& output,
+    std::function<void(std::uint64_t, std::uint64_t)> progress, const FilterExtras& extras) {
     FilterResult result;
     std::vector<MessageRef> messages;
     std::vector<std::uint64_t> message_frames; // every message's frames (TCP segments, fragments)
     std::unordered_set<std::uint64_t> selected;
+    std::vector<std::string> selected_ids;
 
     AnalyzeOptions options;
     options.explain = false;
@@ -39,11 +39,13 @@ filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter
             {e.source, session::content_hash(e.call_id), message_frames.size(), frames.size()});
         message_frames.insert(message_frames.end(), frames.begin(), frames.end());
     };
+    if (extras.prepare) extras.prepare(options);
     Analyzer analyzer(options);
     analyzer.on_record([&](session::CallRecord&& r) {
         if (!filter.matches(r)) return;
         ++result.call_ids;
         selected.insert(session::content_hash(r.call_id));
+        if (extras.frames_of) selected_ids.push_back(r.call_id);
     });
     result.run = analyzer.run(paths);
     const auto files = expand_inputs(paths);
@@ -55,6 +57,11 @@ filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter
         ++result.messages;
         for (std::size_t i = 0; i < m.frame_count; ++i)
             frames[m.source].insert(message_frames[m.first_frame + i]);
+    }
+    if (extras.frames_of) {
+        const auto more = extras.frames_of(selected_ids);
+        for (std::size_t i = 0; i < more.size() && i < frames.size(); ++i)
+            frames[i].insert(more[i].begin(), more[i].end());
     }
 
     // A name ending in .pcap asks for classic pcap (as `live -w` does), any other pcapng.

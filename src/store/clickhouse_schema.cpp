@@ -105,6 +105,24 @@ const std::vector<ChTable>& ch_tables() {
          {},
          {},
          4},
+        // Version 5: RTP streams (docs/media.md), the SQLite media_streams columns; the
+        // ClickHouse sink does not fill it yet (`ingest --media` writes SQLite).
+        {"media_streams",
+         "    capture_sha256 String,\n    call_id        String,\n    ssrc           UInt32,\n"
+         "    src            String,\n    dst            String,\n    from_party     String,\n"
+         "    matched_by     String,\n    payload_type   UInt8,\n    codec          String,\n"
+         "    start          DateTime,\n    start_ns       Int64,\n    end_ns         Int64,\n"
+         "    packets        UInt64,\n    expected       UInt64,\n    lost           Int64,\n"
+         "    loss_pct       Float64,\n    duplicates     UInt64,\n    out_of_order   UInt64,\n"
+         "    loss_bursts    UInt64,\n    max_jitter_ms  Float64,\n    mean_jitter_ms Float64,\n"
+         "    max_delta_ms   Float64,\n    dtmf_digits    String,\n    rtt_ms         "
+         "Nullable(Float64),\n    r_factor       Nullable(Float64),\n    mos            "
+         "Nullable(Float64),\n    mos_model      String,\n    findings       String",
+         "toDate(start)",
+         "(capture_sha256, call_id, start_ns)",
+         {},
+         {},
+         5},
     };
     return tables;
 }

@@ -159,6 +159,40 @@ CREATE INDEX messages_by_call ON messages (capture_id, call);
     // index that read every captures row: 6 ms per capture with 100,000 captures stored.
     R"sql(
 CREATE INDEX captures_by_size ON captures (size);
+)sql",
+    // 5: RTP streams per capture (`sipdx ingest --media`, docs/media.md), tied to calls by
+    // (capture_id, call_id); call_id is '' for streams no SDP names.
+    R"sql(
+CREATE TABLE media_streams (
+    capture_id     INTEGER NOT NULL REFERENCES captures(id),
+    call_id        TEXT NOT NULL,
+    ssrc           INTEGER NOT NULL,
+    src            TEXT NOT NULL,
+    dst            TEXT NOT NULL,
+    from_party     TEXT NOT NULL,
+    matched_by     TEXT NOT NULL,
+    payload_type   INTEGER NOT NULL,
+    codec          TEXT NOT NULL,
+    start_ns       INTEGER NOT NULL,
+    end_ns         INTEGER NOT NULL,
+    packets        INTEGER NOT NULL,
+    expected       INTEGER NOT NULL,
+    lost           INTEGER NOT NULL,
+    loss_pct       REAL NOT NULL,
+    duplicates     INTEGER NOT NULL,
+    out_of_order   INTEGER NOT NULL,
+    loss_bursts    INTEGER NOT NULL,
+    max_jitter_ms  REAL NOT NULL,
+    mean_jitter_ms REAL NOT NULL,
+    max_delta_ms   REAL NOT NULL,
+    dtmf_digits    TEXT NOT NULL,
+    rtt_ms         REAL,
+    r_factor       REAL,
+    mos            REAL,
+    mos_model      TEXT NOT NULL,
+    findings       TEXT NOT NULL
+);
+CREATE INDEX media_streams_by_call ON media_streams (capture_id, call_id);
 )sql"};
 
 int user_version(sqlite3* db, int& version) {

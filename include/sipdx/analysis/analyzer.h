@@ -55,6 +55,10 @@ struct AnalyzeOptions {
     // Called for every message, in capture order, with everything the analysis knows of it
     // (flow, filter, the store). Called on the thread that tracks, one message at a time.
     std::function<void(const MessageContext&)> on_message;
+    // Payload analyzers beside SIP (media::MediaAnalyzer): called once per opened input with
+    // its index; the consumer returned (null: none) is added to that input's decoder, is fed
+    // on the decoding thread in capture order, and must outlive run().
+    std::function<decode::PayloadConsumer*(std::uint32_t source)> payload_consumer;
 };
 
 struct InputResult {

@@ -30,12 +30,22 @@ struct FilterResult {
     std::uint64_t frames_written = 0;
 };
 
+// Frames beyond the messages (media::filter_capture_with_media adds the calls' RTP/RTCP).
+struct FilterExtras {
+    // Called on the first pass's options before it runs (payload consumers, on_message).
+    std::function<void(AnalyzeOptions&)> prepare;
+    // After the first pass: more frames to write for the selected Call-IDs, per input.
+    std::function<std::vector<std::vector<std::uint64_t>>(const std::vector<std::string>&)>
+        frames_of;
+};
+
 // Fails only when the output cannot be written: the writer's CaptureError (code, file,
 // message()). `progress` is called as AnalyzeOptions::progress during the first pass.
 // Unreadable inputs are reported per input in `run`, as for analyse.
 tl::expected<FilterResult, capture::CaptureError>
 filter_capture(const std::vector<std::string>& paths, const RecordFilter& filter,
                const std::string& output,
-               std::function<void(std::uint64_t done, std::uint64_t total)> progress = {});
+               std::function<void(std::uint64_t done, std::uint64_t total)> progress = {},
+               const FilterExtras& extras = {});
 
 } // namespace sipdx::analysis

@@ -6,8 +6,10 @@
 #include "terminal.h"
 
 #include <sipdx/analysis/analyzer.h>
+#include <sipdx/media/analyzer.h>
 #include <sipdx/output/analysis.h>
 #include <sipdx/output/call_view.h>
+#include <sipdx/output/media.h>
 #include <sipdx/session/record.h>
 
 #include <fmt/format.h>
@@ -34,6 +36,7 @@ struct CallsCliOptions {
     std::vector<std::string> call_ids; // --call: the detail view of these Call-IDs
     std::string color;
     bool quiet = false;
+    bool media = false;
 };
 
 // --call ID matches that Call-ID, or any that starts with it (a Call-ID cut in the table).
@@ -112,13 +115,16 @@ int run(const CallsCliOptions& options) {
                                      std::string(bytes)});
         };
     }
+    media::MediaAnalyzer media;
+    if (options.media) media.attach(analyze_options);
     analysis::Analyzer analyzer(analyze_options);
     // --call shows the detail view, unless a machine format was asked for. The detail view and
-    // the terminal table size their columns from every record, so they keep the records; the
-    // machine formats keep only each record's line.
+    // the terminal table size their columns from every record, and --media completes the records
+    // once the run is over, so they keep the records; the machine formats keep only each
+    // record's line.
     const bool machine = !options.format.empty() && format != output::Format::table;
     const bool show_detail = detail && !machine;
-    const bool keep_records = show_detail || format == output::Format::table;
+    const bool keep_records = show_detail || format == output::Format::table || options.media;
     std::vector<session::CallRecord> records;
     // Each record is rendered as it arrives and only its line is kept (a record with its
     // message log is several times larger); lines beyond a budget are sorted and spilled to a
@@ -156,9 +162,17 @@ int run(const CallsCliOptions& options) {
         if (a.start_ns != b.start_ns) return a.start_ns < b.start_ns;
         return a.call_id < b.call_id;
     });
-    const std::string text = show_detail
-                                 ? render_details(options, records, evidence)
-                                 : output::render_records_table(records, text_style(options.color));
+    if (options.media) {
+        media.finish();
+        for (auto& r : records)
+            media.annotate(r);
+    }
+    const std::string text = show_detail ? render_details(options, records, evidence)
+                             : format == output::Format::table
+                                 ? output::render_records_table(records, text_style(options.color))
+                             : options.media
+                                 ? output::render_records_with_media(records, media, format)
+                                 : output::render_records(records, format);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;
@@ -191,6 +205,9 @@ void setup(CLI::App& root, CliContext& context) {
     add_quiet_option(cmd, options->quiet);
     cmd->add_flag("--stats", options->stats,
                   "On stderr at the end: the bounds the run reached (docs/limits.md)");
+    cmd->add_flag("--media", options->media,
+                  "Also measure the calls' RTP: media fields at the end of each record and media "
+                  "findings in the explanation (docs/media.md)");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 } // namespace

@@ -8,6 +8,7 @@
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/filter.h>
 #include <sipdx/analysis/record_filter.h>
+#include <sipdx/media/filter.h>
 #include <sipdx/session/record.h>
 
 #include <fmt/format.h>
@@ -29,6 +30,7 @@ struct FilterCliOptions {
     std::string call_id;
     RecordFilterOptions filters;
     bool quiet = false;
+    bool media = false;
 };
 
 // The output is opened (and truncated) before the inputs are read, so `filter X -w X` would
@@ -59,9 +61,13 @@ int run(const FilterCliOptions& options) {
     auto filter = make_record_filter(options.filters);
     filter.call_id = options.call_id;
     Progress progress(options.quiet);
-    auto result = analysis::filter_capture(
-        options.captures, filter, options.output,
-        [&](std::uint64_t done, std::uint64_t total) { progress.update(done, total); });
+    auto on_progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.update(done, total);
+    };
+    auto result = options.media ? media::filter_capture_with_media(options.captures, filter,
+                                                                   options.output, on_progress)
+                                : analysis::filter_capture(options.captures, filter, options.output,
+                                                           on_progress);
     progress.clear();
     if (!result) throw UsageError(result.error().message());
     report_inputs(result->run);
@@ -86,6 +92,8 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--call", options->call_id, "Only this Call-ID");
     add_record_filters(cmd, options->filters);
     add_quiet_option(cmd, options->quiet);
+    cmd->add_flag("--media", options->media,
+                  "Also write the RTP/RTCP frames of the selected calls (matched by their SDP)");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 

@@ -5,6 +5,8 @@
 #include "terminal.h"
 
 #include <sipdx/analysis/analyzer.h>
+#include <sipdx/media/analyzer.h>
+#include <sipdx/store/media.h>
 #include <sipdx/store/writer.h>
 
 #include <fmt/format.h>
@@ -27,7 +29,33 @@ struct IngestCliOptions {
     std::uint64_t max_state_mb = 0; // 0: a quarter of the machine's memory
     std::string message_rows = "all";
     bool quiet = false;
+    bool media = false;
 };
+
+// --media: each stored capture read once more for its RTP, into media_streams (SQLite).
+int store_media(const IngestCliOptions& options, const store::WriteReport& report,
+                const analysis::AnalyzeOptions& analyze) {
+    int code = 0;
+    for (const auto& c : report.captures) {
+        if (c.state == store::CaptureState::failed || c.sha256.empty()) continue;
+        media::MediaAnalyzer media;
+        analysis::AnalyzeOptions options_for_media = analyze;
+        options_for_media.explain = false;
+        media.attach(options_for_media);
+        analysis::Analyzer analyzer(options_for_media);
+        analyzer.run({c.name});
+        media.finish();
+        auto rows = store::write_media_streams(options.store.db, c.sha256, media);
+        if (!rows) {
+            std::fprintf(stderr, "sipdx: %s\n", rows.error().message.c_str());
+            code = exit_input_errors;
+        } else if (!options.quiet) {
+            std::fprintf(stderr, "%s: %llu media streams\n", c.name.c_str(),
+                         static_cast<unsigned long long>(*rows));
+        }
+    }
+    return code;
+}
 
 // The analysis threads when --threads is not given: the writer thread and, for a new capture,
 // the hashing thread each keep a core busy, so the analysis gets the others (at least one).
@@ -86,6 +114,10 @@ int run(const IngestCliOptions& options) {
                      result->report.failed_batches == 1 ? " was" : "es were");
         return exit_input_errors;
     }
+    if (options.media && !options.store.db.empty()) {
+        const int media_code = store_media(options, result->report, analyze);
+        if (media_code != 0 && result->exit_code == 0) return media_code;
+    }
     return result->exit_code;
 }
 
@@ -124,6 +156,9 @@ void setup(CLI::App& root, CliContext& context) {
         ->check(CLI::IsMember({"all", "failed", "none"}));
     cmd->add_flag("-q,--quiet", options->quiet,
                   "No progress on stderr: no progress bar, no per-capture line");
+    cmd->add_flag("--media", options->media,
+                  "Also store each capture's RTP streams (SQLite table media_streams; each "
+                  "capture is read once more for them)");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 
