@@ -26,6 +26,11 @@ bool ends_uri_part(char c) {
            c == '<';
 }
 
+// RFC 3261 user characters (unreserved and user-unreserved, escapes).
+bool is_user_char(char c) {
+    return is_alpha(c) || is_digit(c) || std::string_view("-_.!~*'+%=&$").find(c) != std::string_view::npos;
+}
+
 // A dotted quad at pos (each part 0..255) not continued by a digit or a dot-digit; its length.
 std::size_t ipv4_at(std::string_view s, std::size_t pos) {
     std::size_t i = pos;
@@ -145,6 +150,19 @@ void Redactor::append(std::string& out, std::string_view s) {
                 } else {
                     i = start; // no user part: the host is read on (an address is redacted)
                 }
+                continue;
+            }
+        }
+        // user@host without a scheme (From and To as records keep them, Call-IDs, Message-IDs).
+        if (boundary && (is_alpha(c) || is_digit(c) || c == '+')) {
+            std::size_t end = i;
+            while (end < n && end - i < 256 && is_user_char(s[end]))
+                ++end;
+            if (end < n && s[end] == '@' && end > i) {
+                const std::string_view user = s.substr(i, end - i);
+                if (looks_like_number(user)) append_pseudonym(out, Kind::tel, digits_of(user));
+                else append_pseudonym(out, Kind::user, user);
+                i = end;
                 continue;
             }
         }
