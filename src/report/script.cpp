@@ -321,6 +321,7 @@ async function load() {
   $("rows").addEventListener("keydown", (e) => { if (e.key === "Enter") pickRow(e); });
   document.querySelectorAll("button.cell").forEach((b) => b.addEventListener("click", () => {
     exact = { fb: b.dataset.fb, code: +b.dataset.code };
+    $("q").value = "";
     const chip = $("chip");
     chip.hidden = false;
     chip.textContent = `failed by ${exact.fb || "not known"}, code ${exact.code || "none"} `;

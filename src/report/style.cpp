@@ -37,8 +37,8 @@ code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace;font-size:.9em;
 .class-block{margin:8px 0 14px}
 .cls{display:inline-block;min-width:2.6em;text-align:center;border-radius:4px;padding:0 4px;color:#fff;background:var(--s1)}
 @media (prefers-color-scheme:dark){.cls{color:#131417}}
-.cls.c2{background:var(--s2)}.cls.c3{background:var(--s3)}.cls.c4{background:#b35a00}.cls.c5{background:#c5221f}.cls.c6{background:var(--s6)}.cls.c1{background:#4a5a73}
-@media (prefers-color-scheme:dark){.cls.c4{background:var(--s4)}.cls.c5{background:var(--s5)}.cls.c1{background:var(--s1)}}
+.cls.c2{background:#137333}.cls.c3{background:#08707e}.cls.c4{background:#b35a00}.cls.c5{background:#c5221f}.cls.c6{background:var(--s6)}.cls.c1{background:#4a5a73}
+@media (prefers-color-scheme:dark){.cls.c2{background:var(--s2)}.cls.c3{background:var(--s3)}.cls.c4{background:var(--s4)}.cls.c5{background:var(--s5)}.cls.c1{background:var(--s1)}}
 .codes{list-style:none;margin:0;padding:0}
 .code-head,.code summary{display:grid;grid-template-columns:1fr 7em 7em 8em;gap:6px;align-items:baseline}
 .code-head{font-size:.8rem;color:var(--muted);padding:0 8px}.code-head span:not(:first-child){text-align:right}
