@@ -20,12 +20,15 @@ constexpr int bottom = 40;
 constexpr int plot_w = width - left - right;
 constexpr int plot_h = height - top - bottom;
 
+// The top of the y axis: four equal steps of 1, 2 or 5 times a power of ten (whole numbers for
+// counts of 4 or more).
 double nice_ceiling(double v) {
-    if (v <= 0) return 1;
-    const double p = std::pow(10.0, std::floor(std::log10(v)));
-    for (const double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (v <= m * p) return m * p;
-    return 10 * p;
+    if (v <= 4) return 4;
+    const double quarter = v / 4;
+    const double p = std::pow(10.0, std::floor(std::log10(quarter)));
+    for (const double m : {1.0, 2.0, 5.0, 10.0})
+        if (quarter <= m * p) return 4 * m * p;
+    return 40 * p;
 }
 
 std::string number(double v) {

@@ -72,7 +72,7 @@ svg.chart{width:100%;height:auto;display:block}
 .legend{list-style:none;display:flex;flex-wrap:wrap;gap:2px 14px;margin:4px 0 0;padding:0;font-size:.85rem}
 .key{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:5px;vertical-align:-1px;background:currentColor}
 .key.s1{background:var(--s1)}.key.s2{background:var(--s2)}.key.s3{background:var(--s3)}.key.s4{background:var(--s4)}.key.s5{background:var(--s5)}.key.s6{background:var(--s6)}.key.s7{background:var(--s7)}
-.grid th[scope=col]{text-align:right}.grid td{text-align:right}
+.grid th{white-space:nowrap;overflow-wrap:normal}.grid th[scope=col]{text-align:right}.grid td{text-align:right}
 .cell{font:inherit;background:var(--b-bad);color:var(--fg);border:0;border-radius:4px;padding:1px 8px;cursor:pointer;min-width:2.5em}
 .cell:hover{outline:1px solid var(--fg)}
 .filter{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center}
@@ -122,6 +122,7 @@ body{font-size:14px}
 .vrow .c-kind,.vrow .c-reason,.vrow .c-fb,.vrow .c-pdd,.vrow .c-setup,.vrow .c-dur,.vrow .c-start{display:none}
 .vrow .c-why{grid-column:1/-1;color:var(--muted);font-size:.85em}
 .facts{grid-template-columns:1fr}.facts dd{margin-bottom:4px}
+.chart .tick{font-size:19px}
 }
 @media print{
 :root{--bg:#fff;--fg:#000;--muted:#333;--line:#bbb;--panel:#f3f3f3;--link:#000}
