@@ -87,27 +87,44 @@ void ReportBuilder::add_message(const analysis::MessageContext& m) {
     if (m.step.call == 0) return;
 
     OpenCall& call = s.open[m.step.call];
-    if (call.messages.size() >= detail::max_ladder_rows ||
+    if (call.rows.size() >= detail::max_ladder_rows ||
         s.open_bytes > s.options.open_budget_bytes + s.options.open_budget_bytes / 2) {
         ++call.cut;
         return;
     }
-    call.messages.push_back(
-        session::make_message_record(e, m.step.retransmission(), m.step.duplicate()));
-    std::uint64_t added = sizeof(session::MessageRecord) + call.messages.back().label.size();
-    std::pair<std::uint32_t, std::uint32_t> span{0, detail::no_text};
+    detail::LadderRow& row = call.rows.emplace_back();
+    row.time_ns = e.time_ns;
+    row.frame = e.frame;
+    row.src = e.src;
+    row.dst = e.dst;
+    row.transport = e.transport;
+    row.flags = static_cast<std::uint8_t>((m.step.retransmission() ? 1 : 0) |
+                                          (m.step.duplicate() ? 2 : 0) | (e.has_sdp ? 4 : 0) |
+                                          (e.is_request ? 8 : 0));
+    const std::size_t labels_before = call.labels.size();
+    row.label_offset = static_cast<std::uint32_t>(labels_before);
+    if (e.is_request) {
+        call.labels += e.method == sip::Method::unknown ? e.method_text : sip::to_string(e.method);
+    } else {
+        fmt::format_to(std::back_inserter(call.labels), "{}", e.status);
+        if (!e.reason_phrase.empty()) {
+            call.labels += ' ';
+            call.labels += e.reason_phrase.substr(0, 60);
+        }
+    }
+    row.label_size = static_cast<std::uint16_t>(std::min<std::size_t>(call.labels.size() - labels_before, 0xffff));
+    std::uint64_t added = sizeof(detail::LadderRow) + row.label_size;
     if (s.text_wanted()) {
         const std::string_view raw = m.message.raw.substr(0, detail::max_message_text);
         if (s.open_bytes + raw.size() <= s.options.open_budget_bytes) {
-            span = {static_cast<std::uint32_t>(call.text.size()), static_cast<std::uint32_t>(raw.size())};
+            row.text_offset = static_cast<std::uint32_t>(call.text.size());
+            row.text_size = static_cast<std::uint32_t>(raw.size());
             call.text.append(raw);
             added += raw.size();
         } else {
             call.text_lost = true;
         }
     }
-    call.spans.push_back(span);
-    added += sizeof(span);
     call.bytes += added;
     s.open_bytes += added;
     s.stats.peak_open_bytes = std::max(s.stats.peak_open_bytes, s.open_bytes);
@@ -149,6 +166,35 @@ void append_string(std::string& out, std::string_view value) {
     out += '"';
 }
 
+// The explanation with the call's From and To replaced by \u0001 and \u0002 (the page puts
+// them back): what is left repeats from call to call, and DEFLATE stores a repeat in a few
+// bytes.
+std::string templated(std::string why, std::string_view from, std::string_view to) {
+    auto swap = [&why](std::string_view value, char mark) {
+        if (value.size() < 3) return;
+        for (std::size_t at = why.find(value); at != std::string::npos; at = why.find(value, at + 1))
+            why.replace(at, value.size(), 1, mark);
+    };
+    swap(from, '\x01');
+    if (to != from) swap(to, '\x02');
+    return why;
+}
+
+// The short "why" of the calls table: the knowledge category of the deciding code, or what
+// the outcome itself says.
+std::string_view short_why(const session::CallRecord& r) {
+    using session::Outcome;
+    switch (r.outcome) {
+    case Outcome::timeout: return "no final answer (timer B/F)";
+    case Outcome::in_progress: return "still open at the capture's end";
+    case Outcome::cancelled: return "caller gave up";
+    case Outcome::challenged: return "challenge never answered";
+    default: break;
+    }
+    if (r.final_code >= 100 && r.final_code <= 699) return analysis::category_of(r.final_code);
+    return {};
+}
+
 } // namespace
 
 void ReportBuilder::add_record(const session::CallRecord& r) {
@@ -171,16 +217,16 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
     const int severity = max_severity(r);
 
     // Does its message text go in?
-    bool with_text = false;
     bool has_text = false;
-    for (const auto& span : call.spans)
-        has_text = has_text || span.second != detail::no_text;
-    std::string left_out;
+    for (const auto& row : call.rows)
+        has_text = has_text || row.text_size != detail::no_text;
+    bool with_text = false;
+    std::string_view left_out;
     if (s.options.messages == MessageText::none) {
         left_out = "mode";
     } else if (s.options.messages == MessageText::failed && succeeded(r.outcome) && severity < 2) {
         left_out = "mode";
-    } else if (!has_text && !call.messages.empty()) {
+    } else if (!has_text && !call.rows.empty()) {
         left_out = call.text_lost ? "memory" : "budget";
     } else if (s.options.message_budget_bytes != 0 &&
                s.stats.text_bytes + call.text.size() > s.options.message_budget_bytes) {
@@ -194,105 +240,112 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
     else if (left_out == "budget") ++s.stats.calls_text_budget;
     else if (left_out == "memory") ++s.stats.calls_text_memory;
 
-    // The call's detail: everything the one-call view shows.
+    // The call's detail, what the one-call view adds to its table row (page.js reads it):
+    // [from, to, why, root, reason_header, warning, icid, abandon, bye_by, counts, mid,
+    //  findings, hosts, shape, times, first_frame, texts, text_frames, left, cut, end_ms]
+    const std::string from = s.shown(r.from);
+    const std::string to = s.shown(r.to);
     std::string& d = s.scratch;
     d.clear();
-    d += "{\"id\":";
-    append_string(d, s.shown(r.call_id));
-    fmt::format_to(std::back_inserter(d), ",\"part\":{},\"kind\":\"{}\",\"outcome\":\"{}\",\"code\":{}",
-                   r.part, session::to_string(r.kind), session::to_string(r.outcome), r.final_code);
-    d += ",\"reason\":";
-    append_string(d, r.final_reason);
-    d += ",\"from\":";
-    append_string(d, s.shown(r.from));
-    d += ",\"to\":";
-    append_string(d, s.shown(r.to));
-    d += ",\"start\":";
-    append_string(d, text::iso_time(r.start_ns));
-    d += ",\"end\":";
-    append_string(d, text::iso_time(r.end_ns));
-    d += ",\"why\":";
-    append_string(d, s.shown(r.explanation));
-    d += ",\"failed_by\":";
-    append_string(d, s.shown(analysis::failed_by_text(r)));
-    d += ",\"root\":";
+    d += '[';
+    append_string(d, from);
+    d += ',';
+    append_string(d, to);
+    d += ',';
+    append_string(d, templated(s.shown(r.explanation), from, to));
+    d += ',';
     append_string(d, r.has_root_cause ? s.shown(fmt::format("{} from {}", r.root_cause_code,
                                                             r.root_cause_by.to_string()))
                                       : std::string());
-    d += ",\"reason_header\":";
+    d += ',';
     append_string(d, s.shown(r.reason_header));
-    d += ",\"warning\":";
+    d += ',';
     append_string(d, s.shown(r.warning));
-    d += ",\"icid\":";
+    d += ',';
     append_string(d, s.shown(r.icid));
-    d += ",\"abandon\":";
+    d += ',';
     append_string(d, r.abandon_method);
-    d += ",\"bye_by\":";
+    d += ',';
     append_string(d, r.bye_by);
-    d += ",\"pdd\":";
-    append_number(d, r.pdd_ms, 1);
-    d += ",\"setup\":";
-    append_number(d, r.setup_ms, 1);
-    d += ",\"dur\":";
-    append_number(d, r.duration_s, 3);
-    fmt::format_to(std::back_inserter(d),
-                   ",\"counts\":[{},{},{},{}],\"mid\":{},\"findings\":[", r.messages,
-                   r.retransmissions, r.duplicates, r.transactions, r.mid_dialog ? 1 : 0);
+    fmt::format_to(std::back_inserter(d), ",[{},{},{},{}],{},[", r.messages, r.retransmissions,
+                   r.duplicates, r.transactions, r.mid_dialog ? 1 : 0);
     for (std::size_t i = 0; i < r.findings.size(); ++i) {
         const auto& f = r.findings[i];
         fmt::format_to(std::back_inserter(d), "{}[\"{}\",{},{}]", i == 0 ? "" : ",",
                        session::to_string(f.code), f.count, f.frame);
     }
-    d += "],\"hosts\":[";
-    std::vector<std::string> hosts;
-    auto host_index = [&](const session::Endpoint& e) {
-        const std::string h = e.to_string();
-        auto it = std::find(hosts.begin(), hosts.end(), h);
-        if (it != hosts.end()) return static_cast<std::size_t>(it - hosts.begin());
-        hosts.push_back(h);
+    d += "],[";
+    // Hosts in order of appearance; the ladder's shape names them by index. The shape
+    // ("0>1 udp INVITE 12|1>0 udp 100 Trying 0|...", flags last) repeats between calls of the
+    // same flow, so it compresses to little; the times (ms from the message before) and the
+    // frames do not, and are kept apart and small.
+    std::vector<session::Endpoint> hosts;
+    auto host_index = [&hosts](const session::Endpoint& e) {
+        for (std::size_t i = 0; i < hosts.size(); ++i)
+            if (hosts[i] == e) return i;
+        hosts.push_back(e);
         return hosts.size() - 1;
     };
-    std::string ladder;
-    const std::int64_t t0 = call.messages.empty() ? r.start_ns : call.messages.front().time_ns;
-    std::uint32_t text_index = 0;
+    std::string& shape = s.scratch_ladder;
+    shape.clear();
+    std::string times;
     std::string texts;
-    for (std::size_t i = 0; i < call.messages.size(); ++i) {
-        const auto& m = call.messages[i];
-        const std::size_t from = host_index(m.src);
-        const std::size_t to = host_index(m.dst);
-        const int flags = (m.retransmission ? 1 : 0) | (m.duplicate ? 2 : 0) |
-                          (m.has_sdp ? 4 : 0) | (m.is_request ? 8 : 0);
-        int text_ref = -1;
-        if (with_text && call.spans[i].second != detail::no_text) {
-            const std::string_view raw =
-                std::string_view(call.text).substr(call.spans[i].first, call.spans[i].second);
-            if (text_index != 0) texts += ',';
-            append_string(texts, s.options.redact ? s.redactor.apply(raw) : std::string(raw));
-            s.stats.text_bytes += raw.size();
-            text_ref = static_cast<int>(text_index++);
-        }
-        fmt::format_to(std::back_inserter(ladder), "{}[{:.3f},{},{},", i == 0 ? "" : ",",
-                       static_cast<double>(m.time_ns - t0) / 1e6, from, to);
-        append_string(ladder, m.label);
-        fmt::format_to(std::back_inserter(ladder), ",{},{},{},\"{}\"]", flags, m.frame, text_ref,
+    std::string text_frames;
+    std::int64_t previous = call.rows.empty() ? r.start_ns : call.rows.front().time_ns;
+    for (std::size_t i = 0; i < call.rows.size(); ++i) {
+        const auto& m = call.rows[i];
+        const std::size_t a = host_index(m.src);
+        const std::size_t b = host_index(m.dst);
+        fmt::format_to(std::back_inserter(shape), "{}{}>{} {} ", i == 0 ? "" : "|", a, b,
                        decode::to_string(m.transport));
+        for (const char c : std::string_view(call.labels).substr(m.label_offset, m.label_size))
+            shape += c == '|' ? '/' : c; // '|' separates the rows
+        fmt::format_to(std::back_inserter(shape), " {}", m.flags);
+        const std::int64_t delta_us = (m.time_ns - previous) / 1000;
+        previous = m.time_ns;
+        fmt::format_to(std::back_inserter(times), "{}{}", i == 0 ? "" : ",", delta_us);
+        if (!with_text) continue;
+        if (i != 0) {
+            texts += ',';
+            text_frames += ',';
+        }
+        if (m.text_size == detail::no_text) {
+            texts += "null";
+            text_frames += '0';
+            continue;
+        }
+        const std::string_view raw = std::string_view(call.text).substr(m.text_offset, m.text_size);
+        append_string(texts, s.options.redact ? s.redactor.apply(raw) : std::string(raw));
+        s.stats.text_bytes += raw.size();
+        fmt::format_to(std::back_inserter(text_frames), "{}", m.frame);
     }
     for (std::size_t i = 0; i < hosts.size(); ++i) {
         if (i != 0) d += ',';
-        append_string(d, s.shown(hosts[i]));
+        append_string(d, s.shown(hosts[i].to_string()));
     }
-    d += "],\"m\":[";
-    d += ladder;
-    d += "],\"texts\":[";
-    d += texts;
-    d += "],\"left\":";
+    d += "],";
+    append_string(d, shape);
+    d += ",[";
+    d += times;
+    fmt::format_to(std::back_inserter(d), "],{},", call.rows.empty() ? 0 : call.rows.front().frame);
+    if (with_text) {
+        d += '[';
+        d += texts;
+        d += "],[";
+        d += text_frames;
+        d += "],";
+    } else {
+        d += "null,null,";
+    }
     append_string(d, left_out);
-    fmt::format_to(std::back_inserter(d), ",\"cut\":{}}}", call.cut);
-    s.stats.ladder_rows += call.messages.size();
-    const auto [chunk, index] = s.details.add(d);
+    fmt::format_to(std::back_inserter(d), ",{},{}]", call.cut, (r.end_ns - r.start_ns) / 1'000'000);
+    s.stats.ladder_rows += call.rows.size();
+    s.details.add(d, detail::calls_per_chunk);
+    ++s.detail_count;
 
     // The calls table row: [call-id, kind, outcome, code, reason, failed-by, pdd, setup,
-    // duration, start (ms from the base), why, chunk, index, flags, severity].
+    // duration, start (ms after the row before; the first after the base), why, flags,
+    // severity]. Its detail is entry (row % calls_per_chunk) of chunk (row / calls_per_chunk).
     std::string& row = s.scratch_row;
     row.clear();
     row += '[';
@@ -309,10 +362,12 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
     append_number(row, r.setup_ms, 0);
     row += ',';
     append_number(row, r.duration_s, 1);
-    fmt::format_to(std::back_inserter(row), ",{},", (r.start_ns - s.time_base_ns) / 1'000'000);
-    s.append_dict(row, s.shown(r.explanation));
+    const std::int64_t start_ms = (r.start_ns - s.time_base_ns) / 1'000'000;
+    fmt::format_to(std::back_inserter(row), ",{},", start_ms - s.previous_start_ms);
+    s.previous_start_ms = start_ms;
+    s.append_dict(row, short_why(r));
     const int flags = (with_text ? 1 : 0) | (r.mid_dialog ? 2 : 0) | (r.part > 1 ? 4 : 0);
-    fmt::format_to(std::back_inserter(row), ",{},{},{},{}]", chunk, index, flags, severity);
+    fmt::format_to(std::back_inserter(row), ",{},{}]", flags, severity);
     s.rows.add(row);
 
     // The charts and the grid.

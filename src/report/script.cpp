@@ -14,7 +14,7 @@ const $ = (id) => document.getElementById(id);
 const meta = JSON.parse($("meta").textContent);
 const dict = meta.dict;
 const str = (v) => (typeof v === "number" ? dict[v] : v) || "";
-let rows = [];        // [id, kind, outcome, code, reason, failedBy, pdd, setup, dur, startMs, why, chunk, index, flags, severity]
+let rows = [];        // [id, kind, outcome, code, reason, failedBy, pdd, setup, dur, startMs, why, flags, severity]
 let view = new Uint32Array(0);
 let sortKey = -1, sortDir = 1, exact = null, selected = -1;
 
@@ -147,14 +147,32 @@ function render() {
 }
 
 const chunkCache = new Map();
+const perChunk = meta.per_chunk;
+// The call as the view needs it: its table row and its detail entry put together.
 async function detail(i) {
   const r = rows[i];
-  const id = "d" + r[11];
+  const id = "d" + Math.floor(i / perChunk);
   if (!chunkCache.has(id)) {
     if (chunkCache.size >= 6) chunkCache.delete(chunkCache.keys().next().value);
     chunkCache.set(id, inflate(id));
   }
-  return (await chunkCache.get(id))[r[12]];
+  const a = (await chunkCache.get(id))[i % perChunk];
+  const m = [];
+  let t = 0;
+  if (a[13]) a[13].split("|").forEach((part, k) => {
+    const x = /^(\d+)>(\d+) (\S+) (.*) (\d+)$/.exec(part);
+    t += a[14][k];
+    const text = a[16] && a[16][k] != null ? k : -1;
+    m.push([t / 1000, +x[1], +x[2], x[4], +x[5], a[17] ? a[17][k] : 0, text, x[3]]);
+  });
+  const start = meta.base + r[9];
+  const iso = (ms) => new Date(ms).toISOString().replace("T", " ");
+  return { id: r[0], kind: meta.kinds[r[1]], outcome: meta.outcomes[r[2]], code: r[3], reason: str(r[4]),
+    failed_by: str(r[5]), pdd: r[6], setup: r[7], dur: r[8], start: iso(start), end: iso(start + a[20]),
+    continued: (r[11] & 4) !== 0, from: a[0], to: a[1],
+    why: a[2].replaceAll("\u0001", a[0]).replaceAll("\u0002", a[1]), root: a[3], reason_header: a[4],
+    warning: a[5], icid: a[6], abandon: a[7], bye_by: a[8], counts: a[9], mid: a[10], findings: a[11],
+    hosts: a[12], m, firstFrame: a[15], texts: a[16], left: a[18], cut: a[19] };
 }
 
 const svgNS = "http://www.w3.org/2000/svg";
@@ -204,7 +222,7 @@ function drawLadder(d, onPick) {
       g.appendChild(el("polygon", { points: `${x2},${y} ${x2 - dir * 9},${y - 4} ${x2 - dir * 9},${y + 4}` }));
       g.appendChild(el("text", { x: (x1 + x2) / 2, y: y - 5, "text-anchor": "middle" }, text));
     }
-    g.appendChild(el("title", {}, `${label} · frame ${m[5]} · ${m[7]} · ${hosts[from]} → ${hosts[to]}`));
+    g.appendChild(el("title", {}, `${label}${m[5] ? " · frame " + m[5] : ""} · ${m[7]} · ${hosts[from]} → ${hosts[to]}`));
     const pick = () => { svg.querySelectorAll(".sel").forEach((x) => x.classList.remove("sel")); g.classList.add("sel"); onPick(k); };
     g.addEventListener("click", pick);
     g.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); pick(); } });
@@ -219,7 +237,8 @@ const leftWhy = { mode: "it succeeded without warnings (the report embeds the me
 function showMessage(box, d, k) {
   const m = d.m[k];
   box.innerHTML = "";
-  const head = html("p", "", `${m[3]} · frame ${m[5]} · ${m[7].toUpperCase()} · ${d.hosts[m[1]]} → ${d.hosts[m[2]]} · +${(m[0] / 1000).toFixed(3)} s`);
+  const frame = m[5] ? `frame ${m[5]}` : `frame ${k === 0 ? "" : "after "}${d.firstFrame}`;
+  const head = html("p", "", `${m[3]} · ${frame} · ${m[7].toUpperCase()} · ${d.hosts[m[1]]} → ${d.hosts[m[2]]} · +${(m[0] / 1000).toFixed(3)} s`);
   head.id = "message-head";
   box.appendChild(head);
   if (m[6] >= 0) {
@@ -252,7 +271,7 @@ async function openCall(i, scroll = true) {
   const h = html("h3", "", "");
   h.id = "call-title";
   const badge = html("span", "badge o-" + d.outcome, d.outcome);
-  h.append(badge, ` ${d.code ? d.code + " " + d.reason : ""} — Call-ID ${d.id}${d.part > 1 ? " (part " + d.part + ")" : ""}`);
+  h.append(badge, ` ${d.code ? d.code + " " + d.reason : ""} — Call-ID ${d.id}${d.continued ? " (continued)" : ""}`);
   box.appendChild(h);
   const why = html("p", "", d.why);
   why.id = "call-why";
@@ -261,7 +280,7 @@ async function openCall(i, scroll = true) {
   const fact = (k, v) => { if (v !== "" && v != null) facts.append(html("dt", "", k), html("dd", "", String(v))); };
   fact("kind", d.kind);
   fact("from", d.from); fact("to", d.to);
-  fact("start", d.start.replace("T", " ")); fact("end", d.end.replace("T", " "));
+  fact("start", d.start); fact("end", d.end);
   fact("failed by", d.failed_by); fact("root cause", d.root);
   fact("Reason", d.reason_header); fact("Warning", d.warning);
   fact("caller gave up", d.abandon); fact("BYE by", d.bye_by);
@@ -304,9 +323,10 @@ function hashCall() {
 
 async function load() {
   buildHead();
+  let start = 0;
   for (let c = 0; c < meta.rows; c++) {
     const part = await inflate("r" + c);
-    for (const r of part) rows.push(r);
+    for (const r of part) { start += r[9]; r[9] = start; rows.push(r); }
     if (c % 8 === 7) $("status").textContent = `Loading the calls… ${rows.length.toLocaleString("en")}`;
   }
   sortKey = 9;

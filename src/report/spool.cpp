@@ -44,11 +44,11 @@ Spool::~Spool() {
     if (m_file != nullptr) std::fclose(m_file);
 }
 
-std::pair<std::uint32_t, std::uint32_t> Spool::add(std::string_view json) {
+std::pair<std::uint32_t, std::uint32_t> Spool::add(std::string_view json, std::uint32_t per_chunk) {
     m_buffer += m_in_chunk == 0 ? '[' : ',';
     m_buffer.append(json);
     const std::pair<std::uint32_t, std::uint32_t> where{chunks(), m_in_chunk++};
-    if (m_buffer.size() >= m_chunk_bytes) flush();
+    if (per_chunk != 0 ? m_in_chunk >= per_chunk : m_buffer.size() >= m_chunk_bytes) flush();
     return where;
 }
 

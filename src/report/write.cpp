@@ -102,7 +102,7 @@ std::string meta_json(ReportBuilder::State& s) {
         text::append_json(o, session::describe(code));
         o += "\"]";
     }
-    o += fmt::format("}},\"rows\":{},\"calls\":{},\"redacted\":{},\"hint\":\"", s.rows.chunks(),
+    o += fmt::format("}},\"per_chunk\":{},\"rows\":{},\"calls\":{},\"redacted\":{},\"hint\":\"", detail::calls_per_chunk, s.rows.chunks(),
                      s.stats.calls, s.options.redact ? "true" : "false");
     text::append_json(o, s.options.command_hint.empty() ? "sipdx flow CAPTURE --call"
                                                         : s.options.command_hint);

@@ -22,8 +22,9 @@ public:
     Spool(const Spool&) = delete;
     Spool& operator=(const Spool&) = delete;
 
-    // Appends one JSON value; returns (chunk, index in chunk).
-    std::pair<std::uint32_t, std::uint32_t> add(std::string_view json);
+    // Appends one JSON value; returns (chunk, index in chunk). With `per_chunk` set, a chunk
+    // ends after that many values instead of at chunk_bytes.
+    std::pair<std::uint32_t, std::uint32_t> add(std::string_view json, std::uint32_t per_chunk = 0);
     // Ends the last chunk.
     void finish();
     // Writes every chunk as <script type="application/x-sipdx-deflate" id="PREFIXn">...</script>;

@@ -45,8 +45,11 @@ Written make(report::ReportOptions options, const std::string& path = sample()) 
     return w;
 }
 
-nlohmann::json detail_of(const std::string& html, const nlohmann::json& row) {
-    return test::chunk_json(html, "d" + std::to_string(row[11].get<int>()))[row[12].get<int>()];
+// The detail entry of table row `index` (builder.cpp documents the array).
+nlohmann::json detail_of(const std::string& html, std::size_t index) {
+    const auto meta = nlohmann::json::parse(test::element_text(html, "meta"));
+    const std::size_t per_chunk = meta["per_chunk"].get<std::size_t>();
+    return test::chunk_json(html, "d" + std::to_string(index / per_chunk))[index % per_chunk];
 }
 
 } // namespace
@@ -92,20 +95,26 @@ TEST(Report, EveryCallIsARowWithItsLadder) {
     for (const char* id : {"busy-1@sipdx.test", "notfound-1@sipdx.test", "noanswer-1@sipdx.test",
                            "declined-1@sipdx.test", "unavailable-1@sipdx.test"})
         EXPECT_TRUE(ids.count(id)) << id;
-    for (const auto& r : rows) {
-        if (r[0] != "noanswer-1@sipdx.test") continue;
-        const auto d = detail_of(w.html, r);
-        EXPECT_EQ(d["outcome"], "timeout");
-        EXPECT_EQ(d["hosts"].size(), 2u);
-        // The INVITE was retransmitted: flagged on its ladder row, and its text is embedded.
-        bool retransmitted = false;
-        for (const auto& m : d["m"])
-            retransmitted = retransmitted || (m[4].get<int>() & 1) != 0;
-        EXPECT_TRUE(retransmitted);
-        ASSERT_FALSE(d["texts"].empty());
-        EXPECT_EQ(d["texts"][0].get<std::string>().rfind("INVITE sip:", 0), 0u);
-        EXPECT_NE(d["texts"][0].get<std::string>().find("v=0"), std::string::npos); // SDP
+    bool seen = false;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i][0] != "noanswer-1@sipdx.test") continue;
+        seen = true;
+        EXPECT_EQ(rows[i][2].get<int>(), static_cast<int>(session::Outcome::timeout));
+        const auto d = detail_of(w.html, i);
+        EXPECT_EQ(d[0], "alice@sipdx.test");
+        EXPECT_NE(d[2].get<std::string>().find('\x01'), std::string::npos); // From, templated
+        EXPECT_EQ(d[12].size(), 2u);                                        // two hosts
+        // The INVITE was retransmitted: flagged on its ladder row (flags last, 1 = retransmission),
+        // and its text is embedded.
+        const std::string shape = d[13].get<std::string>();
+        EXPECT_EQ(shape, "0>1 udp INVITE 12|0>1 udp INVITE 13|0>1 udp INVITE 13");
+        EXPECT_NE(shape.find("INVITE 13"), std::string::npos) << shape;
+        ASSERT_TRUE(d[16].is_array());
+        EXPECT_EQ(d[16][0].get<std::string>().rfind("INVITE sip:", 0), 0u);
+        EXPECT_NE(d[16][0].get<std::string>().find("v=0"), std::string::npos); // SDP
+        EXPECT_EQ(d[14].size(), d[16].size()); // a time per message
     }
+    EXPECT_TRUE(seen);
 }
 
 TEST(Report, MessageModes) {
