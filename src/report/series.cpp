@@ -44,16 +44,22 @@ std::int64_t floor_to(std::int64_t value, std::int64_t unit) {
 
 Bucket& TimeSeries::at(std::int64_t time_ns) {
     const std::int64_t key = floor_to(time_ns / 1'000'000'000, m_unit);
+    if (m_last != nullptr && key == m_last_key) return *m_last;
     auto it = m_units.find(key);
-    if (it != m_units.end()) return it->second;
-    if (m_units.size() >= max_units) {
-        coarsen();
-        return at(time_ns);
+    if (it == m_units.end()) {
+        if (m_units.size() >= max_units) {
+            coarsen();
+            return at(time_ns);
+        }
+        it = m_units.emplace(key, Bucket{}).first;
     }
-    return m_units[key];
+    m_last_key = key;
+    m_last = &it->second;
+    return *m_last;
 }
 
 void TimeSeries::coarsen() {
+    m_last = nullptr;
     const auto& ladder = bucket_ladder();
     while (m_units.size() >= max_units / 2) {
         auto next = std::upper_bound(ladder.begin(), ladder.end(), m_unit);

@@ -37,9 +37,16 @@ Spool::Spool(std::size_t chunk_bytes, int level)
       m_file(std::tmpfile()) {
     m_failed = m_compressor == nullptr || m_file == nullptr;
     m_buffer.reserve(m_chunk_bytes + 4096);
+    m_worker = std::thread([this] { work(); });
 }
 
 Spool::~Spool() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_changed.notify_all();
+    m_worker.join();
     if (m_compressor != nullptr) libdeflate_free_compressor(m_compressor);
     if (m_file != nullptr) std::fclose(m_file);
 }
@@ -54,15 +61,48 @@ std::pair<std::uint32_t, std::uint32_t> Spool::add(std::string_view json, std::u
 
 void Spool::finish() {
     if (m_in_chunk != 0) flush();
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return m_queue.empty() && !m_busy; });
 }
 
 void Spool::flush() {
     m_buffer += ']';
     m_raw_bytes += m_buffer.size();
+    ++m_flushed;
+    std::string full;
+    full.reserve(m_chunk_bytes + 4096);
+    full.swap(m_buffer);
+    m_in_chunk = 0;
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return m_queue.size() < 4; });
+    m_queue.push_back(std::move(full));
+    lock.unlock();
+    m_changed.notify_all();
+}
+
+void Spool::work() {
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_changed.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+        if (m_queue.empty()) return; // stopping with nothing left
+        std::string chunk = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_busy = true;
+        lock.unlock();
+        m_changed.notify_all();
+        compress(chunk);
+        lock.lock();
+        m_busy = false;
+        m_changed.notify_all();
+    }
+}
+
+// On the worker: the chunk's compressed, base64 form appended to the file.
+void Spool::compress(const std::string& chunk) {
     if (!m_failed) {
-        m_compressed.resize(libdeflate_zlib_compress_bound(m_compressor, m_buffer.size()));
+        m_compressed.resize(libdeflate_zlib_compress_bound(m_compressor, chunk.size()));
         const std::size_t size = libdeflate_zlib_compress(
-            m_compressor, m_buffer.data(), m_buffer.size(), m_compressed.data(), m_compressed.size());
+            m_compressor, chunk.data(), chunk.size(), m_compressed.data(), m_compressed.size());
         m_base64.clear();
         append_base64(m_base64, m_compressed.data(), size);
         const auto offset = static_cast<std::uint64_t>(std::ftell(m_file));
@@ -73,8 +113,6 @@ void Spool::flush() {
     } else {
         m_chunks.emplace_back(0, 0);
     }
-    m_buffer.clear();
-    m_in_chunk = 0;
 }
 
 bool Spool::copy_out(std::FILE* out, std::string_view id_prefix) const {

@@ -51,7 +51,10 @@ public:
 private:
     void coarsen();
     std::int64_t m_unit = 1;
-    std::map<std::int64_t, Bucket> m_units; // unit start (s) -> counts
+    std::map<std::int64_t, Bucket> m_units;
+    // The unit asked for last (most messages fall in the same second as the one before).
+    std::int64_t m_last_key = 0;
+    Bucket* m_last = nullptr; // unit start (s) -> counts
     std::vector<std::pair<std::int64_t, float>> m_setup;
     std::vector<std::pair<std::int64_t, float>> m_pdd;
 };
