@@ -277,7 +277,7 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
     d += "],[";
     // Hosts in order of appearance; the ladder's shape names them by index. The shape
     // ("0>1 udp INVITE 12|1>0 udp 100 Trying 0|...", flags last) repeats between calls of the
-    // same flow, so it compresses to little; the times (ms from the message before) and the
+    // same flow, so it compresses to little; the times (0.1 ms after the message before) and the
     // frames do not, and are kept apart and small.
     std::vector<session::Endpoint> hosts;
     auto host_index = [&hosts](const session::Endpoint& e) {
@@ -291,7 +291,8 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
     std::string times;
     std::string texts;
     std::string text_frames;
-    std::int64_t previous = call.rows.empty() ? r.start_ns : call.rows.front().time_ns;
+    const std::int64_t t0 = call.rows.empty() ? r.start_ns : call.rows.front().time_ns;
+    std::int64_t previous = 0;
     for (std::size_t i = 0; i < call.rows.size(); ++i) {
         const auto& m = call.rows[i];
         const std::size_t a = host_index(m.src);
@@ -301,9 +302,10 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
         for (const char c : std::string_view(call.labels).substr(m.label_offset, m.label_size))
             shape += c == '|' ? '/' : c; // '|' separates the rows
         fmt::format_to(std::back_inserter(shape), " {}", m.flags);
-        const std::int64_t delta_us = (m.time_ns - previous) / 1000;
-        previous = m.time_ns;
-        fmt::format_to(std::back_inserter(times), "{}{}", i == 0 ? "" : ",", delta_us);
+        // In 0.1 ms, rounded against the running sum so rounding never accumulates.
+        const std::int64_t tenths = (m.time_ns - t0) / 100'000;
+        fmt::format_to(std::back_inserter(times), "{}{}", i == 0 ? "" : ",", tenths - previous);
+        previous = tenths;
         if (!with_text) continue;
         if (i != 0) {
             texts += ',';

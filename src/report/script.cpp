@@ -163,7 +163,7 @@ async function detail(i) {
     const x = /^(\d+)>(\d+) (\S+) (.*) (\d+)$/.exec(part);
     t += a[14][k];
     const text = a[16] && a[16][k] != null ? k : -1;
-    m.push([t / 1000, +x[1], +x[2], x[4], +x[5], a[17] ? a[17][k] : 0, text, x[3]]);
+    m.push([t / 10, +x[1], +x[2], x[4], +x[5], a[17] ? a[17][k] : 0, text, x[3]]);
   });
   const start = meta.base + r[9];
   const iso = (ms) => new Date(ms).toISOString().replace("T", " ");

@@ -44,7 +44,7 @@ struct ReportOptions {
     MessageText messages = MessageText::failed;
     // Message text embedded in total (bytes before compression); past it, calls keep their
     // ladder and the report says how many lost their text. 0: no limit.
-    std::uint64_t message_budget_bytes = 64ull << 20;
+    std::uint64_t message_budget_bytes = 16ull << 20;
     // Message text (and ladder rows) held for calls still open; past it, new messages of open
     // calls are kept as ladder rows only. This bounds memory whatever the trace.
     std::uint64_t open_budget_bytes = 96ull << 20;

@@ -22,7 +22,7 @@ struct ReportCliOptions {
     std::vector<std::string> captures;
     std::string output;
     std::string messages = "failed";
-    std::uint64_t message_budget_mb = 64;
+    std::uint64_t message_budget_mb = 16;
     std::string title;
     bool redact = false;
     unsigned threads = 0;
