@@ -18,9 +18,12 @@ using detail::OpenCall;
 
 std::string_view to_string(MessageText mode) {
     switch (mode) {
-    case MessageText::failed: return "failed";
-    case MessageText::all: return "all";
-    case MessageText::none: return "none";
+    case MessageText::failed:
+        return "failed";
+    case MessageText::all:
+        return "all";
+    case MessageText::none:
+        return "none";
     }
     return "failed";
 }
@@ -53,18 +56,21 @@ void ReportBuilder::State::append_dict(std::string& out, std::string_view value)
             out += '"';
             return;
         }
-        it = dictionary_index.emplace(std::string(value), static_cast<std::uint32_t>(dictionary.size())).first;
+        it = dictionary_index
+                 .emplace(std::string(value), static_cast<std::uint32_t>(dictionary.size()))
+                 .first;
         dictionary.emplace_back(value);
     }
     fmt::format_to(std::back_inserter(out), "{}", it->second);
 }
 
-ReportBuilder::ReportBuilder(ReportOptions options)
-    : m_state(std::make_unique<State>(options)) {}
+ReportBuilder::ReportBuilder(ReportOptions options) : m_state(std::make_unique<State>(options)) {}
 
 ReportBuilder::~ReportBuilder() = default;
 
-const ReportStats& ReportBuilder::stats() const { return m_state->stats; }
+const ReportStats& ReportBuilder::stats() const {
+    return m_state->stats;
+}
 
 void ReportBuilder::add_message(const analysis::MessageContext& m) {
     State& s = *m_state;
@@ -79,9 +85,12 @@ void ReportBuilder::add_message(const analysis::MessageContext& m) {
         ++bucket.responses[static_cast<std::size_t>(e.status / 100 - 1)];
         if (e.cseq_method == sip::Method::register_ && e.status >= 200 &&
             !m.step.retransmission() && !m.step.duplicate()) {
-            if (e.status < 300) ++bucket.reg_ok;
-            else if (e.status == 401 || e.status == 407) ++bucket.reg_challenged;
-            else ++bucket.reg_failed;
+            if (e.status < 300)
+                ++bucket.reg_ok;
+            else if (e.status == 401 || e.status == 407)
+                ++bucket.reg_challenged;
+            else
+                ++bucket.reg_failed;
         }
     }
     if (m.step.call == 0) return;
@@ -98,9 +107,9 @@ void ReportBuilder::add_message(const analysis::MessageContext& m) {
     row.src = e.src;
     row.dst = e.dst;
     row.transport = e.transport;
-    row.flags = static_cast<std::uint8_t>((m.step.retransmission() ? 1 : 0) |
-                                          (m.step.duplicate() ? 2 : 0) | (e.has_sdp ? 4 : 0) |
-                                          (e.is_request ? 8 : 0));
+    row.flags =
+        static_cast<std::uint8_t>((m.step.retransmission() ? 1 : 0) | (m.step.duplicate() ? 2 : 0) |
+                                  (e.has_sdp ? 4 : 0) | (e.is_request ? 8 : 0));
     const std::size_t labels_before = call.labels.size();
     row.label_offset = static_cast<std::uint32_t>(labels_before);
     if (e.is_request) {
@@ -112,7 +121,8 @@ void ReportBuilder::add_message(const analysis::MessageContext& m) {
             call.labels += e.reason_phrase.substr(0, 60);
         }
     }
-    row.label_size = static_cast<std::uint16_t>(std::min<std::size_t>(call.labels.size() - labels_before, 0xffff));
+    row.label_size = static_cast<std::uint16_t>(
+        std::min<std::size_t>(call.labels.size() - labels_before, 0xffff));
     std::uint64_t added = sizeof(detail::LadderRow) + row.label_size;
     if (s.text_wanted()) {
         const std::string_view raw = m.message.raw.substr(0, detail::max_message_text);
@@ -172,7 +182,8 @@ void append_string(std::string& out, std::string_view value) {
 std::string templated(std::string why, std::string_view from, std::string_view to) {
     auto swap = [&why](std::string_view value, char mark) {
         if (value.size() < 3) return;
-        for (std::size_t at = why.find(value); at != std::string::npos; at = why.find(value, at + 1))
+        for (std::size_t at = why.find(value); at != std::string::npos;
+             at = why.find(value, at + 1))
             why.replace(at, value.size(), 1, mark);
     };
     swap(from, '\x01');
@@ -185,11 +196,16 @@ std::string templated(std::string why, std::string_view from, std::string_view t
 std::string_view short_why(const session::CallRecord& r) {
     using session::Outcome;
     switch (r.outcome) {
-    case Outcome::timeout: return "no final answer (timer B/F)";
-    case Outcome::in_progress: return "still open at the capture's end";
-    case Outcome::cancelled: return "caller gave up";
-    case Outcome::challenged: return "challenge never answered";
-    default: break;
+    case Outcome::timeout:
+        return "no final answer (timer B/F)";
+    case Outcome::in_progress:
+        return "still open at the capture's end";
+    case Outcome::cancelled:
+        return "caller gave up";
+    case Outcome::challenged:
+        return "challenge never answered";
+    default:
+        break;
     }
     if (r.final_code >= 100 && r.final_code <= 699) return analysis::category_of(r.final_code);
     return {};
@@ -236,9 +252,12 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
         if (call.text_lost) left_out = "memory";
     }
     if (with_text) ++s.stats.calls_with_text;
-    if (left_out == "mode") ++s.stats.calls_text_mode;
-    else if (left_out == "budget") ++s.stats.calls_text_budget;
-    else if (left_out == "memory") ++s.stats.calls_text_memory;
+    if (left_out == "mode")
+        ++s.stats.calls_text_mode;
+    else if (left_out == "budget")
+        ++s.stats.calls_text_budget;
+    else if (left_out == "memory")
+        ++s.stats.calls_text_memory;
 
     // The call's detail, what the one-call view adds to its table row (page.js reads it):
     // [from, to, why, root, reason_header, warning, icid, abandon, bye_by, counts, mid,

@@ -72,9 +72,9 @@ void x_axis(std::string& out, const TimeAxis& axis) {
                    "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">UTC, {} per "
                    "bar</text>",
                    width - right, height - 4,
-                   axis.bucket_s >= 3600   ? fmt::format("{} h", axis.bucket_s / 3600)
-                   : axis.bucket_s >= 60   ? fmt::format("{} min", axis.bucket_s / 60)
-                                           : fmt::format("{} s", axis.bucket_s));
+                   axis.bucket_s >= 3600 ? fmt::format("{} h", axis.bucket_s / 3600)
+                   : axis.bucket_s >= 60 ? fmt::format("{} min", axis.bucket_s / 60)
+                                         : fmt::format("{} s", axis.bucket_s));
 }
 
 std::string bucket_title(const TimeAxis& axis, std::size_t i) {
@@ -105,7 +105,8 @@ std::string stacked_bars_svg(const std::string& label, const TimeAxis& axis,
     const double y_max = nice_ceiling(max_total);
     std::string out = open_svg(label);
     y_axis(out, y_max, "");
-    const double step = static_cast<double>(plot_w) / static_cast<double>(std::max<std::size_t>(axis.count, 1));
+    const double step =
+        static_cast<double>(plot_w) / static_cast<double>(std::max<std::size_t>(axis.count, 1));
     const double bar = std::max(1.0, step * 0.8);
     for (std::size_t i = 0; i < axis.count; ++i) {
         double base = 0;
@@ -144,7 +145,8 @@ std::string lines_svg(const std::string& label, const TimeAxis& axis,
     const double y_max = fixed_max ? *fixed_max : nice_ceiling(max_value);
     std::string out = open_svg(label);
     y_axis(out, y_max, unit);
-    const double step = static_cast<double>(plot_w) / static_cast<double>(std::max<std::size_t>(axis.count, 1));
+    const double step =
+        static_cast<double>(plot_w) / static_cast<double>(std::max<std::size_t>(axis.count, 1));
     for (const auto& s : series) {
         std::string path;
         bool pen_down = false;
@@ -156,7 +158,8 @@ std::string lines_svg(const std::string& label, const TimeAxis& axis,
             }
             const double x = left + step * (static_cast<double>(i) + 0.5);
             const double y = top + plot_h - plot_h * std::min(*s.values[i], y_max) / y_max;
-            fmt::format_to(std::back_inserter(path), "{}{:.1f},{:.1f}", pen_down ? " L" : " M", x, y);
+            fmt::format_to(std::back_inserter(path), "{}{:.1f},{:.1f}", pen_down ? " L" : " M", x,
+                           y);
             pen_down = true;
             fmt::format_to(std::back_inserter(points),
                            "<circle class=\"s{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\"><title>{}"
@@ -184,7 +187,8 @@ std::string histogram_svg(const std::string& label, const std::vector<std::strin
     const double y_max = nice_ceiling(max_value);
     std::string out = open_svg(label);
     y_axis(out, y_max, "");
-    const double step = static_cast<double>(plot_w) / static_cast<double>(std::max<std::size_t>(bins.size(), 1));
+    const double step =
+        static_cast<double>(plot_w) / static_cast<double>(std::max<std::size_t>(bins.size(), 1));
     const double group = step * 0.8;
     const double bar = group / static_cast<double>(std::max<std::size_t>(series.size(), 1));
     for (std::size_t i = 0; i < bins.size(); ++i) {
@@ -192,17 +196,19 @@ std::string histogram_svg(const std::string& label, const std::vector<std::strin
         for (std::size_t k = 0; k < series.size(); ++k) {
             const double v = series[k].values[i].value_or(0);
             const double h = plot_h * v / y_max;
-            fmt::format_to(std::back_inserter(out),
-                           "<rect class=\"s{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
-                           "height=\"{:.1f}\"><title>{}</title></rect>",
-                           series[k].colour, x0 + bar * static_cast<double>(k),
-                           top + plot_h - h, std::max(bar - 1, 1.0), std::max(h, v > 0 ? 0.5 : 0.0),
-                           text::xml_escape(series[k].name + ", " + bins[i] + ": " + number(v) + unit));
+            fmt::format_to(
+                std::back_inserter(out),
+                "<rect class=\"s{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+                "height=\"{:.1f}\"><title>{}</title></rect>",
+                series[k].colour, x0 + bar * static_cast<double>(k), top + plot_h - h,
+                std::max(bar - 1, 1.0), std::max(h, v > 0 ? 0.5 : 0.0),
+                text::xml_escape(series[k].name + ", " + bins[i] + ": " + number(v) + unit));
         }
-        fmt::format_to(std::back_inserter(out),
-                       "<text class=\"tick\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                       left + step * (static_cast<double>(i) + 0.5), top + plot_h + 16,
-                       text::xml_escape(bins[i]));
+        fmt::format_to(
+            std::back_inserter(out),
+            "<text class=\"tick\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            left + step * (static_cast<double>(i) + 0.5), top + plot_h + 16,
+            text::xml_escape(bins[i]));
     }
     out += "</svg>";
     return out;

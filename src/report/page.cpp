@@ -1,7 +1,7 @@
 // The page of a report: the head, every section in order, the embedded data and the script
 // (docs/report.md "Content").
-#include "report/detail/charts.h"
 #include "report/detail/page.h"
+#include "report/detail/charts.h"
 
 #include <sipdx/analysis/explain.h>
 #include <sipdx/knowledge/response_codes.h>
@@ -17,7 +17,9 @@ namespace sipdx::report {
 namespace detail {
 namespace {
 
-std::string h(std::string_view s) { return text::html_escape(s); }
+std::string h(std::string_view s) {
+    return text::html_escape(s);
+}
 
 std::string percent(std::optional<double> v) {
     return v ? fmt::format("{:.1f}%", *v * 100) : std::string("–");
@@ -102,7 +104,8 @@ void render_summary(Page& p) {
                     fmt::format_to(std::back_inserter(o), "<p><b>In IMS:</b> {}</p>",
                                    h(code->ims_context));
                 if (!code->retry.empty())
-                    fmt::format_to(std::back_inserter(o), "<p><b>Retry:</b> {}</p>", h(code->retry));
+                    fmt::format_to(std::back_inserter(o), "<p><b>Retry:</b> {}</p>",
+                                   h(code->retry));
                 if (!code->next_checks.empty()) {
                     o += "<p><b>Check next:</b></p><ul>";
                     for (const auto& c : code->next_checks)
@@ -138,7 +141,8 @@ void render_summary(Page& p) {
 
 void figure(std::string& o, std::string_view title, std::string_view note, const std::string& svg,
             const std::string& legend) {
-    fmt::format_to(std::back_inserter(o), "<figure><figcaption><h3>{}</h3><p class=\"muted\">{}"
+    fmt::format_to(std::back_inserter(o),
+                   "<figure><figcaption><h3>{}</h3><p class=\"muted\">{}"
                    "</p></figcaption>{}{}</figure>",
                    h(title), h(note), svg, legend);
 }
@@ -218,8 +222,10 @@ void render_charts(Page& p) {
         for (std::size_t i = 0; i < n; ++i) {
             const auto& b = v.buckets[i];
             if (b.attempts == 0) continue;
-            asr.values[i] = 100.0 * static_cast<double>(b.answered) / static_cast<double>(b.attempts);
-            ner.values[i] = 100.0 * static_cast<double>(b.effective) / static_cast<double>(b.attempts);
+            asr.values[i] =
+                100.0 * static_cast<double>(b.answered) / static_cast<double>(b.attempts);
+            ner.values[i] =
+                100.0 * static_cast<double>(b.effective) / static_cast<double>(b.attempts);
         }
         std::vector<ChartSeries> series{asr, ner};
         figure(o, "ASR and NER", "Of the call attempts started in each bar.",
@@ -288,15 +294,17 @@ void render_grid(Page& p) {
         }
         nodes.emplace_back(total, &node);
     }
-    std::sort(nodes.begin(), nodes.end(),
-              [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : *a.second < *b.second; });
+    std::sort(nodes.begin(), nodes.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : *a.second < *b.second;
+    });
     const std::size_t shown = std::min<std::size_t>(nodes.size(), 25);
     o += "<p class=\"lead\">Who sent the deciding failure (the deepest hop seen), against the "
          "final code. A cell opens its calls in the table below.</p><div class=\"scroll\"><table "
          "class=\"grid\"><thead><tr><th scope=\"col\">failing node</th>";
     for (const auto& [code, n] : by_code)
         fmt::format_to(std::back_inserter(o), "<th scope=\"col\" title=\"{}\">{}</th>",
-                       code == 0 ? std::string("no final answer") : h(analysis::standard_phrase(code)),
+                       code == 0 ? std::string("no final answer")
+                                 : h(analysis::standard_phrase(code)),
                        code == 0 ? std::string("none") : std::to_string(code));
     o += "<th scope=\"col\">total</th></tr></thead><tbody>";
     for (std::size_t i = 0; i < shown; ++i) {
@@ -315,7 +323,8 @@ void render_grid(Page& p) {
                            "data-code=\"{}\">{}</button></td>",
                            h(node), code, count(it->second));
         }
-        fmt::format_to(std::back_inserter(o), "<td class=\"n\">{}</td></tr>", count(nodes[i].first));
+        fmt::format_to(std::back_inserter(o), "<td class=\"n\">{}</td></tr>",
+                       count(nodes[i].first));
     }
     o += "</tbody></table></div>";
     if (nodes.size() > shown || s.grid_other > 0)
@@ -360,13 +369,13 @@ void render_findings(Page& p) {
          "finding</th><th>Call-IDs</th><th>times</th><th>examples</th></tr></thead><tbody>";
     for (const auto& f : rows) {
         const auto sev = session::severity_of(f.code);
-        fmt::format_to(std::back_inserter(o),
-                       "<tr><td><span class=\"badge sev-{}\">{}</span></td><td><b>{}</b><br><span "
-                       "class=\"muted\">{}</span></td><td class=\"n\">{}</td><td "
-                       "class=\"n\">{}</td><td>",
-                       session::to_string(sev), session::to_string(sev),
-                       session::to_string(f.code), h(session::describe(f.code)),
-                       count(f.call_ids), count(f.occurrences));
+        fmt::format_to(
+            std::back_inserter(o),
+            "<tr><td><span class=\"badge sev-{}\">{}</span></td><td><b>{}</b><br><span "
+            "class=\"muted\">{}</span></td><td class=\"n\" data-label=\"Call-IDs\">{}</td><td "
+            "class=\"n\" data-label=\"times\">{}</td><td>",
+            session::to_string(sev), session::to_string(sev), session::to_string(f.code),
+            h(session::describe(f.code)), count(f.call_ids), count(f.occurrences));
         for (const auto& id : f.examples) {
             const std::string shown = p.state.shown(id);
             fmt::format_to(std::back_inserter(o),
@@ -390,7 +399,9 @@ void render_inputs(Page& p) {
                        "<tr><td class=\"path\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}"
                        "</td><td>{}</td></tr>",
                        h(s.shown(in.path)), count(in.frames), count(in.sip_messages),
-                       !in.opened ? "not opened" : in.clean ? "clean" : "with problems");
+                       !in.opened ? "not opened"
+                       : in.clean ? "clean"
+                                  : "with problems");
     }
     o += "</tbody></table></div>";
     std::string skipped;
@@ -418,8 +429,10 @@ void render_inputs(Page& p) {
     for (const auto& in : run.inputs)
         for (const auto& problem : in.problems)
             fmt::format_to(std::back_inserter(skipped), "<li>{}</li>", h(s.shown(problem)));
-    if (!skipped.empty()) o += "<h3>Skipped and not read</h3><ul>" + skipped + "</ul>";
-    else o += "<p>Nothing was skipped.</p>";
+    if (!skipped.empty())
+        o += "<h3>Skipped and not read</h3><ul>" + skipped + "</ul>";
+    else
+        o += "<p>Nothing was skipped.</p>";
 
     const auto& st = s.stats;
     o += "<h3>What this report leaves out</h3><ul>";
@@ -445,22 +458,26 @@ void render_inputs(Page& p) {
                        "<li>Message text of {} calls that were open while the memory budget for "
                        "open calls was full.</li>",
                        count(st.calls_text_memory));
-    fmt::format_to(std::back_inserter(o),
-                   "<li>To see any message in full: <code>{} ID</code>, or write the call's "
-                   "frames for Wireshark with <code>sipdx filter CAPTURE --call ID -w "
-                   "call.pcapng</code>.</li></ul>",
-                   h(s.options.command_hint.empty() ? "sipdx flow CAPTURE --call"
-                                                    : s.options.command_hint));
+    fmt::format_to(
+        std::back_inserter(o),
+        "<li>To see any message in full: <code>{} ID</code>, or write the call's "
+        "frames for Wireshark with <code>sipdx filter CAPTURE --call ID -w "
+        "call.pcapng</code>.</li></ul>",
+        h(s.options.command_hint.empty() ? "sipdx flow CAPTURE --call" : s.options.command_hint));
 }
 
 } // namespace
 
 const std::vector<Section>& page_sections() {
     static const std::vector<Section> sections = {
-        {"kpis", "Key figures", render_kpis},     {"summary", "Responses", render_summary},
-        {"charts", "Over time", render_charts},   {"grid", "Where failures come from", render_grid},
-        {"calls", "Calls", render_calls},         {"call", "One call", render_call},
-        {"findings", "Findings", render_findings}, {"inputs", "Inputs", render_inputs},
+        {"kpis", "Key figures", render_kpis},
+        {"summary", "Responses", render_summary},
+        {"charts", "Over time", render_charts},
+        {"grid", "Where failures come from", render_grid},
+        {"calls", "Calls", render_calls},
+        {"call", "One call", render_call},
+        {"findings", "Findings", render_findings},
+        {"inputs", "Inputs", render_inputs},
     };
     return sections;
 }

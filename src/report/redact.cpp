@@ -8,10 +8,18 @@
 namespace sipdx::report {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_hex(char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool starts_with_nocase(std::string_view s, std::size_t pos, std::string_view prefix) {
     if (s.size() - pos < prefix.size()) return false;
@@ -28,7 +36,8 @@ bool ends_uri_part(char c) {
 
 // RFC 3261 user characters (unreserved and user-unreserved, escapes).
 bool is_user_char(char c) {
-    return is_alpha(c) || is_digit(c) || std::string_view("-_.!~*'+%=&$").find(c) != std::string_view::npos;
+    return is_alpha(c) || is_digit(c) ||
+           std::string_view("-_.!~*'+%=&$").find(c) != std::string_view::npos;
 }
 
 // A dotted quad at pos (each part 0..255) not continued by a digit or a dot-digit; its length.
@@ -131,9 +140,12 @@ void Redactor::append(std::string& out, std::string_view s) {
         // URI schemes with a user part: sip:, sips:, tel:.
         if (boundary && (c == 's' || c == 'S' || c == 't' || c == 'T')) {
             std::size_t after = 0;
-            if (starts_with_nocase(s, i, "sips:")) after = 5;
-            else if (starts_with_nocase(s, i, "sip:")) after = 4;
-            else if (starts_with_nocase(s, i, "tel:")) after = 4;
+            if (starts_with_nocase(s, i, "sips:"))
+                after = 5;
+            else if (starts_with_nocase(s, i, "sip:"))
+                after = 4;
+            else if (starts_with_nocase(s, i, "tel:"))
+                after = 4;
             if (after != 0) {
                 const std::size_t start = i + after;
                 std::size_t end = start;
@@ -144,8 +156,10 @@ void Redactor::append(std::string& out, std::string_view s) {
                 out.append(s.substr(i, after));
                 const std::string_view user = s.substr(start, end - start);
                 if ((tel || (end < n && s[end] == '@')) && !user.empty()) {
-                    if (looks_like_number(user)) append_pseudonym(out, Kind::tel, digits_of(user));
-                    else append_pseudonym(out, Kind::user, user);
+                    if (looks_like_number(user))
+                        append_pseudonym(out, Kind::tel, digits_of(user));
+                    else
+                        append_pseudonym(out, Kind::user, user);
                     i = end;
                 } else {
                     i = start; // no user part: the host is read on (an address is redacted)
@@ -160,8 +174,10 @@ void Redactor::append(std::string& out, std::string_view s) {
                 ++end;
             if (end < n && s[end] == '@' && end > i) {
                 const std::string_view user = s.substr(i, end - i);
-                if (looks_like_number(user)) append_pseudonym(out, Kind::tel, digits_of(user));
-                else append_pseudonym(out, Kind::user, user);
+                if (looks_like_number(user))
+                    append_pseudonym(out, Kind::tel, digits_of(user));
+                else
+                    append_pseudonym(out, Kind::user, user);
                 i = end;
                 continue;
             }
@@ -173,8 +189,10 @@ void Redactor::append(std::string& out, std::string_view s) {
             if (close != std::string_view::npos && close - start < 256) {
                 out.append(s.substr(i, 10));
                 const std::string_view user = s.substr(start, close - start);
-                if (looks_like_number(user)) append_pseudonym(out, Kind::tel, digits_of(user));
-                else if (!user.empty()) append_pseudonym(out, Kind::user, user);
+                if (looks_like_number(user))
+                    append_pseudonym(out, Kind::tel, digits_of(user));
+                else if (!user.empty())
+                    append_pseudonym(out, Kind::user, user);
                 i = close;
                 continue;
             }

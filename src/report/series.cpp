@@ -117,7 +117,7 @@ float percentile(std::vector<float>& values, double p) {
 }
 
 const std::vector<double>& delay_bins_ms() {
-    static const std::vector<double> bins = {50,   100,  200,   500,   1000,  2000,
+    static const std::vector<double> bins = {50,   100,  200,   500,   1000, 2000,
                                              3000, 5000, 10000, 20000, 1e300};
     return bins;
 }

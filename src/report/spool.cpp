@@ -14,8 +14,8 @@ void append_base64(std::string& out, const unsigned char* data, std::size_t size
     char* p = out.data() + start;
     std::size_t i = 0;
     for (; i + 3 <= size; i += 3) {
-        const std::uint32_t v = (std::uint32_t{data[i]} << 16) |
-                                (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
+        const std::uint32_t v =
+            (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
         *p++ = alphabet[(v >> 18) & 63];
         *p++ = alphabet[(v >> 12) & 63];
         *p++ = alphabet[(v >> 6) & 63];
@@ -33,8 +33,7 @@ void append_base64(std::string& out, const unsigned char* data, std::size_t size
 
 Spool::Spool(std::size_t chunk_bytes, int level)
     : m_chunk_bytes(std::max<std::size_t>(chunk_bytes, 1024)),
-      m_compressor(libdeflate_alloc_compressor(std::clamp(level, 1, 12))),
-      m_file(std::tmpfile()) {
+      m_compressor(libdeflate_alloc_compressor(std::clamp(level, 1, 12))), m_file(std::tmpfile()) {
     m_failed = m_compressor == nullptr || m_file == nullptr;
     m_buffer.reserve(m_chunk_bytes + 4096);
     m_worker = std::thread([this] { work(); });
@@ -101,12 +100,13 @@ void Spool::work() {
 void Spool::compress(const std::string& chunk) {
     if (!m_failed) {
         m_compressed.resize(libdeflate_zlib_compress_bound(m_compressor, chunk.size()));
-        const std::size_t size = libdeflate_zlib_compress(
-            m_compressor, chunk.data(), chunk.size(), m_compressed.data(), m_compressed.size());
+        const std::size_t size = libdeflate_zlib_compress(m_compressor, chunk.data(), chunk.size(),
+                                                          m_compressed.data(), m_compressed.size());
         m_base64.clear();
         append_base64(m_base64, m_compressed.data(), size);
         const auto offset = static_cast<std::uint64_t>(std::ftell(m_file));
-        if (size == 0 || std::fwrite(m_base64.data(), 1, m_base64.size(), m_file) != m_base64.size())
+        if (size == 0 ||
+            std::fwrite(m_base64.data(), 1, m_base64.size(), m_file) != m_base64.size())
             m_failed = true;
         m_chunks.emplace_back(offset, m_base64.size());
         m_stored_bytes += m_base64.size();
@@ -124,7 +124,8 @@ bool Spool::copy_out(std::FILE* out, std::string_view id_prefix) const {
         if (std::fseek(m_file, static_cast<long>(m_chunks[c].first), SEEK_SET) != 0) return false;
         std::uint64_t left = m_chunks[c].second;
         while (left > 0) {
-            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
+            const std::size_t want =
+                static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
             const std::size_t got = std::fread(buffer.data(), 1, want, m_file);
             if (got != want) return false;
             if (std::fwrite(buffer.data(), 1, got, out) != got) return false;

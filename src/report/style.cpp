@@ -123,6 +123,9 @@ body{font-size:14px}
 .vrow .c-why{grid-column:1/-1;color:var(--muted);font-size:.85em}
 .facts{grid-template-columns:1fr}.facts dd{margin-bottom:4px}
 .chart .tick{font-size:19px}
+.findings thead{display:none}.findings tr{display:block;border-bottom:1px solid var(--line);padding:4px 0}
+.findings td{display:inline-block;border:0;padding:2px 6px}.findings td:nth-child(2){display:block}
+.findings td.n::before{content:attr(data-label) " ";color:var(--muted)}
 }
 @media print{
 :root{--bg:#fff;--fg:#000;--muted:#333;--line:#bbb;--panel:#f3f3f3;--link:#000}

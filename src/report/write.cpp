@@ -31,11 +31,12 @@ std::string header(ReportBuilder::State& s, const RunView& view) {
     }
     title = s.shown(title);
     std::string o;
-    o += "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
-         "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta "
-         "name=\"color-scheme\" content=\"light dark\"><meta http-equiv=\"Content-Security-Policy\" "
-         "content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-         "img-src data:\"><title>";
+    o +=
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
+        "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta "
+        "name=\"color-scheme\" content=\"light dark\"><meta http-equiv=\"Content-Security-Policy\" "
+        "content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+        "img-src data:\"><title>";
     o += text::html_escape(title);
     o += "</title><style>";
     o += detail::report_css();
@@ -45,7 +46,8 @@ std::string header(ReportBuilder::State& s, const RunView& view) {
     o += "</h1><p class=\"meta\">";
     const bool timed = summary.messages() > 0;
     if (timed) {
-        const double span = static_cast<double>(summary.last_time_ns() - summary.first_time_ns()) / 1e9;
+        const double span =
+            static_cast<double>(summary.last_time_ns() - summary.first_time_ns()) / 1e9;
         fmt::format_to(std::back_inserter(o), "{} … {} UTC ({:.1f} s) · ",
                        text::iso_time(summary.first_time_ns()).substr(0, 19),
                        text::iso_time(summary.last_time_ns()).substr(11, 8), span);
@@ -89,7 +91,8 @@ std::string meta_json(ReportBuilder::State& s) {
     o += std::to_string(s.time_base_ns / 1'000'000);
     o += ",\"kinds\":[";
     for (int k = 0; k <= static_cast<int>(session::Kind::other); ++k)
-        o += fmt::format("{}\"{}\"", k ? "," : "", session::to_string(static_cast<session::Kind>(k)));
+        o += fmt::format("{}\"{}\"", k ? "," : "",
+                         session::to_string(static_cast<session::Kind>(k)));
     o += "],\"outcomes\":[";
     for (int k = 0; k <= static_cast<int>(session::Outcome::ended); ++k)
         o += fmt::format("{}\"{}\"", k ? "," : "",
@@ -102,8 +105,9 @@ std::string meta_json(ReportBuilder::State& s) {
         text::append_json(o, session::describe(code));
         o += "\"]";
     }
-    o += fmt::format("}},\"per_chunk\":{},\"rows\":{},\"calls\":{},\"redacted\":{},\"hint\":\"", detail::calls_per_chunk, s.rows.chunks(),
-                     s.stats.calls, s.options.redact ? "true" : "false");
+    o += fmt::format("}},\"per_chunk\":{},\"rows\":{},\"calls\":{},\"redacted\":{},\"hint\":\"",
+                     detail::calls_per_chunk, s.rows.chunks(), s.stats.calls,
+                     s.options.redact ? "true" : "false");
     text::append_json(o, s.options.command_hint.empty() ? "sipdx flow CAPTURE --call"
                                                         : s.options.command_hint);
     o += "\",\"dict\":[";
@@ -154,10 +158,11 @@ tl::expected<void, ReportError> ReportBuilder::write(std::FILE* out, const RunVi
     footer += ". One file, no network: the call data is embedded below, compressed.</p></footer>";
     footer += "<script type=\"application/json\" id=\"meta\">" + meta_json(s) + "</script>\n";
     // The same summary as `sipdx analyze --json`, for tools that read the report.
-    footer += "<script type=\"application/json\" id=\"summary-json\">" +
-              script_safe(s.shown(output::summary_json(view.summary, view.run)
-                                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) +
-              "</script>\n";
+    footer +=
+        "<script type=\"application/json\" id=\"summary-json\">" +
+        script_safe(s.shown(output::summary_json(view.summary, view.run)
+                                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) +
+        "</script>\n";
     ok = ok && put(out, footer);
     ok = ok && s.rows.copy_out(out, "r") && s.details.copy_out(out, "d");
     ok = ok && put(out, "<script>") && put(out, detail::report_js()) &&

@@ -52,10 +52,10 @@ struct ReportOptions {
     // Records the filter rejects leave the calls table, the grid and the per-call charts; the
     // response summary and the message charts always count the whole trace.
     analysis::RecordFilter filter;
-    std::string title;            // default: "sipdx report: <first input>"
-    std::string generator;        // "sipdx 0.1.0", shown in the footer
-    std::string command_hint;     // "sipdx flow CAPTURE --call" for the left-out messages
-    int compression_level = 6;    // libdeflate 1..12
+    std::string title;                   // default: "sipdx report: <first input>"
+    std::string generator;               // "sipdx 0.1.0", shown in the footer
+    std::string command_hint;            // "sipdx flow CAPTURE --call" for the left-out messages
+    int compression_level = 6;           // libdeflate 1..12
     std::size_t chunk_bytes = 256 << 10; // raw bytes per compressed chunk of call data
 };
 
@@ -74,11 +74,11 @@ struct ReportStats {
     std::uint64_t calls_text_memory = 0;  // that lost (part of) it to the open budget
     std::uint64_t calls_text_mode = 0;    // that carry none because of MessageText
     std::uint64_t ladder_rows = 0;
-    std::uint64_t text_bytes = 0;        // embedded message text, raw
-    std::uint64_t spool_raw_bytes = 0;   // call data before compression
-    std::uint64_t spool_bytes = 0;       // call data as embedded (base64)
-    std::uint64_t peak_open_bytes = 0;   // held for open calls, at most
-    std::uint64_t html_bytes = 0;        // the whole file
+    std::uint64_t text_bytes = 0;      // embedded message text, raw
+    std::uint64_t spool_raw_bytes = 0; // call data before compression
+    std::uint64_t spool_bytes = 0;     // call data as embedded (base64)
+    std::uint64_t peak_open_bytes = 0; // held for open calls, at most
+    std::uint64_t html_bytes = 0;      // the whole file
 };
 
 struct ReportError {

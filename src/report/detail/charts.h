@@ -18,7 +18,7 @@ struct TimeAxis {
 
 struct ChartSeries {
     std::string name;
-    int colour = 0; // CSS class s<colour>
+    int colour = 0;                            // CSS class s<colour>
     std::vector<std::optional<double>> values; // one per bucket; nullopt: no value (a gap)
 };
 

@@ -20,7 +20,7 @@ struct Bucket {
     std::uint64_t reg_failed = 0;             // any other final failure
     std::uint64_t attempts = 0;               // call attempts (as Kpis::call_attempts)
     std::uint64_t answered = 0;
-    std::uint64_t effective = 0; // answered + user-side endings (NER)
+    std::uint64_t effective = 0;                         // answered + user-side endings (NER)
     std::vector<std::pair<int, std::uint64_t>> failures; // final code (0: no answer) -> records
 
     void add_failure(int code, std::uint64_t n = 1);
@@ -32,8 +32,12 @@ public:
     static constexpr std::size_t max_units = 4096;
     Bucket& at(std::int64_t time_ns);
     // Call setup and post-dial delays with their time, for percentiles per bucket.
-    void add_setup(std::int64_t time_ns, double ms) { m_setup.emplace_back(time_ns / 1'000'000'000, static_cast<float>(ms)); }
-    void add_pdd(std::int64_t time_ns, double ms) { m_pdd.emplace_back(time_ns / 1'000'000'000, static_cast<float>(ms)); }
+    void add_setup(std::int64_t time_ns, double ms) {
+        m_setup.emplace_back(time_ns / 1'000'000'000, static_cast<float>(ms));
+    }
+    void add_pdd(std::int64_t time_ns, double ms) {
+        m_pdd.emplace_back(time_ns / 1'000'000'000, static_cast<float>(ms));
+    }
 
     // Buckets of `bucket_s` seconds from `first_s` (both multiples of the unit), `count` of them.
     struct View {

@@ -11,9 +11,9 @@
 #include <cstdio>
 #include <deque>
 #include <mutex>
-#include <thread>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 

@@ -51,10 +51,10 @@ struct OpenCall {
 // Calls per chunk of detail data: row i of the table is entry i % calls_per_chunk of chunk
 // i / calls_per_chunk, so rows need not say where their detail is.
 inline constexpr std::uint32_t calls_per_chunk = 256;
-inline constexpr std::size_t max_ladder_rows = 2000;     // per call, in the report
-inline constexpr std::size_t max_message_text = 65536;   // per message, in the report
-inline constexpr std::size_t max_dictionary = 200000;    // distinct strings in the calls table
-inline constexpr std::size_t max_grid_rows = 4096;       // distinct failing nodes kept
+inline constexpr std::size_t max_ladder_rows = 2000;   // per call, in the report
+inline constexpr std::size_t max_message_text = 65536; // per message, in the report
+inline constexpr std::size_t max_dictionary = 200000;  // distinct strings in the calls table
+inline constexpr std::size_t max_grid_rows = 4096;     // distinct failing nodes kept
 
 } // namespace detail
 

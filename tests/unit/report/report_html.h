@@ -43,7 +43,8 @@ inline std::string inflate_zlib(const std::vector<unsigned char>& in) {
     std::string out(in.size() * 8 + 1024, '\0');
     for (int attempt = 0; attempt < 12; ++attempt) {
         std::size_t got = 0;
-        const auto r = libdeflate_zlib_decompress(d, in.data(), in.size(), out.data(), out.size(), &got);
+        const auto r =
+            libdeflate_zlib_decompress(d, in.data(), in.size(), out.data(), out.size(), &got);
         if (r == LIBDEFLATE_SUCCESS) {
             out.resize(got);
             libdeflate_free_decompressor(d);

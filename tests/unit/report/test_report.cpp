@@ -57,8 +57,9 @@ nlohmann::json detail_of(const std::string& html, std::size_t index) {
 TEST(Report, SelfContainedPageWithEverySection) {
     const auto w = make({});
     EXPECT_EQ(w.html.rfind("<!doctype html>", 0), 0u);
-    for (const char* id : {"id=\"summary\"", "id=\"charts\"", "id=\"grid\"", "id=\"calls\"",
-                           "id=\"call\"", "id=\"findings\"", "id=\"inputs\"", "<svg class=\"chart\""})
+    for (const char* id :
+         {"id=\"summary\"", "id=\"charts\"", "id=\"grid\"", "id=\"calls\"", "id=\"call\"",
+          "id=\"findings\"", "id=\"inputs\"", "<svg class=\"chart\""})
         EXPECT_NE(w.html.find(id), std::string::npos) << id;
     // Nothing is fetched: no external URLs in src/href attributes.
     EXPECT_EQ(w.html.find("src=\"http"), std::string::npos);
@@ -74,10 +75,11 @@ TEST(Report, SummaryCountsAreTheAnalyzers) {
     analysis::Analyzer analyzer(options);
     analyzer.run({sample()});
     for (const auto& row : analyzer.summary().codes()) {
-        const std::string expected = "data-code=\"" + std::to_string(row.code) +
-                                     "\" data-messages=\"" + std::to_string(row.messages) +
-                                     "\" data-final-tx=\"" + std::to_string(row.final_transactions) +
-                                     "\" data-final-calls=\"" + std::to_string(row.final_calls) + "\"";
+        const std::string expected =
+            "data-code=\"" + std::to_string(row.code) + "\" data-messages=\"" +
+            std::to_string(row.messages) + "\" data-final-tx=\"" +
+            std::to_string(row.final_transactions) + "\" data-final-calls=\"" +
+            std::to_string(row.final_calls) + "\"";
         EXPECT_NE(w.html.find(expected), std::string::npos) << expected;
     }
     const auto summary = nlohmann::json::parse(test::element_text(w.html, "summary-json"));
@@ -112,7 +114,7 @@ TEST(Report, EveryCallIsARowWithItsLadder) {
         ASSERT_TRUE(d[16].is_array());
         EXPECT_EQ(d[16][0].get<std::string>().rfind("INVITE sip:", 0), 0u);
         EXPECT_NE(d[16][0].get<std::string>().find("v=0"), std::string::npos); // SDP
-        EXPECT_EQ(d[14].size(), d[16].size()); // a time per message
+        EXPECT_EQ(d[14].size(), d[16].size());                                 // a time per message
     }
     EXPECT_TRUE(seen);
 }
@@ -159,7 +161,8 @@ TEST(Report, RedactedReportHoldsNoOriginal) {
     const std::string all = test::decompressed_everything(w.html);
     for (const char* original : {"127.0.0.1", "alice", "callee@", "::1"})
         EXPECT_EQ(all.find(original), std::string::npos)
-            << original << ": " << all.substr(all.find(original) - std::min<std::size_t>(all.find(original), 80), 120);
+            << original << ": "
+            << all.substr(all.find(original) - std::min<std::size_t>(all.find(original), 80), 120);
     EXPECT_NE(w.html.find("id=\"redacted\""), std::string::npos);
     EXPECT_NE(all.find("ip-1"), std::string::npos);
     // Equal inputs, equal pseudonyms: a second report of the same capture is the same page.

@@ -36,8 +36,8 @@ void refuse_output_over_input(const ReportCliOptions& options) {
     std::error_code ec;
     if (!std::filesystem::exists(options.output, ec)) return;
     if (std::filesystem::is_directory(options.output, ec))
-        throw UsageError(fmt::format("-o {}: that is a directory; name the HTML file to write",
-                                     options.output));
+        throw UsageError(
+            fmt::format("-o {}: that is a directory; name the HTML file to write", options.output));
     for (const auto& input : analysis::expand_inputs(options.captures)) {
         if (input == "-") continue;
         if (std::filesystem::equivalent(options.output, input, ec) && !ec)
@@ -93,8 +93,7 @@ int run(const ReportCliOptions& options) {
         throw UsageError(fmt::format("-o {}: {}", options.output, ec.message()));
     }
     const auto& st = result->stats;
-    std::fprintf(stderr,
-                 "sipdx: wrote %s: %.1f MB, %llu calls, message text for %llu of them\n",
+    std::fprintf(stderr, "sipdx: wrote %s: %.1f MB, %llu calls, message text for %llu of them\n",
                  options.output.c_str(), static_cast<double>(st.html_bytes) / 1e6,
                  static_cast<unsigned long long>(st.calls),
                  static_cast<unsigned long long>(st.calls_with_text));
