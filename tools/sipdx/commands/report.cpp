@@ -80,7 +80,12 @@ int run(const ReportCliOptions& options) {
         throw UsageError("writing the report failed: " +
                          (result ? std::string("cannot close the file") : result.error().message));
     }
-    report_inputs(result->run);
+    try {
+        report_inputs(result->run);
+    } catch (...) {
+        std::remove(temporary.c_str()); // no capture at all: leave nothing behind
+        throw;
+    }
     const int code = result->run.exit_code();
     if (code == exit_unusable) {
         std::remove(temporary.c_str());
