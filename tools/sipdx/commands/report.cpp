@@ -5,6 +5,7 @@
 #include "record_filter_options.h"
 
 #include <sipdx/report/report.h>
+#include <sipdx/text/safe_file.h>
 
 #include <fmt/format.h>
 
@@ -67,10 +68,13 @@ int run(const ReportCliOptions& options) {
     analyze_options.tracker.max_state_bytes = options.max_state_mb << 20;
 
     const std::string temporary = options.output + ".sipdx-partial";
-    std::FILE* out = std::fopen(temporary.c_str(), "wb");
+    // Opened without following a link planted at the temporary name (text/safe_file.h); the
+    // rename below replaces a link at the output name, never what it points at.
+    text::FileError open_error;
+    std::FILE* out = text::open_output_file(temporary, open_error);
     if (out == nullptr)
-        throw UsageError(fmt::format("-o {}: cannot write there ({})", options.output,
-                                     std::error_code(errno, std::generic_category()).message()));
+        throw UsageError(
+            fmt::format("-o {}: cannot write there ({})", options.output, open_error.message));
     std::vector<char> buffer(1 << 20);
     std::setvbuf(out, buffer.data(), _IOFBF, buffer.size());
     auto result = report::write_report(options.captures, analyze_options, report_options, out);
