@@ -1,5 +1,7 @@
 #include <sipdx/media/analyzer.h>
 
+#include <fmt/format.h>
+
 namespace sipdx::media {
 
 namespace {
@@ -30,6 +32,15 @@ constexpr Info info[] = {
 static_assert(std::size(info) == static_cast<std::size_t>(FindingCode::count_));
 
 } // namespace
+
+std::string findings_text(const std::vector<Finding>& findings) {
+    std::string out;
+    for (const auto& f : findings) {
+        if (!out.empty()) out += "; ";
+        out += fmt::format("{}: {}", to_string(f.code), f.detail);
+    }
+    return out;
+}
 
 std::string_view to_string(FindingCode code) {
     return info[static_cast<std::size_t>(code)].name;

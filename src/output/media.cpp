@@ -15,15 +15,6 @@ std::string num(double v, int digits) {
     return fmt::format("{:.{}f}", v, digits);
 }
 
-std::string findings_text(const std::vector<media::Finding>& findings) {
-    std::string out;
-    for (const auto& f : findings) {
-        if (!out.empty()) out += "; ";
-        out += fmt::format("{}: {}", media::to_string(f.code), f.detail);
-    }
-    return out;
-}
-
 nlohmann::ordered_json findings_json(const std::vector<media::Finding>& findings) {
     auto out = nlohmann::ordered_json::array();
     for (const auto& f : findings)
@@ -130,7 +121,7 @@ std::vector<std::string> stream_values(const media::StreamReport& s) {
             num(s.mean_jitter_ms, 3),
             num(s.max_delta_ms, 3),
             q.score ? num(q.score->mos, 2) : "",
-            findings_text(s.findings),
+            media::findings_text(s.findings),
             s.from_party,
             s.matched_by,
             std::to_string(s.expected),
@@ -277,7 +268,7 @@ std::vector<std::string> call_media_values(const media::CallMedia* call,
                      : "",
             call->streams.empty() ? "" : num(jitter, 3),
             call->worst_mos ? num(*call->worst_mos, 2) : "",
-            findings_text(call->findings)};
+            media::findings_text(call->findings)};
 }
 
 std::string render_records_with_media(const std::vector<session::CallRecord>& records,

@@ -15,15 +15,6 @@ std::string endpoint(const decode::Address& a, std::uint16_t port) {
     return fmt::format("{}:{}", a.to_string(), port);
 }
 
-std::string findings_text(const std::vector<media::Finding>& findings) {
-    std::string out;
-    for (const auto& f : findings) {
-        if (!out.empty()) out += "; ";
-        out += fmt::format("{}: {}", media::to_string(f.code), f.detail);
-    }
-    return out;
-}
-
 } // namespace
 
 tl::expected<std::uint64_t, StoreError> write_media_streams(const std::string& path,
@@ -61,7 +52,7 @@ tl::expected<std::uint64_t, StoreError> write_media_streams(const std::string& p
         const std::string src = endpoint(s.src, s.sport);
         const std::string dst = endpoint(s.dst, s.dport);
         const std::string model = q.model_text();
-        const std::string findings = findings_text(s.findings);
+        const std::string findings = media::findings_text(s.findings);
         st.bind(1, capture_id);
         st.bind(2, std::string_view(s.call_id));
         st.bind(3, s.ssrc);

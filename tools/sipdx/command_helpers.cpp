@@ -4,6 +4,8 @@
 
 #include <sipdx/output/csv.h>
 
+#include <fmt/format.h>
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -40,6 +42,14 @@ void add_max_state_option(CLI::App* cmd, std::uint64_t& max_state_mb) {
                     "Memory for open Call-IDs (MiB; default: a quarter of the machine's); when "
                     "full, the least recently active are reported early, marked state-evicted")
         ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
+}
+
+void add_threads_option(CLI::App* cmd, unsigned& threads, std::string_view what) {
+    cmd->add_option(
+           "--threads", threads,
+           fmt::format("Threads to use (0 = all cores); the {} the same for any value", what))
+        ->capture_default_str()
+        ->check(CLI::Range(0u, analysis::max_threads));
 }
 
 void print_limits_report(const analysis::Analyzer& analyzer) {

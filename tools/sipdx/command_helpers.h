@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace sipdx::cli {
 
@@ -21,6 +22,9 @@ void add_csv_formulas_option(CLI::App* cmd);
 
 // --max-state-mb for the commands that analyse (AnalyzeOptions::tracker.max_state_bytes).
 void add_max_state_option(CLI::App* cmd, std::uint64_t& max_state_mb);
+// --threads N (0 = all cores, at most analysis::max_threads); `what` names the output that is
+// the same for any value ("records", "report").
+void add_threads_option(CLI::App* cmd, unsigned& threads, std::string_view what);
 
 // The bounds a run reached (docs/limits.md), for --stats: Call-IDs emitted early for the state
 // budget, transactions forgotten, TCP flows and IP fragment sets evicted. On stderr.

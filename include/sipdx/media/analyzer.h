@@ -54,6 +54,9 @@ struct Finding {
     FindingCode code = FindingCode::one_way_audio;
     std::string detail; // plain words with the figures, e.g. "no RTP from the callee after 200 OK"
 };
+// "code: detail; code: detail", the one-field form of a stream's or call's findings (CSV, TSV,
+// the store).
+std::string findings_text(const std::vector<Finding>& findings);
 
 // The E-model score of a stream, with what went into it.
 struct Quality {

@@ -127,10 +127,7 @@ void setup(CLI::App& root, CliContext& context) {
     add_color_option(cmd, options->color);
     add_quiet_option(cmd, options->quiet);
     add_max_state_option(cmd, options->max_state_mb);
-    cmd->add_option("--threads", options->threads,
-                    "Threads to use (0 = all cores); the report is the same for any value")
-        ->capture_default_str()
-        ->check(CLI::Range(0u, analysis::max_threads));
+    add_threads_option(cmd, options->threads, "report is");
     cmd->add_option("--db", options->db,
                     "Also store the captures' calls, messages and findings in this SQLite file, "
                     "as `sipdx ingest` does (docs/store.md)");

@@ -191,10 +191,7 @@ void setup(CLI::App& root, CliContext& context) {
         ->required();
     add_listing_format_option(cmd, options->format);
     add_max_state_option(cmd, options->max_state_mb);
-    cmd->add_option("--threads", options->threads,
-                    "Threads to use (0 = all cores); the records are the same for any value")
-        ->capture_default_str()
-        ->check(CLI::Range(0u, analysis::max_threads));
+    add_threads_option(cmd, options->threads, "records are");
     add_record_filters(cmd, options->filters);
     cmd->add_option("--call", options->call_ids,
                     "Show this Call-ID in detail: its record, why, ladder and every message in "

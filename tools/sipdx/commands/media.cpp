@@ -66,10 +66,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--call", options->call_id, "Only the streams of this Call-ID");
     cmd->add_flag("--sdp-only", options->with_sdp_only,
                   "Leave out streams no SDP names (found by their RTP headers alone)");
-    cmd->add_option("--threads", options->threads,
-                    "Threads to use (0 = all cores); the records are the same for any value")
-        ->capture_default_str()
-        ->check(CLI::Range(0u, analysis::max_threads));
+    add_threads_option(cmd, options->threads, "records are");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 

@@ -132,9 +132,7 @@ void setup(CLI::App& root, CliContext& context) {
                   "pseudonyms everywhere in the file");
     cmd->add_option("--title", options->title, "The page title (default: from the inputs)");
     add_max_state_option(cmd, options->max_state_mb);
-    cmd->add_option("--threads", options->threads, "Threads to use (0 = all cores)")
-        ->capture_default_str()
-        ->check(CLI::Range(0u, analysis::max_threads));
+    add_threads_option(cmd, options->threads, "report is");
     add_record_filters(cmd, options->filters);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
