@@ -1,6 +1,7 @@
 // sipdx media CAPTURE...: one record per RTP stream, tied to its call's SDP (docs/media.md).
 #include "command.h"
 #include "command_helpers.h"
+#include "terminal.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/media/analyzer.h>
@@ -17,6 +18,7 @@ namespace sipdx::cli {
 namespace {
 
 struct MediaCliOptions {
+    bool quiet = false; // -q: no progress bar
     std::vector<std::string> captures;
     std::string format;
     std::string call_id;
@@ -31,10 +33,15 @@ int run(const MediaCliOptions& options) {
     analyze_options.threads = options.threads;
     analyze_options.explain = false;
     analyze_options.tracker.max_state_bytes = options.max_state_mb << 20;
+    Progress progress(options.quiet);
+    analyze_options.progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.update(done, total);
+    };
     media::MediaAnalyzer media;
     media.attach(analyze_options);
     analysis::Analyzer analyzer(analyze_options);
     const auto run = analyzer.run(options.captures);
+    progress.clear();
     report_inputs(run);
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
@@ -48,7 +55,7 @@ int run(const MediaCliOptions& options) {
     }
     std::stable_sort(streams.begin(), streams.end(),
                      [](const auto* a, const auto* b) { return a->first_ns < b->first_ns; });
-    const std::string text = output::render_streams(streams, format);
+    const std::string text = output::render_streams(streams, format, output_width());
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;
@@ -67,6 +74,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("--sdp-only", options->with_sdp_only,
                   "Leave out streams no SDP names (found by their RTP headers alone)");
     add_threads_option(cmd, options->threads, "records are");
+    add_quiet_option(cmd, options->quiet);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 

@@ -3,6 +3,7 @@
 #include "command.h"
 #include "command_helpers.h"
 #include "record_filter_options.h"
+#include "terminal.h"
 
 #include <sipdx/report/report.h>
 #include <sipdx/text/safe_file.h>
@@ -20,6 +21,7 @@ namespace sipdx::cli {
 namespace {
 
 struct ReportCliOptions {
+    bool quiet = false; // -q: no progress bar
     std::vector<std::string> captures;
     std::string output;
     std::string messages = "failed";
@@ -66,6 +68,10 @@ int run(const ReportCliOptions& options) {
     analysis::AnalyzeOptions analyze_options;
     analyze_options.threads = options.threads;
     analyze_options.tracker.max_state_bytes = options.max_state_mb << 20;
+    Progress progress(options.quiet);
+    analyze_options.progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.update(done, total);
+    };
 
     const std::string temporary = options.output + ".sipdx-partial";
     // Opened without following a link planted at the temporary name (text/safe_file.h); the
@@ -78,6 +84,7 @@ int run(const ReportCliOptions& options) {
     std::vector<char> buffer(1 << 20);
     std::setvbuf(out, buffer.data(), _IOFBF, buffer.size());
     auto result = report::write_report(options.captures, analyze_options, report_options, out);
+    progress.clear();
     const bool closed = std::fclose(out) == 0;
     if (!result || !closed) {
         std::remove(temporary.c_str());
@@ -133,6 +140,7 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--title", options->title, "The page title (default: from the inputs)");
     add_max_state_option(cmd, options->max_state_mb);
     add_threads_option(cmd, options->threads, "report is");
+    add_quiet_option(cmd, options->quiet);
     add_record_filters(cmd, options->filters);
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }

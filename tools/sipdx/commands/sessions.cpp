@@ -2,6 +2,7 @@
 // with the roles of its nodes and one verdict (docs/sessions.md).
 #include "command.h"
 #include "command_helpers.h"
+#include "terminal.h"
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/sessions.h>
@@ -18,6 +19,7 @@ namespace sipdx::cli {
 namespace {
 
 struct SessionsCliOptions {
+    bool quiet = false; // -q: no progress bar
     std::vector<std::string> captures;
     std::string format;
     unsigned threads = 0;
@@ -65,10 +67,15 @@ int run(const SessionsCliOptions& options) {
     analyze_options.threads = options.threads;
     analyze_options.explain = false;
     analyze_options.tracker.max_state_bytes = options.max_state_mb << 20;
+    Progress progress(options.quiet);
+    analyze_options.progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.update(done, total);
+    };
     analyze_options.on_message = [&](const analysis::MessageContext& m) { builder.observe(m); };
     analysis::Analyzer analyzer(analyze_options);
     analyzer.on_record([&](session::CallRecord&& r) { builder.add(r); });
     const auto run = analyzer.run(options.captures);
+    progress.clear();
     report_inputs(run);
     const int code = run.exit_code();
     if (code == exit_unusable) return code;
@@ -76,7 +83,7 @@ int run(const SessionsCliOptions& options) {
     std::vector<analysis::Session> sessions;
     for (auto& s : builder.finish())
         if (keep(s, options)) sessions.push_back(std::move(s));
-    const std::string text = output::render_sessions(sessions, format);
+    const std::string text = output::render_sessions(sessions, format, output_width());
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return code;
@@ -93,6 +100,7 @@ void setup(CLI::App& root, CliContext& context) {
     add_listing_format_option(cmd, options->format);
     add_max_state_option(cmd, options->max_state_mb);
     add_threads_option(cmd, options->threads, "records are");
+    add_quiet_option(cmd, options->quiet);
     cmd->add_option("--correlate-header", options->correlate_headers,
                     "A header whose equal values tie Call-IDs into one session (X-CID, "
                     "X-Correlation-ID...); repeat for several")
