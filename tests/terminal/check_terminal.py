@@ -130,6 +130,9 @@ class Cli:
             ["explain", "Reason: Q.850;cause=17"], ["codes"], ["codes", "--class", "5xx"],
             ["flow", s, "--call", "busy-1@sipdx.test"], ["query", "--db", self.db],
             ["query", "--db", self.db, "--summary"],
+            ["sessions", s], ["sessions", big], ["media", big], ["analyze", s, "--sessions"],
+            ["flow", s, "--session", "busy-1@sipdx.test"], ["explain", "--cause", "emm:15"],
+            ["explain", "P-Access-Network-Info: 3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=310410000B0000001"],
         ]
         if self.corpus:
             out.append(["flow", os.path.join(self.corpus, "sip-gre-teb-mirror-subscribe-notify-refer.pcapng"),

@@ -101,7 +101,12 @@ int run_session(const FlowCliOptions& options) {
     } else if (options.format == "svg") {
         text = output::render_ladder_svg(picked, ladder);
     } else {
-        text = output::session_ladder_header(*session) + output::render_ladder_text(picked, ladder);
+        // Fitted to the terminal as the one-Call-ID ladder is.
+        const output::TextStyle style = text_style(options.color);
+        ladder.max_width = style.width;
+        ladder.color = style.color;
+        text = output::wrap_lines(output::session_ladder_header(*session), style.width, 4) +
+               output::render_ladder_text(picked, ladder);
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
