@@ -133,6 +133,7 @@ class Cli:
             ["sessions", s], ["sessions", big], ["media", big], ["analyze", s, "--sessions"],
             ["flow", s, "--session", "busy-1@sipdx.test"], ["explain", "--cause", "emm:15"],
             ["explain", "P-Access-Network-Info: 3GPP-E-UTRAN-FDD;utran-cell-id-3gpp=310410000B0000001"],
+            ["site", os.path.join(self.tmp, "site")],
         ]
         if self.corpus:
             out.append(["flow", os.path.join(self.corpus, "sip-gre-teb-mirror-subscribe-notify-refer.pcapng"),

@@ -1,5 +1,6 @@
 // `sipdx site OUTDIR`: writes the response reference as a static website (docs/site.md).
 #include "command.h"
+#include "terminal.h"
 
 #include <sipdx/output/site.h>
 
@@ -28,12 +29,14 @@ void run_site(const SiteArgs& args) {
     }
     if (!args.quiet) {
         const auto index = std::filesystem::path(args.out_dir) / "index.html";
-        std::fprintf(stdout,
-                     "Wrote %zu files (%zu code pages, %zu Q.850 causes, %zu Warning codes, %zu "
-                     "3GPP cause tables, %ju bytes) to %s\nOpen %s in a browser.\n",
-                     written->files, written->code_pages, written->q850_pages,
-                     written->warning_pages, written->cause_pages, written->bytes,
-                     args.out_dir.c_str(), index.string().c_str());
+        // Wrapped at spaces to the terminal's width, as every text report is (docs/cli.md).
+        const std::string text = fmt::format(
+            "Wrote {} files ({} code pages, {} Q.850 causes, {} Warning codes, {} 3GPP cause "
+            "tables, {} bytes) to {}\nOpen {} in a browser.\n",
+            written->files, written->code_pages, written->q850_pages, written->warning_pages,
+            written->cause_pages, written->bytes, args.out_dir, index.string());
+        const std::string out = for_terminal(text, text_style("never"));
+        std::fwrite(out.data(), 1, out.size(), stdout);
     }
 }
 
