@@ -9,13 +9,13 @@ import collections
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import sipp_common
 
 SKIP = 77
 CALLS = 5
@@ -147,13 +147,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sipdx", required=True)
     opts = ap.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: capturing on lo needs root")
+    missing = sipp_common.missing_prerequisite()
+    if missing:
+        print(f"SKIP: {missing}")
         return SKIP
-    for tool in ("sipp", "tcpdump"):
-        if not shutil.which(tool):
-            print(f"SKIP: {tool} is not installed")
-            return SKIP
     cases = [("udp-ipv4", "u1", "127.0.0.1"), ("tcp-ipv4", "t1", "127.0.0.1")]
     if socket.has_ipv6 and os.path.exists("/proc/net/if_inet6"):
         cases += [("udp-ipv6", "u1", "::1"), ("tcp-ipv6", "t1", "::1")]

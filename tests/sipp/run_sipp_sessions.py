@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import sipp_common
 
 SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -182,13 +183,10 @@ def main():
     ap.add_argument("--sipdx", required=True)
     ap.add_argument("--keep", help="copy the capture here (to look at it)")
     opts = ap.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: capturing on lo needs root")
+    missing = sipp_common.missing_prerequisite()
+    if missing:
+        print(f"SKIP: {missing}")
         return SKIP
-    for tool in ("sipp", "tcpdump"):
-        if not shutil.which(tool):
-            print(f"SKIP: {tool} is not installed")
-            return SKIP
     with tempfile.TemporaryDirectory(prefix="sipdx-sessions-") as workdir:
         try:
             pcap, ports = run_chain(workdir)

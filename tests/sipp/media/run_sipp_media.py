@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 import time
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import sipp_common  # noqa: E402
 
 SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,13 +26,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sipdx", required=True)
     opts = ap.parse_args()
-    if os.geteuid() != 0:
-        print("SKIP: capturing on lo needs root")
+    missing = sipp_common.missing_prerequisite()
+    if missing:
+        print(f"SKIP: {missing}")
         return SKIP
-    for tool in ("sipp", "tcpdump"):
-        if not shutil.which(tool):
-            print(f"SKIP: {tool} is not installed")
-            return SKIP
     with tempfile.TemporaryDirectory(prefix="sipdx-sipp-media-") as work:
         dropped = int(subprocess.run(
             [sys.executable, os.path.join(HERE, "make_rtp_pcap.py"), os.path.join(work, "rtp.pcap"),
