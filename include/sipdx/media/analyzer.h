@@ -137,6 +137,7 @@ struct MediaOptions {
     bool keep_frames = false;
     // Keep each stream's quality over time (series.h): about 1.7 KB per stream.
     bool keep_series = false;
+    std::size_t max_series_streams = 50000; // the first streams keep it, later ones do not
     // Streams without SDP need this many packets, most of them in sequence.
     std::uint64_t heuristic_min_packets = 5;
 };
