@@ -116,7 +116,7 @@ pre.sdp{border-left:4px solid var(--s3)}
 .verdict{font-weight:600}.links{padding-left:1.2em}
 .call-media{margin-top:14px}.stream{border-top:1px solid var(--line);margin-top:8px}.stream h5{margin:8px 0 4px;font-size:.95rem}
 .stream-fig{margin:6px 0;max-width:720px}.chart .hover{fill:transparent}
-.streams td.path,.legs td.path,.nodes td.path{white-space:nowrap}.streams .call-link,.legs .call-link{display:inline-block}
+.streams td.path,.legs td.path,.nodes td:nth-child(-n+3){white-space:nowrap}.streams .call-link,.legs .call-link{display:inline-block}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;margin-top:30px}
 @media (max-width:700px){
 :root{--row:50px}
