@@ -124,6 +124,18 @@ void render_sessions(Page& p) {
     const std::size_t shown = std::min(order.size(), max_sessions_shown);
     for (std::size_t i = 0; i < shown; ++i)
         render_session(p, o, *order[i]);
+    // Each leg of a multi-leg session shown above names its session in the call view
+    // (script.cpp reads this template).
+    o += "<template id=\"call-sessions\">";
+    for (std::size_t i = 0; i < shown && order[i]->multi_leg(); ++i)
+        for (const auto& leg : order[i]->legs)
+            fmt::format_to(std::back_inserter(o),
+                           "<p class=\"call-session\" data-call=\"{}\">Leg of session <a "
+                           "href=\"#session-{}\">{}</a> ({} legs, linked {}): {}</p>",
+                           h(p.state.shown(leg.call_id)), h(order[i]->id), h(order[i]->id),
+                           order[i]->legs.size(), analysis::to_string(order[i]->strength),
+                           h(p.state.shown(order[i]->verdict)));
+    o += "</template>";
     if (order.size() > shown)
         fmt::format_to(std::back_inserter(o),
                        "<p class=\"muted\">{} more sessions (single legs first left out); "

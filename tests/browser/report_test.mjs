@@ -275,6 +275,8 @@ try {
         await p.evaluate((id) => [...document.querySelectorAll("#sessions a.call-link")].find((a) => a.dataset.call === id).click(), leg);
         const title = await until(p, (id) => { const t = document.getElementById("call-title"); return t && t.textContent.includes(id) && document.querySelector("#call-view svg.ladder") ? t.textContent : null; }, leg);
         check(title, "sessions: a leg's Call-ID opens that call with its ladder", String(title));
+        const back = await p.evaluate(() => document.querySelector("#call-view .call-session a")?.getAttribute("href"));
+        check(back === `#session-${multiLeg.session_id}`, "sessions: the call view names its session", String(back));
       }
       await p.resize({ width: 390, height: 844, scale: 2, mobile: true });
       await sleep(200);

@@ -96,6 +96,8 @@ TEST(ReportSessions, LegsLinksAndRoles) {
               std::string::npos);
     EXPECT_NE(sessions.find("<b>replaces</b>"), std::string::npos);
     EXPECT_NE(sessions.find("class=\"verdict\""), std::string::npos);
+    // Each of its legs names the session in its call view.
+    EXPECT_EQ(count(sessions, "<p class=\"call-session\""), 3u);
     // A weak link never reads as certain.
     EXPECT_EQ(count(sessions, "link-weak\">weak: a guess"), count(sessions, "link-weak"));
 }
