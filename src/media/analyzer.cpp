@@ -113,8 +113,13 @@ void MediaAnalyzer::Impl::packet(const decode::Payload& p, std::uint32_t source)
         e.ssrc = h->ssrc;
         e.source = source;
         if (options.keep_frames) stream_frames.emplace_back();
+        if (options.keep_series && stream_series.size() < options.max_series_streams)
+            stream_series.emplace_back();
     }
+    const std::uint64_t lost_before = e.counters.lost_in_gaps;
     e.counters.add(*h, p.bytes, p.time_ns, p.frame);
+    if (at < stream_series.size())
+        stream_series[at].add(p.time_ns, e.counters.lost_in_gaps - lost_before, e.counters.jitter);
     if (options.keep_frames) stream_frames[at].emplace_back(source, p.frame);
 }
 

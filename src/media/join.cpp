@@ -229,6 +229,7 @@ void MediaAnalyzer::Impl::join() {
             if (a.has_xr) s.rtcp.voip_metrics = a.xr;
         }
         s.quality = score(s);
+        if (i < stream_series.size()) s.timeline = resolve(stream_series[i], c, clock);
 
         // The stream's own findings.
         if (s.matched_by == "heuristic")

@@ -476,6 +476,8 @@ const std::vector<Section>& page_sections() {
         {"grid", "Where failures come from", render_grid},
         {"calls", "Calls", render_calls},
         {"call", "One call", render_call},
+        {"media", "Media", render_media},
+        {"sessions", "Sessions", render_sessions},
         {"findings", "Findings", render_findings},
         {"inputs", "Inputs", render_inputs},
     };

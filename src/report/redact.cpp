@@ -217,6 +217,25 @@ void Redactor::append(std::string& out, std::string_view s) {
         }
         const bool hex_boundary = i == 0 || !(is_hex(s[i - 1]) || s[i - 1] == ':' ||
                                               s[i - 1] == '.' || is_alpha(s[i - 1]));
+        // A dotted quad after an escaped '@' ("%40"), as in a Replaces header inside a URI.
+        if (c == '%' && i + 3 < n && s[i + 1] == '4' && s[i + 2] == '0') {
+            if (const std::size_t len = ipv4_at(s, i + 3); len != 0) {
+                out.append(s.substr(i, 3));
+                append_pseudonym(out, Kind::ip, s.substr(i + 3, len));
+                i += 3 + len;
+                continue;
+            }
+        }
+        // A dotted quad right after a colon: a URI without a user part ("sip:10.0.0.1:5060").
+        // The colon rule below is for IPv6 groups, which are no dotted quads.
+        const bool after_colon = i != 0 && s[i - 1] == ':';
+        if (after_colon && is_digit(c)) {
+            if (const std::size_t len = ipv4_at(s, i); len != 0) {
+                append_pseudonym(out, Kind::ip, s.substr(i, len));
+                i += len;
+                continue;
+            }
+        }
         if (hex_boundary && (is_hex(c) || c == ':')) {
             if (is_digit(c)) {
                 if (const std::size_t len = ipv4_at(s, i); len != 0) {

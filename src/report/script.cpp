@@ -308,6 +308,10 @@ async function openCall(i, scroll = true) {
   box.appendChild(ladderBox);
   if (d.cut) box.appendChild(html("p", "muted", `${d.cut} more messages of this call are not drawn.`));
   box.appendChild(msgBox);
+  const legOf = $("call-sessions");
+  if (legOf) for (const n of legOf.content.children) if (n.dataset.call === d.id) { box.insertBefore(n.cloneNode(true), facts); break; }
+  const media = $("media-calls");
+  if (media) for (const n of media.content.children) if (n.dataset.call === d.id) { box.appendChild(n.cloneNode(true)); break; }
   history.replaceState(null, "", "#call=" + encodeURIComponent(d.id));
   if (scroll) $("call").scrollIntoView({ block: "start" });
 }

@@ -111,6 +111,12 @@ svg.ladder{display:block;font:12px ui-monospace,"DejaVu Sans Mono",Menlo,monospa
 .ladder .msg.sel line.a{stroke-width:3}
 pre.message{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px;margin:6px 0;font:12.5px/1.4 ui-monospace,"DejaVu Sans Mono",Menlo,monospace;max-height:70vh;overflow-y:auto}
 pre.sdp{border-left:4px solid var(--s3)}
+.link-strong{background:var(--b-ok)}.link-medium{background:var(--b-info)}.link-weak{background:var(--b-warn);font-style:italic}
+.session{border:1px solid var(--line);border-radius:6px;padding:6px 10px;margin:8px 0}.session summary{cursor:pointer}
+.verdict{font-weight:600}.links{padding-left:1.2em}
+.call-media{margin-top:14px}.stream{border-top:1px solid var(--line);margin-top:8px}.stream h5{margin:8px 0 4px;font-size:.95rem}
+.stream-fig{margin:6px 0;max-width:720px}.chart .hover{fill:transparent}
+.streams td.path,.legs td.path,.nodes td:nth-child(-n+3){white-space:nowrap}.streams .call-link,.legs .call-link{display:inline-block}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;margin-top:30px}
 @media (max-width:700px){
 :root{--row:50px}

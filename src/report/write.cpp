@@ -179,19 +179,39 @@ tl::expected<ReportRun, ReportError> write_report(const std::vector<std::string>
                                                   const ReportOptions& options, std::FILE* out) {
     ReportBuilder builder(options);
     auto previous = analyze.on_message;
-    analyze.on_message = [&](const analysis::MessageContext& m) {
+    // Sessions and media are optional stages beside the builder (media_section.cpp,
+    // sessions_section.cpp): both read every message, and media every UDP payload.
+    analysis::SessionOptions session_options;
+    session_options.correlate_headers = options.correlate_headers;
+    analysis::SessionBuilder sessions(session_options);
+    const bool with_sessions = options.sessions;
+    analyze.on_message = [&, with_sessions](const analysis::MessageContext& m) {
         if (previous) previous(m);
+        if (with_sessions) sessions.observe(m);
         builder.add_message(m);
     };
+    media::MediaOptions media_options;
+    media_options.keep_series = true;
+    media::MediaAnalyzer media(media_options);
+    if (options.media) media.attach(analyze);
     analysis::Analyzer analyzer(analyze);
-    analyzer.on_record([&](session::CallRecord&& r) { builder.add_record(r); });
+    analyzer.on_record([&](session::CallRecord&& r) {
+        if (with_sessions) sessions.add(r);
+        builder.add_record(r);
+    });
     ReportRun result;
     result.run = analyzer.run(paths);
     if (result.run.exit_code() == 2) {
         result.stats = builder.stats();
         return result;
     }
-    auto written = builder.write(out, {analyzer.summary(), result.run, analyzer.decode_stats()});
+    std::vector<analysis::Session> grouped;
+    if (with_sessions) grouped = sessions.finish();
+    if (options.media) media.finish();
+    RunView view{analyzer.summary(), result.run, analyzer.decode_stats()};
+    view.media = options.media ? &media : nullptr;
+    view.sessions = with_sessions ? &grouped : nullptr;
+    auto written = builder.write(out, view);
     if (!written) return tl::unexpected(written.error());
     result.stats = builder.stats();
     return result;

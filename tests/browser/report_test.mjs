@@ -218,6 +218,73 @@ try {
       }
       await p.send("Page.close").catch(() => {});
     }
+
+    // Media: a capture with RTP beside its call; the streams the page lists are `sipdx media`'s,
+    // a call's streams open under its ladder with a loss/jitter chart each, on a phone too.
+    const rtp = join(corpus, "sip-udp-register-call-rtp-rtcp.pcap");
+    if (existsSync(rtp)) {
+      const f = report(rtp, "media.html");
+      const u = pathToFileURL(f).href;
+      const p = await browser.newPage({ width: 1280, height: 900 });
+      await p.goto(u);
+      check(await ready(p), "media: the calls load");
+      const streams = run(["media", "--format", "ndjson", rtp]).trim().split("\n").map((l) => JSON.parse(l));
+      const listed = await p.evaluate(() => [...document.querySelectorAll("#media table.streams tbody tr")].map((r) => r.children[1].textContent));
+      const ssrcs = streams.map((x) => "0x" + Number(x.ssrc).toString(16).padStart(8, "0"));
+      check(listed.length === streams.length && ssrcs.every((x) => listed.includes(x)),
+        `media: the streams table lists sipdx media's ${streams.length} streams`, JSON.stringify({ listed, ssrcs }));
+      await p.click("#media table.streams a.call-link");
+      const opened = await until(p, () => {
+        const box = document.querySelector("#call-view .call-media");
+        if (!box || !document.querySelector("#call-view svg.ladder")) return null;
+        return { streams: box.querySelectorAll(".stream").length, charts: box.querySelectorAll("svg.stream-chart rect").length,
+          mos: box.textContent.includes("G.107 E-model") };
+      });
+      const ofCall = streams.filter((x) => x.call_id && x.call_id === streams.find((y) => y.call_id).call_id).length;
+      check(opened && opened.streams === ofCall && opened.charts > 0 && opened.mos,
+        `media: a call opens with its ${ofCall} streams, each with a chart and the MOS model`, JSON.stringify(opened));
+      await p.resize({ width: 390, height: 844, scale: 2, mobile: true });
+      await sleep(200);
+      const phone = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, body: document.body.scrollWidth }));
+      check(phone.scroll <= 390 && phone.body <= 390, "media: 390 px wide without sideways scroll (call open)", JSON.stringify(phone));
+      checkClean(p, "media", u);
+      await p.send("Page.close").catch(() => {});
+    }
+
+    // Sessions: a transfer with Replaces, three Call-IDs in one session; each leg opens its call.
+    const multi = join(corpus, "sip-gre-teb-mirror-subscribe-notify-refer.pcapng");
+    if (existsSync(multi)) {
+      const f = report(multi, "sessions.html", ["--sessions"]);
+      const u = pathToFileURL(f).href;
+      const p = await browser.newPage({ width: 1280, height: 900 });
+      await p.goto(u);
+      check(await ready(p), "sessions: the calls load");
+      const expected = run(["sessions", "--format", "ndjson", multi]).trim().split("\n").map((l) => JSON.parse(l));
+      const shown = await p.evaluate(() => [...document.querySelectorAll("#sessions details.session")].map((d) => ({
+        id: d.id.replace("session-", ""), strength: d.dataset.strength, legs: d.querySelectorAll("table.legs tbody tr").length,
+        weakShownAsGuess: [...d.querySelectorAll(".link-weak")].every((b) => b.textContent.includes("guess")),
+      })));
+      const same = expected.length === shown.length && expected.every((e) => {
+        const s = shown.find((x) => x.id === e.session_id);
+        return s && s.strength === e.strength && s.legs === e.legs && s.weakShownAsGuess;
+      });
+      check(same, `sessions: ${expected.length} sessions with their legs and strength as sipdx sessions gives them`, JSON.stringify({ shown, expected: expected.map((e) => [e.session_id, e.legs, e.strength]) }));
+      const multiLeg = expected.find((e) => e.legs > 1);
+      if (multiLeg) {
+        const leg = multiLeg.leg_list[multiLeg.leg_list.length - 1].call_id;
+        await p.evaluate((id) => [...document.querySelectorAll("#sessions a.call-link")].find((a) => a.dataset.call === id).click(), leg);
+        const title = await until(p, (id) => { const t = document.getElementById("call-title"); return t && t.textContent.includes(id) && document.querySelector("#call-view svg.ladder") ? t.textContent : null; }, leg);
+        check(title, "sessions: a leg's Call-ID opens that call with its ladder", String(title));
+        const back = await p.evaluate(() => document.querySelector("#call-view .call-session a")?.getAttribute("href"));
+        check(back === `#session-${multiLeg.session_id}`, "sessions: the call view names its session", String(back));
+      }
+      await p.resize({ width: 390, height: 844, scale: 2, mobile: true });
+      await sleep(200);
+      const phone = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, body: document.body.scrollWidth }));
+      check(phone.scroll <= 390 && phone.body <= 390, "sessions: 390 px wide without sideways scroll", JSON.stringify(phone));
+      checkClean(p, "sessions", u);
+      await p.send("Page.close").catch(() => {});
+    }
   }
 } finally {
   await browser.close();

@@ -17,6 +17,7 @@
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/decode/packet.h>
 #include <sipdx/media/emodel.h>
+#include <sipdx/media/series.h>
 #include <sipdx/media/stream.h>
 #include <sipdx/session/record.h>
 
@@ -117,6 +118,7 @@ struct StreamReport {
     RtcpView rtcp;
     Quality quality;
     std::vector<Finding> findings;
+    StreamTimeline timeline; // packets, loss and jitter over time (MediaOptions::keep_series)
 };
 
 // A call's media: its streams (indices into MediaAnalyzer::streams()) and what was wrong.
@@ -133,6 +135,9 @@ struct MediaOptions {
     std::size_t max_streams = 1u << 20; // beyond: packets of new streams are only counted
     // Keep every RTP/RTCP frame number per stream (for `filter --media`): memory per packet.
     bool keep_frames = false;
+    // Keep each stream's quality over time (series.h): about 1.7 KB per stream.
+    bool keep_series = false;
+    std::size_t max_series_streams = 50000; // the first streams keep it, later ones do not
     // Streams without SDP need this many packets, most of them in sequence.
     std::uint64_t heuristic_min_packets = 5;
 };

@@ -14,8 +14,10 @@
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/analysis/record_filter.h>
+#include <sipdx/analysis/sessions.h>
 #include <sipdx/analysis/summary.h>
 #include <sipdx/decode/pipeline.h>
+#include <sipdx/media/analyzer.h>
 #include <sipdx/session/record.h>
 
 #include <tl/expected.hpp>
@@ -48,7 +50,10 @@ struct ReportOptions {
     // Message text (and ladder rows) held for calls still open; past it, new messages of open
     // calls are kept as ladder rows only. This bounds memory whatever the trace.
     std::uint64_t open_budget_bytes = 96ull << 20;
-    bool redact = false; // user parts, numbers, addresses as pseudonyms (redact.h)
+    bool redact = false;   // user parts, numbers, addresses as pseudonyms (redact.h)
+    bool media = true;     // RTP/RTCP quality per stream (docs/report.md "Media")
+    bool sessions = false; // Call-IDs grouped into sessions across legs (docs/sessions.md)
+    std::vector<std::string> correlate_headers; // for sessions, as `sipdx sessions`
     // Records the filter rejects leave the calls table, the grid and the per-call charts; the
     // response summary and the message charts always count the whole trace.
     analysis::RecordFilter filter;
@@ -64,6 +69,8 @@ struct RunView {
     const analysis::Summary& summary;
     const analysis::RunResult& run;
     const std::vector<decode::Stats>& decode;
+    const media::MediaAnalyzer* media = nullptr;              // finished; null: not measured
+    const std::vector<analysis::Session>* sessions = nullptr; // null: not grouped
 };
 
 struct ReportStats {

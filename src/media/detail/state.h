@@ -149,6 +149,7 @@ struct MediaAnalyzer::Impl {
     // Decoding thread.
     detail::FlowTable flows;
     std::vector<std::vector<std::pair<std::uint32_t, std::uint64_t>>> stream_frames; // keep_frames
+    std::vector<StreamSeries> stream_series; // keep_series, by flows.entries index
     std::unordered_map<std::uint32_t, detail::RtcpAbout> rtcp_about;  // by reported SSRC
     std::unordered_map<std::uint32_t, detail::SrSeen> sender_reports; // by sender SSRC
     std::vector<detail::RtcpFrame> rtcp_frames;                       // keep_frames

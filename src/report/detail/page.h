@@ -25,6 +25,9 @@ struct Section {
 };
 const std::vector<Section>& page_sections();
 
+void render_media(Page& page);    // media_section.cpp
+void render_sessions(Page& page); // sessions_section.cpp
+
 std::string_view report_css();
 std::string_view report_js();
 

@@ -33,6 +33,15 @@ TEST(Redactor, EqualValuesGetEqualPseudonyms) {
     EXPECT_EQ(r.distinct(), 6u); // three users, two addresses, one number
 }
 
+TEST(Redactor, AddressRightAfterTheScheme) {
+    Redactor r;
+    EXPECT_EQ(r.apply("From: <sip:192.0.2.7:55061;user=phone>;tag=x"),
+              "From: <sip:ip-1:55061;user=phone>;tag=x");
+    EXPECT_EQ(r.apply("Contact: <sips:192.0.2.7>"), "Contact: <sips:ip-1>");
+    EXPECT_EQ(r.apply("[2001:db8::1]:5060 and fe80::10"), "[ip-2]:5060 and ip-3");
+    EXPECT_EQ(r.apply("?Replaces=abc%40192.0.2.7%3Bto-tag"), "?Replaces=abc%40ip-1%3Bto-tag");
+}
+
 TEST(Redactor, LeavesOrdinaryTextAlone) {
     Redactor r;
     const std::string text = "SIP/2.0 486 Busy Here\r\nCSeq: 1 INVITE\r\nDate: Mon, 07 Dec 2026 "

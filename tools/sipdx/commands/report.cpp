@@ -28,6 +28,9 @@ struct ReportCliOptions {
     std::uint64_t message_budget_mb = 16;
     std::string title;
     bool redact = false;
+    bool no_media = false;
+    bool sessions = false;
+    std::vector<std::string> correlate_headers;
     unsigned threads = 0;
     std::uint64_t max_state_mb = 0;
     RecordFilterOptions filters;
@@ -57,6 +60,9 @@ int run(const ReportCliOptions& options) {
     report_options.messages = *report::parse_message_text(options.messages);
     report_options.message_budget_bytes = options.message_budget_mb << 20;
     report_options.redact = options.redact;
+    report_options.media = !options.no_media;
+    report_options.sessions = options.sessions;
+    report_options.correlate_headers = options.correlate_headers;
     report_options.title = options.title;
     report_options.generator = std::string("sipdx ") + SIPDX_VERSION;
     std::string captures;
@@ -137,6 +143,13 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("--redact", options->redact,
                   "Replace user parts, display names, phone numbers and IP addresses by stable "
                   "pseudonyms everywhere in the file");
+    cmd->add_flag("--no-media", options->no_media,
+                  "Leave out the RTP/RTCP measurement (the media section and each call's streams)");
+    cmd->add_flag("--sessions", options->sessions,
+                  "Also group Call-IDs into sessions across legs (docs/sessions.md): the sessions "
+                  "section");
+    cmd->add_option("--correlate-header", options->correlate_headers,
+                    "With --sessions: a header whose equal values tie Call-IDs (as in 'sessions')");
     cmd->add_option("--title", options->title, "The page title (default: from the inputs)");
     add_max_state_option(cmd, options->max_state_mb);
     add_threads_option(cmd, options->threads, "report is");
