@@ -30,6 +30,9 @@ struct IngestCliOptions {
     std::string message_rows = "all";
     bool quiet = false;
     bool media = false;
+    bool sessions = false;
+    std::vector<std::string> correlate_headers;
+    bool no_heuristics = false;
 };
 
 // --media: each stored capture read once more for its RTP, into media_streams (SQLite).
@@ -74,6 +77,15 @@ int run(const IngestCliOptions& options) {
     const auto rows = store::parse_message_rows(options.message_rows);
     if (!rows) throw UsageError("ingest: --message-rows must be all, failed or none");
     store.message_rows = *rows;
+    if ((!options.correlate_headers.empty() || options.no_heuristics) && !options.sessions)
+        throw UsageError("ingest: --correlate-header and --no-heuristics need --sessions");
+    if (options.sessions) {
+        // The options of `sipdx sessions`, so that the stored sessions are the ones it shows.
+        analysis::SessionOptions session_options;
+        session_options.correlate_headers = options.correlate_headers;
+        session_options.heuristics = !options.no_heuristics;
+        store.sessions = session_options;
+    }
     // An empty directory used to store nothing and exit 0 without a word.
     if (analysis::expand_inputs(options.captures).empty())
         throw UsageError("no capture files found in the given directories");
@@ -159,6 +171,15 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("--media", options->media,
                   "Also store each capture's RTP streams (SQLite table media_streams; each "
                   "capture is read once more for them)");
+    cmd->add_flag("--sessions", options->sessions,
+                  "Also store each capture's sessions as `sipdx sessions` groups them (tables "
+                  "sessions, session_legs, session_links, session_nodes; calls.session_id)");
+    cmd->add_option("--correlate-header", options->correlate_headers,
+                    "With --sessions: a header whose equal values tie Call-IDs into one session "
+                    "(as for `sipdx sessions`); repeat for several")
+        ->allow_extra_args(false);
+    cmd->add_flag("--no-heuristics", options->no_heuristics,
+                  "With --sessions: link legs by protocol evidence only (no B2BUA guesses)");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 
