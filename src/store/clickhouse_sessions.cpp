@@ -36,7 +36,8 @@ void number(std::string& o, T v, char end = '\t') {
 } // namespace
 
 std::uint64_t append_ch_session_rows(std::string& o, std::string_view table,
-                                     std::string_view sha256, const std::vector<Session>& sessions) {
+                                     std::string_view sha256,
+                                     const std::vector<Session>& sessions) {
     std::uint64_t rows = 0;
     for (const Session& s : sessions) {
         if (table == "sessions") {

@@ -18,8 +18,9 @@ std::string_view node_role(const analysis::Session& session, const std::string& 
 
 // Within the caller's open transaction: the capture's sessions, its calls' session_id, and
 // captures.sessions = their number.
-tl::expected<void, StoreError> write_sqlite_sessions(Database& db, std::int64_t capture_id,
-                                                     const std::vector<analysis::Session>& sessions);
+tl::expected<void, StoreError>
+write_sqlite_sessions(Database& db, std::int64_t capture_id,
+                      const std::vector<analysis::Session>& sessions);
 
 // The tables written for sessions, children first (the order rows are deleted in).
 inline constexpr std::string_view k_session_tables[] = {"session_legs", "session_links",
