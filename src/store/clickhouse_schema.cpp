@@ -105,8 +105,8 @@ const std::vector<ChTable>& ch_tables() {
          {},
          {},
          4},
-        // Version 5: RTP streams (docs/media.md), the SQLite media_streams columns; the
-        // ClickHouse sink does not fill it yet (`ingest --media` writes SQLite).
+        // Version 5: RTP streams (docs/media.md), the SQLite media_streams columns, written
+        // by `ingest --media`.
         {"media_streams",
          "    capture_sha256 String,\n    call_id        String,\n    ssrc           UInt32,\n"
          "    src            String,\n    dst            String,\n    from_party     String,\n"
@@ -123,6 +123,51 @@ const std::vector<ChTable>& ch_tables() {
          {},
          {},
          5},
+        // Version 6: sessions (`ingest --sessions`), the SQLite tables keyed by the session's
+        // name within its capture ("S1") instead of an id. ClickHouse rows are never updated,
+        // so calls has no session_id: session_legs names each leg's call_id.
+        {"sessions",
+         "    capture_sha256 String,\n    session        String,\n    key            String,\n"
+         "    start          DateTime,\n    start_ns       Int64,\n    end_ns         Int64,\n"
+         "    legs           UInt32,\n    outcome        String,\n    final_code     UInt16,\n"
+         "    legs_ok        UInt32,\n    legs_failed    UInt32,\n    strength       String,\n"
+         "    failed_leg     String,\n    origin_node    String,\n    origin_role    String,\n"
+         "    verdict        String",
+         "toDate(start)",
+         "(capture_sha256, session)",
+         {},
+         {},
+         6},
+        {"session_legs",
+         "    capture_sha256 String,\n    session        String,\n    leg            UInt32,\n"
+         "    start          DateTime,\n    call_id        String,\n    from_uri       String,\n"
+         "    to_uri         String,\n    start_ns       Int64,\n    end_ns         Int64,\n"
+         "    outcome        String,\n    final_code     UInt16,\n    icid           String,\n"
+         "    caller_node    String,\n    caller_role    String,\n    callee_node    String,\n"
+         "    callee_role    String,\n    failed_by      String",
+         "toDate(start)",
+         "(capture_sha256, call_id)",
+         {},
+         {},
+         6},
+        {"session_links",
+         "    capture_sha256 String,\n    session        String,\n    seq            UInt32,\n"
+         "    start          DateTime,\n    a              String,\n    b              String,\n"
+         "    kind           String,\n    strength       String,\n    evidence       String",
+         "toDate(start)",
+         "(capture_sha256, session, seq)",
+         {},
+         {},
+         6},
+        {"session_nodes",
+         "    capture_sha256 String,\n    session        String,\n    seq            UInt32,\n"
+         "    start          DateTime,\n    node           String,\n    role           String,\n"
+         "    confidence     String,\n    evidence       String,\n    product        String",
+         "toDate(start)",
+         "(capture_sha256, session, seq)",
+         {},
+         {},
+         6},
     };
     return tables;
 }
@@ -174,6 +219,13 @@ tl::expected<SinkSchema, StoreError> check_sink_schema(const ClickHouse& ch) {
     if (!v4) return tl::unexpected(v4.error());
     SinkSchema out;
     out.has_ingests = !v4->rows.empty() && v4->rows[0][0].integer > 0;
+    // Version 6: the session tables, needed only by `ingest --sessions`.
+    auto v6 = ch.select("SELECT count() FROM system.tables WHERE database = currentDatabase() "
+                        "AND name IN ('sessions', 'session_legs', 'session_links', "
+                        "'session_nodes')",
+                        false);
+    if (!v6) return tl::unexpected(v6.error());
+    out.has_sessions = !v6->rows.empty() && v6->rows[0][0].integer == 4;
     if (!out.has_ingests)
         out.note =
             fmt::format("clickhouse {}:{}: no ingests table (made by an older sipdx): each "

@@ -5,6 +5,7 @@
 
 #include "store/detail/clickhouse.h"
 #include "store/detail/clickhouse_rows.h"
+#include "store/detail/session_rows.h"
 #include "store/detail/sinks.h"
 #include "store/detail/sql.h"
 
@@ -146,6 +147,7 @@ public:
             }
             return {};
         }
+        if (tot.sessions && !write_sessions(c, *tot.sessions)) return {};
         if (!write_code_counts(c, tot)) return {};
         std::string row;
         tsv(row, c.meta.sha256);
@@ -180,6 +182,30 @@ public:
     std::string note() const override { return m_note; }
 
 private:
+    // The capture's session rows, before its captures row, one INSERT per table: a table
+    // that already holds the capture's rows (a rerun after a failed captures insert) is left
+    // as it is.
+    bool write_sessions(CaptureState& c, const std::vector<analysis::Session>& sessions) {
+        for (const std::string_view table :
+             {"sessions", "session_legs", "session_links", "session_nodes"}) {
+            std::string rows;
+            const std::uint64_t n = append_ch_session_rows(rows, table, c.meta.sha256, sessions);
+            if (n == 0) continue;
+            const std::string check =
+                fmt::format("SELECT count() FROM {} WHERE capture_sha256 = {}", table,
+                            quote(c.meta.sha256, Dialect::clickhouse));
+            if (auto seen = count(check); seen && *seen == n) continue;
+            if (!insert_once(fmt::format("INSERT INTO {} ({}) FORMAT TabSeparated", table,
+                                         clickhouse_columns(table)),
+                             rows, check, n)) {
+                ++c.failed;
+                ++m_failed;
+                return false;
+            }
+        }
+        return true;
+    }
+
     // The capture's responses per code, before its captures row: written once (a rerun after
     // a failed captures insert finds them and does not write them again).
     bool write_code_counts(CaptureState& c, const CaptureTotals& tot) {
@@ -298,6 +324,11 @@ make_clickhouse_sink(const StoreOptions& options) {
     if (!ch) return tl::unexpected(ch.error());
     auto schema = check_sink_schema(*ch);
     if (!schema) return tl::unexpected(schema.error());
+    if (options.sessions && !schema->has_sessions)
+        return tl::unexpected(server_error(
+            ch->url(), "no session tables (made by an older sipdx) for --sessions: add them on "
+                       "every node with `sipdx ch-schema --upgrade-from 5 [--cluster NAME] | "
+                       "clickhouse-client --multiquery`"));
     return std::make_unique<ClickHouseSink>(std::move(*ch), options, schema->has_ingests,
                                             std::move(schema->note));
 }

@@ -193,6 +193,73 @@ CREATE TABLE media_streams (
     findings       TEXT NOT NULL
 );
 CREATE INDEX media_streams_by_call ON media_streams (capture_id, call_id);
+)sql",
+    // 6: sessions (`sipdx ingest --sessions`, docs/sessions.md): Call-IDs grouped across legs
+    // and hops, their legs, the links that join them and the nodes' roles; each call row names
+    // its session. captures.sessions is NULL for captures stored without them (all before).
+    // calls.session_id has no index: written after the calls rows (a session is known once its
+    // capture is read) and reached from session_legs, whose key leads to calls_by_capture.
+    R"sql(
+ALTER TABLE captures ADD COLUMN sessions INTEGER;
+ALTER TABLE calls ADD COLUMN session_id INTEGER;
+CREATE TABLE sessions (
+    id          INTEGER PRIMARY KEY,
+    capture_id  INTEGER NOT NULL REFERENCES captures(id),
+    name        TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    start_ns    INTEGER NOT NULL,
+    end_ns      INTEGER NOT NULL,
+    legs        INTEGER NOT NULL,
+    outcome     TEXT NOT NULL,
+    final_code  INTEGER,
+    legs_ok     INTEGER NOT NULL,
+    legs_failed INTEGER NOT NULL,
+    strength    TEXT NOT NULL,
+    failed_leg  TEXT NOT NULL,
+    origin_node TEXT NOT NULL,
+    origin_role TEXT NOT NULL,
+    verdict     TEXT NOT NULL
+);
+CREATE INDEX sessions_by_capture ON sessions (capture_id, name);
+CREATE TABLE session_legs (
+    session_id  INTEGER NOT NULL REFERENCES sessions(id),
+    leg         INTEGER NOT NULL,
+    capture_id  INTEGER NOT NULL REFERENCES captures(id),
+    call_id     TEXT NOT NULL,
+    from_uri    TEXT NOT NULL,
+    to_uri      TEXT NOT NULL,
+    start_ns    INTEGER NOT NULL,
+    end_ns      INTEGER NOT NULL,
+    outcome     TEXT NOT NULL,
+    final_code  INTEGER,
+    icid        TEXT NOT NULL,
+    caller_node TEXT NOT NULL,
+    caller_role TEXT NOT NULL,
+    callee_node TEXT NOT NULL,
+    callee_role TEXT NOT NULL,
+    failed_by   TEXT NOT NULL,
+    PRIMARY KEY (session_id, leg)
+) WITHOUT ROWID;
+CREATE TABLE session_links (
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    seq        INTEGER NOT NULL,
+    a          TEXT NOT NULL,
+    b          TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    strength   TEXT NOT NULL,
+    evidence   TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE session_nodes (
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    seq        INTEGER NOT NULL,
+    node       TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    confidence TEXT NOT NULL,
+    evidence   TEXT NOT NULL,
+    product    TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
 )sql"};
 
 int user_version(sqlite3* db, int& version) {

@@ -1,10 +1,16 @@
 #include <sipdx/store/media.h>
 
+#include <sipdx/store/clickhouse.h>
 #include <sipdx/store/database.h>
 
+#include "store/detail/clickhouse.h"
+#include "store/detail/clickhouse_rows.h"
+#include "store/detail/sql.h"
 #include "store/detail/statement.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace sipdx::store {
 
@@ -85,6 +91,102 @@ tl::expected<std::uint64_t, StoreError> write_media_streams(const std::string& p
     }
     if (auto ok = db->exec("COMMIT"); !ok) return rollback(ok.error());
     return rows;
+}
+
+namespace {
+
+// One media_streams row as TabSeparated text, in the column order of clickhouse_schema.cpp.
+void append_ch_stream(std::string& o, std::string_view sha256, const media::StreamReport& s) {
+    using detail::ch::num;
+    using detail::ch::real;
+    using detail::ch::tsv;
+    const auto& q = s.quality;
+    auto text = [&](std::string_view v) {
+        tsv(o, v);
+        o += '\t';
+    };
+    auto number = [&](auto v) {
+        num(o, v);
+        o += '\t';
+    };
+    auto decimal = [&](std::optional<double> v) {
+        real(o, v);
+        o += '\t';
+    };
+    text(sha256);
+    text(s.call_id);
+    number(s.ssrc);
+    text(endpoint(s.src, s.sport));
+    text(endpoint(s.dst, s.dport));
+    text(s.from_party);
+    text(s.matched_by);
+    number(std::clamp(s.payload_type, 0, 255));
+    text(s.codec);
+    number(detail::ch::seconds(s.first_ns));
+    number(s.first_ns);
+    number(s.last_ns);
+    number(s.packets);
+    number(s.expected);
+    number(s.lost);
+    decimal(s.loss_pct);
+    number(s.duplicates);
+    number(s.out_of_order);
+    number(s.loss_bursts);
+    decimal(s.max_jitter_ms);
+    decimal(s.mean_jitter_ms);
+    decimal(s.max_delta_ms);
+    text(s.dtmf_digits);
+    decimal(s.rtcp.rtt_ms);
+    decimal(q.score ? std::optional<double>(q.score->r) : std::nullopt);
+    decimal(q.score ? std::optional<double>(q.score->mos) : std::nullopt);
+    text(q.model_text());
+    tsv(o, media::findings_text(s.findings));
+    o += '\n';
+}
+
+} // namespace
+
+tl::expected<std::uint64_t, StoreError>
+write_media_streams_clickhouse(const std::string& url, const ClickHouseOptions& options,
+                               const std::string& capture_sha256,
+                               const media::MediaAnalyzer& media) {
+    auto ch = ClickHouse::connect(url, options);
+    if (!ch) return tl::unexpected(ch.error());
+    auto count = [&](const std::string& sql) -> tl::expected<std::uint64_t, StoreError> {
+        auto r = ch->select(sql, false);
+        if (!r) return tl::unexpected(r.error());
+        if (r->rows.empty() || r->rows[0].empty()) return 0;
+        return static_cast<std::uint64_t>(r->rows[0][0].integer);
+    };
+    auto table = count("SELECT count() FROM system.tables WHERE database = currentDatabase() AND "
+                       "name = 'media_streams'");
+    if (!table) return tl::unexpected(table.error());
+    if (*table == 0)
+        return tl::unexpected(detail::server_error(
+            ch->url(), "no media_streams table (made by an older sipdx): add it on every node "
+                       "with `sipdx ch-schema --upgrade-from 4 [--cluster NAME] | "
+                       "clickhouse-client --multiquery`"));
+    const std::string check =
+        fmt::format("SELECT count() FROM media_streams WHERE capture_sha256 = {}",
+                    detail::quote(capture_sha256, detail::Dialect::clickhouse));
+    auto stored = count(check);
+    if (!stored) return tl::unexpected(stored.error());
+    if (*stored > 0) return *stored;
+    std::string rows;
+    for (const auto& s : media.streams())
+        append_ch_stream(rows, capture_sha256, s);
+    const std::uint64_t n = media.streams().size();
+    if (n == 0) return 0;
+    // A lost answer may hide a written INSERT: the retry first counts the capture's rows.
+    auto r = ch->request_with_retry(fmt::format("INSERT INTO media_streams ({}) FORMAT "
+                                                "TabSeparated",
+                                                clickhouse_columns("media_streams")),
+                                    rows, false, [&] {
+                                        auto seen = count(check);
+                                        return seen && *seen == n;
+                                    });
+    if (!r) return tl::unexpected(r.error());
+    return n;
 }
 
 } // namespace sipdx::store

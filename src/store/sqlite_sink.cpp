@@ -1,5 +1,6 @@
 // SQLite sink: prepared statements, one transaction per batch, completion marks visibility.
 // The rows' statements and binding are in sqlite_rows.cpp, the writer lock in writer_lock.cpp.
+#include "store/detail/session_rows.h"
 #include "store/detail/sinks.h"
 #include "store/detail/sqlite_rows.h"
 #include "store/detail/statement.h"
@@ -237,6 +238,8 @@ public:
             counts.bind(5, n[2]);
             if (!step(counts, "count codes")) return fail(*m_error);
         }
+        if (t.sessions)
+            if (auto r = write_sqlite_sessions(m_db, id, *t.sessions); !r) return fail(r.error());
         done.bind(1, id);
         done.bind(2, t.first_ns);
         done.bind(3, t.last_ns);
@@ -296,8 +299,14 @@ private:
 
     // Within the caller's transaction: the rows of capture `id` in every table but captures.
     tl::expected<void, StoreError> delete_rows(std::int64_t id) {
+        for (std::string_view table : k_session_tables)
+            if (auto r = m_db.exec(fmt::format("DELETE FROM {} WHERE session_id IN (SELECT id "
+                                               "FROM sessions WHERE capture_id = {})",
+                                               table, id));
+                !r)
+                return r;
         for (std::string_view table :
-             {"messages", "call_finals", "findings", "calls", "code_counts"})
+             {"messages", "call_finals", "findings", "calls", "code_counts", "sessions"})
             if (auto r = m_db.exec(fmt::format("DELETE FROM {} WHERE capture_id = {}", table, id));
                 !r)
                 return r;

@@ -193,6 +193,9 @@ struct Source {
     std::uint64_t sip_messages = 0;
     bool clean = true;
     bool opened = true;
+    // Its sessions (StoreOptions::sessions): fed on the analysis thread, finished and
+    // released by the writer thread when it completes the capture (after the marker).
+    std::unique_ptr<analysis::SessionBuilder> sessions;
     // Set by the writer thread when it completes the capture.
     std::optional<StoreError> not_stored; // why the capture was not completed
     std::uint64_t failed_batches = 0;
@@ -239,6 +242,7 @@ tl::expected<detail::Sinks, StoreError> open_sinks(const StoreOptions& options) 
 // so a directory of small captures does not wait for the database after each one.
 struct AnalysisWriter::Impl {
     MessageRows policy = MessageRows::all;
+    std::optional<analysis::SessionOptions> session_options;
     detail::Sinks sinks;
     // Serialises the sinks: held by the writer thread per batch, and by the caller's thread
     // while it begins a run's captures. `sources` grows only under it, and only between runs.
@@ -356,6 +360,8 @@ struct AnalysisWriter::Impl {
                 s.begun.push_back(*begun);
             }
             any = any || s.written();
+            if (session_options && s.written())
+                s.sessions = std::make_unique<analysis::SessionBuilder>(*session_options);
             if (s.deferred && s.written()) hasher.add(source, s.meta.name);
             by_size[s.meta.size].push_back(source);
             sources.push_back(std::move(added[i]));
@@ -391,6 +397,10 @@ struct AnalysisWriter::Impl {
         Source& s = *sources[source];
         auto responses = std::move(s.responses);
         s.responses = {};
+        // Grouped here, on the writer thread, while the next capture is analysed; the builder
+        // (a few keys per Call-ID of this capture) is released with it.
+        std::optional<std::vector<analysis::Session>> sessions;
+        if (auto builder = std::move(s.sessions)) sessions = builder->finish();
         if (!s.written()) return;
         if (s.deferred) {
             auto hash = hasher.wait(source);
@@ -427,6 +437,7 @@ struct AnalysisWriter::Impl {
         t.frames = s.frames;
         t.sip_messages = s.sip_messages;
         t.clean = s.clean;
+        if (sessions) t.sessions = &*sessions;
         for (std::size_t k = 0; k < sinks.size(); ++k) {
             if (s.begun[k] == BeginResult::skip) continue;
             if (auto r = sinks[k]->complete(source, t); !r && !writer_error)
@@ -520,6 +531,7 @@ struct AnalysisWriter::Impl {
         if (!e.is_request && e.status >= k_first_code && e.status <= k_last_code)
             ++s.responses[static_cast<std::size_t>(e.status - k_first_code)];
         if (!started) return;
+        if (s.sessions) s.sessions->observe(m);
         if (policy == MessageRows::none) return;
         if (m.step.call != 0 && policy == MessageRows::failed) {
             auto& rows = held_rows[m.step.call];
@@ -545,8 +557,10 @@ struct AnalysisWriter::Impl {
     void on_call(session::CallRecord&& r) {
         if (r.source >= run_count) return;
         r.source += run_base;
-        ++sources[r.source]->calls;
+        Source& s = *sources[r.source];
+        ++s.calls;
         if (!started) return;
+        if (s.sessions) s.sessions->add(r);
         if (auto it = held_rows.find(r.number); it != held_rows.end()) {
             auto& rows = it->second;
             if (keeps_messages(r.outcome)) keep(*rows);
@@ -569,6 +583,7 @@ AnalysisWriter::open_store(const StoreOptions& options) {
     writer->m_impl = std::make_unique<Impl>();
     writer->m_impl->sinks = std::move(*sinks);
     writer->m_impl->policy = options.message_rows;
+    writer->m_impl->session_options = options.sessions;
     return writer;
 }
 

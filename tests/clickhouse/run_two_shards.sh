@@ -13,7 +13,9 @@
 #     and version 2 tables are refused until ch-schema --upgrade-from 2;
 #   - answers lost after an INSERT was written (lossy_proxy.py) add no duplicate rows;
 #   - every capture begun has one ingests marker; version 3 tables work with a note and
-#     ch-schema --upgrade-from 3 adds the table.
+#     ch-schema --upgrade-from 3 adds the table;
+#   - ingest --sessions --media writes the session tables and media_streams with SQLite's rows,
+#     once, and schema 5 tables are refused for --sessions until ch-schema --upgrade-from 5.
 # Both servers are stopped and their data removed on every exit path.
 # Usage: run_two_shards.sh SIPDX CORPUS_DIR. Exit 77 (skipped) when clickhouse-server or the
 # corpus is absent; installs nothing.
@@ -415,6 +417,76 @@ check "lost answers: every message row once ($want)" \
     test "$(chq $HTTP1 "SELECT count() FROM sipdx_lossy.messages")" -eq "$want"
 "$SIPDX" query --clickhouse "http://127.0.0.1:$HTTP1/?database=sipdx_lossy" --summary --format tsv >"$WORK/lossy_ch.tsv"
 check "lost answers: the summary equals SQLite's for that capture" diff "$WORK/v2_sqlite.tsv" "$WORK/lossy_ch.tsv"
+
+# 7. Sessions (ingest --sessions) and RTP streams (ingest --media): the same rows as SQLite, on
+# the shards of their captures; a rerun adds none; tables made by schema 5 are refused for
+# --sessions until `ch-schema --upgrade-from 5`.
+for port in $TCP1 $TCP2; do
+    "$SIPDX" ch-schema --database sipdx_sm --cluster sipdx_two | "$CLIENT" --port $port --multiquery
+done
+SM_URL="http://127.0.0.1:$HTTP1/?database=sipdx_sm"
+SM_CAPTURES=("$CORPUS/sip-gre-teb-mirror-subscribe-notify-refer.pcapng"
+    "$CORPUS/sip-esp-null-gtpu-volte-nanosec.pcapng" "$CORPUS/sip-sctp-sll-invite-403-pcv.pcap"
+    "$CORPUS/sip-udp-register-call-rtp-rtcp.pcap" "$one")
+set +e
+"$SIPDX" ingest "${SM_CAPTURES[@]}" --db "$WORK/sm.db" --clickhouse "$SM_URL" --sessions --media \
+    --batch-rows 100 2>"$WORK/sm.err"
+rc=$?
+set -e
+check "ingest --sessions --media exits 0 (got $rc: $(grep sipdx: "$WORK/sm.err" | head -1))" test $rc -eq 0
+sq() { "$SIPDX" query --db "$WORK/sm.db" --format tsv --sql "$1" | tail -n +2 | sort; }
+# ClickHouse's TabSeparated output escapes a single quote as \' (its input takes it either way).
+ch_rows() { chq $HTTP1 "$1 FORMAT TabSeparated" | sed "s/\\\\'/'/g" | sort; }
+sq "SELECT c.sha256, s.name, s.key, s.start_ns, s.legs, s.outcome, coalesce(s.final_code, 0), s.strength, s.failed_leg, s.origin_role, s.verdict FROM sessions s JOIN captures c ON c.id = s.capture_id" >"$WORK/sessions_sqlite.tsv"
+ch_rows "SELECT capture_sha256, session, key, start_ns, legs, outcome, final_code, strength, failed_leg, origin_role, verdict FROM sipdx_sm.sessions" >"$WORK/sessions_ch.tsv"
+check "sessions: ClickHouse equals SQLite ($(wc -l <"$WORK/sessions_ch.tsv") rows)" diff "$WORK/sessions_sqlite.tsv" "$WORK/sessions_ch.tsv"
+check "sessions: at least 10 rows, one of three legs" \
+    test "$(wc -l <"$WORK/sessions_ch.tsv")" -ge 10 -a "$(chq $HTTP1 "SELECT max(legs) FROM sipdx_sm.sessions")" -eq 3
+sq "SELECT c.sha256, s.name, l.leg, l.call_id, l.start_ns, l.outcome, coalesce(l.final_code, 0), l.caller_node, l.caller_role, l.callee_node, l.callee_role, l.failed_by FROM session_legs l JOIN sessions s ON s.id = l.session_id JOIN captures c ON c.id = s.capture_id" >"$WORK/legs_sqlite.tsv"
+ch_rows "SELECT capture_sha256, session, leg, call_id, start_ns, outcome, final_code, caller_node, caller_role, callee_node, callee_role, failed_by FROM sipdx_sm.session_legs" >"$WORK/legs_ch.tsv"
+check "session_legs: ClickHouse equals SQLite ($(wc -l <"$WORK/legs_ch.tsv") rows)" diff "$WORK/legs_sqlite.tsv" "$WORK/legs_ch.tsv"
+sq "SELECT c.sha256, s.name, k.seq, k.a, k.b, k.kind, k.strength, k.evidence FROM session_links k JOIN sessions s ON s.id = k.session_id JOIN captures c ON c.id = s.capture_id" >"$WORK/links_sqlite.tsv"
+ch_rows "SELECT capture_sha256, session, seq, a, b, kind, strength, evidence FROM sipdx_sm.session_links" >"$WORK/links_ch.tsv"
+check "session_links: ClickHouse equals SQLite ($(wc -l <"$WORK/links_ch.tsv") rows)" \
+    test "$(wc -l <"$WORK/links_ch.tsv")" -ge 2 -a -z "$(diff "$WORK/links_sqlite.tsv" "$WORK/links_ch.tsv")"
+sq "SELECT c.sha256, s.name, n.seq, n.node, n.role, n.confidence, n.evidence, n.product FROM session_nodes n JOIN sessions s ON s.id = n.session_id JOIN captures c ON c.id = s.capture_id" >"$WORK/nodes_sqlite.tsv"
+ch_rows "SELECT capture_sha256, session, seq, node, role, confidence, evidence, product FROM sipdx_sm.session_nodes" >"$WORK/nodes_ch.tsv"
+check "session_nodes: ClickHouse equals SQLite ($(wc -l <"$WORK/nodes_ch.tsv") rows)" diff "$WORK/nodes_sqlite.tsv" "$WORK/nodes_ch.tsv"
+sq "SELECT c.sha256, m.call_id, m.ssrc, m.src, m.dst, m.from_party, m.matched_by, m.payload_type, m.codec, m.start_ns, m.end_ns, m.packets, m.expected, m.lost, m.duplicates, m.out_of_order, m.loss_bursts, CAST(round(m.max_jitter_ms * 1000) AS INTEGER), CAST(round(m.mean_jitter_ms * 1000) AS INTEGER), CAST(round(m.max_delta_ms * 1000) AS INTEGER), CAST(round(coalesce(m.mos, 0) * 1000) AS INTEGER), m.mos_model, m.findings FROM media_streams m JOIN captures c ON c.id = m.capture_id" >"$WORK/media_sqlite.tsv"
+ch_rows "SELECT capture_sha256, call_id, ssrc, src, dst, from_party, matched_by, payload_type, codec, start_ns, end_ns, packets, expected, lost, duplicates, out_of_order, loss_bursts, toInt64(round(max_jitter_ms * 1000)), toInt64(round(mean_jitter_ms * 1000)), toInt64(round(max_delta_ms * 1000)), toInt64(round(ifNull(mos, 0) * 1000)), mos_model, findings FROM sipdx_sm.media_streams" >"$WORK/media_ch.tsv"
+check "media_streams: ClickHouse equals SQLite ($(wc -l <"$WORK/media_ch.tsv") rows)" \
+    test "$(wc -l <"$WORK/media_ch.tsv")" -ge 2 -a -z "$(diff "$WORK/media_sqlite.tsv" "$WORK/media_ch.tsv")"
+diff "$WORK/media_sqlite.tsv" "$WORK/media_ch.tsv" | head -5 || true
+m1=$(chq $HTTP1 "SELECT count() FROM sipdx_sm.media_streams_local")
+m2=$(chq $HTTP2 "SELECT count() FROM sipdx_sm.media_streams_local")
+check "media_streams: on the shard of their capture ($m1 + $m2)" \
+    test "$(chq $HTTP1 "SELECT count() FROM sipdx_sm.media_streams")" -eq $((m1 + m2))
+"$SIPDX" ingest "${SM_CAPTURES[@]}" --clickhouse "$SM_URL" --sessions --media -q 2>/dev/null || true
+check "a second ingest --sessions --media adds no rows" \
+    test "$(chq $HTTP1 "SELECT (SELECT count() FROM sipdx_sm.media_streams) * 1000 + (SELECT count() FROM sipdx_sm.sessions)")" \
+    -eq $(($(wc -l <"$WORK/media_ch.tsv") * 1000 + $(wc -l <"$WORK/sessions_ch.tsv")))
+for port in $TCP1 $TCP2; do
+    "$SIPDX" ch-schema --database sipdx_v5 --cluster sipdx_two | "$CLIENT" --port $port --multiquery
+    for t in sessions session_legs session_links session_nodes; do
+        "$CLIENT" --port $port --multiquery <<<"DROP TABLE sipdx_v5.$t; DROP TABLE sipdx_v5.${t}_local;"
+    done
+done
+V5_URL="http://127.0.0.1:$HTTP1/?database=sipdx_v5"
+set +e
+"$SIPDX" ingest "$one" --clickhouse "$V5_URL" --sessions -q 2>"$WORK/v5.err"
+rc=$?
+set -e
+check "ingest --sessions into schema 5 tables exits 2 naming the upgrade (got $rc)" \
+    bash -c "test $rc -eq 2 && grep -q -- '--upgrade-from 5' '$WORK/v5.err'"
+for port in $TCP1 $TCP2; do
+    "$SIPDX" ch-schema --database sipdx_v5 --cluster sipdx_two --upgrade-from 5 | "$CLIENT" --port $port --multiquery
+done
+set +e
+"$SIPDX" ingest "$one" --clickhouse "$V5_URL" --sessions -q 2>"$WORK/v5.err"
+rc=$?
+set -e
+check "... and after --upgrade-from 5 writes the sessions (got $rc)" \
+    test $rc -eq 0 -a "$(chq $HTTP1 "SELECT count() FROM sipdx_v5.sessions")" -gt 0
 
 if [ $failures -ne 0 ]; then
     echo "clickhouse: $failures check(s) failed"

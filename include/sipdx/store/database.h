@@ -23,7 +23,7 @@ struct sqlite3;
 namespace sipdx::store {
 
 // The schema version this build writes and reads (PRAGMA user_version).
-inline constexpr int schema_version = 5;
+inline constexpr int schema_version = 6;
 
 enum class OpenMode : std::uint8_t { read_write, read_only };
 

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <sipdx/analysis/analyzer.h>
+#include <sipdx/analysis/sessions.h>
 #include <sipdx/store/error.h>
 
 #include <tl/expected.hpp>
@@ -66,6 +67,9 @@ struct StoreOptions {
     int retry_base_ms = 200;         // first back-off, doubled each time (capped at 5 s)
     int timeout_ms = 30000;          // ClickHouse: per request
     MessageRows message_rows = MessageRows::all;
+    // Set: each capture's sessions (analysis::SessionBuilder with these options) are stored
+    // with it (docs/store.md "Sessions"); unset: none are built (captures.sessions NULL).
+    std::optional<analysis::SessionOptions> sessions;
 };
 
 enum class CaptureState : std::uint8_t { stored, skipped, failed };

@@ -34,8 +34,9 @@ const std::vector<ChTable>& ch_tables();
 
 // What the sink found of the tables it writes.
 struct SinkSchema {
-    bool has_ingests = false; // schema 4: the ingests table of begun captures
-    std::string note;         // what the user should know once (an upgrade that helps)
+    bool has_ingests = false;  // schema 4: the ingests table of begun captures
+    bool has_sessions = false; // schema 6: the four session tables
+    std::string note;          // what the user should know once (an upgrade that helps)
 };
 // The tables are reachable and have every column the sink writes; an error naming the
 // `ch-schema --upgrade-from` that adds what is missing otherwise.

@@ -26,6 +26,8 @@ struct CaptureTotals {
     // Responses seen per status code 100..699 (index code - 100), stored as rows or not:
     // the `messages` column of code_counts, whatever the message-row policy kept.
     std::vector<std::uint64_t> responses;
+    // The capture's sessions when they were built (StoreOptions::sessions), else null.
+    const std::vector<analysis::Session>* sessions = nullptr;
 };
 
 enum class BeginResult : std::uint8_t { write, resume, skip };

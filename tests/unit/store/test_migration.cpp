@@ -301,3 +301,93 @@ TEST(Migration, Version2FileGetsMessageRowPolicyAndCallLinks) {
     EXPECT_NE(steps.find("captures_by_size"), std::string::npos) << steps;
     std::filesystem::remove_all(dir);
 }
+
+// A version 5 file: version 1 plus migrations 1 to 4 as released (the message columns, the
+// message-row policy and call links, the captures-by-size index, media_streams). Version 6
+// adds the session tables, captures.sessions and calls.session_id; the old capture keeps its
+// rows and reads "sessions not built" (NULL), and the file then takes a capture with sessions.
+TEST(Migration, Version5FileGetsSessionTablesAndTakesSessions) {
+    const auto dir = test::temp_dir("migrate-v5");
+    const std::string path = (dir / "v5.db").string();
+    make_v1(path);
+    {
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+        exec(raw, R"sql(
+ALTER TABLE messages ADD COLUMN file_offset INTEGER;
+ALTER TABLE messages ADD COLUMN interface_id INTEGER;
+ALTER TABLE messages ADD COLUMN encap TEXT;
+ALTER TABLE messages ADD COLUMN decode_findings TEXT;
+ALTER TABLE messages ADD COLUMN sip_findings TEXT;
+ALTER TABLE captures ADD COLUMN message_rows TEXT NOT NULL DEFAULT 'all';
+ALTER TABLE messages ADD COLUMN call INTEGER;
+UPDATE messages SET call = 1;
+DROP INDEX messages_by_call;
+CREATE INDEX messages_by_call ON messages (capture_id, call);
+CREATE INDEX captures_by_size ON captures (size);
+CREATE TABLE media_streams (
+    capture_id INTEGER NOT NULL REFERENCES captures(id), call_id TEXT NOT NULL,
+    ssrc INTEGER NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, from_party TEXT NOT NULL,
+    matched_by TEXT NOT NULL, payload_type INTEGER NOT NULL, codec TEXT NOT NULL,
+    start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, packets INTEGER NOT NULL,
+    expected INTEGER NOT NULL, lost INTEGER NOT NULL, loss_pct REAL NOT NULL,
+    duplicates INTEGER NOT NULL, out_of_order INTEGER NOT NULL, loss_bursts INTEGER NOT NULL,
+    max_jitter_ms REAL NOT NULL, mean_jitter_ms REAL NOT NULL, max_delta_ms REAL NOT NULL,
+    dtmf_digits TEXT NOT NULL, rtt_ms REAL, r_factor REAL, mos REAL, mos_model TEXT NOT NULL,
+    findings TEXT NOT NULL);
+CREATE INDEX media_streams_by_call ON media_streams (capture_id, call_id);
+INSERT INTO media_streams VALUES (1, 'old-call', 7, '10.0.0.1:4000', '10.0.0.2:4000', 'caller',
+    'sdp', 0, 'PCMU', 5000000000, 6000000000, 50, 50, 0, 0, 0, 0, 0, 1.5, 1.0, 20.0, '', NULL,
+    93.2, 4.4, 'G.107', '');
+PRAGMA user_version = 5;
+)sql");
+        sqlite3_close(raw);
+    }
+    {
+        auto db = Database::open(path);
+        ASSERT_TRUE(db) << db.error().message;
+    }
+    {
+        auto db = Database::open(path, test::open_options(OpenMode::read_only));
+        ASSERT_TRUE(db) << db.error().message;
+        auto version = run_sql(*db, "PRAGMA user_version");
+        ASSERT_TRUE(version);
+        EXPECT_EQ(version->rows[0][0].integer, schema_version);
+        auto old = run_sql(*db, "SELECT c.sessions, k.session_id, k.call_id, (SELECT count(*) FROM "
+                                "messages), (SELECT count(*) FROM media_streams), (SELECT "
+                                "count(*) FROM sessions) FROM captures c JOIN calls k ON "
+                                "k.capture_id = c.id");
+        ASSERT_TRUE(old) << old.error().message;
+        ASSERT_EQ(old->rows.size(), 1u);
+        EXPECT_EQ(text(*old, 0, 0), "NULL"); // not built, which is not "no sessions"
+        EXPECT_EQ(text(*old, 0, 1), "NULL");
+        EXPECT_EQ(text(*old, 0, 2), "old-call");
+        EXPECT_EQ(text(*old, 0, 3), "2");
+        EXPECT_EQ(text(*old, 0, 4), "1");
+        EXPECT_EQ(text(*old, 0, 5), "0");
+    }
+    if (!test::have_corpus()) {
+        std::filesystem::remove_all(dir);
+        GTEST_SKIP() << "shared corpus absent: the new capture part is not run";
+    }
+    auto options = test::db_options(path);
+    options.sessions = sipdx::analysis::SessionOptions{};
+    const std::string file = test::corpus("sip-gre-teb-mirror-subscribe-notify-refer.pcapng");
+    auto result = ingest({file}, options);
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_EQ(result->exit_code, 0);
+    auto db = Database::open(path, test::open_options(OpenMode::read_only));
+    ASSERT_TRUE(db);
+    auto rows = run_sql(*db, "SELECT c.name, c.sessions, (SELECT max(legs) FROM sessions s WHERE "
+                             "s.capture_id = c.id), (SELECT count(*) FROM calls k WHERE "
+                             "k.capture_id = c.id AND k.session_id IS NOT NULL) FROM captures c "
+                             "ORDER BY c.id");
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->rows.size(), 2u);
+    EXPECT_EQ(text(*rows, 0, 1), "NULL");
+    EXPECT_EQ(text(*rows, 1, 0), file);
+    EXPECT_EQ(text(*rows, 1, 1), "1"); // one session of three legs (tests/golden/sessions)
+    EXPECT_EQ(text(*rows, 1, 2), "3");
+    EXPECT_EQ(text(*rows, 1, 3), "3");
+    std::filesystem::remove_all(dir);
+}

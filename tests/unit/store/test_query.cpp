@@ -207,6 +207,34 @@ TEST(ClickHouse, SchemaVersion3PolicyColumnAndCodeCounts) {
     EXPECT_EQ(clickhouse_schema(upgrade)->find("message_rows"), std::string::npos);
 }
 
+TEST(ClickHouse, SchemaVersion6SessionTables) {
+    EXPECT_EQ(clickhouse_columns("session_links"),
+              "capture_sha256, session, seq, start, a, b, kind, strength, evidence");
+    ChSchemaOptions upgrade;
+    upgrade.database = "db6";
+    upgrade.upgrade_from = 5;
+    upgrade.cluster = "two";
+    const auto text = *clickhouse_schema(upgrade);
+    // The four tables, per shard and Distributed, and nothing else.
+    for (const std::string table : {"sessions", "session_legs", "session_links", "session_nodes"}) {
+        EXPECT_NE(text.find("CREATE TABLE IF NOT EXISTS db6." + table + "_local\n"),
+                  std::string::npos)
+            << table;
+        EXPECT_NE(
+            text.find("Distributed(two, db6, " + table + "_local, cityHash64(capture_sha256))"),
+            std::string::npos)
+            << table;
+    }
+    EXPECT_EQ(text.find("ALTER"), std::string::npos) << text;
+    EXPECT_EQ(text.find("media_streams"), std::string::npos);
+    EXPECT_EQ(text.find("CREATE TABLE IF NOT EXISTS db6.calls"), std::string::npos);
+    // The full DDL has them too; version 4 to 5 adds only media_streams.
+    EXPECT_NE(clickhouse_schema({})->find("CREATE TABLE IF NOT EXISTS sipdx.session_nodes"),
+              std::string::npos);
+    upgrade.upgrade_from = 4;
+    EXPECT_EQ(clickhouse_schema(upgrade)->find("session"), std::string::npos);
+}
+
 namespace {
 
 // A loopback HTTP server that answers each connection with the next scripted reply ("" closes

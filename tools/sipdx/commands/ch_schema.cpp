@@ -21,9 +21,9 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_option("--upgrade-from", options->upgrade_from,
                     "Print instead the statements that bring tables of this schema version to "
                     "the next (1: the version 2 message columns; 2: captures.message_rows and "
-                    "the code_counts table; 3: the ingests table; 4: the media_streams table); run "
-                    "once on every node, one version at a time")
-        ->check(CLI::Range(1, 4));
+                    "the code_counts table; 3: the ingests table; 4: the media_streams table; 5: "
+                    "the session tables); run once on every node, one version at a time")
+        ->check(CLI::Range(1, 5));
     cmd->callback([options, &context] {
         const auto text = store::clickhouse_schema(*options);
         if (!text) throw UsageError("ch-schema: " + text.error().message);

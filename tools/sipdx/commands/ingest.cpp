@@ -6,6 +6,7 @@
 
 #include <sipdx/analysis/analyzer.h>
 #include <sipdx/media/analyzer.h>
+#include <sipdx/store/clickhouse.h>
 #include <sipdx/store/media.h>
 #include <sipdx/store/writer.h>
 
@@ -30,9 +31,13 @@ struct IngestCliOptions {
     std::string message_rows = "all";
     bool quiet = false;
     bool media = false;
+    bool sessions = false;
+    std::vector<std::string> correlate_headers;
+    bool no_heuristics = false;
 };
 
-// --media: each stored capture read once more for its RTP, into media_streams (SQLite).
+// --media: each stored capture read once more for its RTP, into media_streams (SQLite and/or
+// ClickHouse).
 int store_media(const IngestCliOptions& options, const store::WriteReport& report,
                 const analysis::AnalyzeOptions& analyze) {
     int code = 0;
@@ -45,14 +50,24 @@ int store_media(const IngestCliOptions& options, const store::WriteReport& repor
         analysis::Analyzer analyzer(options_for_media);
         analyzer.run({c.name});
         media.finish();
-        auto rows = store::write_media_streams(options.store.db, c.sha256, media);
-        if (!rows) {
+        std::vector<tl::expected<std::uint64_t, store::StoreError>> written;
+        if (!options.store.db.empty())
+            written.push_back(store::write_media_streams(options.store.db, c.sha256, media));
+        if (!options.store.clickhouse.empty())
+            written.push_back(store::write_media_streams_clickhouse(
+                options.store.clickhouse,
+                {options.store.timeout_ms, options.store.retries, options.store.retry_base_ms},
+                c.sha256, media));
+        bool ok = true;
+        for (const auto& rows : written) {
+            if (rows) continue;
             std::fprintf(stderr, "sipdx: %s\n", rows.error().message.c_str());
             code = exit_input_errors;
-        } else if (!options.quiet) {
-            std::fprintf(stderr, "%s: %llu media streams\n", c.name.c_str(),
-                         static_cast<unsigned long long>(*rows));
+            ok = false;
         }
+        if (ok && !options.quiet)
+            std::fprintf(stderr, "%s: %llu media streams\n", c.name.c_str(),
+                         static_cast<unsigned long long>(media.streams().size()));
     }
     return code;
 }
@@ -74,6 +89,15 @@ int run(const IngestCliOptions& options) {
     const auto rows = store::parse_message_rows(options.message_rows);
     if (!rows) throw UsageError("ingest: --message-rows must be all, failed or none");
     store.message_rows = *rows;
+    if ((!options.correlate_headers.empty() || options.no_heuristics) && !options.sessions)
+        throw UsageError("ingest: --correlate-header and --no-heuristics need --sessions");
+    if (options.sessions) {
+        // The options of `sipdx sessions`, so that the stored sessions are the ones it shows.
+        analysis::SessionOptions session_options;
+        session_options.correlate_headers = options.correlate_headers;
+        session_options.heuristics = !options.no_heuristics;
+        store.sessions = session_options;
+    }
     // An empty directory used to store nothing and exit 0 without a word.
     if (analysis::expand_inputs(options.captures).empty())
         throw UsageError("no capture files found in the given directories");
@@ -114,7 +138,7 @@ int run(const IngestCliOptions& options) {
                      result->report.failed_batches == 1 ? " was" : "es were");
         return exit_input_errors;
     }
-    if (options.media && !options.store.db.empty()) {
+    if (options.media) {
         const int media_code = store_media(options, result->report, analyze);
         if (media_code != 0 && result->exit_code == 0) return media_code;
     }
@@ -157,8 +181,17 @@ void setup(CLI::App& root, CliContext& context) {
     cmd->add_flag("-q,--quiet", options->quiet,
                   "No progress on stderr: no progress bar, no per-capture line");
     cmd->add_flag("--media", options->media,
-                  "Also store each capture's RTP streams (SQLite table media_streams; each "
-                  "capture is read once more for them)");
+                  "Also store each capture's RTP streams (table media_streams, in SQLite and "
+                  "ClickHouse; each capture is read once more for them)");
+    cmd->add_flag("--sessions", options->sessions,
+                  "Also store each capture's sessions as `sipdx sessions` groups them (tables "
+                  "sessions, session_legs, session_links, session_nodes; calls.session_id)");
+    cmd->add_option("--correlate-header", options->correlate_headers,
+                    "With --sessions: a header whose equal values tie Call-IDs into one session "
+                    "(as for `sipdx sessions`); repeat for several")
+        ->allow_extra_args(false);
+    cmd->add_flag("--no-heuristics", options->no_heuristics,
+                  "With --sessions: link legs by protocol evidence only (no B2BUA guesses)");
     cmd->callback([options, &context] { context.exit_code = run(*options); });
 }
 
