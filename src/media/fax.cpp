@@ -78,9 +78,8 @@ void MediaAnalyzer::Impl::join_udptl(std::vector<std::size_t>& stream_call) {
         s.packets = c.packets;
         s.expected = c.expected();
         s.lost = static_cast<std::int64_t>(c.lost());
-        s.loss_pct = s.expected ? 100.0 * static_cast<double>(s.lost) /
-                                      static_cast<double>(s.expected)
-                                : 0;
+        s.loss_pct =
+            s.expected ? 100.0 * static_cast<double>(s.lost) / static_cast<double>(s.expected) : 0;
         s.duplicates = c.duplicates;
         s.out_of_order = c.out_of_order;
         s.loss_bursts = c.loss_bursts;
@@ -137,8 +136,8 @@ void MediaAnalyzer::Impl::judge_fax(std::size_t call) {
         if (s.kind != "t38" || s.last_ns < answer->time_ns) continue;
         after[s.from_party == "caller" ? 0 : 1] += s.packets;
     }
-    const std::string when = fmt::format("the T.38 answer ({} from the {})", answer->label,
-                                         party_name(answer->party));
+    const std::string when =
+        fmt::format("the T.38 answer ({} from the {})", answer->label, party_name(answer->party));
     if (after[0] == 0 && after[1] == 0) {
         add_once(cm.findings, FindingCode::no_fax_media,
                  fmt::format("no UDPTL in either direction after {}", when));

@@ -179,7 +179,7 @@ public:
     struct Counters {
         std::uint64_t rtp_packets = 0;
         std::uint64_t rtcp_packets = 0;
-        std::uint64_t udptl_packets = 0; // well-formed UDPTL, kept only when an SDP names them
+        std::uint64_t udptl_packets = 0;   // well-formed UDPTL, kept only when an SDP names them
         std::uint64_t streams_dropped = 0; // packets of streams beyond max_streams
     };
     const Counters& counters() const;

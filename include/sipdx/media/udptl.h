@@ -14,7 +14,7 @@ enum class UdptlRecovery : std::uint8_t { redundancy, fec };
 
 struct UdptlHeader {
     std::uint16_t sequence = 0;
-    std::size_t primary_length = 0;   // bytes of the primary IFP packet
+    std::size_t primary_length = 0; // bytes of the primary IFP packet
     UdptlRecovery recovery = UdptlRecovery::redundancy;
     std::uint32_t secondary_count = 0; // redundancy: earlier IFPs carried again (seq-1, seq-2...)
     std::uint32_t fec_packets = 0;     // fec: how many earlier packets the FEC data covers

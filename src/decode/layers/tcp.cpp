@@ -59,8 +59,8 @@ std::size_t head_end(std::string_view s, std::size_t from) {
 // third byte is a letter, below 0x80.
 bool rfc4571_frame_at(std::string_view b, std::size_t at) {
     if (b.size() < at + 4) return false;
-    const std::size_t length = (static_cast<std::uint8_t>(b[at]) << 8) |
-                               static_cast<std::uint8_t>(b[at + 1]);
+    const std::size_t length =
+        (static_cast<std::uint8_t>(b[at]) << 8) | static_cast<std::uint8_t>(b[at + 1]);
     const auto first = static_cast<std::uint8_t>(b[at + 2]);
     const auto type = static_cast<std::uint8_t>(b[at + 3]);
     if ((first >> 6) != 2) return false;
@@ -72,8 +72,8 @@ bool rfc4571_frame_at(std::string_view b, std::size_t at) {
 // reach that far.
 bool looks_like_rfc4571(std::string_view b) {
     if (!rfc4571_frame_at(b, 0)) return false;
-    const std::size_t next = 2 + ((static_cast<std::uint8_t>(b[0]) << 8) |
-                                  static_cast<std::uint8_t>(b[1]));
+    const std::size_t next =
+        2 + ((static_cast<std::uint8_t>(b[0]) << 8) | static_cast<std::uint8_t>(b[1]));
     return b.size() < next + 4 || rfc4571_frame_at(b, next);
 }
 
@@ -234,8 +234,8 @@ void rtp_stream(Decoder& d, Direction& dir, const Ends& e, std::uint64_t segment
     for (;;) {
         const std::string_view buf = dir.stream.pending();
         if (buf.size() < 2) return;
-        const std::size_t length = (static_cast<std::uint8_t>(buf[0]) << 8) |
-                                   static_cast<std::uint8_t>(buf[1]);
+        const std::size_t length =
+            (static_cast<std::uint8_t>(buf[0]) << 8) | static_cast<std::uint8_t>(buf[1]);
         if (buf.size() < 2 + length) return;
         const std::uint64_t start = dir.stream.pending_offset();
         Payload p = stream_payload(e, Transport::tcp);

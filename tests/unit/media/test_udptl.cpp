@@ -51,8 +51,8 @@ TEST(Udptl, ReadsRedundancyPackets) {
 
 TEST(Udptl, ReadsFecPackets) {
     // seq 7, primary of 2, fec-info: npackets (length 1, value 3), one FEC entry of 2 bytes.
-    const std::string b{'\0', '\x07', '\x02', '\x00', '\x00', '\x80', '\x01', '\x03', '\x01',
-                        '\x02', '\xAA', '\xBB'};
+    const std::string b{'\0',   '\x07', '\x02', '\x00', '\x00', '\x80',
+                        '\x01', '\x03', '\x01', '\x02', '\xAA', '\xBB'};
     const auto h = parse_udptl(b);
     ASSERT_TRUE(h);
     EXPECT_EQ(h->recovery, UdptlRecovery::fec);
@@ -72,7 +72,7 @@ TEST(Udptl, ReadsTwoByteLengths) {
 TEST(Udptl, RefusesWhatDoesNotAddUp) {
     const std::string good = packet(5, 1);
     EXPECT_TRUE(parse_udptl(good));
-    EXPECT_FALSE(parse_udptl(good + '\0'));                    // a byte too many
+    EXPECT_FALSE(parse_udptl(good + '\0'));                     // a byte too many
     EXPECT_FALSE(parse_udptl(good.substr(0, good.size() - 1))); // a byte short
     std::string bad_choice = packet(5);
     bad_choice[7] = '\x40'; // neither redundancy nor FEC
@@ -80,8 +80,8 @@ TEST(Udptl, RefusesWhatDoesNotAddUp) {
     EXPECT_FALSE(parse_udptl(std::string{'\0', '\x01', '\x00', '\x00', '\x00'})); // empty IFP
     EXPECT_FALSE(parse_udptl(std::string{'\0', '\x01', '\xC1', '\x00', '\x00'})); // fragmented
     // Every prefix of a packet is refused and read within its bytes.
-    const std::string fec{'\0', '\x07', '\x02', '\x00', '\x00', '\x80', '\x01', '\x03', '\x01',
-                          '\x02', '\xAA', '\xBB'};
+    const std::string fec{'\0',   '\x07', '\x02', '\x00', '\x00', '\x80',
+                          '\x01', '\x03', '\x01', '\x02', '\xAA', '\xBB'};
     for (std::size_t n = 0; n < fec.size(); ++n)
         EXPECT_FALSE(parse_udptl(fec.substr(0, n))) << n;
 }
