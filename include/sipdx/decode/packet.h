@@ -140,10 +140,8 @@ using Payload = SipPayload;
 
 // A payload analyzer beside the SIP framing (RTP, DNS...): offered, in registration order,
 // every datagram payload (UDP, SCTP DATA, WebSocket message, HEP) that no consumer before it
-// claimed, and each RTP/RTCP packet framed by RFC 4571 in a TCP stream (transport tcp; those
-// streams are recognised only while such a consumer is registered). The SIP framing is the first
-// consumer; a payload nobody claims is counted as `non_sip_payloads`. Called on the decoding
-// thread, in capture order.
+// claimed. The SIP framing is the first consumer; a payload nobody claims is counted as
+// `non_sip_payloads`. Called on the decoding thread, in capture order.
 class PayloadConsumer {
 public:
     virtual ~PayloadConsumer() = default;

@@ -77,7 +77,7 @@ struct Stats {
     std::uint64_t sip_messages = 0;
     std::uint64_t non_ip_frames = 0;    // ARP, LLDP, ... (not an error)
     std::uint64_t other_ip_frames = 0;  // ICMP, OSPF, encrypted ESP, ...
-    std::uint64_t non_sip_payloads = 0; // UDP/SCTP payloads (and RFC 4571 frames) not SIP
+    std::uint64_t non_sip_payloads = 0; // UDP/SCTP payloads that were not SIP (RTP, DNS...)
     std::uint64_t ip_fragments = 0;
     std::uint64_t ip_reassembled = 0;
     std::uint64_t ip_fragment_overlaps = 0;
