@@ -84,11 +84,12 @@ void learn_from_host(SessionState& state, const std::string& node, std::string_v
               std::string(what) + " " + std::string(host) + " learned from " + it->second.source);
 }
 
-// The node a URI names when its host is an address: "10.0.0.2:5060" (5060 when no port is
-// written, as RFC 3263 resolves a sip: URI with a numeric host), the form nodes are keyed by.
+// The node a URI names when its host is an address: "10.0.0.2:5060" (when no port is written,
+// 5060, or 5061 for sips:, as RFC 3263 resolves a numeric host), the form nodes are keyed by.
 std::string node_of_uri(const sip::Uri& uri) {
     if (!sip::is_ipv4_address(uri.host) && !uri.host_is_ipv6) return {};
-    const std::int32_t port = uri.port > 0 ? uri.port : 5060;
+    const std::int32_t port =
+        uri.port > 0 ? uri.port : (uri.scheme == sip::UriScheme::sips ? 5061 : 5060);
     return std::string(uri.host) + ":" + std::to_string(port);
 }
 
