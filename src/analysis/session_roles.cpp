@@ -80,9 +80,41 @@ void learn_from_host(SessionState& state, const std::string& node, std::string_v
         learn(state, node, named, LinkStrength::medium,
               std::string(what) + " " + std::string(host) + " (host naming)");
     if (auto it = state.named_hosts.find(host_of(host)); it != state.named_hosts.end())
-        learn(state, node, it->second, LinkStrength::strong,
-              std::string(what) + " " + std::string(host) + " learned from " +
-                  (it->second == Role::p_cscf ? "Path" : "Service-Route"));
+        learn(state, node, it->second.role, LinkStrength::strong,
+              std::string(what) + " " + std::string(host) + " learned from " + it->second.source);
+}
+
+// The node a URI names when its host is an address: "10.0.0.2:5060" (when no port is written,
+// 5060, or 5061 for sips:, as RFC 3263 resolves a numeric host), the form nodes are keyed by.
+std::string node_of_uri(const sip::Uri& uri) {
+    if (!sip::is_ipv4_address(uri.host) && !uri.host_is_ipv6) return {};
+    const std::int32_t port =
+        uri.port > 0 ? uri.port : (uri.scheme == sip::UriScheme::sips ? 5061 : 5060);
+    return std::string(uri.host) + ":" + std::to_string(port);
+}
+
+// What a registration teaches (TS 24.229 5.4.1.2): the hosts in Path are the P-CSCF, those in
+// a 2xx's Service-Route the S-CSCF, for every later request of that UE. A host that is an
+// address names its node at once; a host name is matched when a later Via or Route carries it.
+void learn_registration(SessionState& state, const sip::Message& m, sip::HeaderId header, Role role,
+                        const std::string& source) {
+    for (const auto& r : m.name_addrs(header)) {
+        if (r.uri.host.empty()) continue;
+        if (state.named_hosts.size() < state.options.max_nodes)
+            state.named_hosts.emplace(host_of(r.uri.host), SessionState::NamedHost{role, source});
+        if (const std::string node = node_of_uri(r.uri); !node.empty())
+            learn(state, node, role, LinkStrength::strong, "named by the " + source);
+    }
+}
+
+// The registered public identity: the To URI of a REGISTER and of its answers.
+std::string aor_of(const sip::Message& m) {
+    const auto to = m.name_addrs(sip::HeaderId::to);
+    return to.empty() ? std::string() : std::string(to.front().uri.text.substr(0, 120));
+}
+
+std::string register_key(const session::SipEvent& e) {
+    return std::string(e.call_id) + " " + std::to_string(e.cseq);
 }
 
 } // namespace
@@ -121,13 +153,25 @@ void learn_roles(SessionState& state, const MessageContext& context) {
     if (!e.is_request) {
         // A registration's answer names the S-CSCF (Service-Route) and echoes the P-CSCF (Path)
         // for the requests that follow (TS 24.229 5.4.1.2).
-        if (e.status >= 200 && e.status < 300) {
-            for (const auto& r : m.name_addrs(sip::HeaderId::service_route))
-                if (!r.uri.host.empty() && state.named_hosts.size() < state.options.max_nodes)
-                    state.named_hosts.emplace(host_of(r.uri.host), Role::s_cscf);
-            for (const auto& p : m.name_addrs(sip::HeaderId::path))
-                if (!p.uri.host.empty() && state.named_hosts.size() < state.options.max_nodes)
-                    state.named_hosts.emplace(host_of(p.uri.host), Role::p_cscf);
+        if (e.status >= 200 && e.status < 300 && e.cseq_method == sip::Method::register_) {
+            const auto it = state.register_frames.find(register_key(e));
+            const std::string request = it == state.register_frames.end()
+                                            ? "a REGISTER"
+                                            : "REGISTER frame " + std::to_string(it->second);
+            const std::string aor = aor_of(m);
+            const std::string tail = " (" + std::to_string(e.status) + " frame " +
+                                     std::to_string(context.payload.frame) + ") to " + request +
+                                     (aor.empty() ? "" : " for " + aor);
+            learn_registration(state, m, sip::HeaderId::service_route, Role::s_cscf,
+                               "Service-Route of the answer" + tail);
+            learn_registration(state, m, sip::HeaderId::path, Role::p_cscf,
+                               "Path of the answer" + tail);
+            // The answer reaches the UE through its P-CSCF: with one Via left, the receiver is
+            // the UE that registered (its calls then carry that role).
+            if (m.vias().size() == 1 && m.find(sip::HeaderId::service_route))
+                learn(state, dst, Role::ue, LinkStrength::medium,
+                      "registered " + (aor.empty() ? std::string("itself") : aor) + " (" + request +
+                          "; the answer carried Service-Route)");
         }
         return;
     }
@@ -153,9 +197,20 @@ void learn_roles(SessionState& state, const MessageContext& context) {
         learn(state, dst, Role::as, LinkStrength::strong, "receives " + what);
     }
     if (e.method == sip::Method::register_) {
-        for (const auto& p : m.name_addrs(sip::HeaderId::path))
-            if (!p.uri.host.empty() && state.named_hosts.size() < state.options.max_nodes)
-                state.named_hosts.emplace(host_of(p.uri.host), Role::p_cscf);
+        const std::string request = "REGISTER frame " + std::to_string(context.payload.frame);
+        if (state.register_frames.size() < state.options.max_nodes)
+            state.register_frames[register_key(e)] = context.payload.frame;
+        const std::string aor = aor_of(m);
+        learn_registration(state, m, sip::HeaderId::path, Role::p_cscf,
+                           "Path of " + request + (aor.empty() ? "" : " for " + aor));
+        // Behind a Path the REGISTER came through a P-CSCF: its Contact is the UE's address,
+        // where the UE's terminating calls are delivered.
+        if (m.find(sip::HeaderId::path))
+            for (const auto& c : m.name_addrs(sip::HeaderId::contact))
+                if (const std::string node = node_of_uri(c.uri); !node.empty())
+                    learn(state, node, Role::ue, LinkStrength::medium,
+                          "registered contact of " + (aor.empty() ? std::string("a UE") : aor) +
+                              " in " + request + " (behind Path)");
         // The P-CSCF is the second hop of a REGISTER and the one that adds Path and
         // P-Visited-Network-ID (TS 24.229 5.2.2.1).
         if (vias.size() == 2 && m.find(sip::HeaderId::path))

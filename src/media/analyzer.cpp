@@ -65,7 +65,9 @@ public:
         : m_impl(impl), m_source(source) {}
     // Never claims: a payload stays visible to later consumers and in the decoder's counts.
     bool offer(const decode::Payload& p) override {
-        if (p.transport == decode::Transport::udp) m_impl.packet(p, m_source);
+        // TCP payloads reach consumers only as RFC 4571 frames (RTP/RTCP over TCP).
+        if (p.transport == decode::Transport::udp || p.transport == decode::Transport::tcp)
+            m_impl.packet(p, m_source);
         return false;
     }
 
@@ -83,8 +85,6 @@ bool plausible_payload_type(std::uint8_t pt) {
 
 void MediaAnalyzer::Impl::packet(const decode::Payload& p, std::uint32_t source) {
     if (looks_like_rtcp(p.bytes)) return rtcp(p, source);
-    const auto h = parse_rtp(p.bytes);
-    if (!h || !plausible_payload_type(h->payload_type)) return;
     detail::FlowKey key;
     auto* k = key.bytes.data();
     std::memcpy(k, p.src.bytes.data(), 16);
@@ -93,9 +93,16 @@ void MediaAnalyzer::Impl::packet(const decode::Payload& p, std::uint32_t source)
     k[33] = static_cast<std::uint8_t>(p.sport);
     k[34] = static_cast<std::uint8_t>(p.dport >> 8);
     k[35] = static_cast<std::uint8_t>(p.dport);
-    std::memcpy(k + 36, &h->ssrc, 4);
     k[40] = p.src.family;
     k[41] = p.dst.family;
+    k[42] = p.transport == decode::Transport::tcp ? 1 : 0;
+    const auto h = parse_rtp(p.bytes);
+    if (!h || !plausible_payload_type(h->payload_type)) {
+        // Not RTP: perhaps T.38's UDPTL, which only the SDP can confirm (after the run).
+        if (p.transport == decode::Transport::udp) udptl(p, source, key);
+        return;
+    }
+    std::memcpy(k + 36, &h->ssrc, 4);
     const std::uint64_t hash = key.hash();
     bool inserted = false;
     const std::size_t at = flows.find_or_insert(key, hash, options.max_streams, inserted);
@@ -121,6 +128,31 @@ void MediaAnalyzer::Impl::packet(const decode::Payload& p, std::uint32_t source)
     if (at < stream_series.size())
         stream_series[at].add(p.time_ns, e.counters.lost_in_gaps - lost_before, e.counters.jitter);
     if (options.keep_frames) stream_frames[at].emplace_back(source, p.frame);
+}
+
+void MediaAnalyzer::Impl::udptl(const decode::Payload& p, std::uint32_t source,
+                                detail::FlowKey key) {
+    const auto h = parse_udptl(p.bytes);
+    if (!h) return;
+    auto it = udptl_index.find(key);
+    if (it == udptl_index.end()) {
+        if (udptl_flows.size() >= options.max_streams) {
+            ++counters.streams_dropped;
+            return;
+        }
+        it = udptl_index.emplace(key, udptl_flows.size()).first;
+        detail::UdptlEntry e;
+        e.src = p.src;
+        e.dst = p.dst;
+        e.sport = p.sport;
+        e.dport = p.dport;
+        e.source = source;
+        udptl_flows.push_back(std::move(e));
+    }
+    ++counters.udptl_packets;
+    detail::UdptlEntry& e = udptl_flows[it->second];
+    e.counters.add(*h, p.time_ns, p.frame);
+    if (options.keep_frames) e.frames.emplace_back(source, p.frame);
 }
 
 void MediaAnalyzer::Impl::rtcp(const decode::Payload& p, std::uint32_t source) {

@@ -28,6 +28,7 @@ constexpr Info info[] = {
     {"rtp_without_sdp", knowledge::Severity::info, "RTP found without SDP"},
     {"ssrc_change", knowledge::Severity::info, "SSRC changed"},
     {"sequence_reset", knowledge::Severity::info, "RTP sequence restarted"},
+    {"no_fax_media", knowledge::Severity::error, "no fax media after the T.38 answer"},
 };
 static_assert(std::size(info) == static_cast<std::size_t>(FindingCode::count_));
 

@@ -135,6 +135,7 @@ void MediaAnalyzer::Impl::join() {
         std::copy(k.bytes.begin(), k.bytes.begin() + 36, f.begin());
         f[36] = k.bytes[40];
         f[37] = k.bytes[41];
+        f[38] = k.bytes[42];
         return f;
     };
     for (const auto& e : flows.entries)
@@ -147,13 +148,17 @@ void MediaAnalyzer::Impl::join() {
         StreamReport s;
         const LineRef* ref = nullptr;
         int receiver = -1;
+        const bool tcp = e.key.bytes[42] != 0;
+        s.transport = tcp ? "tcp" : "udp";
         if (auto it = endpoints.find({e.dst, e.dport}); it != endpoints.end()) {
             ref = pick(it->second, calls_sdp, c.first_ns);
             s.matched_by = "sdp";
             receiver = calls_sdp[ref->call].lines[ref->line].party;
         } else if (auto src = endpoints.find({e.src, e.sport}); src != endpoints.end()) {
             ref = pick(src->second, calls_sdp, c.first_ns);
-            s.matched_by = "sdp-source";
+            // Over TCP the passive end's SDP port is the connection's source in one direction
+            // (RFC 4145): no NAT in that.
+            s.matched_by = tcp ? "sdp" : "sdp-source";
             receiver = 1 - calls_sdp[ref->call].lines[ref->line].party;
         } else {
             const bool regular = c.packets >= options.heuristic_min_packets &&
@@ -241,7 +246,7 @@ void MediaAnalyzer::Impl::join() {
         if (s.expected >= 10 && s.loss_pct >= high_loss_pct)
             add(s.findings, FindingCode::high_loss,
                 fmt::format("{:.1f}% lost ({} of {})", s.loss_pct, s.lost, s.expected));
-        if (s.max_jitter_ms >= high_jitter_ms)
+        if (s.max_jitter_ms >= high_jitter_ms && !tcp) // over TCP: delivery, not the network
             add(s.findings, FindingCode::high_jitter,
                 fmt::format("jitter up to {:.1f} ms", s.max_jitter_ms));
         if (c.max_delta_s >= silence_s)
@@ -258,8 +263,10 @@ void MediaAnalyzer::Impl::join() {
                 fmt::format("payload type {} is in no SDP of the call", s.payload_type));
         reports.push_back(std::move(s));
         report_entry.push_back(i);
+        report_udptl.push_back(SIZE_MAX);
         stream_call.push_back(ref ? ref->call : SIZE_MAX);
     }
+    join_udptl(stream_call);
 
     // Per call: its streams and what the streams say together.
     calls.resize(calls_sdp.size());
@@ -317,6 +324,16 @@ void MediaAnalyzer::Impl::join() {
         std::uint64_t scored = 0;
         for (std::size_t i : cm.streams) {
             const StreamReport& s = reports[i];
+            if (s.kind == "t38") {
+                // After a switch to fax, UDPTL is the media that goes on until the BYE.
+                const int sender = s.from_party == "caller" ? 0 : 1;
+                last_ns[sender] = std::max(last_ns[sender], s.last_ns);
+                for (const auto& f : s.findings)
+                    add(cm.findings, f.code,
+                        fmt::format("{} fax stream {}: {}", s.from_party,
+                                    detail::endpoint_text(s.src, s.sport), f.detail));
+                continue;
+            }
             const int from = s.from_party == "caller" ? 0 : 1;
             if (sdp.answer_ns && s.last_ns >= sdp.answer_ns) after_answer[from] += s.packets;
             last_ns[from] = std::max(last_ns[from], s.last_ns);
@@ -353,9 +370,11 @@ void MediaAnalyzer::Impl::join() {
             const double before = static_cast<double>(sdp.bye_ns - last) / 1e9;
             if (before >= silence_s)
                 add(cm.findings, FindingCode::media_stopped_before_bye,
-                    fmt::format("the last RTP came {:.1f} s before the BYE", before));
+                    fmt::format("the last RTP{} came {:.1f} s before the BYE",
+                                cm.t38 ? " or UDPTL" : "", before));
         }
         (void)scored;
+        judge_fax(c);
     }
 }
 
@@ -381,6 +400,13 @@ MediaAnalyzer::frames_of(const std::vector<std::string>& call_ids) const {
         const CallMedia* c = call(id);
         if (!c) continue;
         for (std::size_t i : c->streams) {
+            if (const std::size_t u = m_impl->report_udptl[i]; u != SIZE_MAX) {
+                for (const auto& [source, frame] : m_impl->udptl_flows[u].frames) {
+                    if (out.size() <= source) out.resize(source + 1);
+                    out[source].push_back(frame);
+                }
+                continue;
+            }
             const std::size_t entry = m_impl->report_entry[i];
             ssrcs.insert(m_impl->reports[i].ssrc);
             if (entry >= m_impl->stream_frames.size()) continue;

@@ -101,24 +101,29 @@ const std::vector<std::string>& stream_fields() {
                                                     "xr_r_factor",
                                                     "start",
                                                     "end",
-                                                    "first_frame"};
+                                                    "first_frame",
+                                                    "kind",
+                                                    "transport",
+                                                    "recovered",
+                                                    "error_recovery"};
     return fields;
 }
 
 std::vector<std::string> stream_values(const media::StreamReport& s) {
     const auto& q = s.quality;
     const auto& xr = s.rtcp.voip_metrics;
+    const bool rtp = s.kind != "t38"; // UDPTL has no SSRC, payload type nor timestamps
     return {s.call_id,
-            fmt::format("0x{:08X}", s.ssrc),
+            rtp ? fmt::format("0x{:08X}", s.ssrc) : "",
             endpoint(s.src, s.sport),
             endpoint(s.dst, s.dport),
-            std::to_string(s.payload_type),
+            rtp ? std::to_string(s.payload_type) : "",
             s.codec,
             std::to_string(s.packets),
             std::to_string(s.lost),
             num(s.loss_pct, 2),
-            num(s.max_jitter_ms, 3),
-            num(s.mean_jitter_ms, 3),
+            rtp ? num(s.max_jitter_ms, 3) : "",
+            rtp ? num(s.mean_jitter_ms, 3) : "",
             num(s.max_delta_ms, 3),
             q.score ? num(q.score->mos, 2) : "",
             media::findings_text(s.findings),
@@ -147,7 +152,11 @@ std::vector<std::string> stream_values(const media::StreamReport& s) {
             xr && xr->r_factor != 127 ? std::to_string(xr->r_factor) : "",
             text::iso_time(s.first_ns),
             text::iso_time(s.last_ns),
-            std::to_string(s.first_frame)};
+            std::to_string(s.first_frame),
+            s.kind,
+            s.transport,
+            rtp ? "" : std::to_string(s.recovered),
+            s.error_recovery};
 }
 
 nlohmann::ordered_json stream_json(const media::StreamReport& s) {
@@ -163,14 +172,16 @@ nlohmann::ordered_json stream_json(const media::StreamReport& s) {
         if (f == "findings") {
             j[f] = findings_json(s.findings);
         } else if (f == "payload_type") {
-            j[f] = s.payload_type;
+            j[f] = null_or(v, s.payload_type);
+        } else if (f == "ssrc") {
+            j[f] = null_or(v, v);
         } else if (f == "payload_types") {
             j[f] = s.payload_types;
         } else if (f == "packets" || f == "expected" || f == "duplicates" || f == "out_of_order" ||
                    f == "sequence_resets" || f == "loss_bursts" || f == "max_burst" ||
                    f == "payload_type_changes" || f == "ssrc_changes" || f == "markers" ||
                    f == "dtmf_events" || f == "rtcp_reports" || f == "first_frame" || f == "lost" ||
-                   f == "clock_rate" || f == "xr_r_factor") {
+                   f == "clock_rate" || f == "xr_r_factor" || f == "recovered") {
             j[f] = null_or(v, v.empty() ? 0 : std::stoll(v));
         } else if (f == "loss_pct" || f == "max_jitter_ms" || f == "mean_jitter_ms" ||
                    f == "max_delta_ms" || f == "mos" || f == "r_factor" || f == "rtcp_loss_pct" ||
@@ -225,9 +236,10 @@ std::string render_streams(const std::vector<const media::StreamReport*>& stream
                 if (!codes.empty()) codes += ',';
                 codes += media::to_string(f.code);
             }
-            rows.push_back({v[1], v[2], v[3], v[5].empty() ? v[4] : v[5], v[6], v[7],
-                            num(s->loss_pct, 1), num(s->max_jitter_ms, 1),
-                            num(s->mean_jitter_ms, 1), num(s->max_delta_ms, 0),
+            const bool rtp = s->kind != "t38";
+            rows.push_back({rtp ? v[1] : "-", v[2], v[3], v[5].empty() ? v[4] : v[5], v[6], v[7],
+                            num(s->loss_pct, 1), rtp ? num(s->max_jitter_ms, 1) : "-",
+                            rtp ? num(s->mean_jitter_ms, 1) : "-", num(s->max_delta_ms, 0),
                             v[12].empty() ? "-" : v[12], v[0].empty() ? "-" : v[0], codes});
         }
         table.fit(rows);

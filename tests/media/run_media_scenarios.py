@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -163,6 +164,86 @@ def main():
         c.expect("rtcp: reports", s["rtcp_reports"], 9)
         c.expect("rtcp: delay in the E-model", "Ta 20 ms (RTCP round trip / 2)" in s["mos_model"],
                  True)
+
+        # T.38: UDPTL after a re-INVITE to m=image, with loss (carried again by redundancy),
+        # duplicates and reordering; the figures as the generator made them.
+        path, want = c.capture("fax", "--packets", "50", "--fax", "200", "--fax-loss-every", "10",
+                               "--fax-redundancy", "2", "--fax-dup-every", "25",
+                               "--fax-reorder-every", "20")
+        rows = [json.loads(l) for l in c.run("media", path, "--format", "ndjson").splitlines()]
+        fax = {r["from"]: r for r in rows if r["kind"] == "t38"}
+        c.expect("fax: streams", sorted(fax), ["callee", "caller"])
+        c.expect("fax: audio streams", len([r for r in rows if r["kind"] == "rtp"]), 2)
+        c.expect("fax caller: packets", fax["caller"]["packets"], want["fax_caller_packets"])
+        c.expect("fax caller: lost", fax["caller"]["lost"], want["fax_caller_lost"])
+        c.expect("fax caller: recovered", fax["caller"]["recovered"], want["fax_caller_recovered"])
+        c.expect("fax caller: duplicates", fax["caller"]["duplicates"],
+                 want["fax_caller_duplicates"])
+        c.expect("fax caller: no high_loss (all recovered)", codes(fax["caller"]), [])
+        c.expect("fax callee: packets", fax["callee"]["packets"], want["fax_callee_packets"])
+        c.expect("fax callee: out of order", fax["callee"]["out_of_order"], want["fax_reordered"])
+        c.expect("fax callee: lost", fax["callee"]["lost"], 0)
+        for side in ("caller", "callee"):
+            c.expect(f"fax {side}: no MOS", fax[side]["mos"], None)
+            c.expect(f"fax {side}: why", "T.38 fax (UDPTL) carries no voice" in
+                     fax[side]["mos_model"], True)
+            c.expect(f"fax {side}: ssrc", fax[side]["ssrc"], None)
+        call = json.loads(c.run("calls", "--media", path, "--format", "ndjson").splitlines()[0])
+        c.expect("fax: call findings", codes(call, "media_findings"), ["t38"])
+        tshark = shutil.which("tshark")
+        if tshark:  # the oracle: Wireshark's T.38 dissector counts the same packets
+            out = subprocess.run([tshark, "-r", path, "-d", "udp.port==50002,t38", "-Y", "t38",
+                                  "-T", "fields", "-e", "ip.src", "-e", "t38.seq_number"],
+                                 capture_output=True, text=True, timeout=120).stdout
+            seen = {}
+            for line in out.splitlines():
+                src, seq = line.split("\t")
+                seen.setdefault(src, []).append(int(seq))
+            c.expect("fax tshark: caller packets", len(seen.get("127.0.0.1", [])),
+                     fax["caller"]["packets"])
+            c.expect("fax tshark: callee packets", len(seen.get("127.0.0.2", [])),
+                     fax["callee"]["packets"])
+            caller = seen.get("127.0.0.1", [0])
+            c.expect("fax tshark: caller lost", max(caller) - min(caller) + 1 - len(set(caller)),
+                     fax["caller"]["lost"])
+
+        # Lossy fax without redundancy: high loss; the callee sends no fax at all.
+        path, _ = c.capture("fax-lossy", "--packets", "20", "--fax", "100", "--fax-loss-every",
+                            "10", "--fax-one-way")
+        rows = [json.loads(l) for l in c.run("media", path, "--format", "ndjson").splitlines()]
+        fax = [r for r in rows if r["kind"] == "t38"]
+        c.expect("fax-lossy: one stream", [r["from"] for r in fax], ["caller"])
+        c.expect("fax-lossy: high_loss", codes(fax[0]), ["high_loss"])
+        call = json.loads(c.run("calls", "--media", path, "--format", "ndjson").splitlines()[0])
+        hits = [f["detail"] for f in call["media_findings"] if f["code"] == "no_fax_media"]
+        c.expect("fax-lossy: no_fax_media", hits,
+                 ["no UDPTL from the callee after the T.38 answer (200 from the callee)"])
+        c.expect("fax-lossy: in the explanation",
+                 "no fax media after the T.38 answer: no UDPTL from the callee" in
+                 call["explanation"], True)
+
+        # RTP over TCP (RFC 4571): one connection, packets split across and joined in segments.
+        path, want = c.capture("tcp", "--tcp", "--loss-every", "20")
+        s = c.streams(path)
+        c.expect("tcp: streams", sorted(s), ["callee", "caller"])
+        for side in ("caller", "callee"):
+            c.expect(f"tcp {side}: transport", s[side]["transport"], "tcp")
+            c.expect(f"tcp {side}: matched", s[side]["matched_by"], "sdp")
+            c.expect(f"tcp {side}: no findings", codes(s[side]), [])
+        c.expect("tcp caller: packets", s["caller"]["packets"], want["caller_packets"])
+        c.expect("tcp caller: lost", s["caller"]["lost"], 24)
+        c.expect("tcp callee: packets", s["callee"]["packets"], want["callee_packets"])
+        c.expect("tcp: SIP still read", c.run("messages", path, "--count").strip(), "6")
+        if tshark:  # Wireshark's RTP over TCP (decode as rtp on the port) sees the same packets
+            out = subprocess.run([tshark, "-r", path, "-d", "tcp.port==50000,rtp", "-Y", "rtp",
+                                  "-T", "fields", "-e", "ip.src", "-e", "rtp.seq"],
+                                 capture_output=True, text=True, timeout=120).stdout
+            count = {}
+            for line in out.splitlines():
+                src, seqs = line.split("\t")
+                count[src] = count.get(src, 0) + len(seqs.split(","))
+            c.expect("tcp tshark: packets", (count.get("127.0.0.1"), count.get("127.0.0.2")),
+                     (s["caller"]["packets"], s["callee"]["packets"]))
 
         # filter --media writes the SIP and every RTP frame; without it only the SIP.
         path, want = c.capture("filter")

@@ -45,6 +45,7 @@ enum class FindingCode : std::uint8_t {
     rtp_without_sdp,          // a stream found by its headers alone, no SDP names it
     ssrc_change,              // the same flow changed SSRC
     sequence_reset,           // the sequence jumped and restarted (RFC 3550 A.1)
+    no_fax_media,             // T.38 answered, but no UDPTL from a party after the answer
     count_
 };
 std::string_view to_string(FindingCode code);
@@ -81,7 +82,11 @@ struct RtcpView {
 };
 
 struct StreamReport {
-    std::string call_id; // empty when no SDP names the stream
+    // "rtp" (RTP, with its RTCP) or "t38" (UDPTL packets of T.38 fax: no SSRC, no payload type,
+    // no jitter, no MOS; `recovered` and `error_recovery` are theirs).
+    std::string kind = "rtp";
+    std::string transport = "udp"; // "tcp": RTP framed by RFC 4571 in a TCP connection
+    std::string call_id;           // empty when no SDP names the stream
     decode::Address src;
     decode::Address dst;
     std::uint16_t sport = 0;
@@ -115,6 +120,10 @@ struct StreamReport {
     std::int64_t first_ns = 0;
     std::int64_t last_ns = 0;
     std::uint64_t first_frame = 0;
+    // t38: missing primaries that the packet after the gap carried again as redundancy, and
+    // the error recovery the sender used ("redundancy", "fec"; both when it switched).
+    std::uint64_t recovered = 0;
+    std::string error_recovery;
     RtcpView rtcp;
     Quality quality;
     std::vector<Finding> findings;
@@ -175,6 +184,7 @@ public:
     struct Counters {
         std::uint64_t rtp_packets = 0;
         std::uint64_t rtcp_packets = 0;
+        std::uint64_t udptl_packets = 0;   // well-formed UDPTL, kept only when an SDP names them
         std::uint64_t streams_dropped = 0; // packets of streams beyond max_streams
     };
     const Counters& counters() const;

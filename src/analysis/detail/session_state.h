@@ -39,7 +39,15 @@ struct SessionState {
     SessionOptions options;
     std::unordered_map<std::string, CallKeys> keys; // by Call-ID
     std::unordered_map<std::string, NodeState> nodes;
-    std::unordered_map<std::string, Role> named_hosts; // Path -> P-CSCF, Service-Route -> S-CSCF
+    // Hosts a registration named: Path -> P-CSCF, Service-Route -> S-CSCF, with where it was
+    // learned ("Path of REGISTER frame 12 for sip:alice@x").
+    struct NamedHost {
+        Role role = Role::unknown;
+        std::string source;
+    };
+    std::unordered_map<std::string, NamedHost> named_hosts;
+    // REGISTER frames by Call-ID and CSeq, so that a 200 OK's Service-Route names its REGISTER.
+    std::unordered_map<std::string, std::uint64_t> register_frames;
     std::vector<SessionLeg> legs;
     std::unordered_map<std::string, std::size_t> leg_of; // Call-ID -> index in legs
 };

@@ -116,7 +116,9 @@ public:
     // stamped with the current frame.
     Payload make_payload(const Ctx& c, Transport transport) const;
     // One datagram's payload (UDP, SCTP, WebSocket, HEP) offered to the consumers in order; the
-    // SIP framing is the first. `p.bytes` is the whole payload.
+    // SIP framing is the first. `p.bytes` is the whole payload. RTP/RTCP packets framed by
+    // RFC 4571 in a TCP stream come here too (transport tcp), one packet each, and are looked
+    // for only while has_other_consumers(); unclaimed, they count as non_sip_payloads.
     void offer(Payload& p);
     // One SIP message to the sink.
     void deliver(const Payload& p);

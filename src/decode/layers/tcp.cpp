@@ -1,5 +1,7 @@
 // TCP (RFC 9293): the flow table, each direction reassembled into a byte stream and classified
-// (SIP, TLS, HTTP upgrade to WebSocket, other); SIP streams are framed per RFC 3261 section 18.3.
+// (SIP, TLS, HTTP upgrade to WebSocket, RTP framed by RFC 4571, other); SIP streams are framed
+// per RFC 3261 section 18.3, RTP streams by their length prefix and offered to the payload
+// consumers like a datagram.
 // After a capture hole the stream resynchronises on the next SIP start line behind it.
 #include "decode/layers/layers.h"
 
@@ -52,6 +54,29 @@ std::size_t head_end(std::string_view s, std::size_t from) {
     return 0;
 }
 
+// An RFC 4571 frame at `at`: a 16-bit length, then an RTP or RTCP header (version 2; RTCP's
+// packet types 192-223 need 8 bytes, RTP's fixed header 12). SIP text never matches: its
+// third byte is a letter, below 0x80.
+bool rfc4571_frame_at(std::string_view b, std::size_t at) {
+    if (b.size() < at + 4) return false;
+    const std::size_t length =
+        (static_cast<std::uint8_t>(b[at]) << 8) | static_cast<std::uint8_t>(b[at + 1]);
+    const auto first = static_cast<std::uint8_t>(b[at + 2]);
+    const auto type = static_cast<std::uint8_t>(b[at + 3]);
+    if ((first >> 6) != 2) return false;
+    const bool rtcp = type >= 192 && type <= 223;
+    return length >= (rtcp ? 8u : 12u);
+}
+
+// A stream that begins with one RFC 4571 frame, and a second one behind it when the bytes
+// reach that far.
+bool looks_like_rfc4571(std::string_view b) {
+    if (!rfc4571_frame_at(b, 0)) return false;
+    const std::size_t next =
+        2 + ((static_cast<std::uint8_t>(b[0]) << 8) | static_cast<std::uint8_t>(b[1]));
+    return b.size() < next + 4 || rfc4571_frame_at(b, next);
+}
+
 void count_tls(Decoder& d, Flow& flow, std::uint16_t server_port) {
     if (flow.tls_counted) return;
     flow.tls_counted = true;
@@ -87,6 +112,17 @@ void classify(Decoder& d, Flow& flow, std::size_t which, const Ends& e) {
         dir.mode = StreamMode::ws; // WebSocket picked up mid-stream (handshake not captured)
         count_ws(d, flow);
         return;
+    }
+    // RTP over TCP only interests a payload analyzer: with the SIP framing alone, nothing here
+    // runs, and SIP-only runs classify as before.
+    if (d.has_other_consumers()) {
+        const auto first = static_cast<unsigned char>(buf[0]);
+        if (buf.size() < 4 && first < 0x20 && first != '\r' && first != '\n')
+            return; // a length prefix's first byte: wait for the header behind it
+        if (looks_like_rfc4571(buf)) {
+            dir.mode = StreamMode::rtp;
+            return;
+        }
     }
     dir.mode = StreamMode::sip; // SIP, or unknown bytes that framing will resynchronise on
 }
@@ -177,6 +213,46 @@ void sip_stream(Decoder& d, Direction& dir, const Ends& e, std::uint64_t segment
     }
 }
 
+// RFC 4571: every complete length-prefixed packet at the head of the pending bytes, offered to
+// the payload consumers (the same hand-off as a UDP datagram, transport TCP), stamped with the
+// frame that completed it. After a capture hole the framing is found again on two frames in a
+// row within the next 4 KiB, else the held bytes are dropped until the next segment.
+void rtp_stream(Decoder& d, Direction& dir, const Ends& e, std::uint64_t segment_start) {
+    if (dir.gap) {
+        const std::string_view buf = dir.stream.pending();
+        const std::size_t window = std::min<std::size_t>(buf.size(), 4096);
+        std::size_t at = 0;
+        while (at < window && !(rfc4571_frame_at(buf, at) && looks_like_rfc4571(buf.substr(at))))
+            ++at;
+        if (at == window) {
+            dir.stream.discard_pending();
+            return;
+        }
+        dir.stream.consume(at);
+        dir.gap = false;
+    }
+    for (;;) {
+        const std::string_view buf = dir.stream.pending();
+        if (buf.size() < 2) return;
+        const std::size_t length =
+            (static_cast<std::uint8_t>(buf[0]) << 8) | static_cast<std::uint8_t>(buf[1]);
+        if (buf.size() < 2 + length) return;
+        const std::uint64_t start = dir.stream.pending_offset();
+        Payload p = stream_payload(e, Transport::tcp);
+        detail::Piece last;
+        dir.stream.frames_of(start, start + 2 + length, d.scratch_frames, last);
+        p.frame = last.frame;
+        p.time_ns = last.time_ns;
+        p.file_offset = last.file_offset;
+        p.interface_id = last.interface_id;
+        if (d.scratch_frames.size() > 1) p.frames = d.scratch_frames;
+        if (start < segment_start) p.findings.set(DecodeFinding::tcp_reassembled);
+        p.bytes = buf.substr(2, length);
+        d.offer(p);
+        dir.stream.consume(2 + length);
+    }
+}
+
 // Bytes that filled, late, part of a hole already given up on: framed on their own.
 void late_bytes(Decoder& d, const Ends& e, Bytes late) {
     std::string_view rest = detail::as_text(late);
@@ -228,6 +304,8 @@ void stream_bytes(Decoder& d, Ctx& c, Flow& flow, std::size_t which, const Ends&
             return ws_frames(d, c, flow, which);
         case StreamMode::sip:
             return sip_stream(d, dir, e, segment_start);
+        case StreamMode::rtp:
+            return rtp_stream(d, dir, e, segment_start);
         }
     }
 }

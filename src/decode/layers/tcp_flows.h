@@ -18,7 +18,9 @@
 
 namespace sipdx::decode::layers {
 
-enum class StreamMode : std::uint8_t { unknown, sip, tls, http, ws, other };
+// rtp: RTP/RTCP framed by a 16-bit length (RFC 4571), read only when a payload analyzer beside
+// the SIP framing is registered.
+enum class StreamMode : std::uint8_t { unknown, sip, tls, http, ws, other, rtp };
 
 struct FlowKey {
     Address a;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sipdx/media/analyzer.h>
+#include <sipdx/media/udptl.h>
 #include <sipdx/sip/sdp.h>
 
 #include <array>
@@ -12,12 +13,13 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace sipdx::media::detail {
 
 // 5-tuple and SSRC as bytes: source address (16), destination (16), ports (4), SSRC (4),
-// address families (2), padding (2).
+// address families (2), transport (1: 0 UDP, 1 TCP), padding (1).
 struct FlowKey {
     alignas(8) std::array<std::uint8_t, 48> bytes{}; // the last 4 stay zero
     // Six word compares, inlined: the look-up's compare runs once per packet.
@@ -71,6 +73,21 @@ private:
     std::vector<std::uint64_t> m_hashes;
     std::vector<std::uint32_t> m_slots; // entry index + 1; 0 = empty
     std::size_t m_mask = 0;
+};
+
+// A UDPTL flow (no SSRC): the FlowKey with the SSRC bytes zero.
+struct UdptlEntry {
+    decode::Address src;
+    decode::Address dst;
+    std::uint16_t sport = 0;
+    std::uint16_t dport = 0;
+    std::uint32_t source = 0;
+    UdptlCounters counters;
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> frames; // keep_frames
+};
+
+struct FlowKeyHasher {
+    std::size_t operator()(const FlowKey& k) const { return k.hash(); }
 };
 
 struct RtcpAbout {
@@ -154,6 +171,8 @@ struct MediaAnalyzer::Impl {
     std::unordered_map<std::uint32_t, detail::SrSeen> sender_reports; // by sender SSRC
     std::vector<detail::RtcpFrame> rtcp_frames;                       // keep_frames
     std::vector<std::unique_ptr<decode::PayloadConsumer>> consumers;
+    std::unordered_map<detail::FlowKey, std::size_t, detail::FlowKeyHasher> udptl_index;
+    std::vector<detail::UdptlEntry> udptl_flows;
     // Tracking thread.
     std::vector<detail::CallSdp> calls_sdp;
     // By the Call-ID's 64-bit hash (XXH3): one integer look-up per INVITE-dialog message.
@@ -163,12 +182,18 @@ struct MediaAnalyzer::Impl {
     std::vector<CallMedia> calls;
     std::unordered_map<std::string, std::size_t, detail::TextHash, std::equal_to<>>
         call_media_index;
-    std::vector<std::size_t> report_entry; // report -> flows.entries index
+    std::vector<std::size_t> report_entry; // report -> flows.entries index (SIZE_MAX: t38)
+    std::vector<std::size_t> report_udptl; // report -> udptl_flows index (SIZE_MAX: rtp)
     bool finished = false;
 
     void packet(const decode::Payload& p, std::uint32_t source);
     void rtcp(const decode::Payload& p, std::uint32_t source);
+    void udptl(const decode::Payload& p, std::uint32_t source, detail::FlowKey key);
     void join();
+    // T.38 (fax.cpp): UDPTL flows named by an m=image line become t38 streams; then, per call,
+    // whether each party sent fax packets after the T.38 answer.
+    void join_udptl(std::vector<std::size_t>& stream_call);
+    void judge_fax(std::size_t call);
 };
 
 } // namespace sipdx::media

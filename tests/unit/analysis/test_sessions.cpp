@@ -34,6 +34,7 @@ public:
         payload.sport = 5060;
         payload.dport = 5060;
         payload.time_ns = static_cast<std::int64_t>(ms * 1e6);
+        payload.frame = m_texts.size(); // frames numbered in feeding order, from 1
         payload.bytes = bytes;
         const session::SipEvent event = session::make_event(payload, message);
         const session::FeedResult step;
@@ -262,6 +263,49 @@ TEST(Sessions, RolesFromTheImsHeaders) {
     EXPECT_EQ(f.builder.role_of("10.0.0.8:5060").confidence, LinkStrength::weak);
     EXPECT_EQ(f.builder.role_of("10.0.0.99:5060").role, Role::unknown);
     EXPECT_EQ(role_from_host_name("scscf-2.ims.mnc001.mcc001.3gppnetwork.org"), Role::s_cscf);
+}
+
+TEST(Sessions, RolesFromARegistrationApplyToTheUesCalls) {
+    Feeder f;
+    // UE 10.0.0.1 -> P-CSCF 10.0.0.2 (adds Path, an address) -> S-CSCF 10.0.0.3, whose 200 OK
+    // carries Service-Route back to the UE. No Security-* header, no host naming.
+    const std::string vias2 = "Via: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK-p\r\n"
+                              "Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-u\r\n";
+    const std::string reg = "From: <sip:alice@ims.example>;tag=a\r\nTo: <sip:alice@ims.example>";
+    f.feed(1, 2, 0,
+           "REGISTER sip:ims.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-u\r\n" +
+               reg +
+               "\r\nCall-ID: R\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@10.0.0.1:5060>\r\n"
+               "Content-Length: 0\r\n\r\n");
+    f.feed(2, 3, 1,
+           "REGISTER sip:ims.example SIP/2.0\r\n" + vias2 + reg +
+               "\r\nCall-ID: R\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@10.0.0.1:5060>\r\n"
+               "Path: <sip:10.0.0.2;lr>\r\nContent-Length: 0\r\n\r\n");
+    f.feed(
+        3, 2, 5,
+        "SIP/2.0 200 OK\r\n" + vias2 + reg +
+            ";tag=s\r\nCall-ID: R\r\nCSeq: 1 REGISTER\r\nService-Route: <sip:10.0.0.3;lr;orig>\r\n"
+            "Content-Length: 0\r\n\r\n");
+    f.feed(
+        2, 1, 6,
+        "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-u\r\n" + reg +
+            ";tag=s\r\nCall-ID: R\r\nCSeq: 1 REGISTER\r\nService-Route: <sip:10.0.0.3;lr;orig>\r\n"
+            "Content-Length: 0\r\n\r\n");
+    // The UE's call: nothing in it names a role by itself (P-Asserted-Identity present).
+    f.feed(1, 2, 100, invite("C", "10.0.0.1", "P-Asserted-Identity: <sip:alice@ims.example>\r\n"));
+    const auto pcscf = f.builder.role_of("10.0.0.2:5060");
+    EXPECT_EQ(pcscf.role, Role::p_cscf);
+    EXPECT_EQ(pcscf.confidence, LinkStrength::strong);
+    EXPECT_NE(pcscf.evidence.find("Path of REGISTER frame 2 for sip:alice@ims.example"),
+              std::string::npos)
+        << pcscf.evidence;
+    const auto scscf = f.builder.role_of("10.0.0.3:5060");
+    EXPECT_EQ(scscf.role, Role::s_cscf);
+    EXPECT_NE(scscf.evidence.find("to REGISTER frame 2"), std::string::npos) << scscf.evidence;
+    const auto ue = f.builder.role_of("10.0.0.1:5060");
+    EXPECT_EQ(ue.role, Role::ue);
+    EXPECT_NE(ue.evidence.find("REGISTER frame 2"), std::string::npos) << ue.evidence;
+    EXPECT_EQ(f.builder.role_of("10.0.0.9:5060").role, Role::unknown);
 }
 
 } // namespace

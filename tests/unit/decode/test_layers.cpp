@@ -217,3 +217,67 @@ TEST(DecodeLayers, TlsFlowsAreCountedByPort) {
     ASSERT_EQ(h.stats().tls_ports.size(), 1u);
     EXPECT_EQ(h.stats().tls_ports[0], (std::pair<std::uint16_t, std::uint64_t>{5061, 2}));
 }
+
+namespace {
+
+// Takes every TCP payload (what reaches consumers over TCP: RFC 4571 frames).
+struct TcpTaker final : PayloadConsumer {
+    std::vector<std::pair<std::string, std::vector<std::uint64_t>>> got;
+    bool offer(const Payload& p) override {
+        if (p.transport != Transport::tcp) return false;
+        got.emplace_back(std::string(p.bytes),
+                         std::vector<std::uint64_t>(p.all_frames().begin(), p.all_frames().end()));
+        return true;
+    }
+};
+
+// Three RTP packets of 34 framed bytes each, cut into segments of 20, 44 and 38 bytes: the
+// first two packets are each split over two segments, the third is the last segment's rest.
+std::vector<Buf> rfc4571_segments() {
+    Buf stream;
+    for (std::uint16_t seq = 1; seq <= 3; ++seq) {
+        const Buf p = rtp_packet(seq);
+        put16(stream, static_cast<std::uint16_t>(p.size()));
+        stream.insert(stream.end(), p.begin(), p.end());
+    }
+    std::vector<Buf> segments;
+    std::uint32_t seq = 1001;
+    std::size_t at = 0;
+    for (std::size_t size : {std::size_t{20}, std::size_t{44}, stream.size() - 64}) {
+        const Buf data(stream.begin() + static_cast<std::ptrdiff_t>(at),
+                       stream.begin() + static_cast<std::ptrdiff_t>(at + size));
+        segments.push_back(eth(0x0800, ipv4({10, 0, 0, 1}, {10, 0, 0, 2}, 6,
+                                            tcp(40000, 50000, seq, psh | ack, data))));
+        seq += static_cast<std::uint32_t>(size);
+        at += size;
+    }
+    return segments;
+}
+
+} // namespace
+
+TEST(DecodeLayers, RtpOverTcpReachesConsumersFramedByRfc4571) {
+    Harness h;
+    TcpTaker taker;
+    h.pipeline.add_consumer(taker);
+    h.feed(eth(0x0800, ipv4({10, 0, 0, 1}, {10, 0, 0, 2}, 6, tcp(40000, 50000, 1000, syn, {}))));
+    for (const Buf& segment : rfc4571_segments())
+        h.feed(segment);
+    ASSERT_EQ(taker.got.size(), 3u);
+    for (const auto& [bytes, frames] : taker.got)
+        EXPECT_EQ(bytes.size(), 32u); // the RTP packet without its length prefix
+    EXPECT_EQ(static_cast<std::uint8_t>(taker.got[2].first[3]), 3u);    // sequence 3
+    EXPECT_EQ(taker.got[0].second, (std::vector<std::uint64_t>{2, 3})); // split over two
+    EXPECT_EQ(taker.got[1].second, (std::vector<std::uint64_t>{3, 4}));
+    EXPECT_EQ(taker.got[2].second, (std::vector<std::uint64_t>{4}));
+    EXPECT_TRUE(h.seen.empty());
+}
+
+TEST(DecodeLayers, WithoutAPayloadAnalyzerTcpRtpIsNotLookedFor) {
+    Harness h;
+    h.feed(eth(0x0800, ipv4({10, 0, 0, 1}, {10, 0, 0, 2}, 6, tcp(40000, 50000, 1000, syn, {}))));
+    for (const Buf& segment : rfc4571_segments())
+        h.feed(segment);
+    EXPECT_TRUE(h.seen.empty());
+    EXPECT_EQ(h.stats().non_sip_payloads, 0u); // nothing framed, nothing offered
+}
