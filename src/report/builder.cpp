@@ -169,7 +169,7 @@ void ReportBuilder::add_message(const analysis::MessageContext& m) {
     if (e.is_request) {
         call.labels += e.method == sip::Method::unknown ? e.method_text : sip::to_string(e.method);
     } else {
-        fmt::format_to(std::back_inserter(call.labels), "{}", e.status);
+        append_uint(call.labels, e.status); // to_chars: the sign too, should one be odd
         if (!e.reason_phrase.empty()) {
             call.labels += ' ';
             call.labels += e.reason_phrase.substr(0, 60);
