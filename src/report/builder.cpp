@@ -92,6 +92,12 @@ void ReportBuilder::State::append_why(std::string& out, std::string_view why) {
     numbers.clear();
     auto digit = [](char c) { return c >= '0' && c <= '9'; };
     for (std::size_t i = 0; i < why.size();) {
+        if (why[i] == '\x03') { // a literal one (hostile text) is an argument of its own
+            skeleton += '\x03';
+            numbers += ",\"\\u0003\"";
+            ++i;
+            continue;
+        }
         if (!digit(why[i])) {
             skeleton += why[i++];
             continue;

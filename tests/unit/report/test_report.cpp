@@ -1,5 +1,6 @@
 // The report of the bundled sample, read back: sections, the summary against the analyzer's,
 // the calls table, one call's ladder and messages, the message modes and redaction.
+#include "report/detail/state.h"
 #include "unit/report/report_html.h"
 
 #include <sipdx/analysis/analyzer.h>
@@ -186,4 +187,26 @@ TEST(Report, RedactedReportHoldsNoOriginal) {
     // Equal inputs, equal pseudonyms: a second report of the same capture is the same page.
     const auto again = make(options);
     EXPECT_EQ(again.html, w.html);
+}
+
+TEST(Report, ExplanationTemplateKeepsEveryCharacter) {
+    // Digit runs become arguments (a leading zero keeps them strings); a literal \x03 from
+    // hostile text is an argument of its own, so the page's expansion cannot shift.
+    report::ReportBuilder::State state({});
+    std::string out;
+    const std::string why = std::string("after 0.045 s, 12 hops, odd \x03 byte, 1234567890123456");
+    state.append_why(out, why);
+    const auto w = nlohmann::json::parse(out);
+    ASSERT_TRUE(w[0].is_number());
+    EXPECT_EQ(state.dictionary.at(w[0].get<std::size_t>()),
+              "after \x03.\x03 s, \x03 hops, odd \x03 byte, \x03");
+    EXPECT_EQ(w[1], 0);
+    EXPECT_EQ(w[2], "045");
+    EXPECT_EQ(w[3], 12);
+    EXPECT_EQ(w[4], "\x03");
+    EXPECT_EQ(w[5], "1234567890123456"); // past a double's exact integers: a string
+    nlohmann::json detail = nlohmann::json::array({"", "", w});
+    nlohmann::json meta;
+    meta["dict"] = state.dictionary;
+    EXPECT_EQ(test::why_text(meta, detail), why);
 }
