@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 namespace sipdx::analysis {
 
 using session::CallRecord;
@@ -71,9 +73,18 @@ std::string_view noun(Kind kind) {
 }
 
 std::string parties(const CallRecord& r) {
-    if (r.kind == Kind::registration) return r.from.empty() ? "" : fmt::format(" of {}", r.from);
-    if (r.from.empty() && r.to.empty()) return {};
-    return fmt::format(" from {} to {}", r.from.empty() ? "?" : r.from, r.to.empty() ? "?" : r.to);
+    std::string out;
+    if (r.kind == Kind::registration) {
+        if (!r.from.empty()) out = " of " + r.from;
+        return out;
+    }
+    if (r.from.empty() && r.to.empty()) return out;
+    out.reserve(r.from.size() + r.to.size() + 12);
+    out += " from ";
+    out += r.from.empty() ? std::string_view("?") : std::string_view(r.from);
+    out += " to ";
+    out += r.to.empty() ? std::string_view("?") : std::string_view(r.to);
+    return out;
 }
 
 std::string code_text(const CallRecord& r) {
@@ -158,6 +169,26 @@ std::string evidence(const CallRecord& r) {
 
 std::string seconds(double ms) {
     return fmt::format("{:.3f} s", ms / 1000.0);
+}
+
+// The appending forms of code_text() and seconds(), for the outcomes nearly every record has:
+// one string grows instead of a temporary per phrase (the report explains every record).
+void append_code_text(std::string& out, const CallRecord& r) {
+    fmt::format_to(std::back_inserter(out), "{} ", r.final_code);
+    if (r.final_reason.empty())
+        out += standard_phrase(r.final_code);
+    else
+        out += r.final_reason;
+}
+
+void append_seconds(std::string& out, double ms) {
+    fmt::format_to(std::back_inserter(out), "{:.3f} s", ms / 1000.0);
+}
+
+void append_head(std::string& out, const CallRecord& r, const std::string& who) {
+    out += "The ";
+    out += noun(r.kind);
+    out += who;
 }
 
 // The provisional answer that ended the PDD, in words: 183 is progress, not ringing.
@@ -280,13 +311,27 @@ std::string explain(const CallRecord& r) {
     const std::string who = parties(r);
     switch (r.outcome) {
     case Outcome::answered:
-        text = fmt::format("The {}{} was answered ({})", noun(r.kind), who, code_text(r));
-        if (r.setup_ms) text += fmt::format(" {} after the first INVITE", seconds(*r.setup_ms));
-        if (r.pdd_ms) text += fmt::format(", {} after {}", progress_noun(r), seconds(*r.pdd_ms));
+        text.reserve(256);
+        append_head(text, r, who);
+        text += " was answered (";
+        append_code_text(text, r);
+        text += ')';
+        if (r.setup_ms) {
+            text += ' ';
+            append_seconds(text, *r.setup_ms);
+            text += " after the first INVITE";
+        }
+        if (r.pdd_ms) {
+            text += ", ";
+            text += progress_noun(r);
+            text += " after ";
+            append_seconds(text, *r.pdd_ms);
+        }
         text += '.';
         if (r.duration_s) {
-            text += fmt::format(" It lasted {:.1f} s and the {} hung up with BYE.", *r.duration_s,
-                                r.bye_by.empty() ? "caller or callee" : r.bye_by);
+            fmt::format_to(std::back_inserter(text),
+                           " It lasted {:.1f} s and the {} hung up with BYE.", *r.duration_s,
+                           r.bye_by.empty() ? "caller or callee" : r.bye_by);
         } else if (!r.bye_by.empty()) {
             text += fmt::format(" The {} hung up with BYE (how long the call lasted is not "
                                 "known).",
@@ -330,7 +375,12 @@ std::string explain(const CallRecord& r) {
             text += fmt::format(" (it had reached {}).", progress_noun(r));
         break;
     case Outcome::registered:
-        text = fmt::format("The registration{} succeeded ({})", who, code_text(r));
+        text.reserve(160);
+        text += "The registration";
+        text += who;
+        text += " succeeded (";
+        append_code_text(text, r);
+        text += ')';
         text += r.challenges > 0 ? " after a digest/AKA challenge, which is the normal "
                                    "authentication exchange, not a failure."
                                  : ".";
@@ -346,11 +396,16 @@ std::string explain(const CallRecord& r) {
                            noun(r.kind), who, code_text(r));
         break;
     case Outcome::completed:
-        text = fmt::format("The {}{} completed with {}.", noun(r.kind), who, code_text(r));
+        append_head(text, r, who);
+        text += " completed with ";
+        append_code_text(text, r);
+        text += '.';
         break;
     case Outcome::ended:
-        text =
-            fmt::format("The {}{} was ended by BYE, answered {}.", noun(r.kind), who, code_text(r));
+        append_head(text, r, who);
+        text += " was ended by BYE, answered ";
+        append_code_text(text, r);
+        text += '.';
         break;
     }
     // A call whose start the capture missed is told from what its in-dialog requests show.

@@ -10,11 +10,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <iterator>
 
 namespace sipdx::report {
 
 using detail::OpenCall;
+
+namespace {
+
+template <typename Int>
+void append_uint(std::string& out, Int value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, end);
+}
+
+} // namespace
 
 std::string_view to_string(MessageText mode) {
     switch (mode) {
@@ -47,8 +59,17 @@ std::string ReportBuilder::State::shown(std::string_view value) {
     return options.redact ? redactor.apply(value) : std::string(value);
 }
 
+void ReportBuilder::State::append_shown(std::string& out, std::string_view value) {
+    out += '"';
+    if (options.redact)
+        text::append_json(out, redactor.apply(value));
+    else
+        text::append_json(out, value);
+    out += '"';
+}
+
 void ReportBuilder::State::append_dict(std::string& out, std::string_view value) {
-    auto it = dictionary_index.find(std::string(value));
+    auto it = dictionary_index.find(value);
     if (it == dictionary_index.end()) {
         if (dictionary.size() >= detail::max_dictionary) {
             out += '"';
@@ -61,7 +82,46 @@ void ReportBuilder::State::append_dict(std::string& out, std::string_view value)
                  .first;
         dictionary.emplace_back(value);
     }
-    fmt::format_to(std::back_inserter(out), "{}", it->second);
+    append_uint(out, it->second);
+}
+
+void ReportBuilder::State::append_why(std::string& out, std::string_view why) {
+    std::string& skeleton = scratch_skeleton;
+    skeleton.clear();
+    std::string& numbers = scratch_times; // free until the ladder is formatted
+    numbers.clear();
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    for (std::size_t i = 0; i < why.size();) {
+        if (why[i] == '\x03') { // a literal one (hostile text) is an argument of its own
+            skeleton += '\x03';
+            numbers += ",\"\\u0003\"";
+            ++i;
+            continue;
+        }
+        if (!digit(why[i])) {
+            skeleton += why[i++];
+            continue;
+        }
+        std::size_t end = i;
+        while (end < why.size() && digit(why[end]))
+            ++end;
+        const std::string_view run = why.substr(i, end - i);
+        skeleton += '\x03';
+        numbers += ',';
+        // A leading zero or a run past a double's exact integers stays a string.
+        if ((run.size() > 1 && run[0] == '0') || run.size() > 15) {
+            numbers += '"';
+            numbers += run;
+            numbers += '"';
+        } else {
+            numbers += run;
+        }
+        i = end;
+    }
+    out += '[';
+    append_dict(out, skeleton);
+    out += numbers;
+    out += ']';
 }
 
 ReportBuilder::ReportBuilder(ReportOptions options) : m_state(std::make_unique<State>(options)) {}
@@ -115,7 +175,7 @@ void ReportBuilder::add_message(const analysis::MessageContext& m) {
     if (e.is_request) {
         call.labels += e.method == sip::Method::unknown ? e.method_text : sip::to_string(e.method);
     } else {
-        fmt::format_to(std::back_inserter(call.labels), "{}", e.status);
+        append_uint(call.labels, e.status); // to_chars: the sign too, should one be odd
         if (!e.reason_phrase.empty()) {
             call.labels += ' ';
             call.labels += e.reason_phrase.substr(0, 60);
@@ -177,9 +237,8 @@ void append_string(std::string& out, std::string_view value) {
 }
 
 // The explanation with the call's From and To replaced by \u0001 and \u0002 (the page puts
-// them back): what is left repeats from call to call, and DEFLATE stores a repeat in a few
-// bytes.
-std::string templated(std::string why, std::string_view from, std::string_view to) {
+// them back), in place: what is left repeats from call to call.
+void template_parties(std::string& why, std::string_view from, std::string_view to) {
     auto swap = [&why](std::string_view value, char mark) {
         if (value.size() < 3) return;
         for (std::size_t at = why.find(value); at != std::string::npos;
@@ -188,7 +247,6 @@ std::string templated(std::string why, std::string_view from, std::string_view t
     };
     swap(from, '\x01');
     if (to != from) swap(to, '\x02');
-    return why;
 }
 
 // The short "why" of the calls table: the knowledge category of the deciding code, or what
@@ -262,8 +320,14 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
     // The call's detail, what the one-call view adds to its table row (page.js reads it):
     // [from, to, why, root, reason_header, warning, icid, abandon, bye_by, counts, mid,
     //  findings, hosts, shape, times, first_frame, texts, text_frames, left, cut, end_ms]
-    const std::string from = s.shown(r.from);
-    const std::string to = s.shown(r.to);
+    std::string from_shown;
+    std::string to_shown;
+    std::string_view from = r.from;
+    std::string_view to = r.to;
+    if (s.options.redact) {
+        from = from_shown = s.redactor.apply(r.from);
+        to = to_shown = s.redactor.apply(r.to);
+    }
     std::string& d = s.scratch;
     d.clear();
     d += '[';
@@ -271,23 +335,41 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
     d += ',';
     append_string(d, to);
     d += ',';
-    append_string(d, templated(s.shown(r.explanation), from, to));
+    std::string& why = s.scratch_why;
+    if (s.options.redact)
+        why = s.redactor.apply(r.explanation);
+    else
+        why.assign(r.explanation);
+    template_parties(why, from, to);
+    s.append_why(d, why);
     d += ',';
-    append_string(d, r.has_root_cause ? s.shown(fmt::format("{} from {}", r.root_cause_code,
-                                                            r.root_cause_by.to_string()))
-                                      : std::string());
+    if (r.has_root_cause) {
+        s.append_shown(d,
+                       fmt::format("{} from {}", r.root_cause_code, r.root_cause_by.to_string()));
+    } else {
+        d += "\"\"";
+    }
     d += ',';
-    append_string(d, s.shown(r.reason_header));
+    s.append_shown(d, r.reason_header);
     d += ',';
-    append_string(d, s.shown(r.warning));
+    s.append_shown(d, r.warning);
     d += ',';
-    append_string(d, s.shown(r.icid));
+    s.append_shown(d, r.icid);
     d += ',';
     append_string(d, r.abandon_method);
     d += ',';
     append_string(d, r.bye_by);
-    fmt::format_to(std::back_inserter(d), ",[{},{},{},{}],{},[", r.messages, r.retransmissions,
-                   r.duplicates, r.transactions, r.mid_dialog ? 1 : 0);
+    d += ",[";
+    append_uint(d, r.messages);
+    d += ',';
+    append_uint(d, r.retransmissions);
+    d += ',';
+    append_uint(d, r.duplicates);
+    d += ',';
+    append_uint(d, r.transactions);
+    d += "],";
+    d += r.mid_dialog ? '1' : '0';
+    d += ",[";
     for (std::size_t i = 0; i < r.findings.size(); ++i) {
         const auto& f = r.findings[i];
         fmt::format_to(std::back_inserter(d), "{}[\"{}\",{},{}]", i == 0 ? "" : ",",
@@ -296,9 +378,10 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
     d += "],[";
     // Hosts in order of appearance; the ladder's shape names them by index. The shape
     // ("0>1 udp INVITE 12|1>0 udp 100 Trying 0|...", flags last) repeats between calls of the
-    // same flow, so it compresses to little; the times (0.1 ms after the message before) and the
-    // frames do not, and are kept apart and small.
-    std::vector<session::Endpoint> hosts;
+    // same flow, so it goes through the dictionary; the times (0.1 ms after the message before)
+    // and the frames do not, and are kept apart and small.
+    std::vector<session::Endpoint>& hosts = s.scratch_hosts;
+    hosts.clear();
     auto host_index = [&hosts](const session::Endpoint& e) {
         for (std::size_t i = 0; i < hosts.size(); ++i)
             if (hosts[i] == e) return i;
@@ -307,23 +390,35 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
     };
     std::string& shape = s.scratch_ladder;
     shape.clear();
-    std::string times;
-    std::string texts;
-    std::string text_frames;
+    std::string& times = s.scratch_times;
+    times.clear();
+    std::string& texts = s.scratch_texts;
+    texts.clear();
+    std::string& text_frames = s.scratch_frames;
+    text_frames.clear();
     const std::int64_t t0 = call.rows.empty() ? r.start_ns : call.rows.front().time_ns;
     std::int64_t previous = 0;
     for (std::size_t i = 0; i < call.rows.size(); ++i) {
         const auto& m = call.rows[i];
         const std::size_t a = host_index(m.src);
         const std::size_t b = host_index(m.dst);
-        fmt::format_to(std::back_inserter(shape), "{}{}>{} {} ", i == 0 ? "" : "|", a, b,
-                       decode::to_string(m.transport));
+        if (i != 0) {
+            shape += '|';
+            times += ',';
+        }
+        append_uint(shape, a);
+        shape += '>';
+        append_uint(shape, b);
+        shape += ' ';
+        shape += decode::to_string(m.transport);
+        shape += ' ';
         for (const char c : std::string_view(call.labels).substr(m.label_offset, m.label_size))
             shape += c == '|' ? '/' : c; // '|' separates the rows
-        fmt::format_to(std::back_inserter(shape), " {}", m.flags);
+        shape += ' ';
+        append_uint(shape, static_cast<unsigned>(m.flags));
         // In 0.1 ms, rounded against the running sum so rounding never accumulates.
         const std::int64_t tenths = (m.time_ns - t0) / 100'000;
-        fmt::format_to(std::back_inserter(times), "{}{}", i == 0 ? "" : ",", tenths - previous);
+        append_uint(times, tenths - previous);
         previous = tenths;
         if (!with_text) continue;
         if (i != 0) {
@@ -336,19 +431,21 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
             continue;
         }
         const std::string_view raw = std::string_view(call.text).substr(m.text_offset, m.text_size);
-        append_string(texts, s.options.redact ? s.redactor.apply(raw) : std::string(raw));
+        s.append_shown(texts, raw);
         s.stats.text_bytes += raw.size();
-        fmt::format_to(std::back_inserter(text_frames), "{}", m.frame);
+        append_uint(text_frames, m.frame);
     }
     for (std::size_t i = 0; i < hosts.size(); ++i) {
         if (i != 0) d += ',';
-        append_string(d, s.shown(hosts[i].to_string()));
+        s.append_shown(d, hosts[i].to_string());
     }
     d += "],";
-    append_string(d, shape);
+    s.append_dict(d, shape);
     d += ",[";
     d += times;
-    fmt::format_to(std::back_inserter(d), "],{},", call.rows.empty() ? 0 : call.rows.front().frame);
+    d += "],";
+    append_uint(d, call.rows.empty() ? std::uint64_t{0} : call.rows.front().frame);
+    d += ',';
     if (with_text) {
         d += '[';
         d += texts;
@@ -359,7 +456,10 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
         d += "null,null,";
     }
     append_string(d, left_out);
-    fmt::format_to(std::back_inserter(d), ",{},{}]", call.cut, (r.end_ns - r.start_ns) / 1'000'000);
+    d += ',';
+    append_uint(d, call.cut);
+    d += ',';
+    fmt::format_to(std::back_inserter(d), "{}]", (r.end_ns - r.start_ns) / 1'000'000);
     s.stats.ladder_rows += call.rows.size();
     s.details.add(d, detail::calls_per_chunk);
     ++s.detail_count;
@@ -370,12 +470,17 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
     std::string& row = s.scratch_row;
     row.clear();
     row += '[';
-    append_string(row, s.shown(r.call_id));
-    fmt::format_to(std::back_inserter(row), ",{},{},{},", static_cast<int>(r.kind),
-                   static_cast<int>(r.outcome), r.final_code);
+    s.append_shown(row, r.call_id);
+    row += ',';
+    append_uint(row, static_cast<unsigned>(r.kind));
+    row += ',';
+    append_uint(row, static_cast<unsigned>(r.outcome));
+    row += ',';
+    fmt::format_to(std::back_inserter(row), "{},", r.final_code);
     s.append_dict(row, r.final_reason);
     row += ',';
-    const std::string failed_by = s.shown(analysis::failed_by_text(r));
+    std::string failed_by = analysis::failed_by_text(r);
+    if (s.options.redact) failed_by = s.redactor.apply(failed_by);
     s.append_dict(row, failed_by);
     row += ',';
     append_number(row, r.pdd_ms, 0);

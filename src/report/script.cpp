@@ -148,6 +148,13 @@ function render() {
 
 const chunkCache = new Map();
 const perChunk = meta.per_chunk;
+// The detail's explanation [template, number...]: the template (a meta.dict index or the string)
+// with each \u0003 standing for the next number, \u0001 and \u0002 for From and To.
+function whyText(w, from, to) {
+  let k = 1;
+  const t = typeof w === "string" ? w : str(w[0]).replace(/\u0003/g, () => String(w[k++]));
+  return t.replaceAll("\u0001", () => from).replaceAll("\u0002", () => to);
+}
 // The call as the view needs it: its table row and its detail entry put together.
 async function detail(i) {
   const r = rows[i];
@@ -159,7 +166,8 @@ async function detail(i) {
   const a = (await chunkCache.get(id))[i % perChunk];
   const m = [];
   let t = 0;
-  if (a[13]) a[13].split("|").forEach((part, k) => {
+  const shape = str(a[13]);
+  if (shape) shape.split("|").forEach((part, k) => {
     const x = /^(\d+)>(\d+) (\S+) (.*) (\d+)$/.exec(part);
     t += a[14][k];
     const text = a[16] && a[16][k] != null ? k : -1;
@@ -170,7 +178,7 @@ async function detail(i) {
   return { id: r[0], kind: meta.kinds[r[1]], outcome: meta.outcomes[r[2]], code: r[3], reason: str(r[4]),
     failed_by: str(r[5]), pdd: r[6], setup: r[7], dur: r[8], start: iso(start), end: iso(start + a[20]),
     continued: (r[11] & 4) !== 0, from: a[0], to: a[1],
-    why: a[2].replaceAll("\u0001", a[0]).replaceAll("\u0002", a[1]), root: a[3], reason_header: a[4],
+    why: whyText(a[2], a[0], a[1]), root: a[3], reason_header: a[4],
     warning: a[5], icid: a[6], abandon: a[7], bye_by: a[8], counts: a[9], mid: a[10], findings: a[11],
     hosts: a[12], m, firstFrame: a[15], texts: a[16], left: a[18], cut: a[19] };
 }

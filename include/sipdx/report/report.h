@@ -60,7 +60,7 @@ struct ReportOptions {
     std::string title;                   // default: "sipdx report: <first input>"
     std::string generator;               // "sipdx 0.1.0", shown in the footer
     std::string command_hint;            // "sipdx flow CAPTURE --call" for the left-out messages
-    int compression_level = 6;           // libdeflate 1..12
+    int compression_level = 4;           // libdeflate 1..12; 4: 5% larger than 6 at 60% of the time
     std::size_t chunk_bytes = 256 << 10; // raw bytes per compressed chunk of call data
 };
 

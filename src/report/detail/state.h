@@ -12,8 +12,10 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -56,6 +58,14 @@ inline constexpr std::size_t max_message_text = 65536; // per message, in the re
 inline constexpr std::size_t max_dictionary = 200000;  // distinct strings in the calls table
 inline constexpr std::size_t max_grid_rows = 4096;     // distinct failing nodes kept
 
+// Lets the dictionary be searched with a string_view, without building a std::string per look-up.
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view value) const {
+        return std::hash<std::string_view>{}(value);
+    }
+};
+
 } // namespace detail
 
 struct ReportBuilder::State {
@@ -79,7 +89,8 @@ struct ReportBuilder::State {
     std::map<std::string, std::map<int, std::uint64_t>> grid;
     std::uint64_t grid_other = 0; // failures past max_grid_rows nodes
 
-    std::unordered_map<std::string, std::uint32_t> dictionary_index;
+    std::unordered_map<std::string, std::uint32_t, detail::StringHash, std::equal_to<>>
+        dictionary_index;
     std::vector<std::string> dictionary;
 
     std::int64_t previous_start_ms = 0; // rows hold their start as a delta from the row before
@@ -88,12 +99,24 @@ struct ReportBuilder::State {
     std::string scratch;
     std::string scratch_row;
     std::string scratch_ladder;
+    std::string scratch_why;
+    std::string scratch_skeleton;
+    std::string scratch_times;
+    std::string scratch_texts;
+    std::string scratch_frames;
+    std::vector<session::Endpoint> scratch_hosts;
 
     bool text_wanted() const;
     // Appends a dictionary reference (a number) or, once the dictionary is full, the JSON
     // string itself.
     void append_dict(std::string& out, std::string_view value);
     std::string shown(std::string_view value); // redacted when asked
+    // Appends `value` as a JSON string, redacted when asked.
+    void append_shown(std::string& out, std::string_view value);
+    // Appends the templated explanation as [template, number...]: digit runs become \u0003 and
+    // follow as numbers (strings where a leading zero matters), the template goes through the
+    // dictionary. Templates repeat from call to call, so a call keeps only its numbers.
+    void append_why(std::string& out, std::string_view why);
 };
 
 } // namespace sipdx::report

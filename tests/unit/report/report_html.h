@@ -81,6 +81,35 @@ inline std::vector<nlohmann::json> report_rows(const std::string& html) {
     return rows;
 }
 
+// A calls-table or detail value that may be an index into meta.dict (write.cpp, builder.cpp).
+inline std::string dict_string(const nlohmann::json& meta, const nlohmann::json& value) {
+    if (value.is_number()) return meta["dict"][value.get<std::size_t>()].get<std::string>();
+    return value.get<std::string>();
+}
+
+// A detail's explanation put back together as the page does: [template, number...], each
+// \x03 the next number, \x01 and \x02 the call's From and To.
+inline std::string why_text(const nlohmann::json& meta, const nlohmann::json& detail) {
+    const auto& w = detail[2];
+    const std::string skeleton = dict_string(meta, w[0]);
+    std::string out;
+    std::size_t next = 1;
+    for (const char c : skeleton) {
+        if (c == '\x03') {
+            const auto& n = w.at(next++);
+            out += n.is_string() ? n.get<std::string>() : std::to_string(n.get<std::uint64_t>());
+        } else if (c == '\x01') {
+            out += detail[0].get<std::string>();
+        } else if (c == '\x02') {
+            out += detail[1].get<std::string>();
+        } else {
+            out += c;
+        }
+    }
+    if (next != w.size()) throw std::runtime_error("numbers left over in the explanation");
+    return out;
+}
+
 // Everything the report embeds, decompressed (for searching).
 inline std::string decompressed_everything(const std::string& html) {
     std::string all = html;

@@ -1,5 +1,6 @@
 // The report of the bundled sample, read back: sections, the summary against the analyzer's,
 // the calls table, one call's ladder and messages, the message modes and redaction.
+#include "report/detail/state.h"
 #include "unit/report/report_html.h"
 
 #include <sipdx/analysis/analyzer.h>
@@ -9,6 +10,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 
@@ -88,6 +90,15 @@ TEST(Report, SummaryCountsAreTheAnalyzers) {
 
 TEST(Report, EveryCallIsARowWithItsLadder) {
     const auto w = make({});
+    std::map<std::string, std::string> explanations; // by Call-ID, as `calls` gives them
+    {
+        analysis::AnalyzeOptions options;
+        options.threads = 1;
+        analysis::Analyzer analyzer(options);
+        analyzer.on_record(
+            [&](session::CallRecord&& r) { explanations[r.call_id] = r.explanation; });
+        analyzer.run({sample()});
+    }
     const auto rows = test::report_rows(w.html);
     ASSERT_EQ(rows.size(), 18u);
     EXPECT_EQ(w.stats.calls, 18u);
@@ -97,6 +108,12 @@ TEST(Report, EveryCallIsARowWithItsLadder) {
     for (const char* id : {"busy-1@sipdx.test", "notfound-1@sipdx.test", "noanswer-1@sipdx.test",
                            "declined-1@sipdx.test", "unavailable-1@sipdx.test"})
         EXPECT_TRUE(ids.count(id)) << id;
+    // Every call's explanation, put together as the page does, is the analyzer's word for word
+    // (times with their decimals, codes, frames).
+    const auto meta = nlohmann::json::parse(test::element_text(w.html, "meta"));
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(test::why_text(meta, detail_of(w.html, i)),
+                  explanations.at(rows[i][0].get<std::string>()));
     bool seen = false;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         if (rows[i][0] != "noanswer-1@sipdx.test") continue;
@@ -104,11 +121,13 @@ TEST(Report, EveryCallIsARowWithItsLadder) {
         EXPECT_EQ(rows[i][2].get<int>(), static_cast<int>(session::Outcome::timeout));
         const auto d = detail_of(w.html, i);
         EXPECT_EQ(d[0], "alice@sipdx.test");
-        EXPECT_NE(d[2].get<std::string>().find('\x01'), std::string::npos); // From, templated
-        EXPECT_EQ(d[12].size(), 2u);                                        // two hosts
+        // From templated, numbers apart; put together again it is the analyzer's explanation.
+        EXPECT_NE(test::dict_string(meta, d[2][0]).find('\x01'), std::string::npos);
+        EXPECT_EQ(test::why_text(meta, d), explanations.at("noanswer-1@sipdx.test"));
+        EXPECT_EQ(d[12].size(), 2u); // two hosts
         // The INVITE was retransmitted: flagged on its ladder row (flags last, 1 = retransmission),
         // and its text is embedded.
-        const std::string shape = d[13].get<std::string>();
+        const std::string shape = test::dict_string(meta, d[13]);
         EXPECT_EQ(shape, "0>1 udp INVITE 12|0>1 udp INVITE 13|0>1 udp INVITE 13");
         EXPECT_NE(shape.find("INVITE 13"), std::string::npos) << shape;
         ASSERT_TRUE(d[16].is_array());
@@ -168,4 +187,26 @@ TEST(Report, RedactedReportHoldsNoOriginal) {
     // Equal inputs, equal pseudonyms: a second report of the same capture is the same page.
     const auto again = make(options);
     EXPECT_EQ(again.html, w.html);
+}
+
+TEST(Report, ExplanationTemplateKeepsEveryCharacter) {
+    // Digit runs become arguments (a leading zero keeps them strings); a literal \x03 from
+    // hostile text is an argument of its own, so the page's expansion cannot shift.
+    report::ReportBuilder::State state({});
+    std::string out;
+    const std::string why = std::string("after 0.045 s, 12 hops, odd \x03 byte, 1234567890123456");
+    state.append_why(out, why);
+    const auto w = nlohmann::json::parse(out);
+    ASSERT_TRUE(w[0].is_number());
+    EXPECT_EQ(state.dictionary.at(w[0].get<std::size_t>()),
+              "after \x03.\x03 s, \x03 hops, odd \x03 byte, \x03");
+    EXPECT_EQ(w[1], 0);
+    EXPECT_EQ(w[2], "045");
+    EXPECT_EQ(w[3], 12);
+    EXPECT_EQ(w[4], "\x03");
+    EXPECT_EQ(w[5], "1234567890123456"); // past a double's exact integers: a string
+    nlohmann::json detail = nlohmann::json::array({"", "", w});
+    nlohmann::json meta;
+    meta["dict"] = state.dictionary;
+    EXPECT_EQ(test::why_text(meta, detail), why);
 }
