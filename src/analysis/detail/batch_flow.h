@@ -7,6 +7,8 @@
 // the serial decode stage for a batch carry that batch on through parsing, so on two cores the
 // decoder, the longest serial stage, stood idle whenever both threads were parsing. Here the
 // decoding thread decodes, and parses only when it is ahead (docs/performance.md, "Decisions").
+// It never tracks: tracking stays on the workers, so the decoder is never held up behind a run
+// of batches to track, and the tracker's state stays in the caches of the workers' cores.
 
 #include <condition_variable>
 #include <cstdint>
@@ -84,13 +86,36 @@ public:
     }
 
     // Worker: the next batch to parse; nullptr when the flow is closed and drained, or stopped.
-    Batch* next_to_parse() {
+    // Batches the decoder parsed that are next in order and that no worker is tracking are
+    // tracked here first.
+    template <typename Track>
+    Batch* next_to_parse(Track&& track) {
         std::unique_lock lock(m_mutex);
-        m_parse_ready.wait(lock, [&] { return m_stopped || m_closed || !m_to_parse.empty(); });
-        if (m_stopped || m_to_parse.empty()) return nullptr;
-        Batch* b = m_to_parse.front();
-        m_to_parse.pop_front();
-        return b;
+        for (;;) {
+            m_parse_ready.wait(
+                lock, [&] { return m_stopped || m_closed || !m_to_parse.empty() || trackable(); });
+            if (m_stopped) return nullptr;
+            if (trackable()) {
+                track_in_order(lock, track);
+                continue;
+            }
+            if (m_to_parse.empty()) return nullptr; // closed, and nothing left to track
+            Batch* b = m_to_parse.front();
+            m_to_parse.pop_front();
+            return b;
+        }
+    }
+
+    // Decoder: `batch`, taken while helping, is parsed. Left for a worker to track (one is
+    // woken when nobody is tracking).
+    void parsed_by_decoder(Batch* batch) {
+        bool wake = false;
+        {
+            std::lock_guard lock(m_mutex);
+            wait_for_tracking(batch);
+            wake = trackable();
+        }
+        if (wake) m_parse_ready.notify_one();
     }
 
     // Worker: `batch` is parsed. Tracks it and every parsed batch that follows it in order,
@@ -99,10 +124,20 @@ public:
     template <typename Track>
     void parsed(Batch* batch, Track&& track) {
         std::unique_lock lock(m_mutex);
+        wait_for_tracking(batch);
+        if (!m_tracking) track_in_order(lock, track);
+    }
+
+private:
+    void wait_for_tracking(Batch* batch) {
         const auto slot = batch->sequence - m_next_to_track;
         if (m_waiting.size() <= slot) m_waiting.resize(slot + 1, nullptr);
         m_waiting[slot] = batch;
-        if (m_tracking) return;
+    }
+    bool trackable() const { return !m_tracking && !m_waiting.empty() && m_waiting.front(); }
+    // With `lock` held and nobody tracking: tracks the parsed batches next in order.
+    template <typename Track>
+    void track_in_order(std::unique_lock<std::mutex>& lock, Track&& track) {
         m_tracking = true;
         while (!m_stopped && !m_waiting.empty() && m_waiting.front()) {
             Batch* next = m_waiting.front();
@@ -118,6 +153,7 @@ public:
         m_tracking = false;
     }
 
+public:
     // Any thread: stop every thread at its next step, keeping the first error.
     void fail(std::exception_ptr error) {
         {
