@@ -251,8 +251,8 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         // This thread decodes (and parses when it is ahead); the others parse, and whichever
         // worker finishes the next batch in capture order tracks it, so the output is exactly
         // that of the loop above. Four batches per thread keep every worker busy while one
-        // tracks.
-        detail::BatchFlow<Batch> flow(4 * threads);
+        // tracks. On two threads the worker only tracks and this thread parses (BatchFlow).
+        detail::BatchFlow<Batch> flow(4 * threads, threads == 2);
         auto help_parse = [&](Batch* batch) {
             parse(*batch);
             flow.parsed_by_decoder(batch);

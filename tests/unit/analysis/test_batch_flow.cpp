@@ -113,3 +113,35 @@ TEST(BatchFlow, AnErrorStopsTheDecoderAndTheWorkers) {
     EXPECT_THROW(std::rethrow_exception(flow.error()), std::runtime_error);
     EXPECT_LE(handed_on, 10 + 4 + 1);
 }
+
+// Two threads: the decoder parses every batch and the one worker only tracks, until the flow
+// is closed (then the worker parses what is left); the order holds and the run ends.
+TEST(BatchFlow, OneWorkerOnlyTracksWhileTheDecoderParses) {
+    constexpr int batches = 500;
+    BatchFlow<TestBatch> flow(8, true);
+    std::vector<int> tracked;
+    std::atomic<bool> closed{false};
+    std::atomic<int> parsed_by_worker_early{0};
+    auto track = [&](TestBatch& t) { tracked.push_back(t.value); };
+    std::thread worker([&] {
+        while (TestBatch* b = flow.next_to_parse(track)) {
+            if (!closed.load()) ++parsed_by_worker_early;
+            flow.parsed(b, track);
+        }
+    });
+    for (int i = 0; i < batches; ++i) {
+        TestBatch* b =
+            flow.take_empty([&](TestBatch* waiting) { flow.parsed_by_decoder(waiting); });
+        ASSERT_NE(b, nullptr);
+        b->value = i;
+        flow.hand_on(b);
+    }
+    closed = true;
+    flow.close();
+    worker.join();
+    EXPECT_FALSE(flow.error());
+    EXPECT_EQ(parsed_by_worker_early.load(), 0);
+    ASSERT_EQ(tracked.size(), static_cast<std::size_t>(batches));
+    for (int i = 0; i < batches; ++i)
+        ASSERT_EQ(tracked[static_cast<std::size_t>(i)], i);
+}
