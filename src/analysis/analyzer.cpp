@@ -248,18 +248,21 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
             batch.clear();
         }
     } else {
-        // This thread decodes; the others parse, and whichever finishes the next batch in
-        // capture order tracks it, so the output is exactly that of the loop above. Four
-        // batches per thread keep every worker busy while one tracks.
-        detail::BatchFlow<Batch> flow(4 * threads);
-        auto parse_and_track = [&](Batch* batch) {
+        // This thread decodes (and parses when it is ahead); the others parse, and whichever
+        // worker finishes the next batch in capture order tracks it, so the output is exactly
+        // that of the loop above. Four batches per thread keep every worker busy while one
+        // tracks. On two threads the worker only tracks and this thread parses (BatchFlow).
+        detail::BatchFlow<Batch> flow(4 * threads, threads == 2);
+        auto help_parse = [&](Batch* batch) {
             parse(*batch);
-            flow.parsed(batch, track);
+            flow.parsed_by_decoder(batch);
         };
         auto work = [&] {
             try {
-                while (Batch* batch = flow.next_to_parse())
-                    parse_and_track(batch);
+                while (Batch* batch = flow.next_to_parse(track)) {
+                    parse(*batch);
+                    flow.parsed(batch, track);
+                }
             } catch (...) {
                 flow.fail(std::current_exception());
             }
@@ -269,7 +272,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         for (unsigned i = 1; i < threads; ++i)
             workers.emplace_back(work);
         try {
-            while (Batch* batch = flow.take_empty(parse_and_track)) {
+            while (Batch* batch = flow.take_empty(help_parse)) {
                 if (!decode_into(*batch)) {
                     flow.give_back(batch);
                     break;

@@ -107,22 +107,23 @@ void Summary::add_message(const session::SipEvent& e, const session::FeedResult&
     m_last_time = std::max(m_last_time, e.time_ns);
     if (e.is_request) {
         ++m_request_total;
-        std::string_view name =
-            e.method == sip::Method::unknown ? e.method_text : sip::to_string(e.method);
-        auto it = m_requests.find(name);
-        if (it == m_requests.end()) {
-            m_requests.emplace(std::string(name), 1);
+        const auto method = static_cast<std::size_t>(e.method);
+        if (e.method != sip::Method::unknown && method < m_method_requests.size()) {
+            ++m_method_requests[method];
         } else {
-            ++it->second;
+            auto it = m_requests.find(e.method_text);
+            if (it == m_requests.end()) {
+                m_requests.emplace(std::string(e.method_text), 1);
+            } else {
+                ++it->second;
+            }
         }
     } else if (e.status < 100 || e.status > 699) {
         ++m_response_total; // not a status code Wireshark would count: kept out of the table
         ++m_invalid_status;
     } else {
         ++m_response_total;
-        auto& row = m_codes[e.status];
-        row.code = e.status;
-        ++row.messages;
+        ++m_status_messages[static_cast<std::size_t>(e.status - 100)];
     }
     add_timing(e, result);
     if (result.duplicate()) {
@@ -243,11 +244,32 @@ Kpis Summary::kpis() const {
 }
 
 std::vector<CodeRow> Summary::codes() const {
+    // m_codes holds 100..699 only, as m_status_messages does: one ascending walk merges both.
     std::vector<CodeRow> rows;
-    rows.reserve(m_codes.size());
-    for (const auto& [code, row] : m_codes)
+    auto next = m_codes.begin();
+    for (int code = 100; code <= 699; ++code) {
+        const std::uint64_t messages = m_status_messages[static_cast<std::size_t>(code - 100)];
+        const bool recorded = next != m_codes.end() && next->first == code;
+        if (!recorded && messages == 0) continue;
+        CodeRow row = recorded ? (next++)->second : CodeRow{};
+        row.code = code;
+        row.messages += messages;
         rows.push_back(row);
+    }
     return rows;
+}
+
+const std::map<std::string, std::uint64_t, std::less<>>& Summary::requests() const {
+    // Rebuilt only when requests came in since: two calls in a row give the same map (and
+    // iterators into the first stay valid).
+    if (m_requests_merged_at == m_request_total) return m_requests_merged;
+    m_requests_merged = m_requests;
+    for (std::size_t i = 0; i < m_method_requests.size(); ++i)
+        if (m_method_requests[i] > 0)
+            m_requests_merged[std::string(sip::to_string(static_cast<sip::Method>(i)))] +=
+                m_method_requests[i];
+    m_requests_merged_at = m_request_total;
+    return m_requests_merged;
 }
 
 std::vector<FindingRow> Summary::findings() const {

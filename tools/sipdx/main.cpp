@@ -15,14 +15,20 @@
 
 namespace sipdx::cli {
 namespace {
-std::vector<std::pair<int, CommandSetup>>& registry() {
-    static std::vector<std::pair<int, CommandSetup>> commands;
+struct Registered {
+    int order;
+    CommandSetup setup;
+    const char* name; // null: always set up
+};
+
+std::vector<Registered>& registry() {
+    static std::vector<Registered> commands;
     return commands;
 }
 } // namespace
 
-CommandRegistration::CommandRegistration(int order, CommandSetup setup) {
-    registry().emplace_back(order, setup);
+CommandRegistration::CommandRegistration(int order, CommandSetup setup, const char* name) {
+    registry().push_back({order, setup, name});
 }
 
 namespace {
@@ -47,6 +53,45 @@ int check_output_written(int exit_code) {
                      error != 0 ? std::strerror(error) : "not all of it could be written");
     return exit_unusable;
 }
+bool named(const Registered& command, const char* name) {
+    return command.name != nullptr && std::strcmp(command.name, name) == 0;
+}
+
+// The command whose options alone need setting up, or null for all of them. Only when the first
+// argument names a command (no root option before it: `sipdx --help analyze` lists every
+// command) and no later argument names another one (CLI11 could take it for a second
+// subcommand, and its error must stay the same). Everything CLI11 prints is then what the full
+// set-up would print.
+const char* only_command(const std::vector<Registered>& commands, int argc, char** argv) {
+    if (argc < 2) return nullptr;
+    const char* chosen = argv[1];
+    if (std::none_of(commands.begin(), commands.end(),
+                     [&](const Registered& c) { return named(c, chosen); }))
+        return nullptr;
+    for (int i = 2; i < argc; ++i) {
+        for (const auto& c : commands)
+            if (c.name != nullptr && std::strcmp(c.name, argv[i]) == 0) return nullptr;
+    }
+    return chosen;
+}
+
+bool has_subcommand(const CLI::App& app, const char* name) {
+    return !app.get_subcommands([name](const CLI::App* s) { return s->get_name() == name; })
+                .empty();
+}
+
+void set_up(CLI::App& app, CliContext& context, std::vector<Registered> commands, int argc,
+            char** argv) {
+    std::sort(commands.begin(), commands.end(),
+              [](const auto& a, const auto& b) { return a.order < b.order; });
+    const char* only = only_command(commands, argc, argv);
+    for (const auto& c : commands)
+        if (only == nullptr || c.name == nullptr || named(c, only)) c.setup(app, context);
+    // A registration whose name differs from its subcommand's: the rest as well, as before.
+    if (only != nullptr && !has_subcommand(app, only))
+        for (const auto& c : commands)
+            if (c.name != nullptr && !named(c, only)) c.setup(app, context);
+}
 } // namespace
 } // namespace sipdx::cli
 
@@ -58,12 +103,7 @@ int main(int argc, char** argv) {
     app.fallthrough(false);
 
     CliContext context;
-    auto commands = registry();
-    std::sort(commands.begin(), commands.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [order, setup] : commands) {
-        setup(app, context);
-    }
+    set_up(app, context, registry(), argc, argv);
 
     try {
         app.parse(argc, argv);

@@ -7,6 +7,7 @@
 
 #include <sipdx/session/record.h>
 #include <sipdx/session/tracker.h>
+#include <sipdx/sip/method.h>
 
 #include <array>
 #include <cstdint>
@@ -101,7 +102,9 @@ public:
 
     Kpis kpis() const;
     std::vector<CodeRow> codes() const; // ascending code
-    const std::map<std::string, std::uint64_t, std::less<>>& requests() const { return m_requests; }
+    // Request method -> messages. Merged from the per-method counts when messages were added
+    // since the last call (so not for readers on several threads at once).
+    const std::map<std::string, std::uint64_t, std::less<>>& requests() const;
     // (kind, outcome) -> Call-IDs
     const std::map<std::pair<session::Kind, session::Outcome>, std::uint64_t>& outcomes() const {
         return m_outcomes;
@@ -166,7 +169,14 @@ private:
     std::int64_t m_first_time = 0;
     std::int64_t m_last_time = 0;
     std::map<int, CodeRow> m_codes;
-    std::map<std::string, std::uint64_t, std::less<>> m_requests;
+    std::map<std::string, std::uint64_t, std::less<>> m_requests; // extension methods
+    // Messages per status code and per known method: an array slot per message rather than a
+    // map lookup (about a tenth of add_message); codes() and requests() merge them in.
+    std::array<std::uint64_t, 600> m_status_messages{}; // index: status - 100
+    std::array<std::uint64_t, static_cast<std::size_t>(sip::Method::publish) + 1>
+        m_method_requests{};
+    mutable std::map<std::string, std::uint64_t, std::less<>> m_requests_merged;
+    mutable std::uint64_t m_requests_merged_at = 0; // m_request_total when last merged
     std::map<std::pair<session::Kind, session::Outcome>, std::uint64_t> m_outcomes;
     std::array<FindingAgg, session::finding_code_count> m_findings{};
     std::vector<double> m_pdd;

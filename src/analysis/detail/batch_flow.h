@@ -7,6 +7,8 @@
 // the serial decode stage for a batch carry that batch on through parsing, so on two cores the
 // decoder, the longest serial stage, stood idle whenever both threads were parsing. Here the
 // decoding thread decodes, and parses only when it is ahead (docs/performance.md, "Decisions").
+// It never tracks: tracking stays on the workers, so the decoder is never held up behind a run
+// of batches to track, and the tracker's state stays in the caches of the workers' cores.
 
 #include <condition_variable>
 #include <cstdint>
@@ -23,7 +25,11 @@ template <typename Batch>
 class BatchFlow {
 public:
     // At most `in_flight` batches exist: that bounds memory when tracking falls behind.
-    explicit BatchFlow(std::size_t in_flight) : m_in_flight(in_flight < 2 ? 2 : in_flight) {}
+    // With `decoder_parses_all` (one worker), the worker only tracks until the decoder closes
+    // the flow: on two cores tracking is about half of a run, so the decoder parsing while the
+    // worker tracks balances the two threads, where a worker that also parsed carried 70%.
+    explicit BatchFlow(std::size_t in_flight, bool decoder_parses_all = false)
+        : m_in_flight(in_flight < 2 ? 2 : in_flight), m_decoder_parses_all(decoder_parses_all) {}
 
     // Decoder: an empty batch to fill; nullptr once stopped. While every batch is in flight,
     // the decoder is ahead of the workers: it then takes a batch waiting to be parsed and
@@ -84,13 +90,38 @@ public:
     }
 
     // Worker: the next batch to parse; nullptr when the flow is closed and drained, or stopped.
-    Batch* next_to_parse() {
+    // Batches the decoder parsed that are next in order and that no worker is tracking are
+    // tracked here first.
+    template <typename Track>
+    Batch* next_to_parse(Track&& track) {
         std::unique_lock lock(m_mutex);
-        m_parse_ready.wait(lock, [&] { return m_stopped || m_closed || !m_to_parse.empty(); });
-        if (m_stopped || m_to_parse.empty()) return nullptr;
-        Batch* b = m_to_parse.front();
-        m_to_parse.pop_front();
-        return b;
+        for (;;) {
+            m_parse_ready.wait(lock, [&] {
+                return m_stopped || trackable() ||
+                       (worker_may_parse() && (m_closed || !m_to_parse.empty()));
+            });
+            if (m_stopped) return nullptr;
+            if (trackable()) {
+                track_in_order(lock, track);
+                continue;
+            }
+            if (m_to_parse.empty()) return nullptr; // closed, and nothing left to track
+            Batch* b = m_to_parse.front();
+            m_to_parse.pop_front();
+            return b;
+        }
+    }
+
+    // Decoder: `batch`, taken while helping, is parsed. Left for a worker to track (one is
+    // woken when nobody is tracking).
+    void parsed_by_decoder(Batch* batch) {
+        bool wake = false;
+        {
+            std::lock_guard lock(m_mutex);
+            wait_for_tracking(batch);
+            wake = trackable();
+        }
+        if (wake) m_parse_ready.notify_one();
     }
 
     // Worker: `batch` is parsed. Tracks it and every parsed batch that follows it in order,
@@ -99,10 +130,21 @@ public:
     template <typename Track>
     void parsed(Batch* batch, Track&& track) {
         std::unique_lock lock(m_mutex);
+        wait_for_tracking(batch);
+        if (!m_tracking) track_in_order(lock, track);
+    }
+
+private:
+    void wait_for_tracking(Batch* batch) {
         const auto slot = batch->sequence - m_next_to_track;
         if (m_waiting.size() <= slot) m_waiting.resize(slot + 1, nullptr);
         m_waiting[slot] = batch;
-        if (m_tracking) return;
+    }
+    bool trackable() const { return !m_tracking && !m_waiting.empty() && m_waiting.front(); }
+    bool worker_may_parse() const { return !m_decoder_parses_all || m_closed; }
+    // With `lock` held and nobody tracking: tracks the parsed batches next in order.
+    template <typename Track>
+    void track_in_order(std::unique_lock<std::mutex>& lock, Track&& track) {
         m_tracking = true;
         while (!m_stopped && !m_waiting.empty() && m_waiting.front()) {
             Batch* next = m_waiting.front();
@@ -118,6 +160,7 @@ public:
         m_tracking = false;
     }
 
+public:
     // Any thread: stop every thread at its next step, keeping the first error.
     void fail(std::exception_ptr error) {
         {
@@ -136,6 +179,7 @@ public:
 
 private:
     const std::size_t m_in_flight;
+    const bool m_decoder_parses_all;
     std::mutex m_mutex;
     std::condition_variable m_empty_ready;
     std::condition_variable m_parse_ready;

@@ -86,26 +86,15 @@ void Decoder::skip(SkipReason reason, std::uint32_t detail_value) {
     }
 }
 
-bool Decoder::push(Ctx& c, Layer layer) {
-    if (c.encap.push(layer)) return true;
-    skip(SkipReason::too_deep);
-    return false;
-}
-
-void Decoder::dispatch(Key key, std::uint32_t id, Ctx& c, Bytes b) {
-    LayerFn fn = nullptr;
+void Decoder::dispatch_rows(Key key, std::uint32_t id, Ctx& c, Bytes b) {
     switch (key) {
-    case Key::link_type:
-        fn = id < m_table.link.size() ? m_table.link[id] : nullptr;
+    case Key::link_type: {
+        const LayerFn fn = id < m_table.link.size() ? m_table.link[id] : nullptr;
         if (fn == nullptr) return skip(SkipReason::unsupported_link_type, id);
         return fn(*this, c, b);
+    }
     case Key::ip_protocol:
-        fn = id < m_table.ip.size() ? m_table.ip[id] : nullptr;
-        if (fn == nullptr) {
-            ++stats.other_ip_frames;
-            return;
-        }
-        return fn(*this, c, b);
+        return dispatch(key, id, c, b);
     default:
         for (const auto& [row_id, row_fn] : m_table.other[static_cast<int>(key)]) {
             if (row_id == id) return row_fn(*this, c, b);

@@ -105,10 +105,24 @@ public:
     std::string scratch_run;
 
     void skip(SkipReason reason, std::uint32_t detail_value = 0);
-    // Pushes `layer` on the path; false (and a too_deep skip) when the path is full.
-    bool push(Ctx& c, Layer layer);
+    // Pushes `layer` on the path; false (and a too_deep skip) when the path is full. Inline,
+    // as is the IP protocol lookup below: every frame passes through three of each.
+    bool push(Ctx& c, Layer layer) {
+        if (c.encap.push(layer)) return true;
+        skip(SkipReason::too_deep);
+        return false;
+    }
     // Walks the table: the layer registered for (key, id), or the key's default when none.
-    void dispatch(Key key, std::uint32_t id, Ctx& c, Bytes b);
+    void dispatch(Key key, std::uint32_t id, Ctx& c, Bytes b) {
+        if (key != Key::ip_protocol) return dispatch_rows(key, id, c, b);
+        const LayerFn fn = id < m_table.ip.size() ? m_table.ip[id] : nullptr;
+        if (fn == nullptr) {
+            ++stats.other_ip_frames;
+            return;
+        }
+        fn(*this, c, b);
+    }
+    void dispatch_rows(Key key, std::uint32_t id, Ctx& c, Bytes b);
     // UDP payload analyzers by port, then by probe; false when none took the payload.
     bool probe_udp(Ctx& c, Bytes b);
 

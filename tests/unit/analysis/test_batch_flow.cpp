@@ -1,5 +1,6 @@
 // BatchFlow: batches parsed in any order on several threads are tracked in the order they were
-// handed on, one at a time, with a bounded number in flight; an error stops every thread.
+// handed on, one at a time and never on the decoding thread, with a bounded number in flight;
+// an error stops every thread.
 #include "analysis/detail/batch_flow.h"
 
 #include <gtest/gtest.h>
@@ -32,19 +33,24 @@ TEST(BatchFlow, TracksInHandOnOrderWhateverOrderParsingFinishes) {
     std::atomic<bool> overlapped{false};
 
     std::atomic<int> helped{0};
-    auto parse_and_track = [&](TestBatch* b, unsigned seed) {
+    const auto decoder = std::this_thread::get_id();
+    std::atomic<bool> decoder_tracked{false};
+    auto track = [&](TestBatch& t) {
+        if (tracking.fetch_add(1) != 0) overlapped = true;
+        if (std::this_thread::get_id() == decoder) decoder_tracked = true;
+        tracked.push_back(t.value);
+        tracking.fetch_sub(1);
+    };
+    auto parse = [&](TestBatch* b, unsigned seed) {
         // Uneven parse times so that later batches often finish first.
         if ((b->value + static_cast<int>(seed)) % 7 == 0)
             std::this_thread::sleep_for(std::chrono::microseconds(50));
-        flow.parsed(b, [&](TestBatch& t) {
-            if (tracking.fetch_add(1) != 0) overlapped = true;
-            tracked.push_back(t.value);
-            tracking.fetch_sub(1);
-        });
     };
     auto work = [&](unsigned seed) {
-        while (TestBatch* b = flow.next_to_parse())
-            parse_and_track(b, seed);
+        while (TestBatch* b = flow.next_to_parse(track)) {
+            parse(b, seed);
+            flow.parsed(b, track);
+        }
     };
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < 3; ++i)
@@ -53,7 +59,8 @@ TEST(BatchFlow, TracksInHandOnOrderWhateverOrderParsingFinishes) {
     for (int i = 0; i < batches; ++i) {
         TestBatch* b = flow.take_empty([&](TestBatch* waiting) {
             ++helped; // the decoder parses while every batch is in flight
-            parse_and_track(waiting, 5);
+            parse(waiting, 5);
+            flow.parsed_by_decoder(waiting); // a worker tracks it
         });
         if (b == nullptr) {
             ADD_FAILURE() << "no batch while the flow runs";
@@ -70,6 +77,7 @@ TEST(BatchFlow, TracksInHandOnOrderWhateverOrderParsingFinishes) {
 
     EXPECT_FALSE(flow.error());
     EXPECT_FALSE(overlapped.load());
+    EXPECT_FALSE(decoder_tracked.load());
     EXPECT_LE(seen.size(), in_flight);
     // With 2000 batches, 6 in flight and slow parses, the decoder ran out of batches and helped.
     EXPECT_GT(helped.load(), 0);
@@ -80,18 +88,17 @@ TEST(BatchFlow, TracksInHandOnOrderWhateverOrderParsingFinishes) {
 
 TEST(BatchFlow, AnErrorStopsTheDecoderAndTheWorkers) {
     BatchFlow<TestBatch> flow(4);
-    auto help = [&](TestBatch* b) {
+    auto track = [](TestBatch& t) {
+        if (t.value == 10) throw std::runtime_error("tracking failed");
+    };
+    auto help = [&](TestBatch* b) { flow.parsed_by_decoder(b); };
+    std::thread worker([&] {
         try {
-            flow.parsed(b, [](TestBatch& t) {
-                if (t.value == 10) throw std::runtime_error("tracking failed");
-            });
+            while (TestBatch* b = flow.next_to_parse(track))
+                flow.parsed(b, track);
         } catch (...) {
             flow.fail(std::current_exception());
         }
-    };
-    std::thread worker([&] {
-        while (TestBatch* b = flow.next_to_parse())
-            help(b);
     });
     int handed_on = 0;
     // Bounded: the worker fails at batch 10, and at most 4 batches are ever in flight.
@@ -105,4 +112,36 @@ TEST(BatchFlow, AnErrorStopsTheDecoderAndTheWorkers) {
     ASSERT_TRUE(flow.error());
     EXPECT_THROW(std::rethrow_exception(flow.error()), std::runtime_error);
     EXPECT_LE(handed_on, 10 + 4 + 1);
+}
+
+// Two threads: the decoder parses every batch and the one worker only tracks, until the flow
+// is closed (then the worker parses what is left); the order holds and the run ends.
+TEST(BatchFlow, OneWorkerOnlyTracksWhileTheDecoderParses) {
+    constexpr int batches = 500;
+    BatchFlow<TestBatch> flow(8, true);
+    std::vector<int> tracked;
+    std::atomic<bool> closed{false};
+    std::atomic<int> parsed_by_worker_early{0};
+    auto track = [&](TestBatch& t) { tracked.push_back(t.value); };
+    std::thread worker([&] {
+        while (TestBatch* b = flow.next_to_parse(track)) {
+            if (!closed.load()) ++parsed_by_worker_early;
+            flow.parsed(b, track);
+        }
+    });
+    for (int i = 0; i < batches; ++i) {
+        TestBatch* b =
+            flow.take_empty([&](TestBatch* waiting) { flow.parsed_by_decoder(waiting); });
+        ASSERT_NE(b, nullptr);
+        b->value = i;
+        flow.hand_on(b);
+    }
+    closed = true;
+    flow.close();
+    worker.join();
+    EXPECT_FALSE(flow.error());
+    EXPECT_EQ(parsed_by_worker_early.load(), 0);
+    ASSERT_EQ(tracked.size(), static_cast<std::size_t>(batches));
+    for (int i = 0; i < batches; ++i)
+        ASSERT_EQ(tracked[static_cast<std::size_t>(i)], i);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 #include <vector>
 
 using namespace sipdx::test;
@@ -141,4 +142,36 @@ TEST(HostileCli, ExplainJsonSurvivesInvalidUtf8) {
     EXPECT_EQ(run.exit_code, 0) << run.out;
     EXPECT_NE(run.out.find("\"cause\":17"), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("\"code\":486"), std::string::npos) << run.out;
+}
+
+// Only the chosen command's options are set up (main.cpp): every command listed by --help must
+// still be reachable under its own name, and a line naming two commands must read as it did
+// with every command set up.
+TEST(HostileCli, EachCommandIsSetUpUnderItsOwnName) {
+    const auto help = run_sipdx("--help");
+    ASSERT_EQ(help.exit_code, 0);
+    const auto list = help.out.find("Subcommands:");
+    ASSERT_NE(list, std::string::npos) << help.out;
+    std::istringstream lines(help.out.substr(list));
+    std::string line;
+    std::vector<std::string> names;
+    while (std::getline(lines, line)) {
+        if (line.size() > 2 && line[0] == ' ' && line[1] == ' ' && line[2] != ' ')
+            names.push_back(line.substr(2, line.find(' ', 2) - 2));
+    }
+    EXPECT_GE(names.size(), 16u) << help.out;
+    for (const auto& name : names) {
+        SCOPED_TRACE(name);
+        const auto run = run_sipdx(name + " --help");
+        EXPECT_EQ(run.exit_code, 0) << run.out;
+        EXPECT_NE(run.out.find("Usage: sipdx " + name + " "), std::string::npos) << run.out;
+    }
+    // A second command name: CLI11's own error, as with every command set up.
+    const auto two = run_sipdx("codes calls", true);
+    EXPECT_EQ(two.exit_code, 2);
+    EXPECT_NE(two.out.find("not expected: calls"), std::string::npos) << two.out;
+    // A root option first: every command is set up, and CLI11 shows the named one's help.
+    const auto root = run_sipdx("--help codes");
+    EXPECT_EQ(root.exit_code, 0);
+    EXPECT_NE(root.out.find("Usage: sipdx codes "), std::string::npos) << root.out;
 }

@@ -147,6 +147,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(50, setup);
+SIPDX_REGISTER_COMMAND(50, setup, "analyze");
 
 } // namespace sipdx::cli

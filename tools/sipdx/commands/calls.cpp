@@ -209,6 +209,6 @@ void setup(CLI::App& root, CliContext& context) {
 }
 } // namespace
 
-SIPDX_REGISTER_COMMAND(60, setup);
+SIPDX_REGISTER_COMMAND(60, setup, "calls");
 
 } // namespace sipdx::cli

@@ -34,6 +34,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(120, setup);
+SIPDX_REGISTER_COMMAND(120, setup, "ch-schema");
 
 } // namespace sipdx::cli

@@ -86,6 +86,6 @@ void setup_codes(CLI::App& root, CliContext& /*context*/) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(20, setup_codes);
+SIPDX_REGISTER_COMMAND(20, setup_codes, "codes");
 
 } // namespace sipdx::cli

@@ -294,6 +294,6 @@ void setup_explain(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(10, setup_explain);
+SIPDX_REGISTER_COMMAND(10, setup_explain, "explain");
 
 } // namespace sipdx::cli

@@ -99,6 +99,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(80, setup);
+SIPDX_REGISTER_COMMAND(80, setup, "filter");
 
 } // namespace sipdx::cli

@@ -223,6 +223,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(70, setup);
+SIPDX_REGISTER_COMMAND(70, setup, "flow");
 
 } // namespace sipdx::cli

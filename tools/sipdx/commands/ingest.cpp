@@ -197,6 +197,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(100, setup);
+SIPDX_REGISTER_COMMAND(100, setup, "ingest");
 
 } // namespace sipdx::cli

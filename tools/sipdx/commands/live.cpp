@@ -146,6 +146,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(45, setup);
+SIPDX_REGISTER_COMMAND(45, setup, "live");
 
 } // namespace sipdx::cli

@@ -80,6 +80,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(66, setup);
+SIPDX_REGISTER_COMMAND(66, setup, "media");
 
 } // namespace sipdx::cli

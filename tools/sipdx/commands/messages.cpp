@@ -233,6 +233,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(40, setup);
+SIPDX_REGISTER_COMMAND(40, setup, "messages");
 
 } // namespace sipdx::cli

@@ -107,6 +107,6 @@ void setup_parse(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(30, setup_parse);
+SIPDX_REGISTER_COMMAND(30, setup_parse, "parse");
 
 } // namespace sipdx::cli

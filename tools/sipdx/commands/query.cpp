@@ -189,6 +189,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(110, setup);
+SIPDX_REGISTER_COMMAND(110, setup, "query");
 
 } // namespace sipdx::cli

@@ -160,6 +160,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(75, setup);
+SIPDX_REGISTER_COMMAND(75, setup, "report");
 
 } // namespace sipdx::cli

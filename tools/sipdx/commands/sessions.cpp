@@ -121,6 +121,6 @@ void setup(CLI::App& root, CliContext& context) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(65, setup);
+SIPDX_REGISTER_COMMAND(65, setup, "sessions");
 
 } // namespace sipdx::cli

@@ -54,6 +54,6 @@ void setup_site(CLI::App& root, CliContext& /*context*/) {
 
 } // namespace
 
-SIPDX_REGISTER_COMMAND(90, setup_site);
+SIPDX_REGISTER_COMMAND(90, setup_site, "site");
 
 } // namespace sipdx::cli
