@@ -19,8 +19,7 @@ constexpr std::uint32_t call_dialog_methods =
     method_bit(sip::Method::update) | method_bit(sip::Method::info) |
     method_bit(sip::Method::prack) | method_bit(sip::Method::refer);
 
-sip::Method decide_kind(CallState& c) {
-    CallRecord& r = c.rec;
+sip::Method decide_kind(const CallState& c, CallRecord& r) {
     const std::uint32_t m = c.methods;
     r.mid_dialog = c.first_request_in_dialog && !c.first_invite &&
                    (call_dialog_methods & method_bit(c.first_request_method)) != 0;
@@ -61,9 +60,8 @@ struct Attempt {
 
 // Per-code totals of the transactions' final answers, ACKs missing for INVITE failures, and
 // the last attempt of the main method.
-Attempt scan_transactions(CallState& c, sip::Method main, std::int64_t now,
+Attempt scan_transactions(CallState& c, CallRecord& r, sip::Method main, std::int64_t now,
                           const TrackerOptions& options) {
-    CallRecord& r = c.rec;
     Attempt a;
     bool have_attempt = false;
     const bool judge_timers = !c.spans_clock_jump;
@@ -88,8 +86,8 @@ Attempt scan_transactions(CallState& c, sip::Method main, std::int64_t now,
     if (judge_timers && c.answered && !c.ack_2xx && now - c.last_2xx_time > 4'000'000'000)
         c.add_finding(FindingCode::ack_missing, 0);
 
-    a.cancelled = std::find(c.cancelled_cseqs.begin(), c.cancelled_cseqs.end(), a.cseq) !=
-                  c.cancelled_cseqs.end();
+    const auto& cancelled = c.rare().cancelled_cseqs;
+    a.cancelled = std::find(cancelled.begin(), cancelled.end(), a.cseq) != cancelled.end();
     for (const auto& t : c.txs) {
         if (t.method() != main || t.in_dialog() || t.cseq() != a.cseq) continue;
         ++a.txs;
@@ -122,7 +120,8 @@ const FinalSeen* next_hop(const CallState& c, sip::Method main, std::uint32_t cs
     for (const auto& f : c.finals) {
         // A hop that kept the branch (or a copy of the same hop) is no step down the path.
         if (f.method != main || f.cseq != cseq || f.branch == from.branch || !wanted(f)) continue;
-        const bool below = std::any_of(c.hop_links.begin(), c.hop_links.end(), [&](const auto& l) {
+        const auto& links = c.rare().hop_links;
+        const bool below = std::any_of(links.begin(), links.end(), [&](const auto& l) {
             return l.branch == f.branch && l.previous == from.branch;
         });
         if (below && (!best || f.time < best->time)) best = &f;
@@ -136,7 +135,8 @@ const FinalSeen* next_hop(const CallState& c, sip::Method main, std::uint32_t cs
 // what it followed. False when the chain gives nothing (no Via links, a B2BUA in the way).
 bool follow_via_chain(const CallState& c, sip::Method main, std::uint32_t cseq,
                       const FinalSeen& decided, Deciding& d) {
-    if (c.hop_links.empty()) return false;
+    const auto& hop_links = c.rare().hop_links;
+    if (hop_links.empty()) return false;
     const bool success = decided.status / 100 == 2;
     auto same = [&](const FinalSeen& f) {
         return success ? f.status / 100 == 2 : f.status == decided.status;
@@ -170,10 +170,9 @@ bool follow_via_chain(const CallState& c, sip::Method main, std::uint32_t cseq,
     for (const auto& f : c.finals) {
         if (f.method != main || f.cseq != cseq || !same(f) || f.time >= at->time) continue;
         if (on_path(f.branch)) continue;
-        const bool orphan =
-            std::none_of(c.hop_links.begin(), c.hop_links.end(), [&](const auto& l) {
-                return l.branch == f.branch && captured(l.previous);
-            });
+        const bool orphan = std::none_of(hop_links.begin(), hop_links.end(), [&](const auto& l) {
+            return l.branch == f.branch && captured(l.previous);
+        });
         if (orphan) return false;
     }
     d.origin = at;
@@ -233,8 +232,8 @@ Deciding decide_answers(const CallState& c, sip::Method main, std::uint32_t cseq
     return d;
 }
 
-void apply_answers(CallState& c, sip::Method main, const Attempt& a, const Deciding& d) {
-    CallRecord& r = c.rec;
+void apply_answers(const CallState& c, CallRecord& r, sip::Method main, const Attempt& a,
+                   const Deciding& d) {
     const FinalSeen* decided = d.success ? d.success : d.caller_side;
     // Hops: the transactions on the path of the deciding answer (its code, or no final seen
     // on that hop); forks that ended otherwise are not hops of it.
@@ -252,17 +251,17 @@ void apply_answers(CallState& c, sip::Method main, const Attempt& a, const Decid
     if (main == sip::Method::invite && c.answered && !d.success) r.final_code = 200;
     if (decided) {
         r.final_code = decided->status;
-        r.final_reason = decided->phrase;
-        r.reason_header = decided->reason;
-        r.warning = decided->warning;
+        r.final_reason = decided->phrase();
+        r.reason_header = decided->reason();
+        r.warning = decided->warning();
     }
-    if (r.reason_header.empty()) r.reason_header = c.request_reason;
+    if (r.reason_header.empty()) r.reason_header = c.rare().request_reason;
     if (!d.success && d.origin) {
         r.has_failed_by = true;
         r.failed_by = d.origin->src;
-        r.failed_by_product = d.origin->product;
-        if (r.warning.empty()) r.warning = d.origin->warning;
-        if (r.reason_header.empty()) r.reason_header = d.origin->reason;
+        r.failed_by_product = d.origin->product();
+        if (r.warning.empty()) r.warning = d.origin->warning();
+        if (r.reason_header.empty()) r.reason_header = d.origin->reason();
     }
     if (d.root_cause) {
         r.has_root_cause = true;
@@ -281,18 +280,18 @@ Outcome generic_outcome(int code, bool timed_out) {
 
 // The caller gave up when it sent CANCEL, or a BYE before any answer, and no final answer to
 // the INVITE had reached it before that.
-void note_abandon(CallState& c, const Attempt& a, std::int64_t now) {
-    CallRecord& r = c.rec;
+void note_abandon(CallState& c, CallRecord& r, const Attempt& a, std::int64_t now) {
     if (c.answered) return;
     std::optional<std::int64_t> when;
-    if (a.cancelled && c.cancel_time) {
-        when = c.cancel_time;
+    const CallExtra& x = c.rare();
+    if (a.cancelled && x.cancel_time) {
+        when = *x.cancel_time;
         r.abandon_method = "CANCEL";
-        r.abandon_frame = c.cancel_frame;
-    } else if (c.bye_before_answer && c.bye_time && (c.bye_from_caller || c.caller_tag.empty())) {
-        when = c.bye_time;
+        r.abandon_frame = x.cancel_frame;
+    } else if (c.bye_before_answer && c.bye_time && (c.bye_from_caller || c.caller_tag == 0)) {
+        when = *c.bye_time;
         r.abandon_method = "BYE";
-        r.abandon_frame = c.bye_frame;
+        r.abandon_frame = x.bye_frame;
     }
     if (!when) return;
     if (a.has_final && a.first_final_time < *when && r.final_code != 487) {
@@ -304,10 +303,10 @@ void note_abandon(CallState& c, const Attempt& a, std::int64_t now) {
         c.add_finding(FindingCode::termination_missing, r.abandon_frame);
 }
 
-Outcome invite_outcome(CallState& c, const Attempt& a) {
-    const int code = c.rec.final_code;
+Outcome invite_outcome(const CallState& c, const CallRecord& r, const Attempt& a) {
+    const int code = r.final_code;
     if (c.answered) return Outcome::answered;
-    if (!c.rec.abandon_method.empty() || code == 487) return Outcome::cancelled;
+    if (!r.abandon_method.empty() || code == 487) return Outcome::cancelled;
     if (a.cancelled && code == 0) return Outcome::cancelled;
     if (code / 100 == 3) return Outcome::redirected;
     if (is_challenge(code)) return Outcome::challenged;
@@ -316,11 +315,10 @@ Outcome invite_outcome(CallState& c, const Attempt& a) {
 }
 
 // A call whose start the capture missed: the outcome is what its in-dialog requests show.
-Outcome mid_dialog_outcome(CallState& c, bool timed_out) {
-    CallRecord& r = c.rec;
+Outcome mid_dialog_outcome(const CallState& c, CallRecord& r, bool timed_out) {
     const FinalSeen* f = nullptr;
     bool by_bye = false;
-    for (const auto& d : c.dialog_finals) {
+    for (const auto& d : c.rare().dialog_finals) {
         if (d.method == sip::Method::bye) {
             f = &d;
             by_bye = true;
@@ -330,20 +328,20 @@ Outcome mid_dialog_outcome(CallState& c, bool timed_out) {
     }
     if (!f) return timed_out ? Outcome::timeout : Outcome::in_progress;
     r.final_code = f->status;
-    r.final_reason = f->phrase;
-    r.reason_header = !f->reason.empty() ? f->reason : c.request_reason;
-    r.warning = f->warning;
+    r.final_reason = f->phrase();
+    r.reason_header =
+        !f->reason().empty() ? f->reason() : std::string_view(c.rare().request_reason);
+    r.warning = f->warning();
     if (f->status >= 300) {
         r.has_failed_by = true;
         r.failed_by = f->src;
-        r.failed_by_product = f->product;
+        r.failed_by_product = f->product();
     }
     if (f->status / 100 == 2) return by_bye ? Outcome::ended : Outcome::answered;
     return generic_outcome(f->status, timed_out);
 }
 
-Outcome registration_outcome(CallState& c, const Attempt& a) {
-    CallRecord& r = c.rec;
+Outcome registration_outcome(const CallState& c, CallRecord& r, const Attempt& a) {
     const int code = r.final_code;
     // A procedure that ended on an unanswered challenge, or timed out, counts as failed.
     if (c.reg_pending_challenge || (code == 0 && a.timed_out)) ++r.registrations;
@@ -357,7 +355,7 @@ Outcome registration_outcome(CallState& c, const Attempt& a) {
 
 // Early dialogs per hop: two To tags on one transaction are forking; a tag on each side of a
 // B2BUA (two transactions) is one dialog rewritten.
-void count_dialogs(CallState& c) {
+void count_dialogs(CallState& c, CallRecord& r) {
     std::uint32_t most = 0;
     for (const auto& t : c.tags) {
         std::uint32_t n = 0;
@@ -365,7 +363,7 @@ void count_dialogs(CallState& c) {
             n += (u.cseq == t.cseq && u.tx == t.tx) ? 1 : 0;
         most = std::max(most, n);
     }
-    c.rec.dialogs = most;
+    r.dialogs = most;
     if (most > 1) c.add_finding(FindingCode::forked, 0);
 }
 
@@ -383,51 +381,97 @@ void sort_findings(CallRecord& r) {
             std::swap(f[k], f[k - 1]);
 }
 
+// The open state's fields, moved or copied into the record.
+void open_fields(CallState& c, CallRecord& r) {
+    const OpenRecord& o = c.rec;
+    r.call_id = c.call_id->view();
+    r.first_method = o.first_method == sip::Method::unknown ? c.rare().first_method_text
+                                                            : sip::to_string(o.first_method);
+    r.from = o.from();
+    r.to = o.to();
+    r.start_ns = o.start_ns;
+    r.end_ns = o.end_ns;
+    r.source = o.source;
+    r.number = o.number;
+    r.part = o.part;
+    r.icid = o.icid;
+    if (o.bye_by != 0) r.bye_by = o.bye_by == 1 ? "caller" : "callee";
+    r.messages = o.messages;
+    r.retransmissions = o.retransmissions;
+    r.duplicates = o.duplicates;
+    r.transactions = o.transactions;
+    r.attempts = o.attempts;
+    r.challenges = o.challenges;
+    r.reinvites = o.reinvites;
+    r.pracks = o.pracks;
+    r.cancel_seen = o.cancel_seen;
+    r.has_sdp = o.has_sdp;
+    r.registrations = o.registrations;
+    r.registrations_ok = o.registrations_ok;
+    r.deregistrations = o.deregistrations;
+    if (c.extra) {
+        r.access_network = std::move(c.extra->access_network);
+        r.preconditions = std::move(c.extra->preconditions);
+        r.message_log = std::move(c.extra->message_log);
+    }
+}
+
 } // namespace
 
 // Delays between points both seen before a clock jump are kept: the tracker calls this when
 // the jump is seen, and afterwards (spans_clock_jump) nothing that could span it is measured.
-void timings(CallState& c) {
-    CallRecord& r = c.rec;
-    if (c.spans_clock_jump) return; // measured when the jump was seen, from points before it
+JumpTimings timings(const CallState& c) {
+    JumpTimings t;
     if (c.first_invite) {
         if (c.first_ringing && *c.first_ringing >= *c.first_invite) {
-            r.pdd_ms = static_cast<double>(*c.first_ringing - *c.first_invite) / 1e6;
-            r.progress_code = c.progress_code;
+            t.pdd_ms = static_cast<double>(*c.first_ringing - *c.first_invite) / 1e6;
+            t.progress_code = c.progress_code;
         }
         if (c.first_answer && *c.first_answer >= *c.first_invite)
-            r.setup_ms = static_cast<double>(*c.first_answer - *c.first_invite) / 1e6;
+            t.setup_ms = static_cast<double>(*c.first_answer - *c.first_invite) / 1e6;
     }
     if (c.first_answer && c.bye_time && *c.bye_time >= *c.first_answer)
-        r.duration_s = static_cast<double>(*c.bye_time - *c.first_answer) / 1e9;
+        t.duration_s = static_cast<double>(*c.bye_time - *c.first_answer) / 1e9;
+    return t;
 }
 
-void finalize(CallState& c, std::int64_t now, const TrackerOptions& options) {
-    CallRecord& r = c.rec;
-    const sip::Method main = decide_kind(c);
-    const Attempt a = scan_transactions(c, main, now, options);
-    apply_answers(c, main, a, decide_answers(c, main, a.cseq));
+void finalize(CallState& c, CallRecord& r, std::int64_t now, const TrackerOptions& options) {
+    open_fields(c, r);
+    const sip::Method main = decide_kind(c, r);
+    const Attempt a = scan_transactions(c, r, main, now, options);
+    apply_answers(c, r, main, a, decide_answers(c, main, a.cseq));
 
     if (r.mid_dialog && !c.answered) {
-        r.outcome = mid_dialog_outcome(c, a.timed_out);
+        r.outcome = mid_dialog_outcome(c, r, a.timed_out);
     } else if (main == sip::Method::invite) {
-        note_abandon(c, a, now);
-        r.outcome = invite_outcome(c, a);
+        note_abandon(c, r, a, now);
+        r.outcome = invite_outcome(c, r, a);
     } else if (main == sip::Method::register_) {
-        r.outcome = registration_outcome(c, a);
+        r.outcome = registration_outcome(c, r, a);
     } else {
         r.outcome = generic_outcome(r.final_code, a.timed_out);
     }
 
-    if (c.cancel_time && !c.cancel_answered &&
-        (a.has_final || (!c.spans_clock_jump && now - *c.cancel_time > options.timer_ns)))
-        c.add_finding(FindingCode::cancel_unanswered, c.cancel_frame);
-    count_dialogs(c);
+    const CallExtra& x = c.rare();
+    if (x.cancel_time && !c.cancel_answered &&
+        (a.has_final || (!c.spans_clock_jump && now - *x.cancel_time > options.timer_ns)))
+        c.add_finding(FindingCode::cancel_unanswered, x.cancel_frame);
+    count_dialogs(c, r);
     const bool gave_up_with_bye = r.abandon_method == "BYE";
     if (c.bye_time && !c.answered && main == sip::Method::invite && !r.mid_dialog &&
         !gave_up_with_bye)
         c.add_finding(FindingCode::bye_without_answer, 0);
-    timings(c);
+    // Measured when the clock jump was seen (from points before it), else now.
+    JumpTimings t;
+    if (!c.spans_clock_jump)
+        t = timings(c);
+    else if (c.extra && c.extra->jump_timings)
+        t = *c.extra->jump_timings;
+    r.pdd_ms = t.pdd_ms;
+    r.setup_ms = t.setup_ms;
+    r.duration_s = t.duration_s;
+    if (t.pdd_ms) r.progress_code = t.progress_code;
+    r.findings = std::move(c.rec.findings);
     sort_findings(r);
 }
 

@@ -15,6 +15,7 @@
 namespace sipdx::session {
 
 using detail::AckSeen;
+using detail::CallExtra;
 using detail::CallState;
 using detail::EarlyTag;
 using detail::FinalSeen;
@@ -29,6 +30,17 @@ struct StringHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept {
         return static_cast<std::size_t>(XXH3_64bits(s.data(), s.size()));
+    }
+    std::size_t operator()(const detail::CallIdKey& k) const noexcept { return (*this)(k.view()); }
+};
+
+struct CallIdEqual {
+    using is_transparent = void;
+    static std::string_view view(std::string_view s) { return s; }
+    static std::string_view view(const detail::CallIdKey& k) { return k.view(); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const noexcept {
+        return view(a) == view(b);
     }
 };
 
@@ -47,11 +59,8 @@ FinalSeen final_seen(const Transaction& tx, std::uint32_t tx_index, const SipEve
     f.time = e.time_ns;
     f.frame = e.frame;
     f.status = e.status;
-    f.phrase = e.reason_phrase;
-    f.reason = e.reason;
-    f.warning = e.warning;
+    f.set_texts(e.reason_phrase, e.reason, e.warning, !e.server.empty() ? e.server : e.user_agent);
     f.src = e.src;
-    f.product = !e.server.empty() ? e.server : e.user_agent;
     f.tx = tx_index;
     f.branch = content_hash(e.branch);
     return f;
@@ -112,16 +121,28 @@ private:
     std::unordered_map<std::uint64_t, std::uint32_t> m_parts; // Call-IDs with part > 1
 };
 
-// An estimate of what an open Call-ID holds: its node and every container it grows. Strings
-// inside the containers are left out (most fit the small-string buffer).
+// An estimate of what an open Call-ID holds: its node, every container it grows and the
+// strings that outgrew their inline buffer. Strings inside the findings and finals are left
+// out (most fit the small-string buffer).
 std::uint64_t footprint(const CallState& c) {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-    const CallRecord& r = c.rec;
-    return sizeof(CallState) + 64 /* map node, hash slot */ + 2 * r.call_id.capacity() +
-           bytes(c.txs) + bytes(c.finals) + bytes(c.acks) + bytes(c.tags) + bytes(c.hop_links) +
-           bytes(c.cancelled_cseqs) + bytes(c.dialog_finals) + bytes(c.credentials_sent) +
-           bytes(c.reg_requests) + bytes(r.findings) + bytes(r.message_log) + r.from.capacity() +
-           r.to.capacity();
+    // A string's own buffer when it outgrew the one inside the object.
+    auto heap = [](const std::string& s) -> std::uint64_t {
+        return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
+    };
+    std::uint64_t total = sizeof(CallState) + 64 /* map node, hash slot */ +
+                          c.call_id->view().size() + heap(c.rec.from_to) + heap(c.rec.icid) +
+                          bytes(c.txs) + bytes(c.finals) + bytes(c.acks) + bytes(c.tags) +
+                          bytes(c.reg_requests) + bytes(c.rec.findings);
+    for (const auto& t : c.txs)
+        total += t.heap_bytes();
+    if (const CallExtra* x = c.extra.get()) {
+        total += sizeof(CallExtra) + bytes(x->hop_links) + bytes(x->cancelled_cseqs) +
+                 bytes(x->dialog_finals) + bytes(x->credentials_sent) + bytes(x->message_log) +
+                 heap(x->request_reason) + heap(x->access_network) + heap(x->preconditions) +
+                 heap(x->first_method_text);
+    }
+    return total;
 }
 
 } // namespace
@@ -138,7 +159,7 @@ struct Tracker::Impl {
     Sink sink;
     TrackerOptions options;
     TrackerStats stats;
-    std::unordered_map<std::string, CallState, StringHash, std::equal_to<>> calls;
+    std::unordered_map<detail::CallIdKey, CallState, StringHash, CallIdEqual> calls;
     // Expiry without a walk over every open Call-ID (which cost a quarter to 40% of a run on
     // traces with 100k+ open): every Call-ID by last activity (the front is the least recently
     // active: first idle, first evicted for the budget), and the settled ones by when they
@@ -279,31 +300,30 @@ void Tracker::Impl::watch_clock(const SipEvent& e) {
 CallState& Tracker::Impl::open_call(const SipEvent& e) {
     auto it = calls.find(e.call_id);
     if (it != calls.end()) return it->second;
-    it = calls.try_emplace(std::string(e.call_id)).first; // built in place: CallState is large
+    it = calls.try_emplace(detail::CallIdKey(e.call_id)).first; // built in place: it is large
     CallState& c = it->second;
+    c.call_id = &it->first; // a node's key never moves
     active.push_back(c);
-    // Most Call-IDs see 2 to 4 transactions; growing 1 -> 2 -> 4 moved them all (3%).
-    c.txs.reserve(4);
     c.epoch = epoch;
-    CallRecord& r = c.rec;
+    detail::OpenRecord& r = c.rec;
     r.number = ++last_number;
-    r.call_id = e.call_id;
     r.start_ns = e.time_ns;
     r.source = e.source;
     const sip::Method about = e.about();
-    r.first_method = about == sip::Method::unknown ? e.about_text() : sip::to_string(about);
-    r.from = e.from();
-    r.to = e.to();
+    r.first_method = about;
+    if (about == sip::Method::unknown) c.more().first_method_text = e.about_text();
+    r.set_from_to(e.from(), e.to());
     r.part = emitted.parts(XXH3_64bits(e.call_id.data(), e.call_id.size())) + 1;
     stats.peak_active = std::max<std::uint64_t>(stats.peak_active, calls.size());
     return c;
 }
 
 void Tracker::Impl::note_message(CallState& c, const SipEvent& e) {
-    CallRecord& r = c.rec;
+    detail::OpenRecord& r = c.rec;
     if (c.epoch != epoch) {
         c.epoch = epoch;
-        if (!c.spans_clock_jump) timings(c); // what lies wholly before the jump still counts
+        // What lies wholly before the jump still counts.
+        if (!c.spans_clock_jump) c.more().jump_timings = detail::timings(c);
         c.spans_clock_jump = true;
         c.last_time = e.time_ns;
         c.add_finding(FindingCode::clock_jump, e.frame);
@@ -316,13 +336,11 @@ void Tracker::Impl::note_message(CallState& c, const SipEvent& e) {
     if (e.has_sdp) {
         r.has_sdp = true;
         if (auto lines = knowledge::precondition_lines(e.sdp); !lines.empty())
-            r.preconditions = std::move(lines);
+            c.more().preconditions = std::move(lines);
     }
-    if (r.access_network.empty() && !e.access_network.empty()) r.access_network = e.access_network;
-    if (r.from.empty() && e.is_request) {
-        r.from = e.from();
-        r.to = e.to();
-    }
+    if (!e.access_network.empty() && c.rare().access_network.empty())
+        c.more().access_network = e.access_network;
+    if (r.from_size == 0 && e.is_request) r.set_from_to(e.from(), e.to());
 }
 
 std::uint32_t Tracker::Impl::find_transaction(const CallState& c, const SipEvent& e) {
@@ -373,7 +391,7 @@ void Tracker::Impl::end_to_end_ack(CallState& c, const SipEvent& e, FeedResult& 
 
 // The first transmission of a request.
 void Tracker::Impl::on_request(CallState& c, const SipEvent& e) {
-    CallRecord& r = c.rec;
+    detail::OpenRecord& r = c.rec;
     const bool initial = e.to_tag.empty();
     if (!c.request_seen) {
         c.request_seen = true;
@@ -381,17 +399,18 @@ void Tracker::Impl::on_request(CallState& c, const SipEvent& e) {
         c.first_request_method = e.method;
     }
     if (e.has_credentials && (c.challenged_methods & method_bit(e.method)) &&
-        c.credentials_sent.size() < 64)
-        c.credentials_sent.emplace_back(e.method, e.cseq);
+        c.rare().credentials_sent.size() < 64)
+        c.more().credentials_sent.emplace_back(e.method, e.cseq);
     switch (e.method) {
     case sip::Method::invite:
         if (initial) {
             ++r.attempts;
-            if (!e.previous_branch.empty() && c.hop_links.size() < 64)
-                c.hop_links.push_back({content_hash(e.branch), content_hash(e.previous_branch)});
+            if (!e.previous_branch.empty() && c.rare().hop_links.size() < 64)
+                c.more().hop_links.push_back(
+                    {content_hash(e.branch), content_hash(e.previous_branch)});
             if (!c.first_invite) {
                 c.first_invite = e.time_ns;
-                c.caller_tag = e.from_tag;
+                c.caller_tag = e.from_tag.empty() ? 0 : content_hash(e.from_tag);
             }
         } else {
             ++r.reinvites;
@@ -431,28 +450,29 @@ void Tracker::Impl::on_cancel(CallState& c, const SipEvent& e) {
         }
     }
     if (!found) c.add_finding(FindingCode::cancel_unmatched, e.frame);
-    c.cancelled_cseqs.push_back(e.cseq);
+    c.more().cancelled_cseqs.push_back(e.cseq);
     c.rec.cancel_seen = true;
-    if (!c.cancel_time) {
-        c.cancel_time = e.time_ns;
-        c.cancel_frame = e.frame;
+    if (CallExtra& x = c.more(); !x.cancel_time) {
+        x.cancel_time = e.time_ns;
+        x.cancel_frame = e.frame;
     }
-    if (c.request_reason.empty()) c.request_reason = e.reason;
+    if (c.rare().request_reason.empty() && !e.reason.empty()) c.more().request_reason = e.reason;
 }
 
 void Tracker::Impl::on_bye(CallState& c, const SipEvent& e) {
     if (c.bye_time) return;
     c.bye_time = e.time_ns;
-    c.bye_frame = e.frame;
+    c.more().bye_frame = e.frame;
     c.bye_before_answer = c.first_invite && !c.answered;
-    c.bye_from_caller = !c.caller_tag.empty() && e.from_tag == c.caller_tag;
-    if (!c.caller_tag.empty()) c.rec.bye_by = c.bye_from_caller ? "caller" : "callee";
-    if (!e.reason.empty()) c.request_reason = e.reason;
+    c.bye_from_caller =
+        c.caller_tag != 0 && !e.from_tag.empty() && content_hash(e.from_tag) == c.caller_tag;
+    if (c.caller_tag != 0) c.rec.bye_by = c.bye_from_caller ? 1 : 2;
+    if (!e.reason.empty()) c.more().request_reason = e.reason;
 }
 
 void Tracker::Impl::on_response(CallState& c, std::uint32_t index, const SipEvent& e, TxStep step,
                                 int final_before) {
-    CallRecord& r = c.rec;
+    detail::OpenRecord& r = c.rec;
     const Transaction& tx = c.txs[index];
     if (step == TxStep::response_without_request)
         c.add_finding(FindingCode::response_without_request, e.frame);
@@ -474,7 +494,7 @@ void Tracker::Impl::on_response(CallState& c, std::uint32_t index, const SipEven
     if (e.cseq_method == sip::Method::cancel) c.cancel_answered = true;
     if (c.first_request_in_dialog && !c.first_invite && tx.in_dialog())
         keep_dialog_final(c, tx, index, e);
-    if (!c.credentials_sent.empty()) on_credentials_answer(c, e);
+    if (!c.rare().credentials_sent.empty()) on_credentials_answer(c, e);
     if (!tx.in_dialog()) record_final(c, tx, index, e);
     if (e.cseq_method == sip::Method::register_) registration_final(c, e);
 }
@@ -496,8 +516,8 @@ void Tracker::Impl::on_invite_response(CallState& c, std::uint32_t index, const 
     if (!c.first_answer || e.time_ns < *c.first_answer) c.first_answer = e.time_ns;
     c.answered = true;
     c.last_2xx_time = e.time_ns;
-    if (new_final && std::find(c.cancelled_cseqs.begin(), c.cancelled_cseqs.end(), e.cseq) !=
-                         c.cancelled_cseqs.end())
+    const auto& cancelled = c.rare().cancelled_cseqs;
+    if (new_final && std::find(cancelled.begin(), cancelled.end(), e.cseq) != cancelled.end())
         c.add_finding(FindingCode::answered_after_cancel, e.frame);
 }
 
@@ -505,30 +525,31 @@ void Tracker::Impl::on_invite_response(CallState& c, std::uint32_t index, const 
 // answer to a wrong password) or a new challenge (REGISTER has its own accounting) means
 // the credentials were rejected.
 void Tracker::Impl::on_credentials_answer(CallState& c, const SipEvent& e) {
-    auto sent = std::find(c.credentials_sent.begin(), c.credentials_sent.end(),
-                          std::pair{e.cseq_method, e.cseq});
-    if (sent == c.credentials_sent.end()) return;
+    auto& credentials = c.more().credentials_sent;
+    auto sent = std::find(credentials.begin(), credentials.end(), std::pair{e.cseq_method, e.cseq});
+    if (sent == credentials.end()) return;
     const bool rejected =
         e.status == 403 || (is_challenge(e.status) && e.cseq_method != sip::Method::register_);
     if (rejected) c.add_finding(FindingCode::credentials_rejected, e.frame);
-    if (rejected || e.status / 100 == 2) c.credentials_sent.erase(sent);
+    if (rejected || e.status / 100 == 2) credentials.erase(sent);
 }
 
 void Tracker::Impl::keep_dialog_final(CallState& c, const Transaction& tx, std::uint32_t index,
                                       const SipEvent& e) {
     if (e.cseq_method == sip::Method::ack) return;
     const bool bye = e.cseq_method == sip::Method::bye;
+    auto& dialog_finals = c.more().dialog_finals;
     auto same_kind =
-        std::find_if(c.dialog_finals.begin(), c.dialog_finals.end(),
+        std::find_if(dialog_finals.begin(), dialog_finals.end(),
                      [bye](const FinalSeen& f) { return (f.method == sip::Method::bye) == bye; });
-    if (same_kind == c.dialog_finals.end())
-        c.dialog_finals.push_back(final_seen(tx, index, e));
+    if (same_kind == dialog_finals.end())
+        dialog_finals.push_back(final_seen(tx, index, e));
     else if (!bye)
         *same_kind = final_seen(tx, index, e);
 }
 
 void Tracker::Impl::count_message(CallState& c, const SipEvent& e, const FeedResult& result) {
-    CallRecord& r = c.rec;
+    detail::OpenRecord& r = c.rec;
     if (is_retransmission(result.step)) {
         ++r.retransmissions;
         c.add_finding(e.is_request ? FindingCode::request_retransmitted
@@ -541,8 +562,8 @@ void Tracker::Impl::count_message(CallState& c, const SipEvent& e, const FeedRes
     } else {
         ++r.messages;
     }
-    if (options.keep_messages && r.message_log.size() < options.max_messages_per_call) {
-        r.message_log.push_back(
+    if (options.keep_messages && c.rare().message_log.size() < options.max_messages_per_call) {
+        c.more().message_log.push_back(
             make_message_record(e, is_retransmission(result.step), is_duplicate(result.step)));
     }
 }
@@ -629,7 +650,7 @@ void Tracker::Impl::expire(CallState& c) {
     active.remove(c);
     settled_calls.remove(c);
     stats.state_bytes -= c.footprint;
-    auto it = calls.find(c.rec.call_id); // before emit() moves the record (and its Call-ID) out
+    auto it = calls.find(c.call_id->view());
     emit(c);
     calls.erase(it);
 }
@@ -637,12 +658,12 @@ void Tracker::Impl::expire(CallState& c) {
 void Tracker::Impl::emit(CallState& c) {
     // A Call-ID of an earlier clock epoch is judged at the end of that epoch.
     const std::int64_t judged_at = c.epoch < epoch ? epoch_ends[c.epoch] : now;
-    detail::finalize(c, judged_at, options);
+    CallRecord r;
+    detail::finalize(c, r, judged_at, options);
     ++stats.emitted;
-    if (c.rec.part > 1) ++stats.records_continued;
-    const std::string& id = c.rec.call_id;
-    emitted.add(XXH3_64bits(id.data(), id.size()), c.rec.part);
-    if (sink) sink(std::move(c.rec));
+    if (r.part > 1) ++stats.records_continued;
+    emitted.add(XXH3_64bits(r.call_id.data(), r.call_id.size()), r.part);
+    if (sink) sink(std::move(r));
 }
 
 } // namespace sipdx::session

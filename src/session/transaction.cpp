@@ -104,31 +104,29 @@ std::uint64_t provisional_identity(const SipEvent& e) {
 
 Transaction::Transaction(const SipEvent& first, TxTimings timings) : m_timings(timings) {
     m_method = transaction_method(first);
-    m_method_text = m_method == sip::Method::unknown ? std::string(first.about_text())
-                                                     : std::string(sip::to_string(m_method));
-    m_ids.reserve(first.branch.size() + first.sent_by.size() + first.call_id.size() +
-                  first.from_tag.size());
-    m_ids.append(first.branch).append(first.sent_by).append(first.call_id).append(first.from_tag);
+    m_rfc3261 = is_rfc3261_branch(first.branch);
+    // Call-ID and From tag only match a transaction without a magic-cookie branch.
+    const std::string_view call_id = m_rfc3261 ? std::string_view() : first.call_id;
+    const std::string_view from_tag = m_rfc3261 ? std::string_view() : first.from_tag;
+    const std::string_view method_text =
+        m_method == sip::Method::unknown ? first.about_text() : std::string_view();
+    m_ids.reserve(first.branch.size() + first.sent_by.size() + call_id.size() + from_tag.size() +
+                  method_text.size());
+    m_ids.append(first.branch).append(first.sent_by).append(call_id).append(from_tag);
+    m_ids.append(method_text);
     m_branch_size = static_cast<std::uint32_t>(first.branch.size());
     m_sent_by_size = static_cast<std::uint32_t>(first.sent_by.size());
-    m_call_id_size = static_cast<std::uint32_t>(first.call_id.size());
-    m_rfc3261 = is_rfc3261_branch(first.branch);
+    m_call_id_size = static_cast<std::uint32_t>(call_id.size());
+    m_from_tag_size = static_cast<std::uint32_t>(from_tag.size());
     m_cseq = first.cseq;
-    if (first.is_request) {
-        m_client = first.src;
-        m_server = first.dst;
-        m_request_to_tag = first.to_tag;
-    } else {
-        m_client = first.dst;
-        m_server = first.src;
-    }
+    if (first.is_request) m_in_dialog = !first.to_tag.empty();
 }
 
 bool Transaction::matches(const SipEvent& e) const {
     const sip::Method m = transaction_method(e);
     if (m != m_method) {
         if (m_method != sip::Method::unknown || m != sip::Method::unknown) return false;
-        if (e.about_text() != m_method_text) return false;
+        if (e.about_text() != unknown_method_text()) return false;
     }
     if (m_rfc3261 || is_rfc3261_branch(e.branch)) {
         return e.branch == branch() && e.sent_by == sent_by();
@@ -175,9 +173,7 @@ TxStep Transaction::observe(const SipEvent& e) {
             m_request_seen = true;
             m_request_time = e.time_ns;
             m_request_frame = e.frame;
-            m_client = e.src;
-            m_server = e.dst;
-            m_request_to_tag = e.to_tag;
+            m_in_dialog = !e.to_tag.empty();
             return TxStep::request;
         }
         ++m_request_retransmissions;
@@ -197,26 +193,23 @@ TxStep Transaction::observe(const SipEvent& e) {
             return TxStep::provisional_retransmission;
         }
         if (m_provisionals.size() < 64) m_provisionals.push_back(id);
-        if (!m_has_provisional) m_first_provisional_time = e.time_ns;
-        if (e.status >= 180 && !m_has_ringing) m_first_ringing_time = e.time_ns;
         m_has_provisional = true;
-        if (e.status >= 180) m_has_ringing = true;
         if (m_state == TxState::trying) m_state = TxState::proceeding;
         step = TxStep::provisional;
     } else if (m_final_status == 0) {
         m_final_status = e.status;
-        m_final_to_tag = e.to_tag;
+        m_final_to_tag = content_hash(e.to_tag);
         m_final_time = e.time_ns;
         m_state = TxState::completed;
         step = TxStep::final_response;
-    } else if (e.status == m_final_status && e.to_tag == m_final_to_tag) {
+    } else if (e.status == m_final_status && content_hash(e.to_tag) == m_final_to_tag) {
         ++m_response_retransmissions;
         return TxStep::final_retransmission;
     } else {
         // A forked 2xx (another To tag) or a proxy's different final: keep a 2xx as the answer.
         if (e.status / 100 == 2 && m_final_status / 100 != 2) {
             m_final_status = e.status;
-            m_final_to_tag = e.to_tag;
+            m_final_to_tag = content_hash(e.to_tag);
             m_final_time = e.time_ns;
         }
         step = TxStep::additional_final;

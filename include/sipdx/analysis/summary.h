@@ -131,13 +131,14 @@ public:
 private:
     // What add_message() keeps of an open Call-ID for the RFC 6076 delays; dropped when its
     // record arrives.
+    // One per open Call-ID: the fields are ordered by size (no padding between them).
     struct Timing {
-        std::uint32_t invite_cseq = 0; // the newest initial INVITE
         std::int64_t invite_ns = 0;
-        std::uint32_t bye_cseq = 0; // the first BYE
         std::int64_t bye_ns = 0;
-        std::uint32_t register_cseq = 0; // the newest REGISTER
         std::int64_t register_ns = 0;
+        std::uint32_t invite_cseq = 0;   // the newest initial INVITE
+        std::uint32_t bye_cseq = 0;      // the first BYE
+        std::uint32_t register_cseq = 0; // the newest REGISTER
         bool has_invite = false;
         bool srd_done = false;
         bool has_bye = false;

@@ -68,25 +68,29 @@ public:
 
     bool is_invite() const { return m_method == sip::Method::invite; }
     sip::Method method() const { return m_method; }
-    std::string_view method_text() const { return m_method_text; }
+    std::string_view method_text() const {
+        return m_method == sip::Method::unknown ? unknown_method_text() : sip::to_string(m_method);
+    }
     TxState state() const { return m_state; }
     std::uint32_t cseq() const { return m_cseq; }
     bool request_seen() const { return m_request_seen; }
-    bool in_dialog() const { return !m_request_to_tag.empty(); } // request carried a To tag
+    bool in_dialog() const { return m_in_dialog; } // the request carried a To tag
     std::string_view branch() const { return id_part(0, m_branch_size); }
     std::string_view sent_by() const { return id_part(m_branch_size, m_sent_by_size); }
 
     std::int64_t request_time() const { return m_request_time; }
     std::uint64_t request_frame() const { return m_request_frame; }
-    const Endpoint& client() const { return m_client; } // who sent the request
-    const Endpoint& server() const { return m_server; } // where it was sent
     int final_status() const { return m_final_status; } // 0 while none
     std::int64_t final_time() const { return m_final_time; }
-    std::int64_t first_provisional_time() const { return m_first_provisional_time; } // 0: none
-    std::int64_t first_ringing_time() const { return m_first_ringing_time; }         // 18x; 0: none
     std::uint32_t request_retransmissions() const { return m_request_retransmissions; }
     std::uint32_t response_retransmissions() const { return m_response_retransmissions; }
     bool acked() const { return m_acked; } // ACK for the non-2xx final seen
+    // Bytes held outside the object (for the tracker's memory budget).
+    std::size_t heap_bytes() const {
+        const std::size_t ids =
+            m_ids.capacity() > std::string().capacity() ? m_ids.capacity() + 1 : 0;
+        return ids + m_provisionals.capacity() * sizeof(std::uint64_t);
+    }
 
     // Timer B/F (RFC 3261 sections 17.1.1.2, 17.1.2.2): the request got no final response and
     // either it was retransmitted or `timer_ns` of capture time passed since it was sent. An
@@ -96,16 +100,38 @@ public:
 private:
     bool duplicate_of_last(const SipEvent& event, bool request) const;
 
+    // The fields are ordered by size and the texts share one allocation: a million open
+    // Call-IDs hold at least a million of these (docs/performance.md, "Open state").
     TxTimings m_timings;
-    sip::Method m_method = sip::Method::unknown;
-    std::string m_method_text;
-    // Branch, sent-by, Call-ID (RFC 2543 matching only) and From tag never change: they share
-    // one allocation, in that order (four strings were four allocations per transaction, 2%
-    // of `analyze`).
+    // Branch, sent-by, then (RFC 2543 matching only) Call-ID and From tag, then the method's
+    // text when it is not a known method. They never change, so they share one allocation.
     std::string m_ids;
+    std::vector<std::uint64_t> m_provisionals; // identity (code, To tag, RSeq) of each 1xx seen
+    std::int64_t m_request_time = 0;
+    std::uint64_t m_request_frame = 0;
+    std::int64_t m_last_request_time = 0;
+    std::uint64_t m_last_request_hash = 0;
+    std::int64_t m_last_response_time = 0;
+    std::uint64_t m_last_response_hash = 0;
+    std::uint64_t m_final_to_tag = 0; // content_hash of the final response's To tag
+    std::int64_t m_final_time = 0;
+    std::uint32_t m_cseq = 0;
+    std::uint32_t m_request_retransmissions = 0;
+    std::uint32_t m_response_retransmissions = 0;
+    std::uint32_t m_ack_count = 0;
     std::uint32_t m_branch_size = 0;
     std::uint32_t m_sent_by_size = 0;
     std::uint32_t m_call_id_size = 0;
+    std::uint32_t m_from_tag_size = 0;
+    int m_final_status = 0;
+    sip::Method m_method = sip::Method::unknown;
+    TxState m_state = TxState::trying;
+    bool m_rfc3261 = false;
+    bool m_request_seen = false;
+    bool m_in_dialog = false; // the request carried a To tag
+    bool m_has_provisional = false;
+    bool m_acked = false;
+
     std::string_view id_part(std::size_t at, std::size_t size) const {
         return std::string_view(m_ids).substr(at, size);
     }
@@ -113,34 +139,13 @@ private:
         return id_part(std::size_t{m_branch_size} + m_sent_by_size, m_call_id_size);
     }
     std::string_view from_tag() const {
-        return std::string_view(m_ids).substr(std::size_t{m_branch_size} + m_sent_by_size +
-                                              m_call_id_size);
+        return id_part(std::size_t{m_branch_size} + m_sent_by_size + m_call_id_size,
+                       m_from_tag_size);
     }
-    std::string m_request_to_tag;
-    std::uint32_t m_cseq = 0;
-    bool m_rfc3261 = false;
-    bool m_request_seen = false;
-    TxState m_state = TxState::trying;
-    Endpoint m_client;
-    Endpoint m_server;
-    std::int64_t m_request_time = 0;
-    std::uint64_t m_request_frame = 0;
-    std::int64_t m_last_request_time = 0;
-    std::uint64_t m_last_request_hash = 0;
-    std::int64_t m_last_response_time = 0;
-    std::uint64_t m_last_response_hash = 0;
-    int m_final_status = 0;
-    std::string m_final_to_tag;
-    std::int64_t m_final_time = 0;
-    std::int64_t m_first_provisional_time = 0;
-    std::int64_t m_first_ringing_time = 0;
-    bool m_has_provisional = false;
-    bool m_has_ringing = false;
-    std::uint32_t m_request_retransmissions = 0;
-    std::uint32_t m_response_retransmissions = 0;
-    std::vector<std::uint64_t> m_provisionals; // identity (code, To tag, RSeq) of each 1xx seen
-    bool m_acked = false;
-    std::uint32_t m_ack_count = 0;
+    std::string_view unknown_method_text() const {
+        return std::string_view(m_ids).substr(std::size_t{m_branch_size} + m_sent_by_size +
+                                              m_call_id_size + m_from_tag_size);
+    }
 };
 
 // The magic cookie test (RFC 3261 section 8.1.1.7).

@@ -10,11 +10,12 @@
 
 namespace sipdx::session::detail {
 
+// Two pointers and nothing else (a million open Call-IDs hold two links each): an item is in
+// its list when it has a predecessor or is the head.
 template <typename T>
 struct ListLink {
     T* prev = nullptr;
     T* next = nullptr;
-    bool linked = false;
 };
 
 // Items are T objects holding a ListLink<T> member named by `Link`. An item is in at most one
@@ -29,13 +30,14 @@ public:
     [[nodiscard]] bool empty() const { return m_head == nullptr; }
     [[nodiscard]] std::size_t size() const { return m_size; }
     [[nodiscard]] T* front() const { return m_head; }
-    [[nodiscard]] static bool contains(const T& item) { return (item.*Link).linked; }
+    [[nodiscard]] bool contains(const T& item) const {
+        return (item.*Link).prev != nullptr || m_head == &item;
+    }
 
     void push_back(T& item) {
         auto& link = item.*Link;
         link.prev = m_tail;
         link.next = nullptr;
-        link.linked = true;
         if (m_tail != nullptr) {
             (m_tail->*Link).next = &item;
         } else {
@@ -47,8 +49,8 @@ public:
 
     // Removes `item` when it is in the list; a no-op otherwise.
     void remove(T& item) {
+        if (!contains(item)) return;
         auto& link = item.*Link;
-        if (!link.linked) return;
         if (link.prev != nullptr) {
             (link.prev->*Link).next = link.next;
         } else {

@@ -39,7 +39,7 @@ TEST(IntrusiveList, KeepsOrderThroughMovesAndRemovals) {
     active.remove(items[2]); // not in the list any more: a no-op
     EXPECT_EQ(ids(active, &Item::active), (std::vector<int>{1, 3, 4, 0}));
     EXPECT_EQ(active.size(), 4u);
-    EXPECT_FALSE(Active::contains(items[2]));
+    EXPECT_FALSE(active.contains(items[2]));
     active.remove(items[1]); // the head
     active.remove(items[0]); // the tail
     EXPECT_EQ(ids(active, &Item::active), (std::vector<int>{3, 4}));
@@ -66,7 +66,7 @@ TEST(IntrusiveList, OneItemInTwoListsAtOnce) {
     EXPECT_EQ(ids(active, &Item::active), (std::vector<int>{1, 2, 0}));
     EXPECT_EQ(ids(settled, &Item::settled), (std::vector<int>{2, 0}));
     settled.remove(items[2]);
-    EXPECT_TRUE(Active::contains(items[2]));
+    EXPECT_TRUE(active.contains(items[2]));
     EXPECT_EQ(ids(settled, &Item::settled), (std::vector<int>{0}));
 }
 
