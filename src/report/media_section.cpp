@@ -121,6 +121,21 @@ std::string stream_chart(const media::StreamReport& st, const std::string& label
     return o;
 }
 
+// One list of media findings with their severity badges, for a stream or a whole call.
+template <class Findings>
+void findings_list(ReportBuilder::State& s, std::string& o, const Findings& findings) {
+    if (findings.empty()) return;
+    o += "<ul class=\"call-findings\">";
+    for (const auto& f : findings) {
+        const auto sev = media::severity_of(f.code);
+        fmt::format_to(std::back_inserter(o),
+                       "<li><span class=\"badge sev-{}\">{}</span> {}: {}</li>",
+                       session::to_string(sev), session::to_string(sev), media::to_string(f.code),
+                       h(s.shown(f.detail)));
+    }
+    o += "</ul>";
+}
+
 void stream_block(Page& p, std::string& o, const media::StreamReport& st, bool chart) {
     ReportBuilder::State& s = p.state;
     fmt::format_to(std::back_inserter(o),
@@ -150,17 +165,7 @@ void stream_block(Page& p, std::string& o, const media::StreamReport& st, bool c
                          st.rtcp.rtt_ms ? fmt::format(", round trip {:.1f} ms", *st.rtcp.rtt_ms)
                                         : ""));
     o += "</dl>";
-    if (!st.findings.empty()) {
-        o += "<ul class=\"call-findings\">";
-        for (const auto& f : st.findings) {
-            const auto sev = media::severity_of(f.code);
-            fmt::format_to(std::back_inserter(o),
-                           "<li><span class=\"badge sev-{}\">{}</span> {}: {}</li>",
-                           session::to_string(sev), session::to_string(sev),
-                           media::to_string(f.code), h(s.shown(f.detail)));
-        }
-        o += "</ul>";
-    }
+    findings_list(s, o, st.findings);
     if (!st.timeline.points.empty() && chart) {
         const std::string label = fmt::format("Loss and jitter over time, SSRC 0x{:08x}", st.ssrc);
         fmt::format_to(std::back_inserter(o),
@@ -295,17 +300,7 @@ void render_media(Page& p) {
         fmt::format_to(std::back_inserter(o),
                        "<div class=\"call-media\" data-call=\"{}\"><h4>Media</h4>",
                        h(s.shown(c.call_id)));
-        if (!c.findings.empty()) {
-            o += "<ul class=\"call-findings\">";
-            for (const auto& f : c.findings) {
-                const auto sev = media::severity_of(f.code);
-                fmt::format_to(std::back_inserter(o),
-                               "<li><span class=\"badge sev-{}\">{}</span> {}: {}</li>",
-                               session::to_string(sev), session::to_string(sev),
-                               media::to_string(f.code), h(s.shown(f.detail)));
-            }
-            o += "</ul>";
-        }
+        findings_list(s, o, c.findings);
         if (c.streams.empty()) o += "<p class=\"muted\">No RTP stream of this call seen.</p>";
         for (const std::size_t i : c.streams)
             stream_block(p, o, streams[i], charted[i]);
