@@ -153,6 +153,22 @@ Payload stream_payload(const Ends& e, Transport t) {
     return p;
 }
 
+// A payload for stream bytes [start, end): stamped with the frame that completed it, listing
+// every frame it came from, and marked reassembled when it began before this segment.
+Payload range_payload(Decoder& d, Direction& dir, const Ends& e, std::uint64_t start,
+                      std::uint64_t end, std::uint64_t segment_start) {
+    Payload p = stream_payload(e, Transport::tcp);
+    detail::Piece last;
+    dir.stream.frames_of(start, end, d.scratch_frames, last);
+    p.frame = last.frame;
+    p.time_ns = last.time_ns;
+    p.file_offset = last.file_offset;
+    p.interface_id = last.interface_id;
+    if (d.scratch_frames.size() > 1) p.frames = d.scratch_frames;
+    if (start < segment_start) p.findings.set(DecodeFinding::tcp_reassembled);
+    return p;
+}
+
 // Frames every complete SIP message at the head of the pending bytes. Each is stamped with the
 // frame that completed it (the latest of the frames its bytes came in) and that frame's time.
 void sip_stream(Decoder& d, Direction& dir, const Ends& e, std::uint64_t segment_start) {
@@ -189,15 +205,7 @@ void sip_stream(Decoder& d, Direction& dir, const Ends& e, std::uint64_t segment
             return;
         }
         const std::uint64_t start = dir.stream.pending_offset() + r.skipped;
-        Payload p = stream_payload(e, Transport::tcp);
-        detail::Piece last;
-        dir.stream.frames_of(start, start + r.length, d.scratch_frames, last);
-        p.frame = last.frame;
-        p.time_ns = last.time_ns;
-        p.file_offset = last.file_offset;
-        p.interface_id = last.interface_id;
-        if (d.scratch_frames.size() > 1) p.frames = d.scratch_frames;
-        if (start < segment_start) p.findings.set(DecodeFinding::tcp_reassembled);
+        Payload p = range_payload(d, dir, e, start, start + r.length, segment_start);
         if (r.junk) p.findings.set(DecodeFinding::junk_before_message);
         if (r.content_length_missing) p.findings.set(DecodeFinding::content_length_missing);
         if (dir.gap) p.findings.set(DecodeFinding::tcp_gap);
@@ -238,15 +246,7 @@ void rtp_stream(Decoder& d, Direction& dir, const Ends& e, std::uint64_t segment
             (static_cast<std::uint8_t>(buf[0]) << 8) | static_cast<std::uint8_t>(buf[1]);
         if (buf.size() < 2 + length) return;
         const std::uint64_t start = dir.stream.pending_offset();
-        Payload p = stream_payload(e, Transport::tcp);
-        detail::Piece last;
-        dir.stream.frames_of(start, start + 2 + length, d.scratch_frames, last);
-        p.frame = last.frame;
-        p.time_ns = last.time_ns;
-        p.file_offset = last.file_offset;
-        p.interface_id = last.interface_id;
-        if (d.scratch_frames.size() > 1) p.frames = d.scratch_frames;
-        if (start < segment_start) p.findings.set(DecodeFinding::tcp_reassembled);
+        Payload p = range_payload(d, dir, e, start, start + 2 + length, segment_start);
         p.bytes = buf.substr(2, length);
         d.offer(p);
         dir.stream.consume(2 + length);
