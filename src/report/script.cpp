@@ -319,7 +319,18 @@ async function openCall(i, scroll = true) {
   const legOf = $("call-sessions");
   if (legOf) for (const n of legOf.content.children) if (n.dataset.call === d.id) { box.insertBefore(n.cloneNode(true), facts); break; }
   const media = $("media-calls");
-  if (media) for (const n of media.content.children) if (n.dataset.call === d.id) { box.appendChild(n.cloneNode(true)); break; }
+  if (media) for (const n of media.content.children) if (n.dataset.call === d.id) {
+    const block = n.cloneNode(true);
+    box.appendChild(block);
+    // The record was explained before media was joined to it: the call's media findings
+    // complete the sentence, as `calls --media` does in its explanation.
+    const list = block.querySelector(":scope > ul.call-findings");
+    if (list) {
+      const said = [...list.children].map((li) => li.textContent.slice(li.firstChild.textContent.length).trim());
+      why.append(` Media: ${said.join("; ")}.`);
+    }
+    break;
+  }
   history.replaceState(null, "", "#call=" + encodeURIComponent(d.id));
   if (scroll) $("call").scrollIntoView({ block: "start" });
 }

@@ -238,11 +238,14 @@ try {
         const box = document.querySelector("#call-view .call-media");
         if (!box || !document.querySelector("#call-view svg.ladder")) return null;
         return { streams: box.querySelectorAll(".stream").length, charts: box.querySelectorAll("svg.stream-chart rect").length,
-          mos: box.textContent.includes("G.107 E-model") };
+          mos: box.textContent.includes("G.107 E-model"), why: document.querySelector("#call-why").textContent };
       });
       const ofCall = streams.filter((x) => x.call_id && x.call_id === streams.find((y) => y.call_id).call_id).length;
       check(opened && opened.streams === ofCall && opened.charts > 0 && opened.mos,
         `media: a call opens with its ${ofCall} streams, each with a chart and the MOS model`, JSON.stringify(opened));
+      const callFindings = run(["calls", "--media", "--format", "ndjson", rtp]).includes("long_silence");
+      check(opened && (!callFindings || /Media: long_silence: /.test(opened.why)),
+        "media: the call's media findings complete its explanation, as in calls --media", JSON.stringify(opened && opened.why));
       await p.resize({ width: 390, height: 844, scale: 2, mobile: true });
       await sleep(200);
       const phone = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, body: document.body.scrollWidth }));
