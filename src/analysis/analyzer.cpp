@@ -7,12 +7,14 @@
 #include <sipdx/sip/message.h>
 
 #include <analysis/detail/batch_flow.h>
+#include <analysis/detail/consumer_stage.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -72,6 +74,12 @@ struct Batch {
     std::vector<std::uint32_t> sources;
     std::vector<sip::Message> messages;
     std::vector<session::SipEvent> events;
+    // Kept for the consumer stage (AnalyzeOptions::consume_apart): what the tracker made of
+    // each message, and the records it emitted while feeding message record_before[k], which
+    // an inline run hands on before that message.
+    std::vector<session::FeedResult> steps;
+    std::vector<session::CallRecord> records;
+    std::vector<std::uint32_t> record_before;
     std::uint64_t bytes_done = 0; // input bytes read when the batch was sealed (progress)
     std::uint64_t sequence = 0;   // capture order among batches (parallel runs)
     bool report_progress = false;
@@ -82,6 +90,9 @@ struct Batch {
         frame_arena.clear();
         payloads.clear();
         sources.clear();
+        steps.clear();
+        records.clear();
+        record_before.clear();
         report_progress = false;
     }
     void add(const decode::SipPayload& p, std::uint32_t source) {
@@ -127,12 +138,25 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
     session::TrackerOptions tracker_options = m_options.tracker;
     if (tracker_options.max_state_bytes == 0)
         tracker_options.max_state_bytes = session::default_state_budget();
+    // While the consumer stage runs, the batch being tracked and the message being fed: a
+    // record the tracker emits then waits in that batch for the stage.
+    Batch* consuming_batch = nullptr;
+    std::uint32_t consuming_index = 0;
+    auto deliver = [this](session::CallRecord&& r) {
+        // Only records that leave the analyzer need their explanation (3% of `analyze`).
+        if (m_options.explain) r.explanation = explain(r);
+        m_sink(std::move(r));
+    };
     session::Tracker tracker(
-        [this](session::CallRecord&& r) {
-            // Only records that leave the analyzer need their explanation (3% of `analyze`).
-            if (m_options.explain && m_sink) r.explanation = explain(r);
+        [&](session::CallRecord&& r) {
             m_summary.add_record(r);
-            if (m_sink) m_sink(std::move(r));
+            if (!m_sink) return;
+            if (consuming_batch) {
+                consuming_batch->records.push_back(std::move(r));
+                consuming_batch->record_before.push_back(consuming_index);
+                return;
+            }
+            deliver(std::move(r));
         },
         tracker_options);
 
@@ -238,8 +262,36 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         if (batch.report_progress && m_options.progress)
             m_options.progress(batch.bytes_done, total_bytes);
     };
+    // Stage 3 when the consumers run apart: track and count; keep what they will be given.
+    auto track_for_consumers = [&](Batch& batch) {
+        consuming_batch = &batch;
+        batch.steps.resize(batch.payloads.size());
+        for (std::size_t i = 0; i < batch.payloads.size(); ++i) {
+            consuming_index = static_cast<std::uint32_t>(i);
+            const auto& event = batch.events[i];
+            batch.steps[i] = tracker.feed(event);
+            m_summary.add_message(event, batch.steps[i]);
+        }
+        consuming_batch = nullptr;
+        if (batch.report_progress && m_options.progress)
+            m_options.progress(batch.bytes_done, total_bytes);
+    };
+    // Stage 4, its own thread: the consumers, in the order an inline run calls them.
+    auto consume = [&](Batch& batch) {
+        std::size_t next_record = 0;
+        for (std::size_t i = 0; i < batch.payloads.size(); ++i) {
+            while (next_record < batch.records.size() && batch.record_before[next_record] == i)
+                deliver(std::move(batch.records[next_record++]));
+            if (m_options.on_message)
+                m_options.on_message(
+                    {batch.payloads[i], batch.messages[i], batch.events[i], batch.steps[i]});
+        }
+        while (next_record < batch.records.size())
+            deliver(std::move(batch.records[next_record++]));
+    };
 
     const unsigned threads = resolve_threads(m_options.threads);
+    const bool apart = threads > 1 && m_options.consume_apart && (m_options.on_message || m_sink);
     if (threads <= 1) {
         Batch batch;
         while (decode_into(batch)) {
@@ -253,15 +305,30 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         // that of the loop above. Four batches per thread keep every worker busy while one
         // tracks. On two threads the worker only tracks and this thread parses (BatchFlow).
         detail::BatchFlow<Batch> flow(4 * threads, threads == 2);
+        std::optional<detail::ConsumerStage<Batch>> consumers;
+        if (apart)
+            consumers.emplace(
+                consume, [&flow](Batch* b) { flow.release(b); },
+                [&flow](std::exception_ptr e) { flow.fail(std::move(e)); });
+        // Returns whether the batch went on to the consumer stage (which releases it).
+        auto track_stage = [&](Batch& batch) -> bool {
+            if (!consumers) {
+                track(batch);
+                return false;
+            }
+            track_for_consumers(batch);
+            consumers->push(&batch);
+            return true;
+        };
         auto help_parse = [&](Batch* batch) {
             parse(*batch);
             flow.parsed_by_decoder(batch);
         };
         auto work = [&] {
             try {
-                while (Batch* batch = flow.next_to_parse(track)) {
+                while (Batch* batch = flow.next_to_parse(track_stage)) {
                     parse(*batch);
-                    flow.parsed(batch, track);
+                    flow.parsed(batch, track_stage);
                 }
             } catch (...) {
                 flow.fail(std::current_exception());
@@ -285,6 +352,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         flow.close();
         for (auto& w : workers)
             w.join();
+        if (consumers) consumers->finish(); // before tracker.finish() hands on the last records
         if (auto error = flow.error()) std::rethrow_exception(error);
     }
 

@@ -128,6 +128,7 @@ tl::expected<void, ReportError> ReportBuilder::write(std::FILE* out, const RunVi
     // Calls the capture ended while still open: the analyzer flushes them as records, so what
     // is left here had no record (no Call-ID), and is dropped.
     s.open.clear();
+    s.open_recent.clear();
     s.open_bytes = 0;
     s.rows.finish();
     s.details.finish();
@@ -178,6 +179,10 @@ tl::expected<ReportRun, ReportError> write_report(const std::vector<std::string>
                                                   analysis::AnalyzeOptions analyze,
                                                   const ReportOptions& options, std::FILE* out) {
     ReportBuilder builder(options);
+    // The builder, sessions and media together cost about what tracking does: on a thread of
+    // their own the two overlap (docs/report.md, "Speed"). Everything below keeps to its own
+    // state until run() returns.
+    analyze.consume_apart = true;
     auto previous = analyze.on_message;
     // Sessions and media are optional stages beside the builder (media_section.cpp,
     // sessions_section.cpp): both read every message, and media every UDP payload.

@@ -55,6 +55,11 @@ struct AnalyzeOptions {
     // Called for every message, in capture order, with everything the analysis knows of it
     // (flow, filter, the store). Called on the thread that tracks, one message at a time.
     std::function<void(const MessageContext&)> on_message;
+    // With two or more threads, run on_message and the record sink (with the explanation) on a
+    // thread of their own, fed with the tracked batches in capture order: same calls, same
+    // order, but the tracker no longer waits on them. For consumers as heavy as the tracker
+    // (the trace report); they must then touch only their own state until run() returns.
+    bool consume_apart = false;
     // Payload analyzers beside SIP (media::MediaAnalyzer): called once per opened input with
     // its index; the consumer returned (null: none) is added to that input's decoder, is fed
     // on the decoding thread in capture order, and must outlive run().

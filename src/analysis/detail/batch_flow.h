@@ -16,6 +16,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <vector>
 
 namespace sipdx::analysis::detail {
@@ -80,6 +81,16 @@ public:
         m_empty_ready.notify_one();
     }
 
+    // Consumer: a batch that `track` kept is done with; it can be filled again.
+    void release(Batch* batch) {
+        batch->clear();
+        {
+            std::lock_guard lock(m_mutex);
+            m_empty.push_back(batch);
+        }
+        m_empty_ready.notify_one();
+    }
+
     // Decoder: nothing more will be handed on.
     void close() {
         {
@@ -127,6 +138,7 @@ public:
     // Worker: `batch` is parsed. Tracks it and every parsed batch that follows it in order,
     // unless another worker is tracking already (that one then takes them). `track` runs on
     // one thread at a time, in sequence order; the mutex hand-over orders its memory effects.
+    // It returns true when it kept the batch for a later stage, which then calls release().
     template <typename Track>
     void parsed(Batch* batch, Track&& track) {
         std::unique_lock lock(m_mutex);
@@ -151,11 +163,17 @@ private:
             m_waiting.pop_front();
             ++m_next_to_track;
             lock.unlock();
-            track(*next);
-            next->clear();
+            bool kept = false; // kept: a later stage gives it back with release()
+            if constexpr (std::is_void_v<std::invoke_result_t<Track&, Batch&>>)
+                track(*next);
+            else
+                kept = track(*next);
+            if (!kept) next->clear();
             lock.lock();
-            m_empty.push_back(next);
-            m_empty_ready.notify_one();
+            if (!kept) {
+                m_empty.push_back(next);
+                m_empty_ready.notify_one();
+            }
         }
         m_tracking = false;
     }

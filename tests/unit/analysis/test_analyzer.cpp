@@ -6,9 +6,12 @@
 #include "unit/analysis/trace_builder.h"
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -27,6 +30,9 @@ struct Analysis {
     std::vector<CallRecord> records; // in the order the analyzer gave them
     std::vector<std::uint64_t> message_frames;
     std::vector<std::uint32_t> message_inputs;
+    // Messages ("m" frame call) and records ("r" number) as the consumers saw them, interleaved.
+    std::vector<std::string> calls_in_order;
+    std::vector<std::thread::id> consumer_threads;
     RunResult run;
     Summary summary;
 
@@ -37,16 +43,31 @@ struct Analysis {
     }
 };
 
-Analysis analyse(const std::vector<std::string>& paths, unsigned threads = 1) {
+Analysis analyse(const std::vector<std::string>& paths, unsigned threads = 1,
+                 bool consume_apart = false) {
     Analysis out;
     AnalyzeOptions options;
     options.threads = threads;
+    options.consume_apart = consume_apart;
+    auto seen_on = [&out] {
+        const auto id = std::this_thread::get_id();
+        if (std::find(out.consumer_threads.begin(), out.consumer_threads.end(), id) ==
+            out.consumer_threads.end())
+            out.consumer_threads.push_back(id);
+    };
     options.on_message = [&](const MessageContext& m) {
+        seen_on();
         out.message_frames.push_back(m.payload.frame);
         out.message_inputs.push_back(m.event.source);
+        out.calls_in_order.push_back("m" + std::to_string(m.payload.frame) + " " +
+                                     std::to_string(m.step.call));
     };
     Analyzer analyzer(options);
-    analyzer.on_record([&](CallRecord&& r) { out.records.push_back(std::move(r)); });
+    analyzer.on_record([&](CallRecord&& r) {
+        seen_on();
+        out.calls_in_order.push_back("r" + std::to_string(r.number));
+        out.records.push_back(std::move(r));
+    });
     out.run = analyzer.run(paths);
     out.summary = analyzer.summary();
     return out;
@@ -260,4 +281,57 @@ TEST(Analyzer, ThreadCountChangesNothing) {
         EXPECT_EQ(other->summary.kpis().setup_ms.median, one.summary.kpis().setup_ms.median);
     }
     EXPECT_EQ(one.summary.messages(), t.frames() + 93);
+}
+
+// The consumers on a thread of their own (AnalyzeOptions::consume_apart): the same messages
+// and records, interleaved exactly as in an inline run, each with its explanation, and not on
+// the caller's thread while the run lasts.
+TEST(Analyzer, ConsumersApartSeeWhatAnInlineRunGives) {
+    TraceBuilder t;
+    for (int i = 0; i < 400; ++i) {
+        const std::string id = "apart-" + std::to_string(i);
+        const double at = i * 3.0;
+        if (i % 3 == 0)
+            t.failed_call(id, at, 486, "Busy Here");
+        else if (i % 3 == 1)
+            t.answered_call(id, at);
+        else
+            t.options(id, at);
+    }
+    const auto path = t.write("apart.pcapng");
+    const Analysis inline_run = analyse({path, sample}, 1);
+    ASSERT_GT(inline_run.calls_in_order.size(), 2000u);
+    for (unsigned threads : {2u, 3u}) {
+        const Analysis apart = analyse({path, sample}, threads, true);
+        EXPECT_EQ(apart.calls_in_order, inline_run.calls_in_order) << threads << " threads";
+        EXPECT_EQ(keys(apart), keys(inline_run)) << threads << " threads";
+        EXPECT_EQ(apart.summary.messages(), inline_run.summary.messages());
+        EXPECT_EQ(apart.summary.outcomes(), inline_run.summary.outcomes());
+        // One thread during the run, the caller's for the records flushed at the end.
+        EXPECT_GE(apart.consumer_threads.size(), 1u);
+        EXPECT_NE(apart.consumer_threads.front(), std::this_thread::get_id());
+    }
+    // On one thread the option changes nothing: the consumers run inline.
+    const Analysis one_apart = analyse({path, sample}, 1, true);
+    EXPECT_EQ(one_apart.calls_in_order, inline_run.calls_in_order);
+    ASSERT_EQ(one_apart.consumer_threads.size(), 1u);
+    EXPECT_EQ(one_apart.consumer_threads.front(), std::this_thread::get_id());
+}
+
+// A consumer that throws stops the run with its error; no thread is left waiting.
+TEST(Analyzer, AConsumerErrorApartStopsTheRun) {
+    TraceBuilder t;
+    for (int i = 0; i < 300; ++i)
+        t.options("boom-" + std::to_string(i), i * 1.0);
+    const auto path = t.write("boom.pcapng");
+    AnalyzeOptions options;
+    options.threads = 2;
+    options.consume_apart = true;
+    int seen = 0;
+    options.on_message = [&](const MessageContext&) {
+        if (++seen == 250) throw std::runtime_error("consumer failed");
+    };
+    Analyzer analyzer(options);
+    EXPECT_THROW(analyzer.run({path}), std::runtime_error);
+    EXPECT_EQ(seen, 250); // nothing after the error
 }

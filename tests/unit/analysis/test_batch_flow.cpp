@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -144,4 +145,61 @@ TEST(BatchFlow, OneWorkerOnlyTracksWhileTheDecoderParses) {
     ASSERT_EQ(tracked.size(), static_cast<std::size_t>(batches));
     for (int i = 0; i < batches; ++i)
         ASSERT_EQ(tracked[static_cast<std::size_t>(i)], i);
+}
+
+// A stage after tracking keeps some batches (track returns true) and gives them back later
+// with release(): they come back cleared, and no more than in_flight batches ever exist.
+TEST(BatchFlow, KeptBatchesComeBackThroughRelease) {
+    constexpr int batches = 300;
+    constexpr std::size_t in_flight = 4;
+    BatchFlow<TestBatch> flow(in_flight);
+    std::vector<int> consumed;
+    std::mutex kept_mutex;
+    std::vector<TestBatch*> kept;
+    auto track = [&](TestBatch& t) {
+        std::lock_guard lock(kept_mutex);
+        kept.push_back(&t);
+        return true;
+    };
+    std::atomic<bool> done{false};
+    std::thread consumer([&] {
+        for (;;) {
+            TestBatch* b = nullptr;
+            {
+                std::lock_guard lock(kept_mutex);
+                if (!kept.empty()) {
+                    b = kept.front();
+                    kept.erase(kept.begin());
+                }
+            }
+            if (b != nullptr) {
+                consumed.push_back(b->value); // not cleared before release
+                flow.release(b);
+                continue;
+            }
+            if (done.load()) return;
+            std::this_thread::yield();
+        }
+    });
+    std::thread worker([&] {
+        while (TestBatch* b = flow.next_to_parse(track))
+            flow.parsed(b, track);
+    });
+    std::vector<TestBatch*> seen;
+    for (int i = 0; i < batches; ++i) {
+        TestBatch* b = flow.take_empty([&](TestBatch* w) { flow.parsed_by_decoder(w); });
+        ASSERT_NE(b, nullptr);
+        EXPECT_EQ(b->value, -1);
+        if (std::find(seen.begin(), seen.end(), b) == seen.end()) seen.push_back(b);
+        b->value = i;
+        flow.hand_on(b);
+    }
+    flow.close();
+    worker.join();
+    done = true;
+    consumer.join();
+    EXPECT_LE(seen.size(), in_flight);
+    ASSERT_EQ(consumed.size(), static_cast<std::size_t>(batches));
+    for (int i = 0; i < batches; ++i)
+        ASSERT_EQ(consumed[static_cast<std::size_t>(i)], i);
 }
