@@ -59,7 +59,7 @@ const LineRef* pick(const std::vector<LineRef>& refs, const std::vector<detail::
 const detail::RtpMapEntry* find_map(const detail::CallSdp& call, int pt, int prefer_party) {
     const detail::RtpMapEntry* other = nullptr;
     for (const auto& line : call.lines) {
-        for (const auto& map : line.rtpmaps) {
+        for (const auto& map : line.codecs->rtpmaps) {
             if (map.payload_type != pt) continue;
             if (line.party == prefer_party) return &map;
             if (!other) other = &map;
@@ -70,7 +70,8 @@ const detail::RtpMapEntry* find_map(const detail::CallSdp& call, int pt, int pre
 
 bool negotiated(const detail::CallSdp& call, int pt) {
     for (const auto& line : call.lines)
-        if (std::find(line.formats.begin(), line.formats.end(), pt) != line.formats.end())
+        if (std::find(line.codecs->formats.begin(), line.codecs->formats.end(), pt) !=
+            line.codecs->formats.end())
             return true;
     return false;
 }

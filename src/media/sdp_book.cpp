@@ -29,6 +29,19 @@ std::string endpoint_text(const decode::Address& a, std::uint16_t port) {
     return fmt::format("{}:{}", a.to_string(), port);
 }
 
+const CodecSet* SdpBook::codecs(const std::string& key, const sip::SdpMedia& media) {
+    if (auto it = m_codecs.find(key); it != m_codecs.end()) return &it->second;
+    CodecSet set;
+    for (auto f : media.formats) {
+        int v = -1;
+        std::from_chars(f.data(), f.data() + f.size(), v);
+        set.formats.push_back(v);
+    }
+    for (const auto& map : media.rtpmaps)
+        set.rtpmaps.push_back({map.payload_type, std::string(map.encoding), map.clock_rate});
+    return &m_codecs.emplace(key, std::move(set)).first->second;
+}
+
 } // namespace detail
 
 namespace {
@@ -44,10 +57,26 @@ std::optional<decode::Address> parse_address(std::string_view text) {
     return std::nullopt;
 }
 
-int to_int(std::string_view s) {
-    int v = -1;
-    std::from_chars(s.data(), s.data() + s.size(), v);
-    return v;
+// The bytes that name an m= line's formats and rtpmaps exactly (lengths first, so no two
+// lists share a key).
+void codec_key(std::string& key, const sip::SdpMedia& media) {
+    key.clear();
+    auto put_size = [&key](std::size_t n) {
+        const auto v = static_cast<std::uint32_t>(n);
+        key.append(reinterpret_cast<const char*>(&v), sizeof v);
+    };
+    put_size(media.formats.size());
+    for (auto f : media.formats) {
+        put_size(f.size());
+        key += f;
+    }
+    put_size(media.rtpmaps.size());
+    for (const auto& map : media.rtpmaps) {
+        put_size(static_cast<std::uint32_t>(map.payload_type));
+        put_size(map.clock_rate);
+        put_size(map.encoding.size());
+        key += map.encoding;
+    }
 }
 
 } // namespace
@@ -63,16 +92,24 @@ void MediaAnalyzer::on_message(const analysis::MessageContext& m) {
             : e.cseq_method == sip::Method::invite || e.cseq_method == sip::Method::update ||
                   e.cseq_method == sip::Method::prack;
     if (!invite_related) return;
-    const std::uint64_t key = XXH3_64bits(e.call_id.data(), e.call_id.size());
-    auto it = impl.call_index.find(key);
-    if (it == impl.call_index.end()) {
-        it = impl.call_index.emplace(key, impl.calls_sdp.size()).first;
-        impl.calls_sdp.emplace_back();
-        impl.calls_sdp.back().call_id = std::string(e.call_id);
-        // The first request's From tag is the caller's (a response first: its From is too).
-        impl.calls_sdp.back().caller_tag = std::string(e.from_tag);
+    // A record belongs to one Call-ID: the record number finds the call without hashing.
+    std::size_t index = 0;
+    if (const std::uint32_t* hit = impl.call_recent.find(m.step.call)) {
+        index = *hit;
+    } else {
+        const std::uint64_t key = XXH3_64bits(e.call_id.data(), e.call_id.size());
+        auto it = impl.call_index.find(key);
+        if (it == impl.call_index.end()) {
+            it = impl.call_index.emplace(key, impl.calls_sdp.size()).first;
+            impl.calls_sdp.emplace_back();
+            impl.calls_sdp.back().call_id = std::string(e.call_id);
+            // The first request's From tag is the caller's (a response first: its From is too).
+            impl.calls_sdp.back().caller_tag = std::string(e.from_tag);
+        }
+        index = it->second;
+        impl.call_recent.put(m.step.call, static_cast<std::uint32_t>(index));
     }
-    detail::CallSdp& call = impl.calls_sdp[it->second];
+    detail::CallSdp& call = impl.calls_sdp[index];
     const bool initial_invite = e.is_request && e.method == sip::Method::invite && e.to_tag.empty();
     if (initial_invite && call.invite_ns == 0) call.invite_ns = e.time_ns;
     if (!e.is_request && e.cseq_method == sip::Method::invite && e.status >= 200 &&
@@ -89,7 +126,10 @@ void MediaAnalyzer::on_message(const analysis::MessageContext& m) {
     // A request from the caller carries the caller's From tag; a response answers it.
     const bool from_caller_tag = e.from_tag == call.caller_tag;
     const int party = (e.is_request == from_caller_tag) ? 0 : 1;
-    const std::string label = e.is_request ? std::string(e.method_text) : std::to_string(e.status);
+    char status[16];
+    const auto status_end = std::to_chars(status, status + sizeof status, e.status).ptr;
+    const std::string_view label = impl.sdp_book.word(
+        e.is_request ? e.method_text : std::string_view(status, status_end - status));
     for (const sip::SdpMedia& media : sdp->media) {
         detail::SdpLine line;
         line.party = party;
@@ -98,17 +138,15 @@ void MediaAnalyzer::on_message(const analysis::MessageContext& m) {
             if (auto a = parse_address(connection->address)) line.address = *a;
         }
         line.port = static_cast<std::uint16_t>(media.port);
-        line.media = std::string(media.media);
-        line.protocol = std::string(media.protocol);
-        for (auto f : media.formats)
-            line.formats.push_back(to_int(f));
-        for (const auto& map : media.rtpmaps)
-            line.rtpmaps.push_back({map.payload_type, std::string(map.encoding), map.clock_rate});
+        line.media = impl.sdp_book.word(media.media);
+        line.protocol = impl.sdp_book.word(media.protocol);
+        codec_key(impl.codec_key, media);
+        line.codecs = impl.sdp_book.codecs(impl.codec_key, media);
         line.direction = media.effective_direction(sdp->direction);
         line.time_ns = e.time_ns;
         line.signalled_from = e.src.address;
         line.label = label;
-        call.lines.push_back(std::move(line));
+        call.lines.push_back(line);
     }
 }
 

@@ -155,7 +155,14 @@ void ReportBuilder::add_message(const analysis::MessageContext& m) {
     }
     if (m.step.call == 0) return;
 
-    OpenCall& call = s.open[m.step.call];
+    OpenCall* cached = nullptr;
+    if (auto hit = s.open_recent.find(m.step.call)) {
+        cached = *hit;
+    } else {
+        cached = &s.open[m.step.call]; // a node's address holds until it is erased
+        s.open_recent.put(m.step.call, cached);
+    }
+    OpenCall& call = *cached;
     if (call.rows.size() >= detail::max_ladder_rows ||
         s.open_bytes > s.options.open_budget_bytes + s.options.open_budget_bytes / 2) {
         ++call.cut;
@@ -278,6 +285,7 @@ void ReportBuilder::add_record(const session::CallRecord& r) {
         call = std::move(it->second);
         s.open_bytes -= std::min(s.open_bytes, call.bytes);
         s.open.erase(it);
+        s.open_recent.forget(r.number);
     }
     if (!s.options.filter.empty() && !s.options.filter.matches(r)) {
         ++s.stats.calls_filtered_out;

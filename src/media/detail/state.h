@@ -4,6 +4,7 @@
 
 #include <sipdx/media/analyzer.h>
 #include <sipdx/media/udptl.h>
+#include <sipdx/session/record_cache.h>
 #include <sipdx/sip/sdp.h>
 
 #include <array>
@@ -13,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -120,19 +122,27 @@ struct RtpMapEntry {
     std::uint32_t clock_rate = 0;
 };
 
-// One m= line of one SDP.
+// The payload types of an m= line and their rtpmaps. Most calls of a trace offer one of a few
+// sets, so each distinct set is kept once (SdpBook) and lines point at it.
+struct CodecSet {
+    std::vector<int> formats;
+    std::vector<RtpMapEntry> rtpmaps;
+};
+
+// One m= line of one SDP. Its words and codec set point into the SdpBook, which outlives it:
+// a line costs no allocation of its own (a trace keeps one per m= line of every call until the
+// join, 400k calls on an operator's hour).
 struct SdpLine {
     int party = 0; // 0 caller, 1 callee
     decode::Address address;
     std::uint16_t port = 0;
-    std::string media; // audio, video, image...
-    std::string protocol;
-    std::vector<int> formats;
-    std::vector<RtpMapEntry> rtpmaps;
+    std::string_view media; // audio, video, image...
+    std::string_view protocol;
+    const CodecSet* codecs = nullptr; // never null once recorded
     sip::MediaDirection direction = sip::MediaDirection::sendrecv;
     std::int64_t time_ns = 0;
     decode::Address signalled_from; // the SIP message's source address
-    std::string label;              // "INVITE", "183", "200"...
+    std::string_view label;         // "INVITE", "183", "200"...
 };
 
 struct CallSdp {
@@ -150,6 +160,23 @@ struct CallSdp {
 struct TextHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Each distinct word (media, protocol, label) and codec set of the SDP seen, kept once; the
+// elements of node-based containers stay put, so lines keep views and pointers to them.
+class SdpBook {
+public:
+    std::string_view word(std::string_view text) {
+        auto it = m_words.find(text);
+        if (it == m_words.end()) it = m_words.emplace(text).first;
+        return *it;
+    }
+    // The set of these formats and rtpmaps, `key` a byte string naming them exactly.
+    const CodecSet* codecs(const std::string& key, const sip::SdpMedia& media);
+
+private:
+    std::unordered_set<std::string, TextHash, std::equal_to<>> m_words;
+    std::unordered_map<std::string, CodecSet, TextHash, std::equal_to<>> m_codecs;
 };
 
 bool is_private(const decode::Address& a);
@@ -175,8 +202,11 @@ struct MediaAnalyzer::Impl {
     std::vector<detail::UdptlEntry> udptl_flows;
     // Tracking thread.
     std::vector<detail::CallSdp> calls_sdp;
+    detail::SdpBook sdp_book;
+    std::string codec_key; // scratch
     // By the Call-ID's 64-bit hash (XXH3): one integer look-up per INVITE-dialog message.
     std::unordered_map<std::uint64_t, std::size_t> call_index;
+    session::RecordCache<std::uint32_t> call_recent; // record number -> calls_sdp index
     // After finish().
     std::vector<StreamReport> reports;
     std::vector<CallMedia> calls;

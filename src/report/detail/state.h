@@ -9,6 +9,7 @@
 #include <sipdx/report/redact.h>
 #include <sipdx/report/report.h>
 #include <sipdx/session/record.h>
+#include <sipdx/session/record_cache.h>
 
 #include <array>
 #include <cstdint>
@@ -78,6 +79,7 @@ struct ReportBuilder::State {
     ReportStats stats;
 
     std::unordered_map<std::uint64_t, detail::OpenCall> open; // by CallRecord::number
+    session::RecordCache<detail::OpenCall*> open_recent;      // in front of `open`
     std::uint64_t open_bytes = 0;
     bool time_base_set = false;
     std::int64_t time_base_ns = 0; // rows hold their start in ms from here
