@@ -98,15 +98,15 @@ void MediaAnalyzer::on_message(const analysis::MessageContext& m) {
         index = *hit;
     } else {
         const std::uint64_t key = XXH3_64bits(e.call_id.data(), e.call_id.size());
-        auto it = impl.call_index.find(key);
-        if (it == impl.call_index.end()) {
-            it = impl.call_index.emplace(key, impl.calls_sdp.size()).first;
+        bool inserted = false;
+        index = impl.call_index.find_or_insert(
+            key, static_cast<std::uint32_t>(impl.calls_sdp.size()), inserted);
+        if (inserted) {
             impl.calls_sdp.emplace_back();
             impl.calls_sdp.back().call_id = std::string(e.call_id);
             // The first request's From tag is the caller's (a response first: its From is too).
             impl.calls_sdp.back().caller_tag = std::string(e.from_tag);
         }
-        index = it->second;
         impl.call_recent.put(m.step.call, static_cast<std::uint32_t>(index));
     }
     detail::CallSdp& call = impl.calls_sdp[index];

@@ -4,6 +4,7 @@
 
 #include <sipdx/media/analyzer.h>
 #include <sipdx/media/udptl.h>
+#include <sipdx/session/flat_index.h>
 #include <sipdx/session/record_cache.h>
 #include <sipdx/sip/sdp.h>
 
@@ -204,8 +205,8 @@ struct MediaAnalyzer::Impl {
     std::vector<detail::CallSdp> calls_sdp;
     detail::SdpBook sdp_book;
     std::string codec_key; // scratch
-    // By the Call-ID's 64-bit hash (XXH3): one integer look-up per INVITE-dialog message.
-    std::unordered_map<std::uint64_t, std::size_t> call_index;
+    // By the Call-ID's 64-bit hash (XXH3): one look-up per record (call_recent has the rest).
+    session::FlatIndex call_index;
     session::RecordCache<std::uint32_t> call_recent; // record number -> calls_sdp index
     // After finish().
     std::vector<StreamReport> reports;

@@ -1,9 +1,16 @@
 // RecordCache: a direct-mapped cache keyed by record number; a hit returns what was put, a
-// colliding record replaces it, forget() and record 0 never hit.
+// colliding record replaces it, forget() and record 0 never hit. FlatIndex: every key keeps its
+// first value through growth, sequential keys and keys that collide in the table.
+#include <sipdx/session/flat_index.h>
 #include <sipdx/session/record_cache.h>
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <map>
+#include <random>
+
+using sipdx::session::FlatIndex;
 using sipdx::session::RecordCache;
 
 TEST(RecordCache, HitsWhatWasPutAndMissesTheRest) {
@@ -37,4 +44,26 @@ TEST(RecordCache, ForgetAndClearDropValuesAndRecordZeroIsNeverCached) {
     cache.put(9, 90);
     cache.clear();
     EXPECT_EQ(cache.find(9), nullptr);
+}
+
+TEST(FlatIndex, KeysKeepTheirFirstValueThroughGrowth) {
+    FlatIndex index;
+    std::map<std::uint64_t, std::uint32_t> expected;
+    std::mt19937_64 random(7);
+    for (std::uint32_t i = 0; i < 50000; ++i) {
+        // Sequential keys, random keys, and keys equal modulo every table size.
+        const std::uint64_t key = i % 3 == 0 ? i : i % 3 == 1 ? random() : (std::uint64_t{i} << 32);
+        bool inserted = false;
+        const std::uint32_t got = index.find_or_insert(key, i, inserted);
+        auto [it, fresh] = expected.emplace(key, i);
+        EXPECT_EQ(inserted, fresh);
+        ASSERT_EQ(got, it->second);
+    }
+    EXPECT_EQ(index.size(), expected.size());
+    for (const auto& [key, value] : expected) {
+        bool inserted = true;
+        ASSERT_EQ(index.find_or_insert(key, 0xFFFFFFFF, inserted), value);
+        EXPECT_FALSE(inserted);
+    }
+    EXPECT_EQ(index.size(), expected.size());
 }
