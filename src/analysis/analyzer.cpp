@@ -250,27 +250,22 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         }
     };
 
-    // Stage 3, serial: track, count, and hand each message on, in capture order.
-    auto track = [&](Batch& batch) {
-        for (std::size_t i = 0; i < batch.payloads.size(); ++i) {
-            const auto& event = batch.events[i];
-            const auto step = tracker.feed(event);
-            m_summary.add_message(event, step);
-            if (m_options.on_message)
-                m_options.on_message({batch.payloads[i], batch.messages[i], event, step});
+    // Stage 3, serial: track and count in capture order, then hand each message on; when the
+    // consumers run apart (`for_consumers`), keep each step in the batch for them instead.
+    auto track = [&](Batch& batch, bool for_consumers) {
+        if (for_consumers) {
+            consuming_batch = &batch;
+            batch.steps.resize(batch.payloads.size());
         }
-        if (batch.report_progress && m_options.progress)
-            m_options.progress(batch.bytes_done, total_bytes);
-    };
-    // Stage 3 when the consumers run apart: track and count; keep what they will be given.
-    auto track_for_consumers = [&](Batch& batch) {
-        consuming_batch = &batch;
-        batch.steps.resize(batch.payloads.size());
         for (std::size_t i = 0; i < batch.payloads.size(); ++i) {
             consuming_index = static_cast<std::uint32_t>(i);
             const auto& event = batch.events[i];
-            batch.steps[i] = tracker.feed(event);
-            m_summary.add_message(event, batch.steps[i]);
+            const auto step = tracker.feed(event);
+            m_summary.add_message(event, step);
+            if (for_consumers)
+                batch.steps[i] = step;
+            else if (m_options.on_message)
+                m_options.on_message({batch.payloads[i], batch.messages[i], event, step});
         }
         consuming_batch = nullptr;
         if (batch.report_progress && m_options.progress)
@@ -296,7 +291,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         Batch batch;
         while (decode_into(batch)) {
             parse(batch);
-            track(batch);
+            track(batch, false);
             batch.clear();
         }
     } else {
@@ -312,11 +307,9 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
                 [&flow](std::exception_ptr e) { flow.fail(std::move(e)); });
         // Returns whether the batch went on to the consumer stage (which releases it).
         auto track_stage = [&](Batch& batch) -> bool {
-            if (!consumers) {
-                track(batch);
+            track(batch, consumers.has_value());
+            if (!consumers)
                 return false;
-            }
-            track_for_consumers(batch);
             consumers->push(&batch);
             return true;
         };
