@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 
 namespace sipdx::knowledge {
@@ -16,8 +17,10 @@ using text::trim;
 // The next line of `s` from `pos` (CRLF, LF or CR ends it); advances `pos`.
 std::string_view next_line(std::string_view s, std::size_t& pos) {
     const auto start = pos;
-    while (pos < s.size() && s[pos] != '\r' && s[pos] != '\n')
-        ++pos;
+    // The line's end: LF found with memchr (SDP lines end in CRLF or LF); a lone CR before it
+    // ends the line too.
+    const auto lf = std::min(s.find('\n', pos), s.size());
+    pos = std::min(s.substr(0, lf).find('\r', pos), lf);
     const auto line = s.substr(start, pos - start);
     while (pos < s.size() && (s[pos] == '\r' || s[pos] == '\n'))
         ++pos;
@@ -149,17 +152,32 @@ std::vector<std::string> PreconditionState::unmet() const {
     return out;
 }
 
+namespace {
+// Whether `sdp` holds "a=des:" or "a=curr:" anywhere. Every SDP body of a trace is asked and
+// few hold either, so this walks the '=' signs (about one a line) with memchr rather than
+// searching for each needle, whose first byte 'a' is common in SDP text.
+bool mentions_preconditions(std::string_view sdp) {
+    for (std::size_t i = sdp.find('=', 1); i != std::string_view::npos; i = sdp.find('=', i + 1)) {
+        if (sdp[i - 1] != 'a') continue;
+        const auto rest = sdp.substr(i + 1);
+        if (rest.starts_with("des:") || rest.starts_with("curr:")) return true;
+    }
+    return false;
+}
+} // namespace
+
 std::string precondition_lines(std::string_view sdp) {
-    if (sdp.find("a=des:") == std::string_view::npos &&
-        sdp.find("a=curr:") == std::string_view::npos)
-        return {};
+    if (!mentions_preconditions(sdp)) return {};
     std::string out;
     std::size_t pos = 0;
     for (int guard = 0; pos < sdp.size() && guard < 100000; ++guard) {
         const auto line = trim(next_line(sdp, pos));
+        if (line.size() < 2 || line[1] != '=') continue; // neither m= nor a=
         if (istarts_with(line, "m=")) {
             const auto rest = line.substr(2);
-            out += fmt::format("m={}\n", rest.substr(0, rest.find(' ')));
+            out += "m=";
+            out += rest.substr(0, rest.find(' '));
+            out += '\n';
         } else if (istarts_with(line, "a=curr:") || istarts_with(line, "a=des:") ||
                    istarts_with(line, "a=conf:")) {
             out += line;

@@ -261,6 +261,10 @@ namespace {
 // Where the first element of a comma-separated header value ends (commas inside quoted
 // strings do not count); npos when the value holds one element.
 std::size_t first_element_end(std::string_view v) {
+    // Most Via values hold one element, or a first one without quotes: two memchr scans.
+    const std::size_t comma = v.find(',');
+    if (comma == std::string_view::npos) return comma;
+    if (v.substr(0, comma).find('"') == std::string_view::npos) return comma;
     bool quoted = false;
     for (std::size_t i = 0; i < v.size(); ++i) {
         if (v[i] == '"') {

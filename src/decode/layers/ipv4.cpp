@@ -17,12 +17,8 @@ std::uint64_t mix_path(std::uint64_t h, const Address& a) {
 }
 } // namespace
 
-void enter_ip(Ctx& c, const Address& src, const Address& dst) {
-    if (c.src.family) c.path = mix_path(mix_path(c.path, c.src), c.dst);
-    c.src = src;
-    c.dst = dst;
-    c.ip_frames = {};
-    ++c.ip_depth;
+void nest_path(Ctx& c) {
+    c.path = mix_path(mix_path(c.path, c.src), c.dst);
 }
 
 bool reassemble(Decoder& d, Ctx& c, const detail::FragmentKey& key, std::uint32_t offset,
@@ -68,7 +64,7 @@ void ipv4(Decoder& d, Ctx& c, Bytes b) {
         c.findings.set(DecodeFinding::truncated);
         total = b.size();
     }
-    enter_ip(c, Address::v4(b.data() + 12), Address::v4(b.data() + 16));
+    enter_ip(c, b.data() + 12, b.data() + 16, 4);
     const std::uint8_t protocol = b[9];
     Bytes payload = b.subspan(ihl, total - ihl);
     const std::uint16_t frag = detail::be16(b, 6);

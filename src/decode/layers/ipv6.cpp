@@ -33,7 +33,7 @@ void ipv6(Decoder& d, Ctx& c, Bytes b) {
         c.findings.set(DecodeFinding::truncated);
         total = b.size();
     }
-    enter_ip(c, Address::v6(b.data() + 8), Address::v6(b.data() + 24));
+    enter_ip(c, b.data() + 8, b.data() + 24, 16);
     std::uint8_t next = b[6];
     std::size_t off = 40;
     // Extension headers (RFC 8200 section 4); a bounded walk.

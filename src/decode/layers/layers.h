@@ -3,6 +3,8 @@
 
 #include "decode/layers/decoder.h"
 
+#include <cstring>
+
 namespace sipdx::decode::layers {
 
 // Link layers.
@@ -19,9 +21,20 @@ void sip_text(Decoder& d, Ctx& c, Bytes b);      // sip_text.cpp
 // Network.
 void ipv4(Decoder& d, Ctx& c, Bytes b); // ipv4.cpp
 void ipv6(Decoder& d, Ctx& c, Bytes b); // ipv6.cpp
-// Shared by IPv4 and IPv6 (ipv4.cpp): a new IP header's addresses, and fragment reassembly
-// (true with the whole payload in `out` when the datagram completed).
-void enter_ip(Ctx& c, const Address& src, const Address& dst);
+// Shared by IPv4 and IPv6 (ipv4.cpp): a new IP header's addresses (`size` bytes each, 4 or
+// 16), and fragment reassembly (true with the whole payload in `out` when the datagram
+// completed). enter_ip is inline: every frame enters at least one IP header.
+void nest_path(Ctx& c); // folds the outer header's addresses into c.path
+inline void enter_ip(Ctx& c, const std::uint8_t* src, const std::uint8_t* dst, std::size_t size) {
+    if (c.src.family) nest_path(c);
+    c.src.bytes = {};
+    c.dst.bytes = {};
+    std::memcpy(c.src.bytes.data(), src, size);
+    std::memcpy(c.dst.bytes.data(), dst, size);
+    c.src.family = c.dst.family = size == 4 ? 4 : 6;
+    c.ip_frames = {};
+    ++c.ip_depth;
+}
 bool reassemble(Decoder& d, Ctx& c, const detail::FragmentKey& key, std::uint32_t offset,
                 Bytes payload, bool more, std::uint8_t next_header, Bytes& out,
                 std::uint8_t& out_next);
