@@ -308,8 +308,7 @@ RunResult Analyzer::run(const std::vector<std::string>& paths) {
         // Returns whether the batch went on to the consumer stage (which releases it).
         auto track_stage = [&](Batch& batch) -> bool {
             track(batch, consumers.has_value());
-            if (!consumers)
-                return false;
+            if (!consumers) return false;
             consumers->push(&batch);
             return true;
         };
