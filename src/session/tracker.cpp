@@ -74,31 +74,26 @@ class EmittedCallIds {
 public:
     static constexpr std::size_t max_remembered = std::size_t{1} << 22;
 
-    // Records already emitted for this Call-ID (0: none).
-    std::uint32_t parts(std::uint64_t hash) const {
-        if (m_used == 0 || !contains(hash)) return 0;
-        auto more = m_parts.find(hash);
-        return more == m_parts.end() ? 1 : more->second;
-    }
-    void add(std::uint64_t hash, std::uint32_t part) {
-        if (part > 1) {
-            m_parts[hash] = part;
-            return;
+    // The part number of the record about to be emitted for this Call-ID (1: its first), noted
+    // so that the Call-ID's next record gets the next one. Asked once, at emission, in one
+    // probe of the table: it is larger than any cache on long traces, and a Call-ID is open at
+    // most once at a time, so nothing is emitted for it between its opening and this call.
+    std::uint32_t next_part(std::uint64_t hash) {
+        if (m_used < max_remembered && (m_used + 1) * 2 > m_slots.size()) grow();
+        const std::size_t mask = m_slots.size() - 1; // never full: at most half its slots used
+        for (std::size_t i = key(hash) & mask;; i = (i + 1) & mask) {
+            if (m_slots[i] == key(hash)) return ++m_parts.try_emplace(hash, 1).first->second;
+            if (m_slots[i] == 0) {
+                if (m_used >= max_remembered) return 1; // full: no longer remembered
+                m_slots[i] = key(hash);
+                ++m_used;
+                return 1;
+            }
         }
-        if (m_used >= max_remembered) return;
-        if ((m_used + 1) * 2 > m_slots.size()) grow();
-        if (place(m_slots, hash)) ++m_used;
     }
 
 private:
     static std::uint64_t key(std::uint64_t hash) { return hash | 1; } // 0 marks a free slot
-    bool contains(std::uint64_t hash) const {
-        const std::size_t mask = m_slots.size() - 1;
-        for (std::size_t i = key(hash) & mask;; i = (i + 1) & mask) {
-            if (m_slots[i] == 0) return false;
-            if (m_slots[i] == key(hash)) return true;
-        }
-    }
     static bool place(std::vector<std::uint64_t>& slots, std::uint64_t hash) {
         const std::size_t mask = slots.size() - 1;
         for (std::size_t i = key(hash) & mask;; i = (i + 1) & mask) {
@@ -312,8 +307,7 @@ CallState& Tracker::Impl::open_call(const SipEvent& e) {
     const sip::Method about = e.about();
     r.first_method = about;
     if (about == sip::Method::unknown) c.more().first_method_text = e.about_text();
-    r.set_from_to(e.from(), e.to());
-    r.part = emitted.parts(XXH3_64bits(e.call_id.data(), e.call_id.size())) + 1;
+    r.set_from_to(e.from(), e.to()); // r.part is set when the record is emitted
     stats.peak_active = std::max<std::uint64_t>(stats.peak_active, calls.size());
     return c;
 }
@@ -658,11 +652,12 @@ void Tracker::Impl::expire(CallState& c) {
 void Tracker::Impl::emit(CallState& c) {
     // A Call-ID of an earlier clock epoch is judged at the end of that epoch.
     const std::int64_t judged_at = c.epoch < epoch ? epoch_ends[c.epoch] : now;
+    const std::string_view call_id = c.call_id->view();
+    c.rec.part = emitted.next_part(XXH3_64bits(call_id.data(), call_id.size()));
     CallRecord r;
     detail::finalize(c, r, judged_at, options);
     ++stats.emitted;
     if (r.part > 1) ++stats.records_continued;
-    emitted.add(XXH3_64bits(r.call_id.data(), r.call_id.size()), r.part);
     if (sink) sink(std::move(r));
 }
 
